@@ -1,0 +1,32 @@
+package valle.api.arch;
+
+import valle.api.Stable;
+import valle.api.attention.AttentionKernel;
+import valle.api.plugin.Availability;
+import valle.api.plugin.Plugin;
+import valle.api.tensor.Weights;
+
+/**
+ * A backbone family plugin ({@code llama}, {@code retnet}, ...). Its {@link #name()} is the reference's
+ * {@code arch_type} it implements.
+ */
+@Stable(since = "0.1")
+public interface Arch extends Plugin {
+
+    /** Whether this arch can build {@code config}; the default accepts its own {@code archType}. */
+    default Availability supports(BackboneConfig config) {
+        return config.archType().equals(name())
+                ? Availability.yes()
+                : Availability.no("arch '" + name() + "' does not build arch_type '" + config.archType() + "'",
+                        "choose the arch plugin named '" + config.archType() + "'");
+    }
+
+    /**
+     * Builds a backbone over {@code weights} (scoped to the backbone's prefix, e.g. {@code "model."}).
+     * Weights stay views over the file; the arch may widen or repack them into its own buffers.
+     *
+     * @param attention the kernel for the backbone's attention; arches without attention ignore it
+     * @throws valle.api.ModelFormatException when a tensor is missing or has the wrong shape
+     */
+    Backbone open(BackboneConfig config, Weights weights, AttentionKernel attention);
+}

@@ -1,0 +1,53 @@
+package valle.api.arch;
+
+import java.util.ArrayList;
+import java.util.List;
+import valle.api.Experimental;
+import valle.api.Stable;
+
+/**
+ * A loaded backbone: input embeddings in, final hidden states (after the final norm) out. Thread-safe: one
+ * backbone serves concurrent requests; per-request data lives in {@link BackboneState}s.
+ */
+@Stable(since = "0.1")
+public interface Backbone extends AutoCloseable {
+
+    BackboneConfig config();
+
+    /**
+     * A full-sequence pass.
+     *
+     * @return hidden states {@code [rows, D]}, row-major, owned by the caller
+     */
+    float[] forward(BackboneInput input);
+
+    /** A fresh, empty incremental state. */
+    BackboneState newState();
+
+    /**
+     * Appends {@code input}'s rows to {@code state} (prefill with many rows, then steps of one) and returns
+     * their hidden states {@code [rows, D]}. The new rows see every earlier row of the state and, among
+     * themselves, follow {@code input.mask()}. The result equals the matching rows of a full-sequence
+     * {@link #forward(BackboneInput)} over everything consumed so far, up to rounding.
+     *
+     * @throws IllegalArgumentException when the state was made by another backbone
+     */
+    float[] forward(BackboneState state, BackboneInput input);
+
+    /**
+     * Several independent sequences of different lengths (CFG's conditional and null passes). The default
+     * runs them one after the other; a backbone may batch them.
+     */
+    @Experimental("batched execution is not specialised by any backbone yet")
+    default List<float[]> forward(List<BackboneInput> batch) {
+        List<float[]> out = new ArrayList<>(batch.size());
+        for (BackboneInput in : batch) {
+            out.add(forward(in));
+        }
+        return out;
+    }
+
+    /** Releases what the backbone holds (not the weights, which belong to the model); idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,2 @@
+/** Status annotations and the exceptions users and plugins catch. */
+package valle.api;

@@ -1,0 +1,27 @@
+/**
+ * valle's core: reading checkpoints (safetensors and their JSON config), detecting the model layout, the
+ * phoneme tokenizer, building input sequences, the plugin registry, and the {@code Valle} facade.
+ * Plugins are found through the SPIs of {@code valle.api}; core never names a plugin class.
+ */
+module valle.core {
+    requires transitive valle.api;
+    requires com.google.guice;
+    requires jakarta.inject;
+    requires com.google.common;
+
+    // exports valle.core;
+    exports valle.core.load;
+    // exports valle.core.text;
+    // exports valle.core.model;
+    // exports valle.core.plugin;
+    exports valle.core.sample;
+
+    // opens valle.core to com.google.guice;
+
+    uses valle.api.arch.Arch;
+    uses valle.api.attention.AttentionKernel;
+    uses valle.api.codec.Codec;
+    uses valle.api.sample.Sampler;
+
+    provides valle.api.sample.Sampler with valle.core.sample.GreedySampler;
+}
