@@ -1,0 +1,6 @@
+/** The Llama backbone ({@code arch_type: llama}) as an {@code Arch} plugin. Exports nothing. */
+module valle.arch.llama {
+    requires valle.api;
+
+    provides valle.api.arch.Arch with valle.arch.llama.LlamaArch;
+}

@@ -1,0 +1,166 @@
+package valle.arch.llama;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import valle.api.ModelFormatException;
+import valle.api.arch.Backbone;
+import valle.api.arch.BackboneConfig;
+import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneState;
+import valle.api.arch.MaskMode;
+import valle.attention.SdpaKernel;
+
+class LlamaBackboneTest {
+    private static final int D = 16;
+    private static final int LAYERS = 2;
+    private static final int F = 40;
+    private static final BackboneConfig CONFIG =
+            new BackboneConfig("llama", D, 4, 2, LAYERS, F, 1e-6f, 10000f, "gelu", Map.of());
+
+    @Test
+    void cachedDecodingMatchesTheFullPassRowByRow() {
+        int rows = 9;
+        SplittableRandom rnd = new SplittableRandom(11);
+        float[] x = random(rnd, rows * D);
+        int[] pos = {0, 1, 2, 3, 0, 1, 0, 1, 2};
+        try (Backbone b = open(weights(rnd))) {
+            float[] full = b.forward(new BackboneInput(x, rows, pos, MaskMode.CAUSAL));
+            try (BackboneState state = b.newState()) {
+                int prefill = 4;
+                float[] first = b.forward(state, slice(x, pos, 0, prefill));
+                assertRowsClose(full, 0, first, prefill);
+                for (int r = prefill; r < rows; r++) {
+                    float[] step = b.forward(state, slice(x, pos, r, 1));
+                    assertRowsClose(full, r, step, 1);
+                }
+                assertEquals(rows, state.length());
+            }
+        }
+    }
+
+    @Test
+    void forkedStateContinuesIndependently() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] x = random(rnd, 3 * D);
+        int[] pos = {0, 1, 2};
+        try (Backbone b = open(weights(rnd)); BackboneState state = b.newState()) {
+            b.forward(state, slice(x, pos, 0, 2));
+            try (BackboneState fork = state.fork()) {
+                float[] a = b.forward(state, slice(x, pos, 2, 1));
+                float[] c = b.forward(fork, slice(x, pos, 2, 1));
+                assertRowsClose(a, 0, c, 1);
+                assertEquals(3, fork.length());
+            }
+            state.reset();
+            assertEquals(0, state.length());
+        }
+    }
+
+    @Test
+    void causalRowsIgnoreLaterRowsAndBidirectionalOnesDoNot() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        float[] x = random(rnd, 3 * D);
+        int[] pos = {0, 1, 2};
+        try (Backbone b = open(weights(rnd))) {
+            float[] alone = b.forward(slice(x, pos, 0, 1));
+            float[] causal = b.forward(new BackboneInput(x, 3, pos, MaskMode.CAUSAL));
+            float[] bidirectional = b.forward(new BackboneInput(x, 3, pos, MaskMode.BIDIRECTIONAL));
+            assertRowsClose(causal, 0, alone, 1);
+            double diff = 0;
+            for (int c = 0; c < D; c++) {
+                diff = Math.max(diff, Math.abs(bidirectional[c] - alone[c]));
+            }
+            assertTrue(diff > 1e-3, "a bidirectional first row must depend on later rows, differed by " + diff);
+        }
+    }
+
+    @Test
+    void missingTensorIsReportedByName() {
+        ArrayWeights w = weights(new SplittableRandom(1));
+        ArrayWeights partial = new ArrayWeights();
+        for (String n : w.names()) {
+            if (!n.equals("layers.1.mlp.up_proj.weight")) {
+                w.find(n).ifPresent(t -> partial.put(n, t.toFloatArray(), t.shape()));
+            }
+        }
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> open(partial));
+        assertTrue(e.getMessage().contains("layers.1.mlp.up_proj.weight"), e.getMessage());
+    }
+
+    @Test
+    void erfMatchesKnownValues() {
+        assertEquals(0.0, Erf.erf(0), 0.0);
+        assertEquals(0.8427007929497149, Erf.erf(1), 1e-7);
+        assertEquals(-0.9953222650189527, Erf.erf(-2), 1e-7);
+        assertEquals(0.1124629160182849, Erf.erf(0.1), 1e-15);
+        assertEquals(0.5204998778130465, Erf.erf(0.5), 1e-7);
+        assertEquals(-0.4283923550466685, Erf.erf(-0.4), 1e-15);
+    }
+
+    private static Backbone open(ArrayWeights w) {
+        return new LlamaArch().open(CONFIG, w, new SdpaKernel());
+    }
+
+    private static ArrayWeights weights(SplittableRandom rnd) {
+        ArrayWeights w = new ArrayWeights();
+        int kv = CONFIG.kvHeads() * CONFIG.headDim();
+        for (int l = 0; l < LAYERS; l++) {
+            String p = "layers." + l + ".";
+            w.put(p + "input_layernorm.weight", normWeights(rnd), D);
+            w.put(p + "self_attn.q_proj.weight", scaled(rnd, D * D, D), D, D);
+            w.put(p + "self_attn.k_proj.weight", scaled(rnd, kv * D, D), kv, D);
+            w.put(p + "self_attn.v_proj.weight", scaled(rnd, kv * D, D), kv, D);
+            w.put(p + "self_attn.o_proj.weight", scaled(rnd, D * D, D), D, D);
+            w.put(p + "post_attention_layernorm.weight", normWeights(rnd), D);
+            w.put(p + "mlp.gate_proj.weight", scaled(rnd, F * D, D), F, D);
+            w.put(p + "mlp.up_proj.weight", scaled(rnd, F * D, D), F, D);
+            w.put(p + "mlp.down_proj.weight", scaled(rnd, D * F, F), D, F);
+        }
+        w.put("norm.weight", normWeights(rnd), D);
+        return w;
+    }
+
+    private static BackboneInput slice(float[] x, int[] pos, int from, int rows) {
+        float[] e = new float[rows * D];
+        System.arraycopy(x, from * D, e, 0, rows * D);
+        int[] p = new int[rows];
+        System.arraycopy(pos, from, p, 0, rows);
+        return new BackboneInput(e, rows, p, MaskMode.CAUSAL);
+    }
+
+    private static void assertRowsClose(float[] full, int fromRow, float[] part, int rows) {
+        for (int i = 0; i < rows * D; i++) {
+            assertEquals(full[fromRow * D + i], part[i], 1e-5, "row " + (fromRow + i / D) + " column " + i % D);
+        }
+    }
+
+    private static float[] normWeights(SplittableRandom rnd) {
+        float[] a = new float[D];
+        for (int i = 0; i < D; i++) {
+            a[i] = (float) (1 + 0.2 * (rnd.nextDouble() - 0.5));
+        }
+        return a;
+    }
+
+    private static float[] scaled(SplittableRandom rnd, int n, int fanIn) {
+        float[] a = random(rnd, n);
+        float s = (float) (1.5 / Math.sqrt(fanIn));
+        for (int i = 0; i < n; i++) {
+            a[i] *= s;
+        }
+        return a;
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,6 @@
+/** Attention kernel plugins. Exports nothing: kernels are reached through {@code valle.api.attention}. */
+module valle.attention {
+    requires valle.api;
+
+    provides valle.api.attention.AttentionKernel with valle.attention.SdpaKernel;
+}
