@@ -9,14 +9,14 @@ module valle.core {
     requires jakarta.inject;
     requires com.google.common;
 
-    // exports valle.core;
+    exports valle.core;
     exports valle.core.load;
-    // exports valle.core.text;
-    // exports valle.core.model;
-    // exports valle.core.plugin;
+    exports valle.core.text;
+    exports valle.core.model;
+    exports valle.core.plugin;
     exports valle.core.sample;
 
-    // opens valle.core to com.google.guice;
+    opens valle.core to com.google.guice;
 
     uses valle.api.arch.Arch;
     uses valle.api.attention.AttentionKernel;

@@ -1,0 +1,8 @@
+/** The {@code valle} command line. Talks to the facade and the conformance kit only. */
+module valle.cli {
+    requires valle.core;
+    requires valle.tck;
+    requires info.picocli;
+
+    opens valle.cli to info.picocli;
+}

@@ -1,0 +1,53 @@
+package valle.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import valle.tck.CaseResult;
+import valle.tck.ConformanceSuite;
+
+/** {@code valle conformance}: runs a golden folder against the plugins present. */
+@Command(name = "conformance",
+        description = "Run every golden case of a folder against the plugins present; one PASS/FAIL line per case.")
+final class ConformanceCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--golden", paramLabel = "DIR",
+            description = "Golden folder (default: the goldens bundled with valle-tck, from -Dvalle.golden).")
+    Path golden;
+
+    @Option(names = "--arch", paramLabel = "NAME", description = "Arch plugin (default: auto).")
+    String arch;
+
+    @Option(names = "--attention", paramLabel = "NAME", description = "Attention kernel (default: auto).")
+    String attention;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = golden != null ? golden : bundledGoldens();
+        List<CaseResult> results = new ConformanceSuite(arch, attention).run(dir, r -> out.println(r.line()));
+        long passed = results.stream().filter(CaseResult::passed).count();
+        out.println(passed + " passed, " + (results.size() - passed) + " failed");
+        return passed == results.size() ? 0 : 1;
+    }
+
+    private static Path bundledGoldens() {
+        String location = System.getProperty("valle.golden");
+        if (location == null) {
+            throw new IllegalArgumentException("no golden folder given: pass --golden DIR (the launcher ./valle "
+                    + "points -Dvalle.golden at valle-tck/golden)");
+        }
+        return Path.of(location);
+    }
+}

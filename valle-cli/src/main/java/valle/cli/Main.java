@@ -1,0 +1,45 @@
+package valle.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import valle.api.ValleException;
+
+/** {@code valle <command>}: the entry point of the launcher script and of {@code java -m valle.cli}. */
+@Command(name = "valle", mixinStandardHelpOptions = true, version = "valle 0.1.0",
+        description = "VALL-E text-to-speech on the JVM.",
+        subcommands = {ConformanceCommand.class, PluginsCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams; returns the exit code. */
+    static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = parseResult.subcommand() != null
+                    && parseResult.subcommand().hasMatchedOption("--verbose");
+            if (e instanceof ValleException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                err.println("valle: " + e.getMessage());
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,135 @@
+package valle.core;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
+import java.nio.file.Path;
+import java.util.Objects;
+import valle.api.ValleException;
+import valle.core.model.ValleModel;
+import valle.core.plugin.Plugins;
+import valle.core.text.PhonemeTokenizer;
+
+/**
+ * The entry point for applications: discovers the plugins on the module or class path, loads a checkpoint
+ * and owns everything it loaded.
+ *
+ * <pre>{@code
+ * try (Valle valle = Valle.builder().model(Path.of("ar+nar-len-llama-8.sft")).build()) {
+ *     int[] ids = valle.tokenizer().encode("həlˈoʊ wˈɜːld.");
+ *     ValleModel model = valle.model();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Plugins are chosen by the builder's names, else {@code -Dvalle.arch} / {@code -Dvalle.attention},
+ * else {@code VALLE_ARCH} / {@code VALLE_ATTENTION}, else {@code auto} (the available plugin with the highest
+ * priority that supports the model). Thread-safe.
+ */
+public final class Valle implements AutoCloseable {
+    private final Injector injector;
+    private final boolean hasModel;
+    private volatile boolean closed;
+
+    private Valle(Injector injector, boolean hasModel) {
+        this.injector = injector;
+        this.hasModel = hasModel;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Every discovered plugin, by kind. */
+    public Plugins plugins() {
+        return injector.getInstance(Plugins.class);
+    }
+
+    /** The bundled phoneme tokenizer of the published models. */
+    public PhonemeTokenizer tokenizer() {
+        return injector.getInstance(PhonemeTokenizer.class);
+    }
+
+    /**
+     * The loaded model.
+     *
+     * @throws IllegalStateException when the builder was given no model, or this instance is closed
+     */
+    public ValleModel model() {
+        if (closed) {
+            throw new IllegalStateException("this Valle instance is closed");
+        }
+        if (!hasModel) {
+            throw new IllegalStateException("no model was given: call Valle.builder().model(path)");
+        }
+        return injector.getInstance(ValleModel.class);
+    }
+
+    /** Closes the model and its file; idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (hasModel) {
+                injector.getInstance(ValleModel.class).close();
+            }
+        }
+    }
+
+    /** Settings of a {@link Valle}; {@link #build()} loads eagerly so errors surface there. */
+    public static final class Builder {
+        private Path model;
+        private String arch;
+        private String attention;
+
+        private Builder() {
+        }
+
+        /** The checkpoint ({@code .sft}) to load. */
+        public Builder model(Path model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /** The arch plugin by name, or {@code "auto"}. */
+        public Builder arch(String name) {
+            this.arch = name;
+            return this;
+        }
+
+        /** The attention kernel by name, or {@code "auto"}. */
+        public Builder attention(String name) {
+            this.attention = name;
+            return this;
+        }
+
+        /**
+         * Discovers the plugins and loads the model, if one was given.
+         *
+         * @throws ValleException (a {@link valle.api.ModelFormatException} or
+         *                        {@link valle.api.PluginNotFoundException}) naming what is wrong
+         */
+        public Valle build() {
+            Injector injector = Guice.createInjector(new ValleModule(new ValleSettings(model, arch, attention)));
+            Valle valle = new Valle(injector, model != null);
+            try {
+                injector.getInstance(Plugins.class);
+                if (model != null) {
+                    injector.getInstance(ValleModel.class);
+                }
+            } catch (ProvisionException e) {
+                throw unwrap(e);
+            }
+            return valle;
+        }
+
+        /** Guice wraps what a provider throws; users should see valle's own exception. */
+        private static RuntimeException unwrap(ProvisionException e) {
+            Throwable t = e;
+            while (t instanceof ProvisionException && t.getCause() != null) {
+                t = t.getCause();
+            }
+            return t instanceof RuntimeException r ? r : e;
+        }
+    }
+}

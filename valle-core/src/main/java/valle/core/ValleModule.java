@@ -1,0 +1,57 @@
+package valle.core;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.lang.System.Logger.Level;
+import valle.api.arch.Arch;
+import valle.api.attention.AttentionKernel;
+import valle.core.model.ValleModel;
+import valle.core.plugin.PluginRegistry;
+import valle.core.plugin.Plugins;
+import valle.core.text.PhonemeTokenizer;
+
+/** Guice wiring of one {@link Valle} instance: its registries, tokenizer and model. */
+final class ValleModule extends AbstractModule {
+    private static final System.Logger LOG = System.getLogger("valle");
+    private final ValleSettings settings;
+
+    ValleModule(ValleSettings settings) {
+        this.settings = settings;
+    }
+
+    @Provides
+    @Singleton
+    Plugins plugins() {
+        return Plugins.discover();
+    }
+
+    @Provides
+    @Singleton
+    PhonemeTokenizer tokenizer() {
+        return PhonemeTokenizer.bundled();
+    }
+
+    @Provides
+    @Singleton
+    AttentionKernel attention(Plugins plugins) {
+        PluginRegistry.Selection<AttentionKernel> s = plugins.attentionKernels()
+                .select(Plugins.chosenName("attention", settings.attention()), k -> valle.api.plugin.Availability.yes());
+        LOG.log(Level.INFO, "attention: {0} -> {1}", Plugins.chosenName("attention", settings.attention()), s.explain());
+        return s.plugin();
+    }
+
+    @Provides
+    @Singleton
+    ValleModel model(Plugins plugins, AttentionKernel attention) {
+        if (settings.model() == null) {
+            throw new IllegalStateException("no model was given: call Valle.builder().model(path)");
+        }
+        String archName = Plugins.chosenName("arch", settings.arch());
+        return ValleModel.load(settings.model(), config -> {
+            PluginRegistry.Selection<Arch> s = plugins.archs().select(archName, a -> a.supports(config));
+            LOG.log(Level.INFO, "arch: {0} -> {1}", archName, s.explain());
+            return s.plugin();
+        }, attention);
+    }
+}

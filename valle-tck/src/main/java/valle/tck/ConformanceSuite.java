@@ -1,0 +1,152 @@
+package valle.tck;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import valle.api.ValleException;
+import valle.core.Valle;
+import valle.core.load.Json;
+import valle.core.model.ValleModel;
+import valle.core.text.PhonemeTokenizer;
+
+/**
+ * Runs every case of a golden folder against the plugins present. A golden folder holds model variants (any
+ * folder below it with a {@code model.sft}), each with an {@code inputs/} folder and case folders recognised
+ * by {@link CaseKind prefix}, and tokenizer cases (files named {@code tokenizer_cases*.json}). Names of
+ * variants and files beyond those patterns do not matter, so other golden sets of the same layout run too.
+ *
+ * @param arch      the arch plugin to use, or {@code null} for the usual choice (see {@link Valle})
+ * @param attention the attention kernel to use, or {@code null}
+ */
+public record ConformanceSuite(String arch, String attention) {
+    private static final int MAX_DEPTH = 8;
+
+    /** Runs every case, reporting each result to {@code sink} as it is known, and returns them all. */
+    public List<CaseResult> run(Path goldenDir, Consumer<CaseResult> sink) {
+        if (!Files.isDirectory(goldenDir)) {
+            throw new ValleException(goldenDir + " is not a folder of golden cases");
+        }
+        List<CaseResult> results = new ArrayList<>();
+        Consumer<CaseResult> report = r -> {
+            results.add(r);
+            sink.accept(r);
+        };
+        for (Path tokenizerCases : find(goldenDir, p -> p.getFileName().toString().matches("tokenizer_cases.*\\.json"))) {
+            report.accept(tokenizer(goldenDir, tokenizerCases));
+        }
+        for (Path model : find(goldenDir, p -> p.getFileName().toString().equals("model.sft"))) {
+            runVariant(goldenDir, model.getParent(), report);
+        }
+        if (results.isEmpty()) {
+            throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json)");
+        }
+        return results;
+    }
+
+    private void runVariant(Path root, Path variant, Consumer<CaseResult> report) {
+        List<Path> caseDirs;
+        try (Stream<Path> s = Files.list(variant)) {
+            caseDirs = s.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path inputsDir = variant.resolve("inputs");
+        Valle valle;
+        VariantInputs inputs;
+        try {
+            valle = Valle.builder().model(variant.resolve("model.sft")).arch(arch).attention(attention).build();
+            inputs = VariantInputs.read(new GoldenFolder(inputsDir));
+        } catch (RuntimeException e) {
+            for (Path dir : caseDirs) {
+                if (!dir.equals(inputsDir)) {
+                    report.accept(new CaseResult(relative(root, dir), false, "cannot load the variant: " + e.getMessage()));
+                }
+            }
+            return;
+        }
+        try (valle) {
+            ValleModel model = valle.model();
+            if (new GoldenFolder(inputsDir).value("phonemes").isPresent()) {
+                report.accept(inputsCase(root, inputsDir, valle.tokenizer()));
+            }
+            for (Path dir : caseDirs) {
+                if (dir.equals(inputsDir)) {
+                    continue;
+                }
+                Optional<CaseKind> kind = CaseKind.of(dir.getFileName().toString());
+                if (kind.isEmpty()) {
+                    if (Files.exists(dir.resolve("manifest.json"))) {
+                        report.accept(new CaseResult(relative(root, dir), false, "not supported: unknown case kind"));
+                    }
+                    continue;
+                }
+                Check check = new Check();
+                try {
+                    kind.get().run(model, inputs, new GoldenFolder(dir), check);
+                } catch (RuntimeException e) {
+                    check.fail("error: " + e);
+                }
+                report.accept(check.result(relative(root, dir)));
+            }
+        }
+    }
+
+    /** The variant's inputs: when the manifest names the phonemes, the tokenizer must give the text ids. */
+    private static CaseResult inputsCase(Path root, Path inputsDir, PhonemeTokenizer tokenizer) {
+        GoldenFolder g = new GoldenFolder(inputsDir);
+        Check check = new Check();
+        g.value("phonemes").ifPresent(ph -> g.array("text_tokens").ifPresent(a -> {
+            int[] ids = tokenizer.encode((String) ph);
+            check.ints("text_tokens", a, ids, new int[] {ids.length});
+        }));
+        return check.result(relative(root, inputsDir));
+    }
+
+    private static CaseResult tokenizer(Path root, Path file) {
+        Check check = new Check();
+        try {
+            Map<String, Object> doc = Json.parseObject(GoldenFolder.read(file), file.toString());
+            PhonemeTokenizer tokenizer = PhonemeTokenizer.bundled();
+            int n = 0;
+            for (Object c : (List<?>) doc.get("cases")) {
+                Map<?, ?> tc = (Map<?, ?>) c;
+                String text = (String) tc.get("text");
+                List<?> expected = (List<?>) tc.get("ids");
+                PhonemeTokenizer.Encoding encoding = tokenizer.encodeWithOffsets(text);
+                List<Long> ids = new ArrayList<>();
+                List<List<Long>> offsets = new ArrayList<>();
+                for (int i = 0; i < encoding.length(); i++) {
+                    ids.add((long) encoding.ids()[i]);
+                    offsets.add(List.of((long) encoding.start(i), (long) encoding.end(i)));
+                }
+                check.equal("case " + n + " \"" + text + "\" ids", expected, ids);
+                if (tc.get("offsets") != null) {
+                    check.equal("case " + n + " \"" + text + "\" offsets", tc.get("offsets"), offsets);
+                }
+                n++;
+            }
+        } catch (RuntimeException e) {
+            check.fail("error: " + e);
+        }
+        return check.result(relative(root, file));
+    }
+
+    private static List<Path> find(Path root, java.util.function.Predicate<Path> match) {
+        try (Stream<Path> s = Files.walk(root, MAX_DEPTH)) {
+            return s.filter(Files::isRegularFile).filter(match).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String relative(Path root, Path p) {
+        return root.relativize(p).toString().replace('\\', '/');
+    }
+}

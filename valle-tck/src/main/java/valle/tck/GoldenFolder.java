@@ -1,0 +1,67 @@
+package valle.tck;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import valle.core.load.Json;
+
+/** File access inside one golden case folder: arrays by name, and the manifest's {@code values}. */
+final class GoldenFolder {
+    private final Path dir;
+    private final Map<String, Object> values;
+
+    GoldenFolder(Path dir) {
+        this.dir = dir;
+        Path manifest = dir.resolve("manifest.json");
+        if (Files.isRegularFile(manifest)) {
+            Map<String, Object> m = Json.parseObject(read(manifest), manifest.toString());
+            this.values = m.get("values") instanceof Map<?, ?> v ? cast(v) : Map.of();
+        } else {
+            this.values = Map.of();
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** The array {@code name}.npy, if the folder has it. */
+    Optional<NpyArray> array(String name) {
+        Path f = dir.resolve(name + ".npy");
+        return Files.isRegularFile(f) ? Optional.of(NpyArray.read(f)) : Optional.empty();
+    }
+
+    /** The manifest value {@code key}, if present. */
+    Optional<Object> value(String key) {
+        return Optional.ofNullable(values.get(key));
+    }
+
+    /** Names (without {@code .npy}) of the arrays in the folder, sorted. */
+    List<String> arrayNames() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".npy"))
+                    .map(n -> n.substring(0, n.length() - 4)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<?, ?> m) {
+        return (Map<String, Object>) m;
+    }
+}

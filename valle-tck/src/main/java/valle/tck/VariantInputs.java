@@ -1,0 +1,41 @@
+package valle.tck;
+
+import valle.api.codec.Codes;
+
+/**
+ * The fixed inputs every case of a model variant shares ({@code inputs/}): text ids, language, prompt codes
+ * and the response codes the forward cases feed.
+ */
+record VariantInputs(int[] text, int lang, Codes prompt, Codes response) {
+
+    static VariantInputs read(GoldenFolder inputs) {
+        int[] text = inputs.array("text_tokens").orElseThrow(() -> missing(inputs, "text_tokens")).ints();
+        int lang = inputs.array("lang").map(a -> a.ints()[0]).orElse(0);
+        Codes prompt = inputs.array("prom_codes").map(VariantInputs::codes).orElse(null);
+        Codes response = inputs.array("resp_codes").map(VariantInputs::codes).orElse(null);
+        return new VariantInputs(text, lang, prompt, response);
+    }
+
+    /** A {@code [T, L]} integer array as codes. */
+    static Codes codes(NpyArray a) {
+        if (a.shape().length != 2) {
+            throw new IllegalArgumentException("codes must be [frames, levels], got " + a.shapeString());
+        }
+        return new Codes(a.shape()[0], a.shape()[1], a.ints());
+    }
+
+    /** The first {@code levels} levels of every frame. */
+    static Codes firstLevels(Codes c, int levels) {
+        int[] out = new int[c.frames() * levels];
+        for (int t = 0; t < c.frames(); t++) {
+            for (int l = 0; l < levels; l++) {
+                out[t * levels + l] = c.get(t, l);
+            }
+        }
+        return new Codes(c.frames(), levels, out);
+    }
+
+    private static IllegalStateException missing(GoldenFolder f, String name) {
+        return new IllegalStateException(f.dir() + " has no " + name + ".npy");
+    }
+}
