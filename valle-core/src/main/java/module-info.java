@@ -15,6 +15,7 @@ module valle.core {
     exports valle.core.model;
     exports valle.core.plugin;
     exports valle.core.sample;
+    exports valle.core.infer;
 
     opens valle.core to com.google.guice;
 

@@ -5,6 +5,12 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import valle.api.codec.Codes;
+import valle.core.infer.ArLoop;
+import valle.core.infer.DemaskLoop;
+import valle.core.infer.DurationLoop;
+import valle.core.infer.NarLoop;
+import valle.core.infer.Sampling;
+import valle.core.model.ModelLayout;
 import valle.core.model.ValleModel;
 
 /**
@@ -14,7 +20,7 @@ import valle.core.model.ValleModel;
 enum CaseKind {
     AR_FORWARD("ar_forward") {
         @Override
-        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check) {
+        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy) {
             for (String name : g.arrayNames()) {
                 if (name.endsWith("_resp_in")) {
                     String p = name.substring(0, name.length() - "resp_in".length());
@@ -28,7 +34,7 @@ enum CaseKind {
         private static final Pattern LEVEL = Pattern.compile("level(\\d+)_.*");
 
         @Override
-        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check) {
+        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy) {
             TreeSet<Integer> levels = new TreeSet<>();
             for (String name : g.arrayNames()) {
                 Matcher m = LEVEL.matcher(name);
@@ -51,7 +57,7 @@ enum CaseKind {
         private static final Pattern STEP = Pattern.compile("step(\\d+)_.*");
 
         @Override
-        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check) {
+        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy) {
             Optional<NpyArray> sequence = g.array("len_sequence");
             TreeSet<Integer> steps = new TreeSet<>();
             for (String name : g.arrayNames()) {
@@ -73,31 +79,97 @@ enum CaseKind {
                 ForwardCheck.run(model, model.sequences().len(in.text(), in.lang(), in.prompt(), digits), g,
                         "step" + step + "_", check);
             }
-            if (sequence.isPresent() || g.value("predicted_len").isPresent()) {
-                check.fail("len_sequence: not supported: the duration loop is not built yet");
+            if (sequence.isEmpty() && g.value("predicted_len").isEmpty() && g.array("len_step_last_logits").isEmpty()) {
+                return;
             }
+            DurationLoop.Result duration = DurationLoop.predict(model, in.prompted());
+            sequence.ifPresent(a -> check.ints("len_sequence", a, duration.tokens(), new int[] {duration.tokens().length}));
+            g.array("len_step_last_logits").ifPresent(a -> check.floats("len_step_last_logits", a,
+                    flatten(duration.stepLogits()), new int[] {duration.stepLogits().size(), ModelLayout.LEN_CLASSES}));
+            g.value("predicted_len").ifPresent(v -> check.equal("predicted_len", ((Number) v).intValue(), duration.frames()));
+            g.value("len_after_duration_padding").ifPresent(v -> check.equal("len_after_duration_padding",
+                    ((Number) v).intValue(), (int) (duration.frames() * 1.05)));
         }
     },
     AR_NAR_INFERENCE("ar_nar_inference") {
         @Override
-        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check) {
-            check.fail("not supported: the AR and NAR inference loops are not built yet");
+        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy) {
+            Settings s = Settings.of(g);
+            if (!s.greedy()) {
+                check.fail("not supported: sampled runs (temperature > 0) need the reference's samplers");
+                return;
+            }
+            ArLoop.Result ar = ArLoop.run(model, in.prompted(), s.maxDuration(), greedy);
+            g.array("ar_sampled_tokens").ifPresent(a -> check.ints("ar_sampled_tokens", a, ar.sampled(), new int[] {ar.sampled().length}));
+            g.array("ar_codes").ifPresent(a -> check.ints("ar_codes", a, ar.codes(), new int[] {ar.codes().length}));
+            g.array("ar_last_step_logits").ifPresent(a -> check.floats("ar_last_step_logits", a, ar.lastLogits(),
+                    new int[] {ar.lastLogits().length}));
+            g.value("ar_steps_run").ifPresent(v -> check.equal("ar_steps_run", ((Number) v).intValue(), ar.sampled().length));
+            g.value("ar_stopped").ifPresent(v -> check.equal("ar_stopped", v, ar.stopped()));
+            checkNar(model, in, g, check, greedy, ar.codes(), s.maxLevels());
         }
     },
     NAR_LEN_INFERENCE("nar_len_inference") {
         @Override
-        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check) {
-            check.fail("not supported: the NAR-len demasking loop is not built yet");
+        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy) {
+            Settings s = Settings.of(g);
+            if (!s.greedy()) {
+                check.fail("not supported: sampled runs (temperature > 0) need the reference's samplers");
+                return;
+            }
+            Optional<Object> lenList = g.value("len_list");
+            if (lenList.isEmpty()) {
+                check.fail("the manifest has no len_list: the demasked length is unknown");
+                return;
+            }
+            int requested = ((Number) ((java.util.List<?>) lenList.get()).getFirst()).intValue();
+            int frames = Math.max(1, Math.min(requested, s.maxDuration()));
+            int steps = g.value("demask_steps").map(v -> ((Number) v).intValue()).orElse(s.maxSteps());
+            DemaskLoop.Result r = DemaskLoop.run(model, in.prompted(), frames, steps, s.cfgStrength(), s.cfgRescale(),
+                    s.arTemperature(), greedy);
+            int[] traceShape = {steps, frames};
+            g.array("demask_step_inputs").ifPresent(a -> check.ints("demask_step_inputs", a, flattenInts(r.stepInputs()), traceShape));
+            g.array("demask_step_sampled").ifPresent(a -> check.ints("demask_step_sampled", a, flattenInts(r.stepSampled()), traceShape));
+            g.array("demask_step_scores").ifPresent(a -> check.floats("demask_step_scores", a, flatten(r.stepScores()), traceShape, 1e-5));
+            int classes = ModelLayout.AUDIO_TOKENS;
+            g.array("step0_cond_logits").ifPresent(a -> check.floats("step0_cond_logits", a, r.step0Cond(), new int[] {frames, classes}));
+            g.array("step0_null_logits").ifPresent(a -> check.floats("step0_null_logits", a, r.step0Null(), new int[] {frames, classes}));
+            checkNar(model, in, g, check, greedy, r.codes(), s.maxLevels());
         }
     };
 
     private final String prefix;
 
+    /** The NAR levels after a level-0 loop: final codes and level-1 logits, when the golden has them. */
+    static void checkNar(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy, int[] level0,
+                         int maxLevels) {
+        NarLoop.Result nar = NarLoop.run(model, in.prompted(), level0, maxLevels, greedy);
+        int frames = level0.length;
+        g.array("codes").ifPresent(a -> check.ints("codes", a, nar.codes().data(), new int[] {frames, nar.codes().levels()}));
+        g.array("nar_level1_resp_logits").ifPresent(a -> check.floats("nar_level1_resp_logits", a, nar.level1Logits(),
+                new int[] {frames, ModelLayout.AUDIO_TOKENS}));
+    }
+
+    static float[] flatten(java.util.List<float[]> rows) {
+        int n = rows.stream().mapToInt(r -> r.length).sum();
+        float[] out = new float[n];
+        int at = 0;
+        for (float[] r : rows) {
+            System.arraycopy(r, 0, out, at, r.length);
+            at += r.length;
+        }
+        return out;
+    }
+
+    static int[] flattenInts(java.util.List<int[]> rows) {
+        return rows.stream().flatMapToInt(java.util.Arrays::stream).toArray();
+    }
+
     CaseKind(String prefix) {
         this.prefix = prefix;
     }
 
-    abstract void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check);
+    abstract void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy);
 
     /** The kind of a case folder called {@code name}, by the longest matching prefix. */
     static Optional<CaseKind> of(String name) {

@@ -1,12 +1,18 @@
 package valle.tck;
 
 import valle.api.codec.Codes;
+import valle.core.infer.Prompted;
 
 /**
  * The fixed inputs every case of a model variant shares ({@code inputs/}): text ids, language, prompt codes
  * and the response codes the forward cases feed.
  */
 record VariantInputs(int[] text, int lang, Codes prompt, Codes response) {
+
+    /** The conditioning every pass of the variant shares. */
+    Prompted prompted() {
+        return new Prompted(text, lang, prompt);
+    }
 
     static VariantInputs read(GoldenFolder inputs) {
         int[] text = inputs.array("text_tokens").orElseThrow(() -> missing(inputs, "text_tokens")).ints();

@@ -1,0 +1,66 @@
+package valle.core.infer;
+
+import java.util.ArrayList;
+import java.util.List;
+import valle.core.model.InputSequence;
+import valle.core.model.ModelLayout;
+import valle.core.model.ValleModel;
+import valle.core.sample.GreedySampler;
+
+/**
+ * The {@code len} task (§6.6): starting from the token 0, greedy digits from the last row of the {@code len}
+ * head until the stop token 10, at most 10 steps; the digits form the frame count. The reference never
+ * samples here, so neither does this loop.
+ */
+public final class DurationLoop {
+    /** The {@code len} head's stop class. */
+    public static final int STOP = 10;
+    private static final int MAX_STEPS = 10;
+    /** {@code TTS.inference} pads the predicted duration by 5 %. */
+    private static final double DURATION_PADDING = 1.05;
+
+    private DurationLoop() {
+    }
+
+    /**
+     * The duration prediction.
+     *
+     * @param tokens     every token of the len sequence: the leading 0, the digits, and 10 if it stopped
+     * @param stepLogits the last-row {@code len} logits of each step, {@code [steps][11]}
+     */
+    public record Result(int[] tokens, List<float[]> stepLogits) {
+        /** The digits read as a number (the leading 0 and the stop ignored; no digits = 0). */
+        public int frames() {
+            long n = 0;
+            for (int i = 1; i < tokens.length; i++) {
+                if (tokens[i] != STOP) {
+                    n = Math.min(Integer.MAX_VALUE, n * 10 + tokens[i]);
+                }
+            }
+            return (int) n;
+        }
+
+        /** {@code int(frames · 1.05)} clamped to {@code [1, maxDuration]}, the length NAR-len demasks. */
+        public int paddedFrames(int maxDuration) {
+            int padded = (int) (frames() * DURATION_PADDING);
+            return Math.max(1, Math.min(padded, maxDuration));
+        }
+    }
+
+    public static Result predict(ValleModel model, Prompted in) {
+        List<Integer> tokens = new ArrayList<>(List.of(0));
+        List<float[]> stepLogits = new ArrayList<>();
+        for (int step = 0; step < MAX_STEPS; step++) {
+            int[] digits = tokens.stream().mapToInt(Integer::intValue).toArray();
+            InputSequence seq = model.sequences().len(in.text(), in.lang(), in.prompt(), digits);
+            float[] logits = model.logits(seq, model.hidden(seq), 1);
+            stepLogits.add(logits);
+            int token = Math.min(GreedySampler.argmax(logits, 0, ModelLayout.LEN_CLASSES), STOP);
+            tokens.add(token);
+            if (token == STOP) {
+                break;
+            }
+        }
+        return new Result(tokens.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(stepLogits));
+    }
+}

@@ -1,0 +1,81 @@
+package valle.tck;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import valle.api.Experimental;
+import valle.api.Stable;
+
+/** The module boundaries: the API depends on nothing of ours, plugins on the API only, core on no plugin. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("valle");
+    }
+
+    @Test
+    void theImportSeesEveryModule() {
+        for (String pkg : new String[] {"valle.api", "valle.core", "valle.tck", "valle.attention", "valle.arch.llama"}) {
+            assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no class of " + pkg + " imported");
+        }
+    }
+
+    @Test
+    void theApiDependsOnJavaOnly() {
+        classes().that().resideInAPackage("valle.api..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "java..")
+                .check(classes);
+    }
+
+    @Test
+    void pluginsDependOnTheApiOnly() {
+        classes().that().resideInAnyPackage("valle.attention..", "valle.arch..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.attention..", "valle.arch..", "java..")
+                .check(classes);
+        noClasses().that().resideInAPackage("valle.attention..")
+                .should().dependOnClassesThat().resideInAPackage("valle.arch..").check(classes);
+    }
+
+    @Test
+    void coreNeverImportsAPlugin() {
+        noClasses().that().resideInAPackage("valle.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.tck..", "valle.cli..")
+                .check(classes);
+    }
+
+    @Test
+    void guiceStaysInCoreWiringAndTheCli() {
+        noClasses().that().resideOutsideOfPackages("valle.core", "valle.cli..")
+                .should().dependOnClassesThat().resideInAPackage("com.google.inject..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheCliPrintsToStandardOut() {
+        noClasses().that().resideOutsideOfPackage("valle.cli..")
+                .should().accessField(System.class, "out").check(classes);
+    }
+
+    @Test
+    void publicApiTypesCarryAStatus() {
+        classes().that().resideInAPackage("valle.api..").and().arePublic().and().areTopLevelClasses()
+                .and().areNotAnnotations().and().doNotHaveSimpleName("package-info")
+                .should().beAnnotatedWith(Stable.class).orShould().beAnnotatedWith(Experimental.class)
+                .check(classes);
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        SlicesRuleDefinition.slices().matching("valle.(**)").should().beFreeOfCycles().check(classes);
+    }
+}
