@@ -3,6 +3,7 @@ module valle.cli {
     requires valle.core;
     requires valle.tck;
     requires info.picocli;
+    requires java.logging;
 
     opens valle.cli to info.picocli;
 }

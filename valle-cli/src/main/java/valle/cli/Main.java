@@ -15,6 +15,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // plugin choices are logged at INFO for embedding apps; on the command line only --verbose shows them
+        if (!java.util.Arrays.asList(args).contains("--verbose")) {
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
