@@ -43,7 +43,7 @@ final class ValleModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ValleModel model(Plugins plugins, AttentionKernel attention) {
+    ValleModel model(Plugins plugins, com.google.inject.Provider<AttentionKernel> attention) {
         if (settings.model() == null) {
             throw new IllegalStateException("no model was given: call Valle.builder().model(path)");
         }
@@ -52,6 +52,6 @@ final class ValleModule extends AbstractModule {
             PluginRegistry.Selection<Arch> s = plugins.archs().select(archName, a -> a.supports(config));
             LOG.log(Level.INFO, "arch: {0} -> {1}", archName, s.explain());
             return s.plugin();
-        }, attention);
+        }, attention::get);
     }
 }

@@ -2,6 +2,7 @@ package valle.core.model;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 import valle.api.ModelFormatException;
 import valle.api.arch.Arch;
 import valle.api.arch.Backbone;
@@ -36,12 +37,12 @@ public final class ValleModel implements AutoCloseable {
     }
 
     /**
-     * Opens a {@code .sft} checkpoint and builds its backbone with {@code arch} and {@code attention}. On any
-     * failure the file is closed again before the exception leaves.
+     * Opens a {@code .sft} checkpoint and builds its backbone with {@code arch} and {@code attention}. The file
+     * is validated before any plugin is chosen; on any failure it is closed again before the exception leaves.
      *
      * @throws ModelFormatException when the file, its config or its tensors are malformed
      */
-    public static ValleModel load(Path path, ArchResolver archs, AttentionKernel attention) {
+    public static ValleModel load(Path path, ArchResolver archs, Supplier<AttentionKernel> attention) {
         SafetensorsFile file = SafetensorsFile.open(path);
         try {
             String source = file.source();
@@ -61,7 +62,7 @@ public final class ValleModel implements AutoCloseable {
                     layout.attentionHeads(),
                     layout.layers(), layout.intermediateSize(), 1e-6f, 10000f, "gelu", Map.of());
             Arch arch = archs.resolve(backboneConfig);
-            Backbone backbone = arch.open(backboneConfig, file.scoped("model."), attention);
+            Backbone backbone = arch.open(backboneConfig, file.scoped("model."), attention.get());
             String name = path.getFileName().toString().replaceFirst("\\.sft$", "");
             return new ValleModel(name, file, config, layout, sequences, heads, backbone);
         } catch (RuntimeException e) {
