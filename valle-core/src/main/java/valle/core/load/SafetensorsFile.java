@@ -155,14 +155,18 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
             out.put(name, entry(name, e.getValue(), dataSize, source));
         }
         List<Map.Entry<String, Entry>> byStart = new ArrayList<>(out.entrySet());
+        byStart.removeIf(x -> x.getValue().begin() == x.getValue().end());
         byStart.sort(Comparator.comparingLong(x -> x.getValue().begin()));
-        for (int i = 1; i < byStart.size(); i++) {
-            Map.Entry<String, Entry> a = byStart.get(i - 1);
-            Map.Entry<String, Entry> b = byStart.get(i);
-            if (b.getValue().begin() < a.getValue().end() && b.getValue().end() > b.getValue().begin()) {
-                throw new ModelFormatException(source + ": tensors '" + a.getKey() + "' [" + a.getValue().begin() + ", "
-                        + a.getValue().end() + ") and '" + b.getKey() + "' [" + b.getValue().begin() + ", "
+        // compare each range with the furthest-reaching one before it, so no range can hide an overlap
+        Map.Entry<String, Entry> reach = null;
+        for (Map.Entry<String, Entry> b : byStart) {
+            if (reach != null && b.getValue().begin() < reach.getValue().end()) {
+                throw new ModelFormatException(source + ": tensors '" + reach.getKey() + "' [" + reach.getValue().begin()
+                        + ", " + reach.getValue().end() + ") and '" + b.getKey() + "' [" + b.getValue().begin() + ", "
                         + b.getValue().end() + ") overlap");
+            }
+            if (reach == null || b.getValue().end() > reach.getValue().end()) {
+                reach = b;
             }
         }
         return out;

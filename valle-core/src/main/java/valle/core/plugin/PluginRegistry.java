@@ -76,22 +76,26 @@ public final class PluginRegistry<T extends Plugin> {
      * {@code auto}, providers it refuses are skipped. The result says why the others lost.
      */
     public Selection<T> select(String name, Function<? super T, Availability> supports) {
+        if (name == null || name.isBlank()) {
+            throw notFound(String.valueOf(name), "no " + kind + " name given (use a name or 'auto').");
+        }
         if (!AUTO.equals(name)) {
             T p = byName.get(name);
             if (p == null) {
                 throw notFound(name, "no " + kind + " named '" + name + "'.");
             }
             Availability a = p.availability();
-            if (a.ok()) {
-                a = supports.apply(p);
-            }
             if (!a.ok()) {
                 throw notFound(name, kind + " '" + name + "' cannot run here: " + a + ".");
+            }
+            Availability supported = supports.apply(p);
+            if (!supported.ok()) {
+                throw notFound(name, kind + " '" + name + "' does not support this request: " + supported + ".");
             }
             return new Selection<>(p, Map.of());
         }
         List<T> ranked = new ArrayList<>(byName.values());
-        ranked.sort(Comparator.comparingInt((T p) -> -p.priority()).thenComparing(Plugin::name));
+        ranked.sort(Comparator.comparingInt((T p) -> p.priority()).reversed().thenComparing(Plugin::name));
         Map<String, String> losers = new LinkedHashMap<>();
         T chosen = null;
         for (T p : ranked) {
@@ -106,13 +110,24 @@ public final class PluginRegistry<T extends Plugin> {
             }
         }
         if (chosen == null) {
-            throw notFound(AUTO, "no " + kind + " can run this request.");
+            StringBuilder why = new StringBuilder("no " + kind + " can run this request.");
+            // unavailable providers get their reason in the listing; say why the available ones refused
+            losers.forEach((n, reason) -> {
+                if (byName.get(n).availability().ok()) {
+                    why.append(' ').append(n).append(" does not support it: ").append(reason).append('.');
+                }
+            });
+            throw notFound(AUTO, why.toString());
         }
         return new Selection<>(chosen, losers);
     }
 
     /** What {@code auto} or a name resolved to, and why every other provider lost. */
     public record Selection<T extends Plugin>(T plugin, Map<String, String> losers) {
+        public Selection {
+            losers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(losers));
+        }
+
         /** e.g. {@code "sdpa (flash: needs --add-modules jdk.incubator.vector)"}. */
         public String explain() {
             StringBuilder sb = new StringBuilder(plugin.name()).append(" (priority ").append(plugin.priority());
