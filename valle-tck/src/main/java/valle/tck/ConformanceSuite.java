@@ -79,8 +79,8 @@ public record ConformanceSuite(String arch, String attention) {
             ValleModel model = valle.model();
             // golden inference cases are greedy; each case gets a fresh random source it never draws from
             Sampler greedySampler = valle.plugins().samplers().get("greedy");
-            if (new GoldenFolder(inputsDir).value("phonemes").isPresent()) {
-                report.accept(inputsCase(root, inputsDir, valle.tokenizer()));
+            if (Files.isDirectory(inputsDir)) {
+                report.accept(inputsCase(root, inputsDir, valle.tokenizer(), model.symbolMap()));
             }
             for (Path dir : caseDirs) {
                 if (dir.equals(inputsDir)) {
@@ -105,10 +105,30 @@ public record ConformanceSuite(String arch, String attention) {
         }
     }
 
-    /** The variant's inputs: when the manifest names the phonemes, the tokenizer must give the text ids. */
-    private static CaseResult inputsCase(Path root, Path inputsDir, PhonemeTokenizer tokenizer) {
+    /**
+     * The variant's text: when the manifest names the phonemes, the tokenizer must give the text ids; every
+     * single-symbol entry of the checkpoint's {@code userdata.symmap} must map to the bundled tokenizer's id.
+     */
+    private static CaseResult inputsCase(Path root, Path inputsDir, PhonemeTokenizer tokenizer,
+                                         Map<String, Integer> symbolMap) {
         GoldenFolder g = new GoldenFolder(inputsDir);
         Check check = new Check();
+        int differing = 0;
+        String example = "";
+        for (Map.Entry<String, Integer> e : symbolMap.entrySet()) {
+            String symbol = e.getKey();
+            if (symbol.codePointCount(0, symbol.length()) == 1) {
+                int id = tokenizer.encode(symbol)[1];
+                if (id != e.getValue()) {
+                    differing++;
+                    example = "'" + symbol + "' is " + e.getValue() + " in the checkpoint, " + id + " in the tokenizer";
+                }
+            }
+        }
+        if (!symbolMap.isEmpty()) {
+            check.equal("userdata.symmap symbols differing from the bundled tokenizer" + (differing > 0 ? " (" + example + ")" : ""),
+                    0, differing);
+        }
         g.value("phonemes").ifPresent(ph -> g.array("text_tokens").ifPresent(a -> {
             int[] ids = tokenizer.encode((String) ph);
             check.ints("text_tokens", a, ids, new int[] {ids.length});

@@ -110,6 +110,32 @@ public final class ValleModel implements AutoCloseable {
         return file.metadata();
     }
 
+    /**
+     * The phoneme vocabulary the checkpoint was trained with ({@code userdata.symmap}), or an empty map when
+     * the file does not carry one.
+     *
+     * @throws ModelFormatException when {@code userdata} is present but malformed
+     */
+    public Map<String, Integer> symbolMap() {
+        String userdata = file.metadata().get("userdata");
+        if (userdata == null) {
+            return Map.of();
+        }
+        Map<String, Object> parsed = valle.core.load.Json.parseObject(userdata, file.source() + " userdata");
+        if (!(parsed.get("symmap") instanceof Map<?, ?> symmap)) {
+            return Map.of();
+        }
+        Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : symmap.entrySet()) {
+            if (!(e.getValue() instanceof Long id) || id < 0 || id > Integer.MAX_VALUE) {
+                throw new ModelFormatException(file.source() + ": userdata.symmap entry '" + e.getKey()
+                        + "' is not a token id: " + e.getValue());
+            }
+            out.put((String) e.getKey(), id.intValue());
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
     /** Final hidden states {@code [rows, D]} of a full pass over {@code sequence}. */
     public float[] hidden(InputSequence sequence) {
         ensureOpen();
