@@ -24,5 +24,12 @@ module valle.core {
     uses valle.api.codec.Codec;
     uses valle.api.sample.Sampler;
 
-    provides valle.api.sample.Sampler with valle.core.sample.GreedySampler;
+    provides valle.api.sample.Sampler with
+            valle.core.sample.RepetitionPenalty,
+            valle.core.sample.LengthPenalty,
+            valle.core.sample.MinP,
+            valle.core.sample.TopKTopP,
+            valle.core.sample.Temperature,
+            valle.core.sample.TopNSigma,
+            valle.core.sample.Dry;
 }

@@ -6,6 +6,11 @@ import com.google.inject.ProvisionException;
 import java.nio.file.Path;
 import java.util.Objects;
 import valle.api.ValleException;
+import valle.api.codec.Codes;
+import valle.core.infer.CodeGenerator;
+import valle.core.infer.CodeRequest;
+import valle.core.infer.InferenceSettings;
+import valle.core.infer.Languages;
 import valle.core.model.ValleModel;
 import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
@@ -16,9 +21,7 @@ import valle.core.text.PhonemeTokenizer;
  *
  * <pre>{@code
  * try (Valle valle = Valle.builder().model(Path.of("ar+nar-len-llama-8.sft")).build()) {
- *     int[] ids = valle.tokenizer().encode("həlˈoʊ wˈɜːld.");
- *     ValleModel model = valle.model();
- *     ...
+ *     Codes codes = valle.generate("həlˈoʊ wˈɜːld.", "en", promptCodes, InferenceSettings.webUiDefaults());
  * }
  * }</pre>
  *
@@ -63,6 +66,36 @@ public final class Valle implements AutoCloseable {
             throw new IllegalStateException("no model was given: call Valle.builder().model(path)");
         }
         return injector.getInstance(ValleModel.class);
+    }
+
+    /**
+     * Generates the code matrix {@code [T, 8]} of one utterance. Thread-safe: concurrent requests share the
+     * loaded model; each has its own random source from its seed.
+     *
+     * @throws IllegalArgumentException for a request the model cannot serve (language, modality, settings)
+     */
+    public Codes generate(CodeRequest request) {
+        return generate(request, CodeGenerator.Progress.NONE).codes();
+    }
+
+    /** As {@link #generate(CodeRequest)}, reporting the stages to {@code progress}; says which modality ran. */
+    public CodeGenerator.Generated generate(CodeRequest request, CodeGenerator.Progress progress) {
+        model();
+        return injector.getInstance(CodeGenerator.class).generate(request, progress);
+    }
+
+    /**
+     * Generates codes for a phoneme string (IPA as espeak-ng writes it, e.g. {@code "həlˈoʊ wˈɜːld."}).
+     *
+     * @param language {@code en}, {@code ja}, {@code de}, {@code fr}, {@code zh}, {@code ko} or {@code auto}
+     * @param prompt   the voice prompt's codes {@code [Tp, 8]}, or {@code null}
+     */
+    public Codes generate(String phonemes, String language, Codes prompt, InferenceSettings settings) {
+        int[] ids = tokenizer().encode(phonemes);
+        if (ids.length <= 2) {
+            throw new IllegalArgumentException("the text has no phonemes to speak");
+        }
+        return generate(new CodeRequest(ids, Languages.id(language), prompt, settings));
     }
 
     /** Closes the model and its file; idempotent. */

@@ -6,7 +6,9 @@ import com.google.inject.Singleton;
 import java.lang.System.Logger.Level;
 import valle.api.arch.Arch;
 import valle.api.attention.AttentionKernel;
+import valle.core.infer.CodeGenerator;
 import valle.core.model.ValleModel;
+import valle.core.sample.SamplingPipeline;
 import valle.core.plugin.PluginRegistry;
 import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
@@ -30,6 +32,18 @@ final class ValleModule extends AbstractModule {
     @Singleton
     PhonemeTokenizer tokenizer() {
         return PhonemeTokenizer.bundled();
+    }
+
+    @Provides
+    @Singleton
+    SamplingPipeline samplingPipeline(Plugins plugins) {
+        return new SamplingPipeline(plugins.samplers().all());
+    }
+
+    @Provides
+    @Singleton
+    CodeGenerator generator(ValleModel model, SamplingPipeline pipeline) {
+        return new CodeGenerator(model, pipeline);
     }
 
     @Provides

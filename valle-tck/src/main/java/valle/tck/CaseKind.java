@@ -9,7 +9,8 @@ import valle.core.infer.ArLoop;
 import valle.core.infer.DemaskLoop;
 import valle.core.infer.DurationLoop;
 import valle.core.infer.NarLoop;
-import valle.core.infer.Sampling;
+import valle.core.infer.InferenceSettings;
+import valle.core.load.NpyArray;
 import valle.core.model.ModelLayout;
 import valle.core.model.ValleModel;
 
@@ -20,7 +21,9 @@ import valle.core.model.ValleModel;
 enum CaseKind {
     AR_FORWARD("ar_forward") {
         @Override
-        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy) {
+        void run(CaseRun run, GoldenFolder g, Check check) {
+            ValleModel model = run.model();
+            VariantInputs in = run.inputs();
             for (String name : g.arrayNames()) {
                 if (name.endsWith("_resp_in")) {
                     String p = name.substring(0, name.length() - "resp_in".length());
@@ -34,7 +37,9 @@ enum CaseKind {
         private static final Pattern LEVEL = Pattern.compile("level(\\d+)_.*");
 
         @Override
-        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy) {
+        void run(CaseRun run, GoldenFolder g, Check check) {
+            ValleModel model = run.model();
+            VariantInputs in = run.inputs();
             TreeSet<Integer> levels = new TreeSet<>();
             for (String name : g.arrayNames()) {
                 Matcher m = LEVEL.matcher(name);
@@ -57,7 +62,9 @@ enum CaseKind {
         private static final Pattern STEP = Pattern.compile("step(\\d+)_.*");
 
         @Override
-        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy) {
+        void run(CaseRun run, GoldenFolder g, Check check) {
+            ValleModel model = run.model();
+            VariantInputs in = run.inputs();
             Optional<NpyArray> sequence = g.array("len_sequence");
             TreeSet<Integer> steps = new TreeSet<>();
             for (String name : g.arrayNames()) {
@@ -93,28 +100,31 @@ enum CaseKind {
     },
     AR_NAR_INFERENCE("ar_nar_inference") {
         @Override
-        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy) {
-            Settings s = Settings.of(g);
-            if (!s.greedy()) {
-                check.fail("not supported: sampled runs (temperature > 0) need the reference's samplers");
+        void run(CaseRun run, GoldenFolder g, Check check) {
+            InferenceSettings s = run.settings(g, "ar+nar");
+            if (s.ar().temperature() > 0 || s.nar().temperature() > 0) {
+                check.fail(SAMPLED);
                 return;
             }
-            ArLoop.Result ar = ArLoop.run(model, in.prompted(), s.maxDuration(), greedy);
+            ValleModel model = run.model();
+            ArLoop.Result ar = ArLoop.run(model, run.inputs().prompted(), s, run.sampling(s.ar()));
             g.array("ar_sampled_tokens").ifPresent(a -> check.ints("ar_sampled_tokens", a, ar.sampled(), new int[] {ar.sampled().length}));
             g.array("ar_codes").ifPresent(a -> check.ints("ar_codes", a, ar.codes(), new int[] {ar.codes().length}));
             g.array("ar_last_step_logits").ifPresent(a -> check.floats("ar_last_step_logits", a, ar.lastLogits(),
                     new int[] {ar.lastLogits().length}));
+            g.array("ar_sampled_logits").ifPresent(a -> check.floats("ar_sampled_logits", a, flatten(ar.sampledLogits()),
+                    new int[] {ar.sampledLogits().size(), ar.lastLogits().length}));
             g.value("ar_steps_run").ifPresent(v -> check.equal("ar_steps_run", ((Number) v).intValue(), ar.sampled().length));
             g.value("ar_stopped").ifPresent(v -> check.equal("ar_stopped", v, ar.stopped()));
-            checkNar(model, in, g, check, greedy, ar.codes(), s.maxLevels());
+            checkNar(run, g, check, s, ar.codes());
         }
     },
     NAR_LEN_INFERENCE("nar_len_inference") {
         @Override
-        void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy) {
-            Settings s = Settings.of(g);
-            if (!s.greedy()) {
-                check.fail("not supported: sampled runs (temperature > 0) need the reference's samplers");
+        void run(CaseRun run, GoldenFolder g, Check check) {
+            InferenceSettings s = run.settings(g, "nar-len");
+            if (s.narLen().temperature() > 0 || s.nar().temperature() > 0) {
+                check.fail(SAMPLED);
                 return;
             }
             Optional<Object> lenList = g.value("len_list");
@@ -124,9 +134,9 @@ enum CaseKind {
             }
             int requested = ((Number) ((java.util.List<?>) lenList.get()).getFirst()).intValue();
             int frames = Math.max(1, Math.min(requested, s.maxDuration()));
-            int steps = g.value("demask_steps").map(v -> ((Number) v).intValue()).orElse(s.maxSteps());
-            DemaskLoop.Result r = DemaskLoop.run(model, in.prompted(), frames, steps, s.cfgStrength(), s.cfgRescale(),
-                    s.arTemperature(), greedy);
+            DemaskLoop.Result r = DemaskLoop.run(run.model(), run.inputs().prompted(), frames, s, run.sampling(s.narLen()));
+            int steps = r.stepInputs().size();
+            g.value("demask_steps").ifPresent(v -> check.equal("demask_steps", ((Number) v).intValue(), steps));
             int[] traceShape = {steps, frames};
             g.array("demask_step_inputs").ifPresent(a -> check.ints("demask_step_inputs", a, flattenInts(r.stepInputs()), traceShape));
             g.array("demask_step_sampled").ifPresent(a -> check.ints("demask_step_sampled", a, flattenInts(r.stepSampled()), traceShape));
@@ -134,20 +144,35 @@ enum CaseKind {
             int classes = ModelLayout.AUDIO_TOKENS;
             g.array("step0_cond_logits").ifPresent(a -> check.floats("step0_cond_logits", a, r.step0Cond(), new int[] {frames, classes}));
             g.array("step0_null_logits").ifPresent(a -> check.floats("step0_null_logits", a, r.step0Null(), new int[] {frames, classes}));
-            checkNar(model, in, g, check, greedy, r.codes(), s.maxLevels());
+            checkNar(run, g, check, s, r.codes());
         }
     };
 
+    private static final String SAMPLED = "not supported: a sampled run (temperature > 0) draws from torch's random "
+            + "stream, which no other implementation reproduces; greedy cases are compared exactly";
+
     private final String prefix;
 
-    /** The NAR levels after a level-0 loop: final codes and level-1 logits, when the golden has them. */
-    static void checkNar(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy, int[] level0,
-                         int maxLevels) {
-        NarLoop.Result nar = NarLoop.run(model, in.prompted(), level0, maxLevels, greedy);
+    /**
+     * The NAR levels after a level-0 loop (level-1 logits, processed logits per level), and the final codes
+     * of the whole request through the facade, when the golden has them.
+     */
+    static void checkNar(CaseRun run, GoldenFolder g, Check check, InferenceSettings s, int[] level0) {
+        NarLoop.Result nar = NarLoop.run(run.model(), run.inputs().prompted(), level0, s.maxLevels(), s.narCfg(),
+                run.sampling(s.nar()));
         int frames = level0.length;
-        g.array("codes").ifPresent(a -> check.ints("codes", a, nar.codes().data(), new int[] {frames, nar.codes().levels()}));
+        int classes = ModelLayout.AUDIO_TOKENS;
         g.array("nar_level1_resp_logits").ifPresent(a -> check.floats("nar_level1_resp_logits", a, nar.level1Logits(),
-                new int[] {frames, ModelLayout.AUDIO_TOKENS}));
+                new int[] {frames, classes}));
+        for (int level = 1; level <= nar.sampledLogits().size(); level++) {
+            float[] processed = nar.sampledLogits().get(level - 1);
+            String name = "nar_level" + level + "_sampled_logits";
+            g.array(name).ifPresent(a -> check.floats(name, a, processed, new int[] {frames, classes}));
+        }
+        g.array("codes").ifPresent(a -> {
+            Codes codes = run.generate(s);
+            check.ints("codes", a, codes.data(), new int[] {codes.frames(), codes.levels()});
+        });
     }
 
     static float[] flatten(java.util.List<float[]> rows) {
@@ -169,7 +194,7 @@ enum CaseKind {
         this.prefix = prefix;
     }
 
-    abstract void run(ValleModel model, VariantInputs in, GoldenFolder g, Check check, Sampling greedy);
+    abstract void run(CaseRun run, GoldenFolder g, Check check);
 
     /** The kind of a case folder called {@code name}, by the longest matching prefix. */
     static Optional<CaseKind> of(String name) {

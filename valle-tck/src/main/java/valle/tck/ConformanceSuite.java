@@ -11,13 +11,8 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import valle.api.ValleException;
-import java.util.SplittableRandom;
-import valle.api.sample.Sampler;
-import valle.api.sample.SamplerSettings;
 import valle.core.Valle;
-import valle.core.infer.Sampling;
 import valle.core.load.Json;
-import valle.core.model.ValleModel;
 import valle.core.text.PhonemeTokenizer;
 
 /**
@@ -76,11 +71,9 @@ public record ConformanceSuite(String arch, String attention) {
             return;
         }
         try (valle) {
-            ValleModel model = valle.model();
-            // golden inference cases are greedy; each case gets a fresh random source it never draws from
-            Sampler greedySampler = valle.plugins().samplers().get("greedy");
+            CaseRun run = new CaseRun(valle, inputs);
             if (Files.isDirectory(inputsDir)) {
-                report.accept(inputsCase(root, inputsDir, valle.tokenizer(), model.symbolMap()));
+                report.accept(inputsCase(root, inputsDir, valle.tokenizer(), run.model().symbolMap()));
             }
             for (Path dir : caseDirs) {
                 if (dir.equals(inputsDir)) {
@@ -95,8 +88,7 @@ public record ConformanceSuite(String arch, String attention) {
                 }
                 Check check = new Check();
                 try {
-                    Sampling greedy = new Sampling(greedySampler, SamplerSettings.greedy(), new SplittableRandom(0));
-                    kind.get().run(model, inputs, new GoldenFolder(dir), check, greedy);
+                    kind.get().run(run, new GoldenFolder(dir), check);
                 } catch (RuntimeException e) {
                     check.fail("error: " + e);
                 }

@@ -6,7 +6,7 @@ import valle.api.arch.MaskMode;
 import valle.core.model.InputSequence;
 import valle.core.model.Segment;
 import valle.core.model.ValleModel;
-import valle.core.sample.GreedySampler;
+import valle.core.sample.TokenPicker;
 
 /**
  * One forward pass compared with the golden arrays of one prefix ({@code step0_}, {@code level3_}, ...):
@@ -50,7 +50,7 @@ final class ForwardCheck {
     static int[] argmaxRows(float[] logits, int rows, int classes) {
         int[] out = new int[rows];
         for (int r = 0; r < rows; r++) {
-            out[r] = GreedySampler.argmax(logits, r * classes, classes);
+            out[r] = TokenPicker.argmax(logits, r * classes, classes);
         }
         return out;
     }

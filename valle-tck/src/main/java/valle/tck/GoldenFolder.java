@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import valle.core.load.Json;
+import valle.core.load.NpyArray;
 
 /** File access inside one golden case folder: arrays by name, and the manifest's {@code values}. */
 final class GoldenFolder {

@@ -2,6 +2,7 @@ package valle.tck;
 
 import valle.api.codec.Codes;
 import valle.core.infer.Prompted;
+import valle.core.load.NpyArray;
 
 /**
  * The fixed inputs every case of a model variant shares ({@code inputs/}): text ids, language, prompt codes

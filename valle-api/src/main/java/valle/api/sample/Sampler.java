@@ -1,22 +1,27 @@
 package valle.api.sample;
 
-import java.util.random.RandomGenerator;
 import valle.api.Stable;
 import valle.api.plugin.Plugin;
 
 /**
- * A sampler plugin: one row of logits in, one token out. Stateless between calls except for what the loop
- * passes in (the history); deterministic for a given random source.
+ * One stage of the sampling pipeline (repetition penalty, top-k/top-p, temperature, DRY, ...). Every
+ * discovered stage that {@linkplain #enabled(SamplerSettings) is enabled} by a request's settings runs, in
+ * increasing {@link #order()}, on the logits of each sampling call; then the loop picks tokens (argmax at
+ * temperature 0, else a categorical draw from the request's seeded random source).
+ *
+ * <p>The reference's stages and their orders: repetition penalty 100, length penalty 200, min-p 300,
+ * top-k/top-p 400, temperature 500, top-nσ 600, DRY 700. A third-party stage picks an order between them.
+ * Stages are stateless and thread-safe.
  */
 @Stable(since = "0.1")
 public interface Sampler extends Plugin {
 
-    /**
-     * Picks a token from {@code logits[offset .. offset+vocab)}. The sampler may modify that range in place
-     * (as the reference does); callers that need the raw logits pass a copy.
-     *
-     * @param history tokens generated so far for this row, oldest first (repetition penalties)
-     * @param random  the request's seeded random source; greedy samplers never draw from it
-     */
-    int sample(float[] logits, int offset, int vocab, int[] history, SamplerSettings settings, RandomGenerator random);
+    /** Where the stage runs: lower first. */
+    int order();
+
+    /** Whether {@code settings} switch this stage on. */
+    boolean enabled(SamplerSettings settings);
+
+    /** Rewrites {@code input.logits()} in place. */
+    void apply(SamplingInput input);
 }

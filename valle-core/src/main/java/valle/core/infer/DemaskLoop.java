@@ -3,18 +3,21 @@ package valle.core.infer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import valle.api.sample.SamplerSettings;
 import valle.core.model.InputSequence;
 import valle.core.model.ModelLayout;
 import valle.core.model.SequenceBuilder;
 import valle.core.model.ValleModel;
-import valle.core.sample.GreedySampler;
+import valle.core.sample.SamplingPipeline;
 
 /**
  * NAR-len demasking of level 0 ({@code forward_nar_masked}, §6.6): all T positions start masked (1024) with
- * score 1; at step k of S, with {@code t = k/(S-1)}, the {@code n = int(cos(tπ/2)·T + T/(2S))} (clamped to
- * 1..T) highest scores are re-masked, a conditional and a null (text {@code [1,2]}, no prompt) pass are
- * combined with classifier-free guidance, masked positions take the sampled ids, and their new scores are
- * {@code 1 - p(argmax)}; finalised positions score 0.
+ * score 1; at each step, with t running over {@code linspace(denoise_start, 1, S)}, the
+ * {@code n = int(cos(tπ/2)·T + T/(2S))} (clamped to 1..T) highest scores are re-masked, a conditional and a
+ * null (text {@code [1,2]}, no prompt) pass are combined with classifier-free guidance of strength at least
+ * 2.5, masked positions take the ids sampled at temperature {@code T·(1-t)}, and their new scores are
+ * {@code 1 - p}, where p is the probability of the argmax from a second, greedy sampling call on the same
+ * (already processed) logits, as the reference does; finalised positions score 0.
  */
 public final class DemaskLoop {
     /** The reference forces at least this CFG strength, every step (§7.4 item 13). */
@@ -35,25 +38,24 @@ public final class DemaskLoop {
                          float[] step0Cond, float[] step0Null) {
     }
 
-    /**
-     * @param temperature the base temperature, annealed to {@code temperature · (1 - t)}
-     */
-    public static Result run(ValleModel model, Prompted in, int frames, int steps, float cfgStrength,
-                             float cfgRescale, float temperature, Sampling sampling) {
+    public static Result run(ValleModel model, Prompted in, int frames, InferenceSettings s, Sampling sampling) {
         int mask = ModelLayout.AUDIO_TOKENS;
         int[] resp = new int[frames];
         Arrays.fill(resp, mask);
         float[] scores = new float[frames];
         Arrays.fill(scores, 1f);
-        float strength = Math.max(cfgStrength, MIN_CFG_STRENGTH);
+        float strength = Math.max(s.narLenCfg().strength(), MIN_CFG_STRENGTH);
+        int steps = (int) Math.floor(s.maxSteps() * (1.0 - s.denoiseStart()));
+        float[] timesteps = linspace(s.denoiseStart(), 1f, steps);
+        SamplerSettings base = s.narLen();
         List<int[]> inputs = new ArrayList<>();
         List<int[]> sampledTrace = new ArrayList<>();
         List<float[]> scoreTrace = new ArrayList<>();
         float[] step0Cond = null;
         float[] step0Null = null;
         for (int k = 0; k < steps; k++) {
-            // torch.linspace in float32, and t·π·0.5 evaluated on a float32 tensor
-            float t = steps == 1 ? 0f : (float) ((double) k / (steps - 1));
+            float t = timesteps[k];
+            // t·π·0.5 is evaluated on a float32 tensor, the cosine in double
             double noise = Math.cos((t * (float) Math.PI) * 0.5f);
             double remask = 1.0 / (2.0 * steps);
             int n = Math.max(1, Math.min((int) (noise * frames + remask * frames), frames));
@@ -74,24 +76,20 @@ public final class DemaskLoop {
                 step0Cond = condLogits.clone();
                 step0Null = nullLogits.clone();
             }
-            float[] logits = Guidance.apply(condLogits, nullLogits, strength, cfgRescale);
+            float[] logits = ClassifierFreeGuidance.apply(condLogits, nullLogits, strength, s.narLenCfg().rescale());
             int classes = logits.length / frames;
 
-            int[] sampled = new int[frames];
-            float[] probability = new float[frames];
-            Sampling step = sampling.withTemperature(temperature * (1 - t));
-            for (int i = 0; i < frames; i++) {
-                int off = i * classes;
-                sampled[i] = step.pick(logits, off, classes, resp);
-                int best = GreedySampler.argmax(logits, off, classes);
-                probability[i] = probabilityOf(logits, off, classes, best);
-            }
+            // both calls work on the same array: the second sees the first one's in-place edits (§5.1)
+            int[] sampled = sampling.with(base.withTemperature(base.temperature() * (1 - t)))
+                    .pick(logits, frames, classes, resp, false, -1).tokens();
+            SamplingPipeline.Picks greedy = sampling.with(base.withTemperature(0f))
+                    .pick(logits, frames, classes, resp, false, -1);
             sampledTrace.add(sampled);
-            scoreTrace.add(probability);
+            scoreTrace.add(greedy.probabilities());
             for (int i = 0; i < frames; i++) {
                 if (masked[i]) {
                     resp[i] = sampled[i];
-                    scores[i] = 1f - probability[i];
+                    scores[i] = 1f - greedy.probabilities()[i];
                 } else {
                     scores[i] = 0f;
                 }
@@ -99,6 +97,15 @@ public final class DemaskLoop {
         }
         return new Result(resp, List.copyOf(inputs), List.copyOf(sampledTrace), List.copyOf(scoreTrace),
                 step0Cond, step0Null);
+    }
+
+    /** {@code torch.linspace(from, to, n)} in float32. */
+    private static float[] linspace(float from, float to, int n) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = n == 1 ? from : (float) (from + (to - from) * ((double) i / (n - 1)));
+        }
+        return out;
     }
 
     /** Indices of the {@code n} highest scores, ties to the lower index. */
@@ -113,18 +120,5 @@ public final class DemaskLoop {
             out[i] = order[i];
         }
         return out;
-    }
-
-    /** Softmax probability of class {@code index} of one row, computed max-subtracted in double. */
-    private static float probabilityOf(float[] logits, int off, int n, int index) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, logits[off + i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += Math.exp(logits[off + i] - max);
-        }
-        return (float) (Math.exp(logits[off + index] - max) / sum);
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import valle.core.model.InputSequence;
 import valle.core.model.ModelLayout;
 import valle.core.model.ValleModel;
-import valle.core.sample.GreedySampler;
+import valle.core.sample.TokenPicker;
 
 /**
  * The {@code len} task (§6.6): starting from the token 0, greedy digits from the last row of the {@code len}
@@ -55,7 +55,7 @@ public final class DurationLoop {
             InputSequence seq = model.sequences().len(in.text(), in.lang(), in.prompt(), digits);
             float[] logits = model.logits(seq, model.hidden(seq), 1);
             stepLogits.add(logits);
-            int token = Math.min(GreedySampler.argmax(logits, 0, ModelLayout.LEN_CLASSES), STOP);
+            int token = Math.min(TokenPicker.argmax(logits, 0, ModelLayout.LEN_CLASSES), STOP);
             tokens.add(token);
             if (token == STOP) {
                 break;

@@ -2,25 +2,27 @@ package valle.core.infer;
 
 import java.util.Objects;
 import java.util.random.RandomGenerator;
-import valle.api.sample.Sampler;
 import valle.api.sample.SamplerSettings;
+import valle.api.sample.SamplingInput;
+import valle.core.sample.SamplingPipeline;
 
-/** The sampler, its settings and the request's seeded random source, as one loop uses them. */
-public record Sampling(Sampler sampler, SamplerSettings settings, RandomGenerator random) {
+/** The sampling pipeline, one pass's settings and the request's seeded random source. */
+public record Sampling(SamplingPipeline pipeline, SamplerSettings settings, RandomGenerator random) {
     public Sampling {
-        Objects.requireNonNull(sampler, "sampler");
+        Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(random, "random");
     }
 
-    /** The same sampler and random source at another temperature (NAR-len anneals it per step). */
-    Sampling withTemperature(float temperature) {
-        SamplerSettings s = settings;
-        return new Sampling(sampler, new SamplerSettings(temperature, s.minTemperature(), s.topK(), s.topP(), s.minP(),
-                s.topNSigma(), s.repetitionPenalty(), s.repetitionPenaltyDecay(), s.lengthPenalty(), s.seed()), random);
+    /** The same pipeline and random source under other settings. */
+    Sampling with(SamplerSettings other) {
+        return new Sampling(pipeline, other, random);
     }
 
-    int pick(float[] logits, int offset, int vocab, int[] history) {
-        return sampler.sample(logits, offset, vocab, history, settings, random);
+    /** Samples {@code rows} rows of {@code logits} (modified in place, as the reference does). */
+    SamplingPipeline.Picks pick(float[] logits, int rows, int vocab, int[] previous, boolean autoregressive,
+                                int stopToken) {
+        return pipeline.sample(new SamplingInput(logits, rows, vocab, previous, autoregressive, stopToken, settings),
+                random);
     }
 }

@@ -39,6 +39,8 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
     /** Headers beyond this are refused: real ones are a few hundred KiB, and the header is read into memory. */
     public static final long MAX_HEADER_BYTES = 100L << 20;
 
+    private static final String METADATA = "__metadata__";
+
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -68,6 +70,7 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
     public static SafetensorsFile open(Path file) {
         String source = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         Arena arena = Arena.ofShared();
+        boolean opened = false;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -76,22 +79,30 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
             }
             MemorySegment all = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             long headerLength = all.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
-            if (headerLength < 0 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
+            if (headerLength < 0 || headerLength > size - 8) {
                 throw new ModelFormatException(source + ": header of " + Long.toUnsignedString(headerLength)
                         + " bytes does not fit in a file of " + size + " bytes (truncated, or not a safetensors file?)");
+            }
+            if (headerLength > MAX_HEADER_BYTES) {
+                throw new ModelFormatException(source + ": header of " + headerLength + " bytes does not fit the "
+                        + MAX_HEADER_BYTES + "-byte limit (not a safetensors file?)");
             }
             String header = utf8(all.asSlice(8, headerLength).toArray(ValueLayout.JAVA_BYTE), source);
             MemorySegment data = all.asSlice(8 + headerLength);
             Map<String, Object> json = Json.parseObject(header, source + " header");
-            Map<String, String> metadata = metadata(json.get("__metadata__"), source);
+            Map<String, String> metadata = json.containsKey(METADATA) ? metadata(json.get(METADATA), source) : Map.of();
             Map<String, Entry> entries = entries(json, data.byteSize(), source);
-            return new SafetensorsFile(source, arena, data, metadata, entries);
+            SafetensorsFile result = new SafetensorsFile(source, arena, data, metadata, entries);
+            opened = true;
+            return result;
         } catch (IOException e) {
-            arena.close();
-            throw new ModelFormatException(source + ": cannot read: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
+            throw new ModelFormatException(source + ": cannot read: " + e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), e);
+        } finally {
+            // every failure, Errors included, unmaps: a refused file must not stay mapped (or locked, on Windows)
+            if (!opened) {
+                arena.close();
+            }
         }
     }
 
@@ -128,9 +139,6 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
     }
 
     private static Map<String, String> metadata(Object v, String source) {
-        if (v == null) {
-            return Map.of();
-        }
         if (!(v instanceof Map<?, ?> m)) {
             throw new ModelFormatException(source + ": __metadata__ must be an object of strings, found " + Json.typeName(v));
         }
@@ -149,7 +157,7 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
         Map<String, Entry> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : json.entrySet()) {
             String name = e.getKey();
-            if (name.equals("__metadata__")) {
+            if (name.equals(METADATA)) {
                 continue;
             }
             out.put(name, entry(name, e.getValue(), dataSize, source));
@@ -182,18 +190,14 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
                 throw new ModelFormatException(where + " has the unknown field '" + key + "'");
             }
         }
-        if (!(m.get("dtype") instanceof String dtypeName)) {
-            throw new ModelFormatException(where + " has no dtype");
-        }
+        String dtypeName = field(m, "dtype", String.class, "a string", where);
         DType dtype;
         try {
             dtype = DType.valueOf(dtypeName);
         } catch (IllegalArgumentException unknown) {
             throw new ModelFormatException(where + " has dtype '" + dtypeName + "'; valle reads F32, F16 and BF16");
         }
-        if (!(m.get("shape") instanceof List<?> shapeList)) {
-            throw new ModelFormatException(where + " has no shape list");
-        }
+        List<?> shapeList = field(m, "shape", List.class, "a list", where);
         int[] shape = new int[shapeList.size()];
         long elements = 1;
         for (int i = 0; i < shape.length; i++) {
@@ -207,10 +211,10 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
                 throw new ModelFormatException(where + " has the impossibly large shape " + shapeList);
             }
         }
-        if (!(m.get("data_offsets") instanceof List<?> offsets) || offsets.size() != 2
-                || !(offsets.get(0) instanceof Long begin) || !(offsets.get(1) instanceof Long end)
+        List<?> offsets = field(m, "data_offsets", List.class, "a list", where);
+        if (offsets.size() != 2 || !(offsets.get(0) instanceof Long begin) || !(offsets.get(1) instanceof Long end)
                 || begin < 0 || end < begin) {
-            throw new ModelFormatException(where + " has invalid data_offsets " + m.get("data_offsets")
+            throw new ModelFormatException(where + " has invalid data_offsets " + offsets
                     + " (two byte offsets, begin <= end)");
         }
         long bytes;
@@ -228,6 +232,18 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
                     + dataSize + " (truncated?)");
         }
         return new Entry(dtype, shape, begin, end);
+    }
+
+    /** The entry's {@code key}, which must be present and of {@code type}. */
+    private static <T> T field(Map<?, ?> m, String key, Class<T> type, String expected, String where) {
+        if (!m.containsKey(key)) {
+            throw new ModelFormatException(where + " has no " + key);
+        }
+        Object v = m.get(key);
+        if (!type.isInstance(v)) {
+            throw new ModelFormatException(where + " has a " + key + " that is " + Json.typeName(v) + ", not " + expected);
+        }
+        return type.cast(v);
     }
 
     private static String utf8(byte[] bytes, String source) {
@@ -279,25 +295,37 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
 
         @Override
         public void read(long start, float[] dst, int dstOffset, int count) {
+            if (closed) {
+                throw closedError(null);
+            }
             Objects.checkFromIndexSize(start, count, size);
             Objects.checkFromIndexSize(dstOffset, count, dst.length);
-            if (closed) {
-                throw new IllegalStateException(source + " is closed");
-            }
             long base = entry.begin();
-            switch (entry.dtype()) {
-                case F32 -> MemorySegment.copy(data, F32, base + start * 4, dst, dstOffset, count);
-                case F16 -> {
-                    for (int i = 0; i < count; i++) {
-                        dst[dstOffset + i] = Float.float16ToFloat(data.get(U16, base + (start + i) * 2));
+            try {
+                switch (entry.dtype()) {
+                    case F32 -> MemorySegment.copy(data, F32, base + start * 4, dst, dstOffset, count);
+                    case F16 -> {
+                        for (int i = 0; i < count; i++) {
+                            dst[dstOffset + i] = Float.float16ToFloat(data.get(U16, base + (start + i) * 2));
+                        }
+                    }
+                    case BF16 -> {
+                        for (int i = 0; i < count; i++) {
+                            dst[dstOffset + i] = Float.intBitsToFloat((data.get(U16, base + (start + i) * 2) & 0xffff) << 16);
+                        }
                     }
                 }
-                case BF16 -> {
-                    for (int i = 0; i < count; i++) {
-                        dst[dstOffset + i] = Float.intBitsToFloat((data.get(U16, base + (start + i) * 2) & 0xffff) << 16);
-                    }
+            } catch (IllegalStateException e) {
+                // a close racing this read: the arena refuses the access safely; report it as the file's closing
+                if (closed) {
+                    throw closedError(e);
                 }
+                throw e;
             }
+        }
+
+        private IllegalStateException closedError(Throwable cause) {
+            return new IllegalStateException(source + " is closed", cause);
         }
     }
 }

@@ -9,12 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import valle.api.ModelFormatException;
@@ -312,9 +316,16 @@ class SafetensorsFileTest {
     }
 
     @Test
-    void headerLargerThanTheLimitIsRefusedBeforeReadingIt() {
-        String m = refused(SafetensorsWriter.raw(SafetensorsFile.MAX_HEADER_BYTES + 1, new byte[8], new byte[0]));
-        assertTrue(m.contains("does not fit"), m);
+    void headerLargerThanTheLimitIsRefusedBeforeReadingIt() throws IOException {
+        // a sparse file big enough to hold the declared header, so only the limit can refuse it
+        long headerLength = SafetensorsFile.MAX_HEADER_BYTES + 1;
+        Path file = SafetensorsWriter.write(dir.resolve(FILE), SafetensorsWriter.raw(headerLength, new byte[0], new byte[0]));
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(8 + headerLength);
+        }
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(file).close());
+        assertTrue(e.getMessage().startsWith(FILE + ": header of " + headerLength + " bytes does not fit the "
+                + SafetensorsFile.MAX_HEADER_BYTES + "-byte limit"), e.getMessage());
     }
 
     @Test
@@ -349,6 +360,12 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void dtypeThatIsNotAStringIsRefusedNamingTheTensor() {
+        String m = refusedHeader("{\"w\": {\"dtype\": 32, \"shape\": [1], \"data_offsets\": [0, 4]}}", new byte[4]);
+        assertTrue(m.contains("tensor 'w' has a dtype that is a number, not a string"), m);
+    }
+
+    @Test
     void unknownDtypeIsRefusedNamingIt() {
         String m = refusedHeader("{\"ids\": {\"dtype\": \"I64\", \"shape\": [1], \"data_offsets\": [0, 8]}}", new byte[8]);
         assertTrue(m.contains("'ids'"), m);
@@ -366,6 +383,18 @@ class SafetensorsFileTest {
     void missingShapeIsRefusedNamingTheTensor() {
         String m = refusedHeader("{\"w\": {\"dtype\": \"F32\", \"data_offsets\": [0, 4]}}", new byte[4]);
         assertTrue(m.contains("tensor 'w' has no shape"), m);
+    }
+
+    @Test
+    void shapeThatIsNotAListIsRefusedNamingTheTensor() {
+        String m = refusedHeader("{\"w\": {\"dtype\": \"F32\", \"shape\": 1, \"data_offsets\": [0, 4]}}", new byte[4]);
+        assertTrue(m.contains("tensor 'w' has a shape that is a number, not a list"), m);
+    }
+
+    @Test
+    void missingDataOffsetsAreRefusedNamingTheTensor() {
+        String m = refusedHeader("{\"w\": {\"dtype\": \"F32\", \"shape\": [1]}}", new byte[4]);
+        assertTrue(m.contains("tensor 'w' has no data_offsets"), m);
     }
 
     @Test
@@ -471,6 +500,12 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void metadataThatIsNullIsRefusedRatherThanTakenAsAbsent() {
+        String m = refusedHeader("{\"__metadata__\": null}");
+        assertTrue(m.contains("__metadata__ must be an object of strings, found null"), m);
+    }
+
+    @Test
     void openingANonexistentPathIsRefusedNamingIt() {
         Path missing = dir.resolve("absent.safetensors");
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(missing));
@@ -495,6 +530,7 @@ class SafetensorsFileTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, t::toFloatArray);
         assertTrue(e.getMessage().contains(FILE), e.getMessage());
         assertThrows(IllegalStateException.class, () -> t.readRow(0, new float[2], 0));
+        assertThrows(IllegalStateException.class, () -> t.read(99, new float[2], 0, 1), "closed wins over range");
         // the header stays readable after close
         assertEquals(Set.of("w"), f.names());
         assertArrayEquals(new int[] {2}, t.shape());
@@ -541,8 +577,8 @@ class SafetensorsFileTest {
         }
         try (SafetensorsFile f = open(new SafetensorsWriter().tensor("w", DType.F16, new int[] {32, 32}, values))) {
             TensorView t = f.find("w").orElseThrow();
-            List<Thread> threads = new java.util.ArrayList<>();
-            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            List<Thread> threads = new ArrayList<>();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
             for (int k = 0; k < 8; k++) {
                 threads.add(Thread.ofPlatform().start(() -> {
                     try {
@@ -560,6 +596,47 @@ class SafetensorsFileTest {
             if (failure.get() != null) {
                 throw new AssertionError(failure.get());
             }
+        }
+    }
+
+    @Test
+    void closeRacingReadsMakesThemFailCleanlyNamingTheFile() throws Exception {
+        float[] values = new float[64 * 1024];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i % 1000;
+        }
+        SafetensorsFile f = open(new SafetensorsWriter()
+                .tensor("f32", DType.F32, new int[] {values.length}, values)
+                .tensor("bf16", DType.BF16, new int[] {values.length}, values));
+        CountDownLatch reading = new CountDownLatch(4);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            TensorView t = f.find(k % 2 == 0 ? "f32" : "bf16").orElseThrow();
+            threads.add(Thread.ofPlatform().start(() -> {
+                float[] dst = new float[values.length];
+                reading.countDown();
+                try {
+                    while (true) {
+                        t.read(0, dst, 0, dst.length);
+                    }
+                } catch (IllegalStateException expected) {
+                    if (!expected.getMessage().equals(FILE + " is closed")) {
+                        failure.compareAndSet(null, expected);
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        reading.await();
+        f.close();
+        for (Thread th : threads) {
+            th.join(10_000);
+            assertFalse(th.isAlive(), "a reader kept reading a closed file");
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
         }
     }
 

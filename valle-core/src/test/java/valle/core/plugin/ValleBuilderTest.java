@@ -17,7 +17,7 @@ class ValleBuilderTest {
     @Test
     void withoutAModelThePluginsAreStillListed() {
         try (Valle valle = Valle.builder().build()) {
-            assertEquals("greedy", valle.plugins().samplers().get("greedy").name());
+            assertEquals("temperature", valle.plugins().samplers().get("temperature").name());
             assertThrows(IllegalStateException.class, valle::model);
         }
     }

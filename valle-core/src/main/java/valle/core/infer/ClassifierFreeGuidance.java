@@ -5,8 +5,8 @@ package valle.core.infer;
  * (cond - null)·s}, then rescaled by {@code r·std(cond)/std(summed) + (1 - r)}, where each std is one scalar
  * over the whole block, unbiased (torch {@code std()} with no dims).
  */
-final class Guidance {
-    private Guidance() {
+final class ClassifierFreeGuidance {
+    private ClassifierFreeGuidance() {
     }
 
     static float[] apply(float[] cond, float[] uncond, float strength, float rescale) {

@@ -1,0 +1,65 @@
+package valle.core.infer;
+
+import java.util.Arrays;
+import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneState;
+import valle.api.codec.Codes;
+import valle.core.model.InputSequence;
+import valle.core.model.ValleModel;
+
+/**
+ * One AR sequence fed to the backbone incrementally: the first call prefills every row, later calls only the
+ * response rows added since. It keeps the hidden states of the output rows (the {@code sep} before the
+ * response and every response row), which causal attention never changes once computed.
+ */
+final class IncrementalPass implements AutoCloseable {
+    private final ValleModel model;
+    private final int[] text;
+    private final int lang;
+    private final Codes prompt;
+    private final BackboneState state;
+    private final int width;
+    private float[] outputHidden = new float[0];
+    private String head;
+
+    IncrementalPass(ValleModel model, int[] text, int lang, Codes prompt) {
+        this.model = model;
+        this.text = text;
+        this.lang = lang;
+        this.prompt = prompt;
+        this.state = model.backbone().newState();
+        this.width = model.layout().hiddenSize();
+    }
+
+    /**
+     * Feeds the rows of the sequence for {@code response} that were not fed yet.
+     *
+     * @return hidden states of the output rows {@code [response.length + 1, D]}
+     */
+    float[] advance(int[] response) {
+        InputSequence full = model.sequences().ar(text, lang, prompt, response);
+        head = full.head();
+        int from = state.length();
+        int rows = full.rows() - from;
+        BackboneInput part = new BackboneInput(Arrays.copyOfRange(full.embeddings(), from * width, full.rows() * width),
+                rows, Arrays.copyOfRange(full.positions(), from, full.rows()), full.mask());
+        float[] hidden = model.backbone().forward(state, part);
+        int outputStart = full.rows() - response.length - 1;
+        int keepFrom = Math.max(outputStart, from);
+        int old = outputHidden.length;
+        outputHidden = Arrays.copyOf(outputHidden, (response.length + 1) * width);
+        System.arraycopy(hidden, (keepFrom - from) * width, outputHidden, old, (full.rows() - keepFrom) * width);
+        return outputHidden;
+    }
+
+    /** Logits {@code [rows, classes]} of the last {@code rows} output rows. */
+    float[] logits(int rows) {
+        int total = outputHidden.length / width;
+        return model.heads().logits(head, outputHidden, total - rows, rows);
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+}

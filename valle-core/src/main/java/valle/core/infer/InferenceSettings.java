@@ -1,0 +1,175 @@
+package valle.core.infer;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import valle.api.sample.SamplerSettings;
+
+/**
+ * Everything that steers one synthesis, as the reference's flat sampling kwargs
+ * ({@code spec/valle-reference.md} §5.3): unprefixed keys apply to every pass, {@code ar_*} keys override them
+ * in the AR and NAR-len passes, {@code nar_*} keys in the NAR passes ({@code convert_kwargs}). Keys the
+ * request omits take the reference's <em>function</em> defaults, quirks included (NAR temperature 1.0, top-nσ on).
+ *
+ * @param ar               sampler settings of the AR pass
+ * @param nar              sampler settings of the NAR level passes
+ * @param narLen           sampler settings of the NAR-len demasking (its temperature is annealed per step)
+ * @param arCfg            CFG of the AR pass (strength 0 = off)
+ * @param narCfg           CFG of the NAR passes
+ * @param narLenCfg        CFG of demasking; its strength is raised to at least 2.5
+ * @param maxDuration      AR step limit, and the cap of the demasked length (frames)
+ * @param maxSteps         demasking steps
+ * @param maxLevels        highest NAR level; 0 = every level
+ * @param beamWidth        AR beam search width; 0 or 1 = off
+ * @param inputPromptPrefix the AR starts from the prompt's level-0 codes (and the prompt segment is empty)
+ * @param prefixSilence    seconds of EnCodec silence the AR starts from
+ * @param refineOnStop     re-derive the AR output by argmax over the last pass's response rows
+ * @param denoiseStart     where the demasking schedule starts, in [0, 1)
+ * @param modality         how level 0 is produced
+ * @param seed             seed of the request's random source
+ */
+public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, SamplerSettings narLen, Cfg arCfg,
+                                Cfg narCfg, Cfg narLenCfg, int maxDuration, int maxSteps, int maxLevels,
+                                int beamWidth, boolean inputPromptPrefix, float prefixSilence, boolean refineOnStop,
+                                float denoiseStart, Modality modality, long seed) {
+
+    /** Classifier-free guidance strength and rescale of one pass. */
+    public record Cfg(float strength, float rescale) {
+    }
+
+    public InferenceSettings {
+        if (maxDuration < 1) {
+            throw new IllegalArgumentException("max_duration must be >= 1, got " + maxDuration);
+        }
+        if (maxSteps < 1) {
+            throw new IllegalArgumentException("max_steps must be >= 1, got " + maxSteps);
+        }
+        if (!(denoiseStart >= 0 && denoiseStart < 1)) {
+            throw new IllegalArgumentException("denoise_start must be in [0, 1), got " + denoiseStart);
+        }
+        if (!(prefixSilence >= 0)) {
+            throw new IllegalArgumentException("prefix_silence must be >= 0, got " + prefixSilence);
+        }
+    }
+
+    /** The reference's function defaults: what its CLI effectively runs (§5.3). */
+    public static InferenceSettings referenceDefaults() {
+        return fromKwargs(Map.of());
+    }
+
+    /**
+     * The web UI's settings, which the reference's documentation treats as the user-facing defaults: greedy
+     * NAR, top-nσ off, CFG 1.0, 50 demasking steps, 12 s maximum.
+     */
+    public static InferenceSettings webUiDefaults() {
+        return fromKwargs(Map.of("nar_temperature", 0.0, "top_no", 0.0, "cfg_strength", 1.0, "cfg_rescale", 0.75,
+                "max_steps", 50, "max_duration", 900, "max_levels", 7, "top_k", 0));
+    }
+
+    /**
+     * Settings from the reference's flat kwargs (keys as the web UI passes them: {@code ar_temperature},
+     * {@code nar_temperature}, {@code top_k}, {@code cfg_strength}, {@code max_duration}, ...). Values are
+     * numbers, booleans or strings; unknown keys are refused, since a typo would silently change nothing.
+     */
+    public static InferenceSettings fromKwargs(Map<String, ?> kwargs) {
+        for (String key : kwargs.keySet()) {
+            String bare = key.startsWith("ar_") || key.startsWith("nar_") ? key.substring(key.indexOf('_') + 1) : key;
+            if (!KNOWN.contains(bare) && !KNOWN.contains(key)) {
+                throw new IllegalArgumentException("unknown sampling setting '" + key + "'");
+            }
+        }
+        Map<String, Object> arKw = pass(kwargs, "ar_");
+        Map<String, Object> narKw = pass(kwargs, "nar_");
+        return new InferenceSettings(
+                sampler(arKw, 1.0f),
+                sampler(narKw, 1.0f),
+                // demasking reads the ar_ settings but its function default temperature is 0
+                sampler(arKw, 0.0f),
+                new Cfg(num(arKw, "cfg_strength", 0.0).floatValue(), num(arKw, "cfg_rescale", 0.7).floatValue()),
+                new Cfg(num(narKw, "cfg_strength", 0.0).floatValue(), num(narKw, "cfg_rescale", 0.7).floatValue()),
+                new Cfg(num(arKw, "cfg_strength", 0.0).floatValue(), num(arKw, "cfg_rescale", 0.75).floatValue()),
+                num(kwargs, "max_duration", 500).intValue(),
+                num(kwargs, "max_steps", 25).intValue(),
+                num(kwargs, "max_levels", 0).intValue(),
+                num(arKw, "beam_width", 0).intValue(),
+                bool(arKw, "input_prompt_prefix"),
+                num(arKw, "prefix_silence", 0.0).floatValue(),
+                bool(arKw, "refine_on_stop"),
+                num(kwargs, "denoise_start", 0.0).floatValue(),
+                kwargs.get("modality") instanceof String m ? Modality.parse(m) : Modality.AUTO,
+                num(kwargs, "seed", 0).longValue());
+    }
+
+    private static final java.util.Set<String> KNOWN = java.util.Set.of("temperature", "min_temperature", "top_k",
+            "top_p", "min_p", "top_no", "repetition_penalty", "repetition_penalty_decay", "length_penalty",
+            "beam_width", "mirostat_tau", "mirostat_eta", "dry_multiplier", "dry_base", "dry_allowed_length",
+            "entropix_sampling", "layer_skip", "layer_skip_exit_layer", "layer_skip_entropy_threshold",
+            "layer_skip_varentropy_threshold", "refine_on_stop", "denoise_start", "input_prompt_prefix",
+            "prefix_silence", "cfg_strength", "cfg_rescale", "max_duration", "max_steps", "max_levels", "modality",
+            "seed", "min_ar_temperature", "min_nar_temperature");
+
+    /** The kwargs one pass sees: unprefixed keys, overridden by the pass's prefixed ones with the prefix removed. */
+    private static Map<String, Object> pass(Map<String, ?> kwargs, String prefix) {
+        Map<String, Object> out = new HashMap<>();
+        kwargs.forEach((k, v) -> {
+            if (!k.startsWith("ar_") && !k.startsWith("nar_")) {
+                out.put(k, v);
+            }
+        });
+        kwargs.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        // the reference names the minimum temperature min_ar_temperature / min_nar_temperature
+        Object min = kwargs.get("min_" + prefix + "temperature");
+        if (min != null) {
+            out.put("min_temperature", min);
+        }
+        return out;
+    }
+
+    private static SamplerSettings sampler(Map<String, Object> kw, float defaultTemperature) {
+        if (bool(kw, "entropix_sampling")) {
+            throw new IllegalArgumentException("entropix sampling is not supported (it needs the attention maps)");
+        }
+        return new SamplerSettings(
+                Math.max(0f, num(kw, "temperature", defaultTemperature).floatValue()),
+                num(kw, "min_temperature", -1.0).floatValue(),
+                num(kw, "top_k", -100).intValue(),
+                num(kw, "top_p", 1.0).floatValue(),
+                num(kw, "min_p", 0.0).floatValue(),
+                // Base.sample switches top-nσ on when the caller does not mention it (§7.4 item 11)
+                num(kw, "top_no", 1.0).floatValue(),
+                num(kw, "repetition_penalty", 1.0).floatValue(),
+                num(kw, "repetition_penalty_decay", 0.0).floatValue(),
+                num(kw, "length_penalty", 0.0).floatValue(),
+                num(kw, "dry_multiplier", 0.0).floatValue(),
+                num(kw, "dry_base", 1.75).floatValue(),
+                num(kw, "dry_allowed_length", 2).intValue());
+    }
+
+    private static Number num(Map<String, ?> kw, String key, Number fallback) {
+        Object v = kw.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Number n) {
+            return n;
+        }
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        try {
+            return Double.parseDouble(v.toString().trim().toLowerCase(Locale.ROOT));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("sampling setting '" + key + "' must be a number, got '" + v + "'");
+        }
+    }
+
+    private static boolean bool(Map<String, ?> kw, String key) {
+        Object v = kw.get(key);
+        return v instanceof Boolean b ? b : v instanceof Number n ? n.doubleValue() != 0 : v != null
+                && Boolean.parseBoolean(v.toString());
+    }
+}

@@ -1,0 +1,63 @@
+package valle.core.infer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InferenceSettingsTest {
+
+    @Test
+    void omittedKeysTakeTheReferenceFunctionDefaultsQuirksIncluded() {
+        InferenceSettings s = InferenceSettings.referenceDefaults();
+        assertEquals(1.0f, s.ar().temperature());
+        // the NAR falls through to sample()'s default temperature 1.0, with top-nσ switched on
+        assertEquals(1.0f, s.nar().temperature());
+        assertEquals(1.0f, s.nar().topNSigma());
+        // demasking reads the ar_ temperature, whose function default there is 0
+        assertEquals(0.0f, s.narLen().temperature());
+        assertEquals(0.7f, s.arCfg().rescale());
+        assertEquals(0.75f, s.narLenCfg().rescale());
+        assertEquals(500, s.maxDuration());
+        assertEquals(25, s.maxSteps());
+        assertEquals(Modality.AUTO, s.modality());
+    }
+
+    @Test
+    void prefixedKeysOverrideTheSharedOnesForTheirPassesOnly() {
+        InferenceSettings s = InferenceSettings.fromKwargs(Map.of("temperature", 0.5, "ar_temperature", 0.9,
+                "nar_top_k", 20, "top_k", 5, "min_nar_temperature", 0.2));
+        assertEquals(0.9f, s.ar().temperature());
+        assertEquals(0.9f, s.narLen().temperature());
+        assertEquals(0.5f, s.nar().temperature());
+        assertEquals(5, s.ar().topK());
+        assertEquals(20, s.nar().topK());
+        assertEquals(0.2f, s.nar().minTemperature());
+        assertEquals(-1f, s.ar().minTemperature());
+    }
+
+    @Test
+    void theWebUiDefaultsAreGreedyForTheNar() {
+        InferenceSettings s = InferenceSettings.webUiDefaults();
+        assertEquals(0f, s.nar().temperature());
+        assertEquals(0f, s.nar().topNSigma());
+        assertEquals(1f, s.narCfg().strength());
+        assertEquals(50, s.maxSteps());
+        assertEquals(900, s.maxDuration());
+    }
+
+    @Test
+    void unknownOrMalformedSettingsAreRefusedByName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> InferenceSettings.fromKwargs(Map.of("ar_temprature", 1.0)));
+        assertTrue(e.getMessage().contains("ar_temprature"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> InferenceSettings.fromKwargs(Map.of("top_p", "lots")));
+        assertTrue(e.getMessage().contains("top_p"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> InferenceSettings.fromKwargs(Map.of("top_p", 0.0)));
+        assertThrows(IllegalArgumentException.class, () -> InferenceSettings.fromKwargs(Map.of("modality", "fast")));
+        assertThrows(IllegalArgumentException.class,
+                () -> InferenceSettings.fromKwargs(Map.of("entropix_sampling", true)));
+    }
+}
