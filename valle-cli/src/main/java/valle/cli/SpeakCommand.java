@@ -2,7 +2,9 @@ package valle.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,7 +35,8 @@ final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Checkpoint (.sft).")
     Path model;
 
-    @Option(names = "--phonemes", required = true, paramLabel = "IPA", description = "Phonemes, e.g. \"həlˈoʊ wˈɜːld.\"")
+    @Option(names = "--phonemes", required = true, paramLabel = "IPA",
+            description = "Phonemes, e.g. \"həlˈoʊ wˈɜːld.\"; one line per utterance, generated separately and joined.")
     String phonemes;
 
     @Option(names = {"--language", "-l"}, defaultValue = "en", description = "en, ja, de, fr, zh, ko or auto (default: ${DEFAULT-VALUE}).")
@@ -113,6 +116,9 @@ final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--denoise-start", defaultValue = "0.0", description = "Where the demasking schedule starts, in [0, 1).")
     double denoiseStart;
 
+    @Option(names = "--context-history", defaultValue = "0", description = "Rolling context: earlier lines that prefix the next (default: ${DEFAULT-VALUE}).")
+    int contextHistory;
+
     @Option(names = "--verbose", description = "Print stack traces of errors and the plugin choices.")
     boolean verbose;
 
@@ -149,23 +155,42 @@ final class SpeakCommand implements Callable<Integer> {
         kwargs.put("denoise_start", denoiseStart);
         kwargs.put("modality", modality.toLowerCase(Locale.ROOT));
         kwargs.put("seed", seed);
+        kwargs.put("context_history", contextHistory);
         InferenceSettings settings = InferenceSettings.fromKwargs(kwargs);
 
         try (Valle valle = Valle.builder().model(model).arch(arch).attention(attention).build()) {
-            int[] ids = valle.tokenizer().encode(phonemes);
-            if (ids.length <= 2) {
+            int lang = Languages.id(language);
+            List<CodeRequest> lines = new ArrayList<>();
+            for (String line : phonemes.split("\\R")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                int[] ids = valle.tokenizer().encode(line.strip());
+                lines.add(new CodeRequest(ids, lang, prompt, settings));
+            }
+            if (lines.isEmpty()) {
                 throw new IllegalArgumentException("--phonemes has no phonemes to speak");
             }
             long started = System.nanoTime();
-            CodeGenerator.Generated out = valle.generate(new CodeRequest(ids, Languages.id(language), prompt, settings),
-                    new StageProgress(err));
-            Codes codes = out.codes();
+            Codes codes = join(valle.generateLines(lines, new StageProgress(err)));
             NpyArray.writeInts(codesOut, new int[] {codes.frames(), codes.levels()}, codes.data());
-            err.printf("valle: %d frames x %d levels (%s, %.1f s) -> %s%n", codes.frames(), codes.levels(),
-                    out.modality().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                    (System.nanoTime() - started) / 1e9, codesOut);
+            err.printf("valle: %d line(s), %d frames x %d levels in %.1f s -> %s%n", lines.size(), codes.frames(),
+                    codes.levels(), (System.nanoTime() - started) / 1e9, codesOut);
         }
         return 0;
+    }
+
+    /** The lines' codes one after the other, as the reference joins the lines' audio. */
+    private static Codes join(List<Codes> parts) {
+        int levels = parts.getFirst().levels();
+        int frames = parts.stream().mapToInt(Codes::frames).sum();
+        int[] data = new int[frames * levels];
+        int at = 0;
+        for (Codes c : parts) {
+            System.arraycopy(c.data(), 0, data, at, c.data().length);
+            at += c.data().length;
+        }
+        return new Codes(frames, levels, data);
     }
 
     private static Codes readPrompt(Path file) {

@@ -85,6 +85,17 @@ public final class Valle implements AutoCloseable {
     }
 
     /**
+     * Generates the lines of one text separately, in order; with {@code context_history > 0} in their settings
+     * each line is prefixed by the phonemes and codes of the lines before it (the reference's rolling context).
+     *
+     * @return one code matrix {@code [T_i, 8]} per line
+     */
+    public java.util.List<Codes> generateLines(java.util.List<CodeRequest> lines, CodeGenerator.Progress progress) {
+        model();
+        return injector.getInstance(CodeGenerator.class).generateLines(lines, progress);
+    }
+
+    /**
      * Generates codes for a phoneme string (IPA as espeak-ng writes it, e.g. {@code "həlˈoʊ wˈɜːld."}).
      *
      * @param language {@code en}, {@code ja}, {@code de}, {@code fr}, {@code zh}, {@code ko} or {@code auto}

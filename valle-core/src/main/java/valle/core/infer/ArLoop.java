@@ -2,6 +2,7 @@ package valle.core.infer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import valle.api.codec.Codes;
 import valle.core.model.ModelLayout;
@@ -17,9 +18,13 @@ import valle.core.sample.TokenPicker;
  * positions of earlier rows never change, so the rows agree up to rounding).
  *
  * <p>Optional starts: the prompt's level-0 codes ({@code input_prompt_prefix}: the prompt segment is then
- * empty and the prefix is cut from the output) or {@code prefix_silence} seconds of EnCodec silence (kept).
- * With CFG, a null pass (text {@code [1,2]}, no prompt) runs beside it and guidance covers the last
- * {@code len+1} rows, as the reference's rescale statistics do.
+ * empty and the prefix is cut from the output), {@code prefix_silence} seconds of EnCodec silence (kept), or
+ * a rolling-context prefix (cut). With CFG, a null pass (text {@code [1,2]}, no prompt) runs beside it and
+ * guidance covers the last {@code len+1} rows, as the reference's rescale statistics do.
+ *
+ * <p>Beam search is the reference's naive one (§5.2.11): the first step widens to {@code beam_width} items;
+ * each step takes the top {@code beam_width} (item, token) pairs over all items' processed rows and gives
+ * the i-th pair's token to item i, whatever item it came from; the result is item 0.
  */
 public final class ArLoop {
     /** EnCodec's level-0 code of a silent frame ({@code get_silence}). */
@@ -30,21 +35,64 @@ public final class ArLoop {
     }
 
     /**
-     * @param sampled    every token the loop sampled, in order, the stop token included if it came
-     * @param codes      the level-0 codes: the sequence cut at the first stop, the prompt prefix removed
-     * @param lastLogits the logits of the last step's last row, after guidance
-     * @param sampledLogits per step, the last row's logits after guidance and every sampler stage
+     * @param sampled       every token item 0 sampled, in order, the stop token included if it came
+     * @param codes         the level-0 codes: the sequence cut at the first stop, prefixes removed
+     * @param lastLogits    the logits of the last step's last row of item 0, after guidance
+     * @param sampledLogits per step, item 0's last row after guidance and every sampler stage
      */
     public record Result(int[] sampled, int[] codes, float[] lastLogits, List<float[]> sampledLogits,
                          boolean stopped) {
     }
 
+    /** One sequence being decoded: its tokens and its conditional (and null) passes. */
+    private static final class Item implements AutoCloseable {
+        int[] seq;
+        final IncrementalPass cond;
+        final IncrementalPass none;
+        boolean stopped;
+        float[] logits;
+
+        Item(int[] seq, IncrementalPass cond, IncrementalPass none) {
+            this.seq = seq;
+            this.cond = cond;
+            this.none = none;
+        }
+
+        Item fork() {
+            return new Item(seq.clone(), cond.fork(), none == null ? null : none.fork());
+        }
+
+        void append(int token) {
+            seq = Arrays.copyOf(seq, seq.length + 1);
+            seq[seq.length - 1] = token;
+        }
+
+        @Override
+        public void close() {
+            cond.close();
+            if (none != null) {
+                none.close();
+            }
+        }
+    }
+
     public static Result run(ValleModel model, Prompted in, InferenceSettings s, Sampling sampling) {
+        return run(model, in, s, sampling, null);
+    }
+
+    /** @param context the rolling-context prefix of earlier lines, or {@code null} */
+    public static Result run(ValleModel model, Prompted in, InferenceSettings s, Sampling sampling,
+                             ContextPrefix context) {
         int stop = ModelLayout.AUDIO_TOKENS;
         Codes prompt = in.prompt();
+        int[] text = in.text();
         int[] seq = new int[0];
         int stripped = 0;
-        if (s.inputPromptPrefix() && prompt != null) {
+        if (context != null) {
+            text = context.mergeText(text);
+            seq = context.level0().clone();
+            stripped = seq.length;
+        } else if (s.inputPromptPrefix() && prompt != null) {
             seq = prompt.level(0);
             stripped = seq.length;
             prompt = new Codes(0, prompt.levels(), new int[0]);
@@ -54,49 +102,94 @@ public final class ArLoop {
         }
         int start = seq.length;
         boolean guided = s.arCfg().strength() > 0;
-        float[] logits = null;
+        int beamWidth = s.beamWidth() > 1 ? s.beamWidth() : 0;
         List<float[]> sampledLogits = new ArrayList<>();
-        int vocab = 0;
-        boolean stopped = false;
-        try (IncrementalPass cond = new IncrementalPass(model, in.text(), in.lang(), prompt);
-             IncrementalPass none = guided ? new IncrementalPass(model, SequenceBuilder.NULL_TEXT, in.lang(), null) : null) {
-            for (int step = 0; step < s.maxDuration() && !stopped; step++) {
-                int rows = guided || s.refineOnStop() ? seq.length + 1 : 1;
-                cond.advance(seq);
-                logits = cond.logits(rows);
-                if (guided) {
-                    none.advance(seq);
-                    logits = ClassifierFreeGuidance.apply(logits, none.logits(rows), s.arCfg().strength(),
-                            s.arCfg().rescale());
-                }
-                vocab = logits.length / rows;
-                float[] last = Arrays.copyOfRange(logits, (rows - 1) * vocab, rows * vocab);
-                SamplingPipeline.Picks picks = sampling.pick(last.clone(), 1, vocab, seq, true, stop);
-                int token = picks.tokens()[0];
-                sampledLogits.add(picks.logits());
-                if (s.refineOnStop() && token == stop) {
-                    // refine_on_stop: re-derive the whole sequence greedily from the last pass's rows
-                    int[] refined = new int[seq.length];
-                    for (int r = 0; r < seq.length; r++) {
-                        refined[r] = TokenPicker.argmax(logits, r * vocab, vocab);
+        List<Item> items = new ArrayList<>();
+        try {
+            items.add(new Item(seq, new IncrementalPass(model, text, in.lang(), prompt),
+                    guided ? new IncrementalPass(model, SequenceBuilder.NULL_TEXT, in.lang(), null) : null));
+            int vocab = 0;
+            for (int step = 0; step < s.maxDuration() && !items.stream().allMatch(i -> i.stopped); step++) {
+                List<float[]> processed = new ArrayList<>();
+                int[] tokens = new int[items.size()];
+                for (int b = 0; b < items.size(); b++) {
+                    Item item = items.get(b);
+                    int rows = guided || s.refineOnStop() ? item.seq.length + 1 : 1;
+                    item.cond.advance(item.seq);
+                    float[] logits = item.cond.logits(rows);
+                    if (guided) {
+                        item.none.advance(item.seq);
+                        logits = ClassifierFreeGuidance.apply(logits, item.none.logits(rows), s.arCfg().strength(),
+                                s.arCfg().rescale());
                     }
-                    seq = refined;
+                    vocab = logits.length / rows;
+                    item.logits = logits;
+                    float[] last = Arrays.copyOfRange(logits, (rows - 1) * vocab, rows * vocab);
+                    if (beamWidth > 0) {
+                        processed.add(sampling.process(last, 1, vocab, item.seq, true, stop));
+                    } else {
+                        SamplingPipeline.Picks picks = sampling.pick(last, 1, vocab, item.seq, true, stop);
+                        processed.add(picks.logits());
+                        tokens[b] = picks.tokens()[0];
+                    }
                 }
-                logits = last;
-                seq = Arrays.copyOf(seq, seq.length + 1);
-                seq[seq.length - 1] = token;
-                stopped = token == stop;
+                sampledLogits.add(processed.getFirst());
+                if (beamWidth > 0) {
+                    tokens = beamCandidates(processed, vocab, beamWidth);
+                    if (items.size() == 1) {
+                        while (items.size() < beamWidth) {
+                            items.add(items.getFirst().fork());
+                        }
+                    }
+                }
+                for (int b = 0; b < items.size(); b++) {
+                    Item item = items.get(b);
+                    if (s.refineOnStop() && tokens[b] == stop && b == 0) {
+                        // refine_on_stop: re-derive the sequence greedily from the last pass's rows
+                        int[] refined = new int[item.seq.length];
+                        for (int r = 0; r < item.seq.length; r++) {
+                            refined[r] = TokenPicker.argmax(item.logits, r * vocab, vocab);
+                        }
+                        item.seq = refined;
+                    }
+                    item.append(tokens[b]);
+                    item.stopped |= tokens[b] == stop;
+                }
             }
+        } finally {
+            items.forEach(Item::close);
         }
-        int[] sampled = Arrays.copyOfRange(seq, start, seq.length);
-        int end = seq.length;
-        for (int i = 0; i < seq.length; i++) {
-            if (seq[i] == stop) {
+        Item best = items.getFirst();
+        int[] all = best.seq;
+        int end = all.length;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == stop) {
                 end = i;
                 break;
             }
         }
-        int[] codes = Arrays.copyOfRange(seq, Math.min(stripped, end), end);
-        return new Result(sampled, codes, logits, List.copyOf(sampledLogits), stopped);
+        float[] last = best.logits == null ? null
+                : Arrays.copyOfRange(best.logits, best.logits.length - model.heads().classes("AR:0:0"), best.logits.length);
+        return new Result(Arrays.copyOfRange(all, start, all.length), Arrays.copyOfRange(all, Math.min(stripped, end), end),
+                last, List.copyOf(sampledLogits), best.stopped);
+    }
+
+    /**
+     * {@code top_k_logits_list}: the {@code k} largest values over every item's row, as (item, token) pairs
+     * in descending order (ties to the lower flat index); only the tokens are used, item i takes the i-th.
+     */
+    static int[] beamCandidates(List<float[]> rows, int vocab, int k) {
+        int total = rows.size() * vocab;
+        Integer[] order = new Integer[total];
+        for (int i = 0; i < total; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -rows.get(i / vocab)[i % vocab])
+                .thenComparingInt(i -> i));
+        int[] tokens = new int[k];
+        for (int i = 0; i < k; i++) {
+            tokens[i] = order[i] % vocab;
+        }
+        return tokens;
     }
 }

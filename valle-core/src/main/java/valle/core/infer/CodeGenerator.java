@@ -1,5 +1,7 @@
 package valle.core.infer;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import valle.api.codec.Codes;
 import valle.core.model.ModelConfig;
@@ -33,10 +35,37 @@ public final class CodeGenerator {
     }
 
     public Generated generate(CodeRequest request, Progress progress) {
-        InferenceSettings s = request.settings();
-        if (s.beamWidth() > 1) {
-            throw new IllegalArgumentException("beam_width " + s.beamWidth() + " is not supported yet; use 0");
+        return generate(request, null, progress);
+    }
+
+    /**
+     * Several lines of one request, each generated separately as the reference's {@code TTS.inference} does;
+     * with {@code context_history > 0} the last lines' phonemes and codes prefix the next line (§6.8).
+     */
+    public List<Codes> generateLines(List<CodeRequest> lines, Progress progress) {
+        List<Codes> out = new ArrayList<>();
+        List<CodeRequest> history = new ArrayList<>();
+        for (CodeRequest line : lines) {
+            int k = line.settings().contextHistory();
+            ContextPrefix prefix = k > 0 && !history.isEmpty()
+                    ? prefix(history.subList(Math.max(0, history.size() - k), history.size()),
+                    out.subList(Math.max(0, out.size() - k), out.size()))
+                    : null;
+            Codes codes = generate(line, prefix, progress).codes();
+            out.add(codes);
+            history.add(line);
         }
+        return List.copyOf(out);
+    }
+
+    private static ContextPrefix prefix(List<CodeRequest> lines, List<Codes> codes) {
+        int[] text = lines.stream().flatMapToInt(l -> java.util.Arrays.stream(l.text())).toArray();
+        int[] level0 = codes.stream().flatMapToInt(c -> java.util.Arrays.stream(c.level(0))).toArray();
+        return new ContextPrefix(text, level0);
+    }
+
+    private Generated generate(CodeRequest request, ContextPrefix prefix, Progress progress) {
+        InferenceSettings s = request.settings();
         if (request.lang() < 0 || request.lang() >= model.layout().langs()) {
             throw new IllegalArgumentException("language id " + request.lang() + " is out of range: the model has "
                     + model.layout().langs() + " languages");
@@ -49,10 +78,10 @@ public final class CodeGenerator {
             progress.stage("duration");
             int frames = DurationLoop.predict(model, in).paddedFrames(s.maxDuration());
             progress.stage("demasking " + frames + " frames");
-            level0 = DemaskLoop.run(model, in, frames, s, new Sampling(pipeline, s.narLen(), random)).codes();
+            level0 = DemaskLoop.run(model, in, frames, s, new Sampling(pipeline, s.narLen(), random), prefix).codes();
         } else {
             progress.stage("autoregressive level 0");
-            level0 = ArLoop.run(model, in, s, new Sampling(pipeline, s.ar(), random)).codes();
+            level0 = ArLoop.run(model, in, s, new Sampling(pipeline, s.ar(), random), prefix).codes();
         }
         progress.stage("levels 1.." + (model.layout().respLevels() - 1));
         Codes codes = NarLoop.run(model, in, level0, s.maxLevels(), s.narCfg(), new Sampling(pipeline, s.nar(), random)).codes();

@@ -39,7 +39,18 @@ public final class DemaskLoop {
     }
 
     public static Result run(ValleModel model, Prompted in, int frames, InferenceSettings s, Sampling sampling) {
+        return run(model, in, frames, s, sampling, null);
+    }
+
+    /**
+     * @param context the rolling-context prefix of earlier lines, or {@code null}: its text is merged in and its
+     *                level-0 codes precede the response in every pass; masks and scores cover the new part only
+     */
+    public static Result run(ValleModel model, Prompted in, int frames, InferenceSettings s, Sampling sampling,
+                             ContextPrefix context) {
         int mask = ModelLayout.AUDIO_TOKENS;
+        int[] text = context == null ? in.text() : context.mergeText(in.text());
+        int[] prefix = context == null ? new int[0] : context.level0();
         int[] resp = new int[frames];
         Arrays.fill(resp, mask);
         float[] scores = new float[frames];
@@ -68,8 +79,9 @@ public final class DemaskLoop {
             }
             inputs.add(resp.clone());
 
-            InputSequence cond = model.sequences().narLen(in.text(), in.lang(), in.prompt(), resp);
-            InputSequence none = model.sequences().narLen(SequenceBuilder.NULL_TEXT, in.lang(), null, resp);
+            int[] input = concat(prefix, resp);
+            InputSequence cond = model.sequences().narLen(text, in.lang(), in.prompt(), input);
+            InputSequence none = model.sequences().narLen(SequenceBuilder.NULL_TEXT, in.lang(), null, input);
             float[] condLogits = model.logits(cond, model.hidden(cond), frames);
             float[] nullLogits = model.logits(none, model.hidden(none), frames);
             if (k == 0) {
@@ -97,6 +109,12 @@ public final class DemaskLoop {
         }
         return new Result(resp, List.copyOf(inputs), List.copyOf(sampledTrace), List.copyOf(scoreTrace),
                 step0Cond, step0Null);
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     /** {@code torch.linspace(from, to, n)} in float32. */

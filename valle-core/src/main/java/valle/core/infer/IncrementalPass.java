@@ -23,12 +23,24 @@ final class IncrementalPass implements AutoCloseable {
     private String head;
 
     IncrementalPass(ValleModel model, int[] text, int lang, Codes prompt) {
+        this(model, text, lang, prompt, model.backbone().newState());
+    }
+
+    private IncrementalPass(ValleModel model, int[] text, int lang, Codes prompt, BackboneState state) {
         this.model = model;
         this.text = text;
         this.lang = lang;
         this.prompt = prompt;
-        this.state = model.backbone().newState();
+        this.state = state;
         this.width = model.layout().hiddenSize();
+    }
+
+    /** An independent copy that continues from here (a new beam). */
+    IncrementalPass fork() {
+        IncrementalPass copy = new IncrementalPass(model, text, lang, prompt, state.fork());
+        copy.outputHidden = outputHidden.clone();
+        copy.head = head;
+        return copy;
     }
 
     /**

@@ -26,12 +26,13 @@ import valle.api.sample.SamplerSettings;
  * @param refineOnStop     re-derive the AR output by argmax over the last pass's response rows
  * @param denoiseStart     where the demasking schedule starts, in [0, 1)
  * @param modality         how level 0 is produced
+ * @param contextHistory   rolling context: how many earlier lines of a multi-line request prefix the next
  * @param seed             seed of the request's random source
  */
 public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, SamplerSettings narLen, Cfg arCfg,
                                 Cfg narCfg, Cfg narLenCfg, int maxDuration, int maxSteps, int maxLevels,
                                 int beamWidth, boolean inputPromptPrefix, float prefixSilence, boolean refineOnStop,
-                                float denoiseStart, Modality modality, long seed) {
+                                float denoiseStart, Modality modality, int contextHistory, long seed) {
 
     /** Classifier-free guidance strength and rescale of one pass. */
     public record Cfg(float strength, float rescale) {
@@ -46,6 +47,9 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
         }
         if (!(denoiseStart >= 0 && denoiseStart < 1)) {
             throw new IllegalArgumentException("denoise_start must be in [0, 1), got " + denoiseStart);
+        }
+        if (contextHistory < 0) {
+            throw new IllegalArgumentException("context_history must be >= 0, got " + contextHistory);
         }
         if (!(prefixSilence >= 0)) {
             throw new IllegalArgumentException("prefix_silence must be >= 0, got " + prefixSilence);
@@ -97,6 +101,7 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
                 bool(arKw, "refine_on_stop"),
                 num(kwargs, "denoise_start", 0.0).floatValue(),
                 kwargs.get("modality") instanceof String m ? Modality.parse(m) : Modality.AUTO,
+                num(kwargs, "context_history", 0).intValue(),
                 num(kwargs, "seed", 0).longValue());
     }
 
@@ -106,7 +111,7 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
             "entropix_sampling", "layer_skip", "layer_skip_exit_layer", "layer_skip_entropy_threshold",
             "layer_skip_varentropy_threshold", "refine_on_stop", "denoise_start", "input_prompt_prefix",
             "prefix_silence", "cfg_strength", "cfg_rescale", "max_duration", "max_steps", "max_levels", "modality",
-            "seed", "min_ar_temperature", "min_nar_temperature");
+            "seed", "min_ar_temperature", "min_nar_temperature", "context_history");
 
     /** The kwargs one pass sees: unprefixed keys, overridden by the pass's prefixed ones with the prefix removed. */
     private static Map<String, Object> pass(Map<String, ?> kwargs, String prefix) {

@@ -30,10 +30,13 @@ public final class NarLoop {
         int levels = model.layout().respLevels();
         int top = maxLevels <= 0 ? levels - 1 : Math.min(maxLevels, levels - 1);
         int frames = level0.length;
+        if (frames == 0) {
+            return new Result(new Codes(0, top + 1, new int[0]), new float[0], List.of());
+        }
         Codes codes = new Codes(frames, 1, level0.clone());
         float[] level1Logits = null;
         List<float[]> sampledLogits = new ArrayList<>();
-        for (int level = 1; level <= top && frames > 0; level++) {
+        for (int level = 1; level <= top; level++) {
             InputSequence seq = model.sequences().nar(in.text(), in.lang(), in.prompt(), codes, level);
             float[] logits = model.logits(seq, model.hidden(seq), frames);
             if (cfg.strength() > 0) {

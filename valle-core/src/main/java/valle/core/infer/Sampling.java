@@ -19,6 +19,12 @@ public record Sampling(SamplingPipeline pipeline, SamplerSettings settings, Rand
         return new Sampling(pipeline, other, random);
     }
 
+    /** Runs the stages only, returning the processed logits {@code [rows, vocab]}. */
+    float[] process(float[] logits, int rows, int vocab, int[] previous, boolean autoregressive, int stopToken) {
+        return pipeline.process(new SamplingInput(logits, rows, vocab, previous, autoregressive, stopToken, settings))
+                .logits();
+    }
+
     /** Samples {@code rows} rows of {@code logits} (modified in place, as the reference does). */
     SamplingPipeline.Picks pick(float[] logits, int rows, int vocab, int[] previous, boolean autoregressive,
                                 int stopToken) {

@@ -37,16 +37,7 @@ public final class SamplingPipeline {
      * place: a second call on the same logits sees the first call's in-place edits) and picks a token per row.
      */
     public Picks sample(SamplingInput input, RandomGenerator random) {
-        SamplingInput work = input;
-        for (Sampler stage : stages) {
-            if (stage.enabled(input.settings())) {
-                if (work == input && stage instanceof OutOfPlace o && o.copiesLogits(input.settings())) {
-                    work = new SamplingInput(input.logits().clone(), input.rows(), input.vocab(), input.previous(),
-                            input.autoregressive(), input.stopToken(), input.settings());
-                }
-                stage.apply(work);
-            }
-        }
+        SamplingInput work = process(input);
         int[] tokens = new int[work.rows()];
         float[] probabilities = new float[work.rows()];
         boolean greedy = work.settings().temperature() <= 0f;
@@ -58,6 +49,26 @@ public final class SamplingPipeline {
             probabilities[r] = TokenPicker.probability(work.logits(), off, work.vocab(), tokens[r]);
         }
         return new Picks(tokens, probabilities, work.logits());
+    }
+
+    /**
+     * Only the stages, without picking (beam search picks across several rows itself).
+     *
+     * @return the input the stages finished on: {@code input} itself, or a copy from the first stage the
+     *         reference applies out of place
+     */
+    public SamplingInput process(SamplingInput input) {
+        SamplingInput work = input;
+        for (Sampler stage : stages) {
+            if (stage.enabled(input.settings())) {
+                if (work == input && stage instanceof OutOfPlace o && o.copiesLogits(input.settings())) {
+                    work = new SamplingInput(input.logits().clone(), input.rows(), input.vocab(), input.previous(),
+                            input.autoregressive(), input.stopToken(), input.settings());
+                }
+                stage.apply(work);
+            }
+        }
+        return work;
     }
 
     /** The stages, in the order they run. */

@@ -1,0 +1,138 @@
+package valle.tck;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import valle.api.codec.Codes;
+import valle.core.Valle;
+import valle.core.infer.ArLoop;
+import valle.core.infer.CodeGenerator;
+import valle.core.infer.CodeRequest;
+import valle.core.infer.ContextPrefix;
+import valle.core.infer.InferenceSettings;
+import valle.core.infer.Prompted;
+import valle.core.infer.Sampling;
+import valle.core.model.Segment;
+import valle.core.sample.SamplingPipeline;
+import valle.core.sample.TokenPicker;
+
+/** The AR starts, beam search, rolling context, seeds and concurrency, on the bundled ar_nar model. */
+class GenerationOptionsTest {
+    private static final Path VARIANT = Path.of("golden/ar_nar");
+    private static Valle valle;
+    private static VariantInputs in;
+    private static SamplingPipeline pipeline;
+
+    @BeforeAll
+    static void load() {
+        valle = Valle.builder().model(VARIANT.resolve("model.sft")).build();
+        in = VariantInputs.read(new GoldenFolder(VARIANT.resolve("inputs")));
+        pipeline = new SamplingPipeline(valle.plugins().samplers().all());
+    }
+
+    @AfterAll
+    static void close() {
+        valle.close();
+    }
+
+    private static InferenceSettings settings(Object... kv) {
+        Map<String, Object> m = new HashMap<>(Map.of("ar_temperature", 0.0, "nar_temperature", 0.0, "top_no", 0.0,
+                "max_duration", 30));
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return InferenceSettings.fromKwargs(m);
+    }
+
+    private static ArLoop.Result ar(InferenceSettings s) {
+        return ArLoop.run(valle.model(), in.prompted(), s, new Sampling(pipeline, s.ar(), new SplittableRandom(s.seed())));
+    }
+
+    @Test
+    void prefixSilenceStartsTheOutputWithSilentFrames() {
+        ArLoop.Result r = ar(settings("prefix_silence", 0.1));
+        assertTrue(r.codes().length >= 7);
+        for (int i = 0; i < 7; i++) {
+            assertEquals(ArLoop.SILENCE_CODE, r.codes()[i]);
+        }
+    }
+
+    @Test
+    void inputPromptPrefixFeedsThePromptAsResponseAndCutsItFromTheOutput() {
+        ArLoop.Result r = ar(settings("input_prompt_prefix", true));
+        // the first step sees an empty prompt segment and the prompt's level 0 as the response so far
+        int[] prefix = in.prompt().level(0);
+        Codes empty = new Codes(0, in.prompt().levels(), new int[0]);
+        var seq = valle.model().sequences().ar(in.text(), in.lang(), empty, prefix);
+        float[] logits = valle.model().logits(seq, valle.model().hidden(seq), 1);
+        assertEquals(TokenPicker.argmax(logits, 0, logits.length), r.sampled()[0]);
+        assertEquals(seq.segments().get(3), new Segment("prom", 0));
+        int stop = r.stopped() ? 1 : 0;
+        assertEquals(r.sampled().length - stop, r.codes().length);
+        assertArrayEquals(java.util.Arrays.copyOf(r.sampled(), r.codes().length), r.codes());
+    }
+
+    @Test
+    void beamWidthOneIsGreedyAndWiderBeamsStartFromTheGreedyToken() {
+        ArLoop.Result greedy = ar(settings());
+        assertArrayEquals(greedy.codes(), ar(settings("beam_width", 1)).codes());
+        ArLoop.Result beam = ar(settings("beam_width", 3));
+        // the first step gives item 0 the best token of the single starting row
+        assertEquals(greedy.sampled()[0], beam.sampled()[0]);
+        assertArrayEquals(beam.codes(), ar(settings("beam_width", 3)).codes());
+    }
+
+    @Test
+    void rollingContextPrefixesTheSecondLineWithTheFirst() {
+        InferenceSettings s = settings("context_history", 1, "modality", "ar+nar");
+        CodeRequest line = new CodeRequest(in.text(), in.lang(), in.prompt(), s);
+        List<Codes> lines = valle.generateLines(List.of(line, line), CodeGenerator.Progress.NONE);
+        ArLoop.Result expected = ArLoop.run(valle.model(), in.prompted(), s,
+                new Sampling(pipeline, s.ar(), new SplittableRandom(s.seed())),
+                new ContextPrefix(in.text(), lines.get(0).level(0)));
+        assertArrayEquals(expected.codes(), lines.get(1).level(0));
+        assertArrayEquals(valle.generate(line).data(), lines.get(0).data());
+    }
+
+    @Test
+    void aSeedMakesSampledRunsReproducibleAndConcurrentRequestsIndependent() throws Exception {
+        InferenceSettings sampled = settings("ar_temperature", 1.0, "nar_temperature", 1.0, "seed", 7, "max_duration", 12);
+        CodeRequest request = new CodeRequest(in.text(), in.lang(), in.prompt(), sampled);
+        Codes first = valle.generate(request);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Codes>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                runs.add(pool.submit(() -> valle.generate(request)));
+            }
+            for (Future<Codes> f : runs) {
+                assertArrayEquals(first.data(), f.get().data());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        Codes other = valle.generate(new CodeRequest(in.text(), in.lang(), in.prompt(),
+                settings("ar_temperature", 1.0, "nar_temperature", 1.0, "seed", 8, "max_duration", 12)));
+        assertTrue(!java.util.Arrays.equals(first.data(), other.data()), "another seed should sample differently");
+    }
+
+    @Test
+    void promptedInputsStayUnchanged() {
+        Prompted p = in.prompted();
+        int[] before = p.text().clone();
+        ar(settings("input_prompt_prefix", true));
+        assertArrayEquals(before, p.text());
+    }
+}
