@@ -211,10 +211,12 @@ final class SpeakCommand implements Callable<Integer> {
         return new Codes(a.shape()[0], a.shape()[1], data);
     }
 
-    /** Prints each stage with the time since the start, on one updating stderr line. */
+    /** A progress bar on stderr: the stage, its steps so far and the time since the start. */
     private static final class StageProgress implements CodeGenerator.Progress {
+        private static final int WIDTH = 30;
         private final PrintWriter err;
         private final long start = System.nanoTime();
+        private String stage = "";
 
         StageProgress(PrintWriter err) {
             this.err = err;
@@ -222,9 +224,21 @@ final class SpeakCommand implements Callable<Integer> {
 
         @Override
         public void stage(String what) {
-            err.printf("\r[%6.1fs] %-40s", (System.nanoTime() - start) / 1e9, what);
+            stage = what;
+            draw(0, 0);
+        }
+
+        @Override
+        public void step(int done, int total) {
+            draw(done, total);
+        }
+
+        private void draw(int done, int total) {
+            int filled = total == 0 ? 0 : (int) ((long) WIDTH * done / total);
+            String bar = total == 0 ? "" : "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + done + "/" + total;
+            err.printf("\r[%6.1fs] %-28s %-45s", (System.nanoTime() - start) / 1e9, stage, bar);
             err.flush();
-            if (what.startsWith("levels")) {
+            if (stage.startsWith("levels")) {
                 err.println();
             }
         }

@@ -101,7 +101,7 @@ class GenerationOptionsTest {
         List<Codes> lines = valle.generateLines(List.of(line, line), CodeGenerator.Progress.NONE);
         ArLoop.Result expected = ArLoop.run(valle.model(), in.prompted(), s,
                 new Sampling(pipeline, s.ar(), new SplittableRandom(s.seed())),
-                new ContextPrefix(in.text(), lines.get(0).level(0)));
+                new ContextPrefix(in.text(), lines.get(0).level(0)), CodeGenerator.Progress.NONE);
         assertArrayEquals(expected.codes(), lines.get(1).level(0));
         assertArrayEquals(valle.generate(line).data(), lines.get(0).data());
     }

@@ -77,12 +77,15 @@ public final class ArLoop {
     }
 
     public static Result run(ValleModel model, Prompted in, InferenceSettings s, Sampling sampling) {
-        return run(model, in, s, sampling, null);
+        return run(model, in, s, sampling, null, CodeGenerator.Progress.NONE);
     }
 
-    /** @param context the rolling-context prefix of earlier lines, or {@code null} */
+    /**
+     * @param context  the rolling-context prefix of earlier lines, or {@code null}
+     * @param progress told of every step
+     */
     public static Result run(ValleModel model, Prompted in, InferenceSettings s, Sampling sampling,
-                             ContextPrefix context) {
+                             ContextPrefix context, CodeGenerator.Progress progress) {
         int stop = ModelLayout.AUDIO_TOKENS;
         Codes prompt = in.prompt();
         int[] text = in.text();
@@ -142,6 +145,7 @@ public final class ArLoop {
                         }
                     }
                 }
+                progress.step(step + 1, s.maxDuration());
                 for (int b = 0; b < items.size(); b++) {
                     Item item = items.get(b);
                     if (s.refineOnStop() && tokens[b] == stop && b == 0) {

@@ -26,10 +26,15 @@ public final class CodeGenerator {
     public record Generated(Codes codes, Modality modality) {
     }
 
-    /** Observes the steps of a long generation (for progress bars); called on the generating thread. */
+    /** Observes a long generation (for progress bars); called on the generating thread. */
     @FunctionalInterface
     public interface Progress {
+        /** A new stage begins ("autoregressive level 0", "demasking 120 frames", ...). */
         void stage(String what);
+
+        /** Step {@code done} of at most {@code total} of the current stage finished. */
+        default void step(int done, int total) {
+        }
 
         Progress NONE = what -> { };
     }
@@ -78,10 +83,10 @@ public final class CodeGenerator {
             progress.stage("duration");
             int frames = DurationLoop.predict(model, in).paddedFrames(s.maxDuration());
             progress.stage("demasking " + frames + " frames");
-            level0 = DemaskLoop.run(model, in, frames, s, new Sampling(pipeline, s.narLen(), random), prefix).codes();
+            level0 = DemaskLoop.run(model, in, frames, s, new Sampling(pipeline, s.narLen(), random), prefix, progress).codes();
         } else {
             progress.stage("autoregressive level 0");
-            level0 = ArLoop.run(model, in, s, new Sampling(pipeline, s.ar(), random), prefix).codes();
+            level0 = ArLoop.run(model, in, s, new Sampling(pipeline, s.ar(), random), prefix, progress).codes();
         }
         progress.stage("levels 1.." + (model.layout().respLevels() - 1));
         Codes codes = NarLoop.run(model, in, level0, s.maxLevels(), s.narCfg(), new Sampling(pipeline, s.nar(), random)).codes();

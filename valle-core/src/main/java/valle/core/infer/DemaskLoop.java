@@ -39,15 +39,16 @@ public final class DemaskLoop {
     }
 
     public static Result run(ValleModel model, Prompted in, int frames, InferenceSettings s, Sampling sampling) {
-        return run(model, in, frames, s, sampling, null);
+        return run(model, in, frames, s, sampling, null, CodeGenerator.Progress.NONE);
     }
 
     /**
      * @param context the rolling-context prefix of earlier lines, or {@code null}: its text is merged in and its
      *                level-0 codes precede the response in every pass; masks and scores cover the new part only
+     * @param progress told of every step
      */
     public static Result run(ValleModel model, Prompted in, int frames, InferenceSettings s, Sampling sampling,
-                             ContextPrefix context) {
+                             ContextPrefix context, CodeGenerator.Progress progress) {
         int mask = ModelLayout.AUDIO_TOKENS;
         int[] text = context == null ? in.text() : context.mergeText(in.text());
         int[] prefix = context == null ? new int[0] : context.level0();
@@ -98,6 +99,7 @@ public final class DemaskLoop {
                     .pick(logits, frames, classes, resp, false, -1);
             sampledTrace.add(sampled);
             scoreTrace.add(greedy.probabilities());
+            progress.step(k + 1, steps);
             for (int i = 0; i < frames; i++) {
                 if (masked[i]) {
                     resp[i] = sampled[i];
