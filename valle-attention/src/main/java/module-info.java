@@ -2,5 +2,6 @@
 module valle.attention {
     requires valle.api;
 
-    provides valle.api.attention.AttentionKernel with valle.attention.SdpaKernel;
+    provides valle.api.attention.AttentionKernel with
+            valle.attention.SdpaKernel, valle.attention.FlashKernel, valle.attention.MemoryEfficientKernel;
 }

@@ -9,6 +9,8 @@ import valle.api.attention.AttentionKernel;
 import valle.core.infer.CodeGenerator;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
+import valle.api.plugin.Availability;
+import valle.core.plugin.AutoAttention;
 import valle.core.plugin.PluginRegistry;
 import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
@@ -49,9 +51,12 @@ final class ValleModule extends AbstractModule {
     @Provides
     @Singleton
     AttentionKernel attention(Plugins plugins) {
-        PluginRegistry.Selection<AttentionKernel> s = plugins.attentionKernels()
-                .select(Plugins.chosenName("attention", settings.attention()), k -> valle.api.plugin.Availability.yes());
-        LOG.log(Level.INFO, "attention: {0} -> {1}", Plugins.chosenName("attention", settings.attention()), s.explain());
+        String name = Plugins.chosenName("attention", settings.attention());
+        if (PluginRegistry.AUTO.equals(name)) {
+            return new AutoAttention(plugins.attentionKernels());
+        }
+        PluginRegistry.Selection<AttentionKernel> s = plugins.attentionKernels().select(name, k -> Availability.yes());
+        LOG.log(Level.INFO, "attention: {0}", s.explain());
         return s.plugin();
     }
 

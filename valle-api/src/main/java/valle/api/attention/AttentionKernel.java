@@ -18,6 +18,24 @@ public interface AttentionKernel extends Plugin {
     }
 
     /**
+     * How well this kernel suits {@code problem} (its shape: prefill or one-row decode, lengths): under
+     * {@code auto}, among the available kernels that {@linkplain #supports support} it, the highest wins.
+     * The default is the plugin's {@link #priority()}.
+     */
+    default int priority(AttentionProblem problem) {
+        return priority();
+    }
+
+    /**
+     * Instances of this kernel across its tuning space (tile sizes, chunk sizes, split counts, threads), each
+     * of which must compute the same result up to rounding; the kernel TCK runs them all. The default is
+     * this instance alone.
+     */
+    default java.util.List<AttentionKernel> variants() {
+        return java.util.List.of(this);
+    }
+
+    /**
      * Computes {@code softmax(scale · q·kᵀ + mask) · v} for every head.
      *
      * @param out {@code [queries, heads, valueDim]}, overwritten

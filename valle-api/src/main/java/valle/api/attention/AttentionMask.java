@@ -53,6 +53,28 @@ public sealed interface AttentionMask {
         return new Causal(offset);
     }
 
+    /**
+     * The first key query {@code i} may see; keys before it are hidden. For {@link Bias} 0: its hidden keys
+     * are the {@code -inf} entries, checked one by one.
+     */
+    default int visibleFrom(int i, int keys) {
+        return switch (this) {
+            case SlidingWindow w -> Math.max(0, i + w.offset() - w.window() + 1);
+            default -> 0;
+        };
+    }
+
+    /** One past the last key query {@code i} may see (at most {@code keys}). */
+    default int visibleTo(int i, int keys) {
+        return switch (this) {
+            case None n -> keys;
+            case Causal c -> Math.clamp((long) i + c.offset() + 1, 0, keys);
+            case SlidingWindow w -> Math.clamp((long) i + w.offset() + 1, 0, keys);
+            case KeyPadding p -> Math.min(p.validKeys(), keys);
+            case Bias b -> keys;
+        };
+    }
+
     /** Whether query {@code i} may see key {@code j} (for {@link Bias}: whether the bias is finite). */
     default boolean visible(int i, int j, int keys) {
         return switch (this) {

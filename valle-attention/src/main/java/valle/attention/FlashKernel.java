@@ -1,0 +1,156 @@
+package valle.attention;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import valle.api.attention.AttentionKernel;
+import valle.api.attention.AttentionProblem;
+import valle.api.plugin.Availability;
+
+/**
+ * Tiled online-softmax attention, FlashAttention-2 style ({@code spec/archs.md} §7.3): query tiles of
+ * {@code queryTile} rows run in parallel (per head); each walks the key tiles its rows can see, keeping per
+ * row a running maximum, a running denominator and an unnormalised accumulator, rescaled when the maximum
+ * grows; the division happens once at the end. Key tiles wholly outside a tile's visible range (above the
+ * causal diagonal, before a sliding window) are never visited.
+ */
+public final class FlashKernel implements AttentionKernel {
+    private final int queryTile;
+    private final int keyTile;
+    private final int threads;
+
+    public FlashKernel() {
+        this(32, 64, WorkerPool.defaultThreads());
+    }
+
+    FlashKernel(int queryTile, int keyTile, int threads) {
+        if (queryTile < 1 || keyTile < 1 || threads < 1) {
+            throw new IllegalArgumentException("tiles and threads must be >= 1");
+        }
+        this.queryTile = queryTile;
+        this.keyTile = keyTile;
+        this.threads = threads;
+    }
+
+    @Override
+    public String name() {
+        return "flash";
+    }
+
+    @Override
+    public int priority() {
+        return 20;
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.yes();
+    }
+
+    @Override
+    public String description() {
+        return "tiled online softmax (FlashAttention-2 style), query tiles in parallel, " + queryTile + "x" + keyTile
+                + " tiles, " + threads + " thread(s)";
+    }
+
+    /**
+     * The default for every shape: fastest for prefill (2-3x sdpa on 2 threads at T = 300..1000) and as fast as
+     * split-KV for a one-row decode whenever there are at least as many heads as threads (heads × tiles keep
+     * every thread busy). See the README's attention table.
+     */
+    @Override
+    public int priority(AttentionProblem problem) {
+        return 30;
+    }
+
+    @Override
+    public List<AttentionKernel> variants() {
+        List<AttentionKernel> out = new ArrayList<>();
+        int[][] tiles = {{1, 1}, {3, 3}, {16, 64}, {64, 16}, {4096, 4096}};
+        for (int[] t : tiles) {
+            out.add(new FlashKernel(t[0], t[1], 1));
+        }
+        out.add(new FlashKernel(queryTile, keyTile, 2));
+        return out;
+    }
+
+    /** A copy with another thread count (benchmarks). */
+    public FlashKernel withThreads(int n) {
+        return new FlashKernel(queryTile, keyTile, n);
+    }
+
+    @Override
+    public void attend(AttentionProblem p, float[] out, float[] logSumExp) {
+        int tiles = (p.queries() + queryTile - 1) / queryTile;
+        WorkerPool.run(p.heads() * tiles, threads, task -> tile(p, task / tiles, task % tiles, out, logSumExp));
+    }
+
+    private void tile(AttentionProblem p, int h, int tile, float[] out, float[] logSumExp) {
+        int i0 = tile * queryTile;
+        int i1 = Math.min(i0 + queryTile, p.queries());
+        int rows = i1 - i0;
+        int dv = p.valueDim();
+        float[] bias = Scores.bias(p);
+        float[] max = new float[rows];
+        float[] sum = new float[rows];
+        float[] acc = new float[rows * dv];
+        float[] s = new float[keyTile];
+        int[] from = new int[rows];
+        int[] to = new int[rows];
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        int lo = Integer.MAX_VALUE;
+        int hi = 0;
+        for (int r = 0; r < rows; r++) {
+            from[r] = p.mask().visibleFrom(i0 + r, p.keys());
+            to[r] = p.mask().visibleTo(i0 + r, p.keys());
+            if (from[r] < to[r]) {
+                lo = Math.min(lo, from[r]);
+                hi = Math.max(hi, to[r]);
+            }
+        }
+        for (int j0 = lo; j0 < hi; j0 += keyTile) {
+            int j1 = Math.min(j0 + keyTile, hi);
+            for (int r = 0; r < rows; r++) {
+                int i = i0 + r;
+                if (j1 <= from[r] || j0 >= to[r]) {
+                    continue;
+                }
+                float tileMax = Float.NEGATIVE_INFINITY;
+                for (int j = j0; j < j1; j++) {
+                    s[j - j0] = Scores.score(p, bias, i, h, j, from[r], to[r]);
+                    tileMax = Math.max(tileMax, s[j - j0]);
+                }
+                if (tileMax == Float.NEGATIVE_INFINITY) {
+                    continue;
+                }
+                float newMax = Math.max(max[r], tileMax);
+                // alpha rescales what was accumulated under the old maximum; nothing was when it was -inf
+                float alpha = max[r] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(max[r] - newMax);
+                sum[r] *= alpha;
+                for (int c = 0; c < dv; c++) {
+                    acc[r * dv + c] *= alpha;
+                }
+                for (int j = j0; j < j1; j++) {
+                    if (s[j - j0] == Float.NEGATIVE_INFINITY) {
+                        continue;
+                    }
+                    float e = (float) Math.exp(s[j - j0] - newMax);
+                    sum[r] += e;
+                    Scores.addValue(p, h, j, e, acc, r * dv);
+                }
+                max[r] = newMax;
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            int oOff = ((i0 + r) * p.heads() + h) * dv;
+            float inv = sum[r] == 0f ? 0f : 1f / sum[r];
+            for (int c = 0; c < dv; c++) {
+                out[oOff + c] = acc[r * dv + c] * inv;
+            }
+            if (logSumExp != null) {
+                logSumExp[(i0 + r) * p.heads() + h] = sum[r] == 0f
+                        ? Float.NEGATIVE_INFINITY : max[r] + (float) Math.log(sum[r]);
+            }
+        }
+    }
+}
