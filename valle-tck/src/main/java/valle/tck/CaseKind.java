@@ -98,6 +98,48 @@ enum CaseKind {
                     ((Number) v).intValue(), (int) (duration.frames() * 1.05)));
         }
     },
+    BACKBONE("backbone") {
+        private static final Pattern STEPPED = Pattern.compile("step_prefill(\\d+)_last_hidden_state");
+
+        @Override
+        void run(CaseRun run, GoldenFolder g, Check check) {
+            Optional<NpyArray> input = g.array("input_embeds");
+            if (input.isEmpty()) {
+                check.fail("the case has no input_embeds.npy");
+                return;
+            }
+            BackboneForms forms = new BackboneForms(run.model().backbone(), input.get());
+            // what the reference runs is the full-sequence form, whichever internal form computes it
+            for (String full : new String[] {"full", "chunkwise512", "parallel"}) {
+                g.array(full + "_last_hidden_state").ifPresent(a -> check.floats(full + "_last_hidden_state", a,
+                        forms.full(), forms.shape(forms.rows())));
+            }
+            g.array("recurrent_last_hidden_state").ifPresent(a -> check.floats("recurrent_last_hidden_state", a,
+                    forms.stepped(0), forms.shape(forms.rows())));
+            for (String name : g.arrayNames()) {
+                Matcher m = STEPPED.matcher(name);
+                if (m.matches()) {
+                    int prefill = Integer.parseInt(m.group(1));
+                    check.floats(name, g.array(name).orElseThrow(), forms.stepped(prefill), forms.shape(forms.rows()));
+                }
+            }
+            // the short sample is the second sample of the padded batch when the case has one
+            Optional<NpyArray> padded = g.array("padded_batch_input_embeds");
+            BackboneForms first = padded.map(p -> forms.sample(p, 0)).orElse(forms);
+            BackboneForms second = padded.map(p -> forms.sample(p, 1)).orElse(forms);
+            g.array("short_last_hidden_state").ifPresent(a -> check.floats("short_last_hidden_state", a,
+                    second.prefix(a.shape()[0]), forms.shape(a.shape()[0])));
+            g.array("padded_batch_last_hidden_state").ifPresent(a -> {
+                int shortRows = g.array("short_last_hidden_state").map(x -> x.shape()[0]).orElse(forms.rows());
+                java.util.List<float[]> batch = first.batch(second, shortRows);
+                // padding rows are meaningless: compare each sample's real rows
+                check.floats("padded_batch_last_hidden_state[0]", BackboneForms.rows(a, 0, forms.rows()), batch.get(0),
+                        forms.shape(forms.rows()));
+                check.floats("padded_batch_last_hidden_state[1]", BackboneForms.rows(a, 1, shortRows), batch.get(1),
+                        forms.shape(shortRows));
+            });
+        }
+    },
     AR_NAR_INFERENCE("ar_nar_inference") {
         @Override
         void run(CaseRun run, GoldenFolder g, Check check) {

@@ -25,7 +25,7 @@ class ArchitectureTest {
 
     @Test
     void theImportSeesEveryModule() {
-        for (String pkg : new String[] {"valle.api", "valle.core", "valle.tck", "valle.attention", "valle.arch.llama"}) {
+        for (String pkg : new String[] {"valle.api", "valle.core", "valle.tck", "valle.attention", "valle.arch.llama", "valle.arch.mamba"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no class of " + pkg + " imported");
         }
     }

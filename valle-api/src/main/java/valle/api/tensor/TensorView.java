@@ -60,6 +60,28 @@ public interface TensorView {
         read((long) row * cols, dst, dstOffset, cols);
     }
 
+    /**
+     * Uses this 2-D view as a linear layer's weight {@code W [out, in]} (the PyTorch layout):
+     * {@code y [rows, out] = x [rows, in] · Wᵀ}, accumulating in float32. Each weight row is widened once per
+     * call and applied to every input row, so the weight stays in its file dtype.
+     */
+    default void linear(float[] x, int rows, float[] y) {
+        int out = rows();
+        int in = columns();
+        float[] w = new float[in];
+        for (int o = 0; o < out; o++) {
+            readRow(o, w, 0);
+            for (int r = 0; r < rows; r++) {
+                int xOff = r * in;
+                float s = 0f;
+                for (int c = 0; c < in; c++) {
+                    s += x[xOff + c] * w[c];
+                }
+                y[r * out + o] = s;
+            }
+        }
+    }
+
     /** The whole tensor widened to a new float32 array; for small tensors (norm weights, biases). */
     default float[] toFloatArray() {
         float[] out = new float[Math.toIntExact(size())];

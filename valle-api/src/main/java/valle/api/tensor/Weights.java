@@ -38,6 +38,32 @@ public interface Weights {
         return t;
     }
 
+    /** Weights over the given tensors, by their names (tests, models built in memory). */
+    static Weights of(String source, java.util.Collection<? extends TensorView> tensors) {
+        java.util.Map<String, TensorView> byName = new java.util.TreeMap<>();
+        for (TensorView t : tensors) {
+            if (byName.put(t.name(), t) != null) {
+                throw new IllegalArgumentException(source + ": two tensors are named '" + t.name() + "'");
+            }
+        }
+        return new Weights() {
+            @Override
+            public Set<String> names() {
+                return new TreeSet<>(byName.keySet());
+            }
+
+            @Override
+            public Optional<TensorView> find(String name) {
+                return Optional.ofNullable(byName.get(name));
+            }
+
+            @Override
+            public String source() {
+                return source;
+            }
+        };
+    }
+
     /** A view of the tensors whose names start with {@code prefix}, with the prefix removed. */
     default Weights scoped(String prefix) {
         Weights outer = this;

@@ -90,9 +90,9 @@ final class LlamaBackbone implements Backbone {
         float[] q = new float[rows * heads * hd];
         float[] k = new float[rows * kvWidth];
         float[] v = new float[rows * kvWidth];
-        layer.q().apply(normed, rows, q);
-        layer.k().apply(normed, rows, k);
-        layer.v().apply(normed, rows, v);
+        layer.q().linear(normed, rows, q);
+        layer.k().linear(normed, rows, k);
+        layer.v().linear(normed, rows, v);
         rope.apply(q, rows, heads, input.positions());
         rope.apply(k, rows, kvHeads, input.positions());
         System.arraycopy(k, 0, cache.keys(index), past * kvWidth, rows * kvWidth);
@@ -105,7 +105,7 @@ final class LlamaBackbone implements Backbone {
         float[] attended = new float[rows * heads * hd];
         attention.attend(problem, attended, null);
         float[] projected = new float[rows * config.hiddenSize()];
-        layer.o().apply(attended, rows, projected);
+        layer.o().linear(attended, rows, projected);
         addInPlace(x, projected);
     }
 
@@ -113,13 +113,13 @@ final class LlamaBackbone implements Backbone {
         int f = config.intermediateSize();
         float[] gate = new float[rows * f];
         float[] up = new float[rows * f];
-        layer.gate().apply(normed, rows, gate);
-        layer.up().apply(normed, rows, up);
+        layer.gate().linear(normed, rows, gate);
+        layer.up().linear(normed, rows, up);
         for (int i = 0; i < gate.length; i++) {
             gate[i] = activation.apply(gate[i]) * up[i];
         }
         float[] down = new float[rows * config.hiddenSize()];
-        layer.down().apply(gate, rows, down);
+        layer.down().linear(gate, rows, down);
         addInPlace(x, down);
     }
 

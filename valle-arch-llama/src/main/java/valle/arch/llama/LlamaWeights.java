@@ -12,8 +12,8 @@ import valle.api.tensor.Weights;
  */
 record LlamaWeights(List<Layer> layers, float[] finalNorm) {
 
-    record Layer(float[] attentionNorm, Linear q, Linear k, Linear v, Linear o,
-                 float[] mlpNorm, Linear gate, Linear up, Linear down) {
+    record Layer(float[] attentionNorm, TensorView q, TensorView k, TensorView v, TensorView o,
+                 float[] mlpNorm, TensorView gate, TensorView up, TensorView down) {
     }
 
     static LlamaWeights bind(BackboneConfig c, Weights w) {
@@ -41,8 +41,7 @@ record LlamaWeights(List<Layer> layers, float[] finalNorm) {
         return new LlamaWeights(List.copyOf(layers), w.require("norm.weight", d).toFloatArray());
     }
 
-    private static Linear linear(Weights w, String name, int out, int in) {
-        TensorView t = w.require(name, out, in);
-        return new Linear(t);
+    private static TensorView linear(Weights w, String name, int out, int in) {
+        return w.require(name, out, in);
     }
 }

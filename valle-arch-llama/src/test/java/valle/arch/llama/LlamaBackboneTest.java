@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,9 @@ import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
+import valle.api.tensor.ArrayTensor;
+import valle.api.tensor.TensorView;
+import valle.api.tensor.Weights;
 import valle.attention.SdpaKernel;
 
 class LlamaBackboneTest {
@@ -81,14 +86,14 @@ class LlamaBackboneTest {
 
     @Test
     void missingTensorIsReportedByName() {
-        ArrayWeights w = weights(new SplittableRandom(1));
-        ArrayWeights partial = new ArrayWeights();
+        Weights w = weights(new SplittableRandom(1));
+        List<TensorView> kept = new ArrayList<>();
         for (String n : w.names()) {
             if (!n.equals("layers.1.mlp.up_proj.weight")) {
-                w.find(n).ifPresent(t -> partial.put(n, t.toFloatArray(), t.shape()));
+                kept.add(w.find(n).orElseThrow());
             }
         }
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> open(partial));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> open(Weights.of("test", kept)));
         assertTrue(e.getMessage().contains("layers.1.mlp.up_proj.weight"), e.getMessage());
     }
 
@@ -102,27 +107,27 @@ class LlamaBackboneTest {
         assertEquals(-0.4283923550466685, Erf.erf(-0.4), 1e-15);
     }
 
-    private static Backbone open(ArrayWeights w) {
+    private static Backbone open(Weights w) {
         return new LlamaArch().open(CONFIG, w, new SdpaKernel());
     }
 
-    private static ArrayWeights weights(SplittableRandom rnd) {
-        ArrayWeights w = new ArrayWeights();
+    private static Weights weights(SplittableRandom rnd) {
+        List<TensorView> w = new ArrayList<>();
         int kv = CONFIG.kvHeads() * CONFIG.headDim();
         for (int l = 0; l < LAYERS; l++) {
             String p = "layers." + l + ".";
-            w.put(p + "input_layernorm.weight", normWeights(rnd), D);
-            w.put(p + "self_attn.q_proj.weight", scaled(rnd, D * D, D), D, D);
-            w.put(p + "self_attn.k_proj.weight", scaled(rnd, kv * D, D), kv, D);
-            w.put(p + "self_attn.v_proj.weight", scaled(rnd, kv * D, D), kv, D);
-            w.put(p + "self_attn.o_proj.weight", scaled(rnd, D * D, D), D, D);
-            w.put(p + "post_attention_layernorm.weight", normWeights(rnd), D);
-            w.put(p + "mlp.gate_proj.weight", scaled(rnd, F * D, D), F, D);
-            w.put(p + "mlp.up_proj.weight", scaled(rnd, F * D, D), F, D);
-            w.put(p + "mlp.down_proj.weight", scaled(rnd, D * F, F), D, F);
+            w.add(new ArrayTensor(p + "input_layernorm.weight", new int[] {D}, normWeights(rnd)));
+            w.add(new ArrayTensor(p + "self_attn.q_proj.weight", new int[] {D, D}, scaled(rnd, D * D, D)));
+            w.add(new ArrayTensor(p + "self_attn.k_proj.weight", new int[] {kv, D}, scaled(rnd, kv * D, D)));
+            w.add(new ArrayTensor(p + "self_attn.v_proj.weight", new int[] {kv, D}, scaled(rnd, kv * D, D)));
+            w.add(new ArrayTensor(p + "self_attn.o_proj.weight", new int[] {D, D}, scaled(rnd, D * D, D)));
+            w.add(new ArrayTensor(p + "post_attention_layernorm.weight", new int[] {D}, normWeights(rnd)));
+            w.add(new ArrayTensor(p + "mlp.gate_proj.weight", new int[] {F, D}, scaled(rnd, F * D, D)));
+            w.add(new ArrayTensor(p + "mlp.up_proj.weight", new int[] {F, D}, scaled(rnd, F * D, D)));
+            w.add(new ArrayTensor(p + "mlp.down_proj.weight", new int[] {D, F}, scaled(rnd, D * F, F)));
         }
-        w.put("norm.weight", normWeights(rnd), D);
-        return w;
+        w.add(new ArrayTensor("norm.weight", new int[] {D}, normWeights(rnd)));
+        return Weights.of("test weights", w);
     }
 
     private static BackboneInput slice(float[] x, int[] pos, int from, int rows) {

@@ -45,18 +45,23 @@ public final class ClassifierHeads {
         int classes = h.classes();
         TensorView w = weights.get(h.index());
         float[] bias = biases.get(h.index());
+        float[] x = java.util.Arrays.copyOfRange(hidden, firstRow * d, (firstRow + rows) * d);
         float[] out = new float[rows * classes];
-        float[] row = new float[d];
-        for (int c = 0; c < classes; c++) {
-            w.readRow(c, row, 0);
-            float b = bias == null ? 0f : bias[c];
+        if (w.rows() == classes) {
+            w.linear(x, rows, out);
+        } else {
+            // the head was trimmed to fewer classes than the file holds: only its first rows count
+            float[] all = new float[rows * w.rows()];
+            w.linear(x, rows, all);
             for (int r = 0; r < rows; r++) {
-                int off = (firstRow + r) * d;
-                float s = 0f;
-                for (int i = 0; i < d; i++) {
-                    s += hidden[off + i] * row[i];
+                System.arraycopy(all, r * w.rows(), out, r * classes, classes);
+            }
+        }
+        if (bias != null) {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < classes; c++) {
+                    out[r * classes + c] += bias[c];
                 }
-                out[r * classes + c] = s + b;
             }
         }
         return out;

@@ -15,8 +15,9 @@ import valle.api.tensor.Weights;
  *
  * @param hiddenSize      D, from {@code text_emb.weight}
  * @param attentionHeads  from the config's {@code size} (preset or {@code heads} entry)
- * @param layers          consecutive {@code model.layers.N} in the file
- * @param intermediateSize from {@code model.layers.0.mlp.gate_proj.weight}
+ * @param layers          consecutive {@code model.layers.N.*} blocks in the file, whatever the backbone
+ * @param intermediateSize {@code 4·D}, the MLP width the reference gives every backbone that has one; the arch
+ *                        plugin checks it against its tensors
  * @param textTokens      usable rows of {@code text_emb}
  * @param langs           usable rows of {@code langs_emb}
  * @param tasks           usable rows of {@code tasks_emb}
@@ -57,14 +58,28 @@ public record ModelLayout(int hiddenSize, int attentionHeads, int layers, int in
         }
         TensorView text = matrix(w, "text_emb.weight", -1);
         int d = text.columns();
+        java.util.Set<Integer> blocks = new java.util.HashSet<>();
+        for (String name : w.names()) {
+            if (name.startsWith("model.layers.")) {
+                String rest = name.substring("model.layers.".length());
+                int dot = rest.indexOf('.');
+                if (dot > 0 && rest.substring(0, dot).chars().allMatch(Character::isDigit) && dot < 9) {
+                    blocks.add(Integer.parseInt(rest.substring(0, dot)));
+                }
+            }
+        }
         int layers = 0;
-        while (w.find("model.layers." + layers + ".input_layernorm.weight").isPresent()) {
+        while (blocks.contains(layers)) {
             layers++;
         }
         if (layers == 0) {
             throw new ModelFormatException(src + ": no backbone layers found (model.layers.0.* is missing)");
         }
-        int intermediate = matrix(w, "model.layers.0.mlp.gate_proj.weight", d).rows();
+        if (layers != blocks.size()) {
+            throw new ModelFormatException(src + ": backbone layers are not numbered 0.." + (blocks.size() - 1)
+                    + " (layer " + layers + " is missing)");
+        }
+        int intermediate = 4 * d;
         int heads = heads(config, d, src);
 
         boolean ar = config.has("ar");

@@ -1,0 +1,184 @@
+package valle.arch.mamba;
+
+import valle.api.arch.Backbone;
+import valle.api.arch.BackboneConfig;
+import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneState;
+
+/**
+ * A Mamba (v1) stack as HF's {@code MambaModel} slow path computes it ({@code spec/archs.md} §4.3): per block
+ * {@code h += Mixer(RMSNorm(h))}, then the final RMSNorm, with HF's {@code layer_norm_epsilon} 1e-5. The mixer:
+ * {@code [x | z] = in_proj(u)}; causal depthwise conv over x (K-1 zeros before the start) and SiLU;
+ * {@code [δ | B | C] = x_proj(x̃)}; {@code Δ = softplus(dt_proj(δ))} (threshold 20); the selective scan
+ * {@code s_t = exp(Δ·A)·s_{t-1} + Δ·B_t·x̃_t}, {@code y_t = s_t·C_t + D·x̃_t}; {@code out_proj(y ⊙ SiLU(z))}.
+ *
+ * <p>Every pass runs through a {@link MambaState}: the conv window and scan state after the last row are
+ * exactly what the next row needs, so a full pass is a prefill from the empty state and decoding is the same
+ * code one row at a time (following the math: HF's own cache writes the conv window at the wrong slot after a
+ * prefill shorter than K-1, see the arch oracle's README). Position ids and the mask mode are ignored: Mamba is
+ * causal by construction, and the reference runs its NAR passes causally with it too.
+ */
+final class MambaBackbone implements Backbone {
+    /** HF {@code MambaConfig.layer_norm_epsilon}, which the reference keeps. */
+    private static final float NORM_EPS = 1e-5f;
+    /** PyTorch's softplus returns its input above this. */
+    private static final float SOFTPLUS_THRESHOLD = 20f;
+
+    private final BackboneConfig config;
+    private final MambaWeights weights;
+    private volatile boolean closed;
+
+    MambaBackbone(BackboneConfig config, MambaWeights weights) {
+        this.config = config;
+        this.weights = weights;
+    }
+
+    @Override
+    public BackboneConfig config() {
+        return config;
+    }
+
+    @Override
+    public float[] forward(BackboneInput input) {
+        try (MambaState scratch = newState()) {
+            return forward(scratch, input);
+        }
+    }
+
+    @Override
+    public MambaState newState() {
+        return new MambaState(this, weights.blocks().size(), weights.kernel() * weights.inner(),
+                weights.inner() * weights.state());
+    }
+
+    @Override
+    public float[] forward(BackboneState state, BackboneInput input) {
+        if (closed) {
+            throw new IllegalStateException("this mamba backbone is closed");
+        }
+        if (!(state instanceof MambaState s) || s.owner != this) {
+            throw new IllegalArgumentException("this state was not made by this mamba backbone");
+        }
+        s.ensureOpen();
+        int d = config.hiddenSize();
+        int rows = input.rows();
+        if (rows > 0 && input.width() != d) {
+            throw new IllegalArgumentException("input rows are " + input.width() + " wide, the backbone is " + d);
+        }
+        float[] h = input.embeddings().clone();
+        float[] normed = new float[rows * d];
+        for (int b = 0; b < weights.blocks().size(); b++) {
+            MambaWeights.Block block = weights.blocks().get(b);
+            rmsNorm(h, block.norm(), rows, normed);
+            float[] mixed = mix(block, normed, rows, s.conv[b], s.ssm[b]);
+            for (int i = 0; i < h.length; i++) {
+                h[i] += mixed[i];
+            }
+        }
+        s.advance(rows);
+        float[] out = new float[rows * d];
+        rmsNorm(h, weights.finalNorm(), rows, out);
+        return out;
+    }
+
+    /** The mixer over {@code rows} rows of {@code u [rows, D]}, continuing from and updating the block's state. */
+    private float[] mix(MambaWeights.Block w, float[] u, int rows, float[] conv, float[] ssm) {
+        int inner = weights.inner();
+        int n = weights.state();
+        int k = weights.kernel();
+        int rank = weights.rank();
+        float[] xz = new float[rows * 2 * inner];
+        w.inProj().linear(u, rows, xz);
+        addBias(xz, rows, w.inBias());
+
+        float[] xc = new float[rows * inner];
+        for (int t = 0; t < rows; t++) {
+            // slide the window: drop the oldest input, append this row's x (the first half of in_proj)
+            System.arraycopy(conv, inner, conv, 0, (k - 1) * inner);
+            System.arraycopy(xz, t * 2 * inner, conv, (k - 1) * inner, inner);
+            for (int c = 0; c < inner; c++) {
+                float acc = w.convBias() == null ? 0f : w.convBias()[c];
+                for (int j = 0; j < k; j++) {
+                    acc += w.convWeight()[c * k + j] * conv[j * inner + c];
+                }
+                xc[t * inner + c] = silu(acc);
+            }
+        }
+
+        int projWidth = rank + 2 * n;
+        float[] proj = new float[rows * projWidth];
+        w.xProj().linear(xc, rows, proj);
+        float[] low = new float[rows * rank];
+        for (int t = 0; t < rows; t++) {
+            System.arraycopy(proj, t * projWidth, low, t * rank, rank);
+        }
+        float[] delta = new float[rows * inner];
+        w.dtProj().linear(low, rows, delta);
+        for (int t = 0; t < rows; t++) {
+            for (int c = 0; c < inner; c++) {
+                delta[t * inner + c] = softplus(delta[t * inner + c] + w.dtBias()[c]);
+            }
+        }
+
+        float[] y = new float[rows * inner];
+        for (int t = 0; t < rows; t++) {
+            int bOff = t * projWidth + rank;
+            int cOff = bOff + n;
+            for (int c = 0; c < inner; c++) {
+                float dt = delta[t * inner + c];
+                float xv = xc[t * inner + c];
+                float acc = 0f;
+                for (int j = 0; j < n; j++) {
+                    int si = c * n + j;
+                    ssm[si] = (float) Math.exp(dt * w.negA()[si]) * ssm[si] + dt * proj[bOff + j] * xv;
+                    acc += ssm[si] * proj[cOff + j];
+                }
+                float z = xz[t * 2 * inner + inner + c];
+                y[t * inner + c] = (acc + w.d()[c] * xv) * silu(z);
+            }
+        }
+        float[] out = new float[rows * config.hiddenSize()];
+        w.outProj().linear(y, rows, out);
+        addBias(out, rows, w.outBias());
+        return out;
+    }
+
+    private static void addBias(float[] x, int rows, float[] bias) {
+        if (bias == null) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < bias.length; c++) {
+                x[r * bias.length + c] += bias[c];
+            }
+        }
+    }
+
+    private void rmsNorm(float[] x, float[] weight, int rows, float[] out) {
+        int d = config.hiddenSize();
+        for (int r = 0; r < rows; r++) {
+            int off = r * d;
+            float sum = 0f;
+            for (int c = 0; c < d; c++) {
+                sum += x[off + c] * x[off + c];
+            }
+            float inv = (float) (1.0 / Math.sqrt(sum / d + NORM_EPS));
+            for (int c = 0; c < d; c++) {
+                out[off + c] = weight[c] * (x[off + c] * inv);
+            }
+        }
+    }
+
+    private static float silu(float v) {
+        return (float) (v / (1.0 + Math.exp(-v)));
+    }
+
+    private static float softplus(float v) {
+        return v > SOFTPLUS_THRESHOLD ? v : (float) Math.log1p(Math.exp(v));
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
