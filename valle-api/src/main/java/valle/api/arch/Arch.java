@@ -1,5 +1,6 @@
 package valle.api.arch;
 
+import valle.api.Experimental;
 import valle.api.Stable;
 import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
@@ -29,4 +30,15 @@ public interface Arch extends Plugin {
      * @throws valle.api.ModelFormatException when a tensor is missing or has the wrong shape
      */
     Backbone open(BackboneConfig config, Weights weights, AttentionKernel attention);
+
+    /**
+     * Random weights in this arch's layout for {@code config} (benchmarks at a real size without a checkpoint,
+     * tests): every tensor {@link #open} needs, drawn from {@code seed} at scales that keep activations finite.
+     *
+     * @throws UnsupportedOperationException when the arch cannot make them
+     */
+    @Experimental("the benchmark command is its first user")
+    default Weights randomWeights(BackboneConfig config, long seed) {
+        throw new UnsupportedOperationException("arch '" + name() + "' cannot make random weights");
+    }
 }

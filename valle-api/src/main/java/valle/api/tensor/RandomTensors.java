@@ -1,0 +1,58 @@
+package valle.api.tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import valle.api.Experimental;
+
+/**
+ * Builds in-memory random weights, for {@code Arch.randomWeights}: uniform values of a given scale, or around
+ * a centre (norm weights). Deterministic for a seed.
+ */
+@Experimental("a helper for benchmarks and tests")
+public final class RandomTensors {
+    private final SplittableRandom random;
+    private final List<TensorView> tensors = new ArrayList<>();
+
+    public RandomTensors(long seed) {
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** A tensor of values uniform in {@code [-scale, scale)}. */
+    public RandomTensors uniform(String name, double scale, int... shape) {
+        return add(name, 0, scale, shape);
+    }
+
+    /** A linear weight {@code [out, in]} scaled by {@code 1/sqrt(in)}, which keeps activations near unit size. */
+    public RandomTensors linear(String name, int out, int in) {
+        return add(name, 0, Math.sqrt(3.0 / in), out, in);
+    }
+
+    /** Values uniform in {@code [centre - spread, centre + spread)} (norm weights around 1). */
+    public RandomTensors around(String name, double centre, double spread, int... shape) {
+        return add(name, centre, spread, shape);
+    }
+
+    /** A tensor with given values (a constant of the architecture, not a learned weight). */
+    public RandomTensors with(TensorView tensor) {
+        tensors.add(tensor);
+        return this;
+    }
+
+    public Weights build(String source) {
+        return Weights.of(source, tensors);
+    }
+
+    private RandomTensors add(String name, double centre, double scale, int... shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        float[] data = new float[Math.toIntExact(n)];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) (centre + (random.nextDouble() * 2 - 1) * scale);
+        }
+        tensors.add(new ArrayTensor(name, shape, data));
+        return this;
+    }
+}
