@@ -1,6 +1,7 @@
 /** The Llama backbone ({@code arch_type: llama}) as an {@code Arch} plugin. Exports nothing. */
 module valle.arch.llama {
     requires valle.api;
+    requires jdk.incubator.vector;
 
     provides valle.api.arch.Arch with valle.arch.llama.LlamaArch;
 }

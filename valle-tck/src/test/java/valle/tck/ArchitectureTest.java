@@ -40,7 +40,8 @@ class ArchitectureTest {
     @Test
     void pluginsDependOnTheApiOnly() {
         classes().that().resideInAnyPackage("valle.attention..", "valle.arch..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.attention..", "valle.arch..", "java..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.attention..", "valle.arch..", "java..",
+                        "jdk.incubator.vector..")
                 .check(classes);
         noClasses().that().resideInAPackage("valle.attention..")
                 .should().dependOnClassesThat().resideInAPackage("valle.arch..").check(classes);

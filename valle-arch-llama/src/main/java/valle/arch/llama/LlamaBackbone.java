@@ -1,5 +1,6 @@
 package valle.arch.llama;
 
+import java.util.concurrent.ForkJoinPool;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
@@ -23,6 +24,8 @@ final class LlamaBackbone implements Backbone {
     private final AttentionKernel attention;
     private final Activation activation;
     private final Rope rope;
+    /** Splits the matrix products; lives as long as the backbone. */
+    private final ForkJoinPool pool;
     private volatile boolean closed;
 
     LlamaBackbone(BackboneConfig config, LlamaWeights weights, AttentionKernel attention) {
@@ -31,6 +34,13 @@ final class LlamaBackbone implements Backbone {
         this.attention = attention;
         this.activation = Activation.find(config.activation());
         this.rope = new Rope(config.headDim(), config.ropeTheta());
+        int threads = Runtime.getRuntime().availableProcessors();
+        this.pool = threads > 1 ? new ForkJoinPool(threads, p -> {
+            var worker = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            worker.setDaemon(true);
+            worker.setName("valle-llama-" + worker.getPoolIndex());
+            return worker;
+        }, null, false) : null;
     }
 
     @Override
@@ -90,9 +100,9 @@ final class LlamaBackbone implements Backbone {
         float[] q = new float[rows * heads * hd];
         float[] k = new float[rows * kvWidth];
         float[] v = new float[rows * kvWidth];
-        layer.q().linear(normed, rows, q);
-        layer.k().linear(normed, rows, k);
-        layer.v().linear(normed, rows, v);
+        layer.q().apply(normed, rows, q, pool);
+        layer.k().apply(normed, rows, k, pool);
+        layer.v().apply(normed, rows, v, pool);
         rope.apply(q, rows, heads, input.positions());
         rope.apply(k, rows, kvHeads, input.positions());
         System.arraycopy(k, 0, cache.keys(index), past * kvWidth, rows * kvWidth);
@@ -105,7 +115,7 @@ final class LlamaBackbone implements Backbone {
         float[] attended = new float[rows * heads * hd];
         attention.attend(problem, attended, null);
         float[] projected = new float[rows * config.hiddenSize()];
-        layer.o().linear(attended, rows, projected);
+        layer.o().apply(attended, rows, projected, pool);
         addInPlace(x, projected);
     }
 
@@ -113,13 +123,13 @@ final class LlamaBackbone implements Backbone {
         int f = config.intermediateSize();
         float[] gate = new float[rows * f];
         float[] up = new float[rows * f];
-        layer.gate().linear(normed, rows, gate);
-        layer.up().linear(normed, rows, up);
+        layer.gate().apply(normed, rows, gate, pool);
+        layer.up().apply(normed, rows, up, pool);
         for (int i = 0; i < gate.length; i++) {
             gate[i] = activation.apply(gate[i]) * up[i];
         }
         float[] down = new float[rows * config.hiddenSize()];
-        layer.down().linear(gate, rows, down);
+        layer.down().apply(gate, rows, down, pool);
         addInPlace(x, down);
     }
 
@@ -149,5 +159,8 @@ final class LlamaBackbone implements Backbone {
     public void close() {
         // the weights are views owned by the model, which releases them; this only stops further use
         closed = true;
+        if (pool != null) {
+            pool.shutdown();
+        }
     }
 }

@@ -3,7 +3,6 @@ package valle.arch.llama;
 import java.util.ArrayList;
 import java.util.List;
 import valle.api.arch.BackboneConfig;
-import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 
 /**
@@ -12,8 +11,8 @@ import valle.api.tensor.Weights;
  */
 record LlamaWeights(List<Layer> layers, float[] finalNorm) {
 
-    record Layer(float[] attentionNorm, TensorView q, TensorView k, TensorView v, TensorView o,
-                 float[] mlpNorm, TensorView gate, TensorView up, TensorView down) {
+    record Layer(float[] attentionNorm, DenseLinear q, DenseLinear k, DenseLinear v, DenseLinear o,
+                 float[] mlpNorm, DenseLinear gate, DenseLinear up, DenseLinear down) {
     }
 
     static LlamaWeights bind(BackboneConfig c, Weights w) {
@@ -41,7 +40,7 @@ record LlamaWeights(List<Layer> layers, float[] finalNorm) {
         return new LlamaWeights(List.copyOf(layers), w.require("norm.weight", d).toFloatArray());
     }
 
-    private static TensorView linear(Weights w, String name, int out, int in) {
-        return w.require(name, out, in);
+    private static DenseLinear linear(Weights w, String name, int out, int in) {
+        return new DenseLinear(w.require(name, out, in));
     }
 }
