@@ -2,6 +2,7 @@ package valle.arch.llama;
 
 import java.util.Arrays;
 import java.util.List;
+import valle.api.math.Activations;
 
 /** MLP activations, by the names HF configs use. */
 enum Activation {
@@ -9,13 +10,13 @@ enum Activation {
     GELU("gelu") {
         @Override
         float apply(float x) {
-            return (float) (0.5 * x * (1.0 + Erf.erf(x / Math.sqrt(2.0))));
+            return Activations.gelu(x);
         }
     },
     SILU("silu") {
         @Override
         float apply(float x) {
-            return (float) (x / (1.0 + Math.exp(-x)));
+            return Activations.silu(x);
         }
     };
 

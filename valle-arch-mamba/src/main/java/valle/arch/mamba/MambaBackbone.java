@@ -1,6 +1,7 @@
 package valle.arch.mamba;
 
 import valle.api.arch.Backbone;
+import valle.api.math.Activations;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneState;
@@ -21,8 +22,6 @@ import valle.api.arch.BackboneState;
 final class MambaBackbone implements Backbone {
     /** HF {@code MambaConfig.layer_norm_epsilon}, which the reference keeps. */
     private static final float NORM_EPS = 1e-5f;
-    /** PyTorch's softplus returns its input above this. */
-    private static final float SOFTPLUS_THRESHOLD = 20f;
 
     private final BackboneConfig config;
     private final MambaWeights weights;
@@ -101,7 +100,7 @@ final class MambaBackbone implements Backbone {
                 for (int j = 0; j < k; j++) {
                     acc += w.convWeight()[c * k + j] * conv[j * inner + c];
                 }
-                xc[t * inner + c] = silu(acc);
+                xc[t * inner + c] = Activations.silu(acc);
             }
         }
 
@@ -116,7 +115,7 @@ final class MambaBackbone implements Backbone {
         w.dtProj().linear(low, rows, delta);
         for (int t = 0; t < rows; t++) {
             for (int c = 0; c < inner; c++) {
-                delta[t * inner + c] = softplus(delta[t * inner + c] + w.dtBias()[c]);
+                delta[t * inner + c] = Activations.softplus(delta[t * inner + c] + w.dtBias()[c]);
             }
         }
 
@@ -134,7 +133,7 @@ final class MambaBackbone implements Backbone {
                     acc += ssm[si] * proj[cOff + j];
                 }
                 float z = xz[t * 2 * inner + inner + c];
-                y[t * inner + c] = (acc + w.d()[c] * xv) * silu(z);
+                y[t * inner + c] = (acc + w.d()[c] * xv) * Activations.silu(z);
             }
         }
         float[] out = new float[rows * config.hiddenSize()];
@@ -167,14 +166,6 @@ final class MambaBackbone implements Backbone {
                 out[off + c] = weight[c] * (x[off + c] * inv);
             }
         }
-    }
-
-    private static float silu(float v) {
-        return (float) (v / (1.0 + Math.exp(-v)));
-    }
-
-    private static float softplus(float v) {
-        return v > SOFTPLUS_THRESHOLD ? v : (float) Math.log1p(Math.exp(v));
     }
 
     @Override

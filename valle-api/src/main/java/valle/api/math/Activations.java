@@ -1,15 +1,34 @@
-package valle.arch.llama;
+package valle.api.math;
+
+import valle.api.Stable;
 
 /**
- * The error function, which {@link Math} lacks. Near zero its Maclaurin series (exact to double rounding
+ * The activations VALL-E's backbones need, in float32 with the reference's definitions, and the error function,
+ * which {@link Math} lacks. Near zero its Maclaurin series (exact to double rounding
  * for |x| < 0.5, and exactly 0 at 0); elsewhere the Chebyshev-fitted complementary error function of
  * Numerical Recipes ({@code erfcc}), fractional error below 1.2e-7: both finer than float32 needs.
  */
-final class Erf {
-    private Erf() {
+@Stable(since = "0.1")
+public final class Activations {
+    private Activations() {
     }
 
-    static double erf(double x) {
+    /** HF's {@code "gelu"}: the exact erf form {@code x/2 · (1 + erf(x/√2))}, which VALL-E's backbones use. */
+    public static float gelu(float x) {
+        return (float) (0.5 * x * (1.0 + erf(x / Math.sqrt(2.0))));
+    }
+
+    /** {@code x · sigmoid(x)}. */
+    public static float silu(float x) {
+        return (float) (x / (1.0 + Math.exp(-x)));
+    }
+
+    /** PyTorch's softplus: {@code log(1 + e^x)}, and {@code x} itself above 20. */
+    public static float softplus(float x) {
+        return x > 20f ? x : (float) Math.log1p(Math.exp(x));
+    }
+
+    public static double erf(double x) {
         double z = Math.abs(x);
         if (z < 0.5) {
             return series(x);

@@ -1,0 +1,2 @@
+/** Elementwise functions shared by backbone plugins (exact GELU, SiLU, softplus, erf). */
+package valle.api.math;
