@@ -1,41 +1,49 @@
 package valle.arch.retnet;
 
+import java.util.Arrays;
 import valle.api.arch.Backbone;
-import valle.api.math.Activations;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneState;
+import valle.api.math.Activations;
 
 /**
  * A torchscale RetNet decoder as the reference runs it: per layer
  * {@code x += out_proj(silu(g) ⊙ GN(retention(θ(q), θ(k/sqrt(dk)), v)))} on {@code RMSNorm(x)}, then
  * {@code x += fc2(gelu(fc1 h) ⊙ gate h)} on {@code h = RMSNorm(x)}, and a final RMSNorm; every epsilon 1e-6;
- * GN is an RMSNorm over each head's values without weight; θ rotates interleaved pairs by the checkpoint's
- * angles times the absolute row index.
+ * GN is an RMSNorm over each head's values without weight; θ is {@link ThetaShift}.
  *
- * <p>Rules of the reference that belong to this backbone: position ids and the mask mode are ignored (rows are
- * numbered 0..T-1 across the whole sequence, and retention is causal even for NAR passes with
- * {@code noncausal_masks}). A full pass uses the chunkwise form with chunks of 512, what upstream torchscale runs
- * for the reference. Incremental decoding keeps the recurrent state only ({@link RetNetState}): the first call on
- * an empty state computes its rows like a full pass and derives the state in closed form; later rows take the
- * recurrent form.
+ * <p>Rules of the reference that belong to this backbone: <b>position ids and the mask mode are ignored</b>.
+ * The reference computes position ids but never passes them to a RetNet, which rotates by the absolute row
+ * index 0..T-1 of the whole sequence; and it passes no mask, so retention is causal for every pass, NAR levels
+ * included, even when the config asks for {@code noncausal_masks}.
+ *
+ * <p>A full pass uses the chunkwise form with chunks of 512: what upstream torchscale runs for the reference
+ * (its config drops the reference's chunk setting of 1); for T ≤ 512 that is the parallel form without its upper
+ * clamp. Incremental decoding keeps only the recurrent state ({@link RetNetState}), constant in size: rows are
+ * appended with the recurrent form at absolute positions continuing from {@link BackboneState#length()}. A
+ * prefill (several rows into an empty state) is the exception: its rows are computed like a full pass, so they
+ * equal the reference's, and the state they leave is derived in closed form ({@link Retention#absorb}).
  */
 final class RetNetBackbone implements Backbone {
     /** torchscale's {@code recurrent_chunk_size}, which the reference's own chunk setting does not reach. */
     static final int REFERENCE_CHUNK = 512;
-    /** Selects the parallel form in {@link #forward(BackboneInput, int)}. */
+    /** Selects the parallel form in {@link #forward(BackboneInput, int, Trace)}. */
     static final int PARALLEL = 0;
+    /** torchscale's {@code layernorm_eps} default, which the reference leaves: every norm, the group norm too. */
     private static final float EPS = 1e-6f;
 
     private final BackboneConfig config;
     private final RetNetWeights weights;
     private final Retention retention;
+    private final ThetaShift theta;
     private volatile boolean closed;
 
     RetNetBackbone(BackboneConfig config, RetNetWeights weights) {
         this.config = config;
         this.weights = weights;
         this.retention = new Retention(config.heads(), weights.keyDim(), weights.valueDim(), weights.decay());
+        this.theta = new ThetaShift(weights.angle());
     }
 
     @Override
@@ -45,27 +53,24 @@ final class RetNetBackbone implements Backbone {
 
     @Override
     public float[] forward(BackboneInput input) {
-        return forward(input, REFERENCE_CHUNK);
+        return forward(input, REFERENCE_CHUNK, null);
     }
 
-    /** A full pass in one form: chunkwise with {@code chunk} rows, or {@link #PARALLEL}. */
-    float[] forward(BackboneInput input, int chunk) {
+    /** A full pass in one form: chunkwise with {@code chunk} rows, or {@link #PARALLEL}; {@code trace} may be null. */
+    float[] forward(BackboneInput input, int chunk, Trace trace) {
+        if (chunk < 0) {
+            throw new IllegalArgumentException("chunk size " + chunk);
+        }
         ensureOpen(input);
-        return run(input, 0, (layer, q, k, v, rows) ->
+        return run(input, 0, trace, (layer, q, k, v, rows) ->
                 chunk == PARALLEL ? retention.parallel(q, k, v, rows) : retention.chunkwise(q, k, v, rows, chunk));
     }
 
-    /** A full pass in the recurrent form, one row after another (the form decoding uses). */
-    float[] forwardRecurrent(BackboneInput input) {
+    /** A full pass in the recurrent form from an empty state, one row after another; {@code trace} may be null. */
+    float[] forwardRecurrent(BackboneInput input, Trace trace) {
+        ensureOpen(input);
         try (RetNetState state = newState()) {
-            float[] out = new float[input.embeddings().length];
-            int d = config.hiddenSize();
-            for (int r = 0; r < input.rows(); r++) {
-                float[] row = java.util.Arrays.copyOfRange(input.embeddings(), r * d, (r + 1) * d);
-                float[] h = step(state, new BackboneInput(row, 1, new int[] {r}, input.mask()));
-                System.arraycopy(h, 0, out, r * d, d);
-            }
-            return out;
+            return step(state, input, trace);
         }
     }
 
@@ -76,52 +81,58 @@ final class RetNetBackbone implements Backbone {
 
     @Override
     public float[] forward(BackboneState state, BackboneInput input) {
+        return forward(state, input, null);
+    }
+
+    float[] forward(BackboneState state, BackboneInput input, Trace trace) {
         ensureOpen(input);
         if (!(state instanceof RetNetState s) || s.owner != this) {
             throw new IllegalArgumentException("this state was not made by this retnet backbone");
         }
         s.ensureOpen();
         if (s.length() == 0 && input.rows() > 1) {
-            float[] out = run(input, 0, (layer, q, k, v, rows) -> {
+            float[] out = run(input, 0, trace, (layer, q, k, v, rows) -> {
                 retention.absorb(k, v, rows, s.layers[layer]);
                 return retention.chunkwise(q, k, v, rows, REFERENCE_CHUNK);
             });
             s.advance(input.rows());
             return out;
         }
-        return step(s, input);
+        return step(s, input, trace);
     }
 
-    /** Appends rows one at a time in the recurrent form. */
-    private float[] step(RetNetState s, BackboneInput input) {
+    /** Appends rows one at a time in the recurrent form, at the positions following the state's rows. */
+    private float[] step(RetNetState s, BackboneInput input, Trace trace) {
         int d = config.hiddenSize();
         float[] out = new float[input.rows() * d];
         for (int r = 0; r < input.rows(); r++) {
-            float[] row = java.util.Arrays.copyOfRange(input.embeddings(), r * d, (r + 1) * d);
-            float[] h = run(new BackboneInput(row, 1, new int[] {0}, input.mask()), s.length(), (layer, q, k, v, rows) -> {
-                float[] o = new float[config.heads() * weights.valueDim()];
-                retention.step(q, k, v, 0, s.layers[layer], o);
-                return o;
-            });
+            float[] row = Arrays.copyOfRange(input.embeddings(), r * d, (r + 1) * d);
+            float[] h = run(new BackboneInput(row, 1, new int[1], input.mask()), s.length(), trace,
+                    (layer, q, k, v, rows) -> {
+                        float[] o = new float[config.heads() * weights.valueDim()];
+                        retention.step(q, k, v, 0, s.layers[layer], o);
+                        return o;
+                    });
             System.arraycopy(h, 0, out, r * d, d);
             s.advance(1);
         }
         return out;
     }
 
-    /** The retention core of one layer over rotated q, k and v. */
+    /** The retention core of one layer over rotated q, k and v, {@code [rows, H, dv]} before the group norm. */
     @FunctionalInterface
     private interface Core {
         float[] apply(int layer, float[] q, float[] k, float[] v, int rows);
     }
 
-    /** Every layer and the final norm over {@code input}'s rows, numbered from {@code firstPosition}. */
-    private float[] run(BackboneInput input, int firstPosition, Core core) {
+    /** Every layer and the final norm over {@code input}'s rows, at positions from {@code firstPosition}. */
+    private float[] run(BackboneInput input, int firstPosition, Trace trace, Core core) {
         int d = config.hiddenSize();
         int rows = input.rows();
         int heads = config.heads();
         int dk = weights.keyDim();
         int dv = weights.valueDim();
+        float kScale = (float) (1.0 / Math.sqrt(dk));
         float[] x = input.embeddings().clone();
         float[] n = new float[rows * d];
         for (int l = 0; l < weights.layers().size(); l++) {
@@ -135,21 +146,23 @@ final class RetNetBackbone implements Backbone {
             w.k().linear(n, rows, k);
             w.v().linear(n, rows, v);
             w.g().linear(n, rows, g);
-            float kScale = (float) (1.0 / Math.sqrt(dk));
             for (int i = 0; i < k.length; i++) {
                 k[i] *= kScale;
             }
-            rotate(q, rows, firstPosition);
-            rotate(k, rows, firstPosition);
+            theta.apply(q, rows, heads, firstPosition);
+            theta.apply(k, rows, heads, firstPosition);
             float[] o = core.apply(l, q, k, v, rows);
-            // group norm per (row, head) over the values, then the gate
+            if (trace != null) {
+                trace.core(l, o);
+            }
+            // the group norm per (row, head) over the values, then the gate
             rmsNorm(o, null, rows * heads, dv, o);
             for (int i = 0; i < o.length; i++) {
                 o[i] *= Activations.silu(g[i]);
             }
             float[] projected = new float[rows * d];
             w.out().linear(o, rows, projected);
-            add(x, projected);
+            addInPlace(x, projected);
 
             rmsNorm(x, w.ffnNorm(), rows, d, n);
             int f = w.fc1().rows();
@@ -162,50 +175,36 @@ final class RetNetBackbone implements Backbone {
             }
             float[] down = new float[rows * d];
             w.fc2().linear(a, rows, down);
-            add(x, down);
+            addInPlace(x, down);
+            if (trace != null) {
+                trace.layerOutput(l, x);
+            }
         }
         float[] out = new float[rows * d];
         rmsNorm(x, weights.finalNorm(), rows, d, out);
         return out;
     }
 
-    /** θ: interleaved pairs {@code (x0, x1) → (x0 cos - x1 sin, x1 cos + x0 sin)} at angle {@code pos · angle_i}. */
-    private void rotate(float[] x, int rows, int firstPosition) {
-        int heads = config.heads();
-        int dk = weights.keyDim();
-        float[] angle = weights.angle();
-        for (int r = 0; r < rows; r++) {
-            float pos = firstPosition + r;
-            for (int h = 0; h < heads; h++) {
-                int off = (r * heads + h) * dk;
-                for (int i = 0; i < dk; i += 2) {
-                    double a0 = pos * angle[i];
-                    double a1 = pos * angle[i + 1];
-                    float x0 = x[off + i];
-                    float x1 = x[off + i + 1];
-                    x[off + i] = (float) (x0 * Math.cos(a0) - x1 * Math.sin(a0));
-                    x[off + i + 1] = (float) (x1 * Math.cos(a1) + x0 * Math.sin(a1));
-                }
-            }
-        }
-    }
-
-    /** RMSNorm of {@code rows} rows of {@code width}; {@code weight} null for the weightless group norm. */
+    /**
+     * RMSNorm of {@code rows} rows of {@code width}, in float32 as torchscale computes it; {@code weight} null
+     * for the group norm, which has none. {@code out} may be {@code x}.
+     */
     private static void rmsNorm(float[] x, float[] weight, int rows, int width, float[] out) {
         for (int r = 0; r < rows; r++) {
             int off = r * width;
-            double sum = 0;
+            float sum = 0f;
             for (int c = 0; c < width; c++) {
-                sum += (double) x[off + c] * x[off + c];
+                sum += x[off + c] * x[off + c];
             }
             float inv = (float) (1.0 / Math.sqrt(sum / width + EPS));
             for (int c = 0; c < width; c++) {
-                out[off + c] = (weight == null ? 1f : weight[c]) * (x[off + c] * inv);
+                float y = x[off + c] * inv;
+                out[off + c] = weight == null ? y : weight[c] * y;
             }
         }
     }
 
-    private static void add(float[] x, float[] delta) {
+    private static void addInPlace(float[] x, float[] delta) {
         for (int i = 0; i < x.length; i++) {
             x[i] += delta[i];
         }
@@ -223,6 +222,7 @@ final class RetNetBackbone implements Backbone {
 
     @Override
     public void close() {
+        // the weights are views owned by the model, which releases them; this only stops further use
         closed = true;
     }
 }

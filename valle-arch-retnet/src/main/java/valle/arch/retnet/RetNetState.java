@@ -3,19 +3,20 @@ package valle.arch.retnet;
 import valle.api.arch.BackboneState;
 
 /**
- * The recurrent retention state of every layer, {@code S [H, dv, dk]} (value-major, as torchscale keeps it)
- * and the scales {@code c [H]}: constant in size whatever the sequence length.
+ * The recurrent retention state of every layer, torchscale's {@code prev_key_value} {@code S [H, dv, dk]}
+ * (value-major, as torchscale keeps it) and {@code scale} {@code c [H]}, float32: constant in size whatever
+ * the sequence length, which is why a RetNet decodes without a KV cache.
  */
 final class RetNetState implements BackboneState {
 
     /** One layer's state; {@code scale[h] == 0} until the first row. */
     static final class Layer {
-        final double[] values;
-        final double[] scale;
+        final float[] values;
+        final float[] scale;
 
         Layer(int heads, int dv, int dk) {
-            this.values = new double[heads * dv * dk];
-            this.scale = new double[heads];
+            this.values = new float[heads * dv * dk];
+            this.scale = new float[heads];
         }
 
         Layer(Layer from) {

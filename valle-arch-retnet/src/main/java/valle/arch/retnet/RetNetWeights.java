@@ -12,7 +12,7 @@ import valle.api.tensor.Weights;
  * relative-position buffers {@code retnet_rel_pos.angle [dk]} and {@code .decay [H]} are read from the
  * checkpoint, not recomputed: the reference's export rounds them to float16 and computes with the rounded values.
  */
-record RetNetWeights(List<Layer> layers, float[] finalNorm, float[] angle, double[] decay, int keyDim, int valueDim) {
+record RetNetWeights(List<Layer> layers, float[] finalNorm, float[] angle, float[] decay, int keyDim, int valueDim) {
 
     record Layer(TensorView q, TensorView k, TensorView v, TensorView g, TensorView out, float[] retentionNorm,
                  TensorView fc1, TensorView gate, TensorView fc2, float[] ffnNorm) {
@@ -47,12 +47,8 @@ record RetNetWeights(List<Layer> layers, float[] finalNorm, float[] angle, doubl
                     w.require(p + "ffn.fc2.weight", d, f),
                     w.require(p + "final_layer_norm.weight", d).toFloatArray()));
         }
-        float[] decay = w.require("retnet_rel_pos.decay", h).toFloatArray();
-        double[] decayWide = new double[h];
-        for (int i = 0; i < h; i++) {
-            decayWide[i] = decay[i];
-        }
         return new RetNetWeights(List.copyOf(layers), w.require("layer_norm.weight", d).toFloatArray(),
-                w.require("retnet_rel_pos.angle", dk).toFloatArray(), decayWide, dk, vw / h);
+                w.require("retnet_rel_pos.angle", dk).toFloatArray(), w.require("retnet_rel_pos.decay", h).toFloatArray(),
+                dk, vw / h);
     }
 }
