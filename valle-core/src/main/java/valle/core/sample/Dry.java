@@ -1,7 +1,5 @@
 package valle.core.sample;
 
-import valle.api.plugin.Availability;
-import valle.api.sample.Sampler;
 import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
@@ -19,33 +17,12 @@ import valle.api.sample.SamplingInput;
  * So with {@code allowedLength >= 2} (the default is 2) nothing is ever penalised, and with 0 or 1 every
  * position is. Tokens outside {@code [0, vocab)} are skipped.
  */
-public final class Dry implements Sampler {
+public final class Dry extends ReferenceStage {
+
+    public Dry() {
+        super("dry", 700, "DRY repetition suppression (the reference's variant, break quirk included)");
+    }
     private static final int MAX_MATCH = 50;
-
-    @Override
-    public String name() {
-        return "dry";
-    }
-
-    @Override
-    public int priority() {
-        return 0;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "DRY repetition suppression (the reference's variant, break quirk included)";
-    }
-
-    @Override
-    public int order() {
-        return 700;
-    }
 
     @Override
     public boolean enabled(SamplerSettings settings) {

@@ -1,7 +1,5 @@
 package valle.core.sample;
 
-import valle.api.plugin.Availability;
-import valle.api.sample.Sampler;
 import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
@@ -10,31 +8,10 @@ import valle.api.sample.SamplingInput;
  * token's logit of every row is divided by {@code (len(previous) + 1)^lengthPenalty}. A positive value makes a
  * positive stop logit smaller (longer output), a negative one larger. No-op without a stop token in the vocab.
  */
-public final class LengthPenalty implements Sampler {
+public final class LengthPenalty extends ReferenceStage {
 
-    @Override
-    public String name() {
-        return "length-penalty";
-    }
-
-    @Override
-    public int priority() {
-        return 0;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "length penalty (AR): divides the stop token's logit by (length+1)^penalty";
-    }
-
-    @Override
-    public int order() {
-        return 200;
+    public LengthPenalty() {
+        super("length-penalty", 200, "length penalty (AR): divides the stop token's logit by (length+1)^penalty");
     }
 
     @Override

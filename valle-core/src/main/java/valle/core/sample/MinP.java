@@ -1,7 +1,5 @@
 package valle.core.sample;
 
-import valle.api.plugin.Availability;
-import valle.api.sample.Sampler;
 import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
@@ -12,34 +10,13 @@ import valle.api.sample.SamplingInput;
  * comparison is made on float32 probabilities, as torch does; equal logits at the 32nd place keep the lower
  * index.
  */
-public final class MinP implements Sampler, OutOfPlace {
+public final class MinP extends ReferenceStage implements OutOfPlace {
+
+    public MinP() {
+        super("min-p", 300, "min-p: drops tokens below min_p times the top probability (the 32 largest always stay)");
+    }
     /** The reference's {@code min_tokens_to_keep}. */
     static final int KEEP = 32;
-
-    @Override
-    public String name() {
-        return "min-p";
-    }
-
-    @Override
-    public int priority() {
-        return 0;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "min-p: drops tokens below min_p times the top probability (the 32 largest always stay)";
-    }
-
-    @Override
-    public int order() {
-        return 300;
-    }
 
     @Override
     public boolean enabled(SamplerSettings settings) {

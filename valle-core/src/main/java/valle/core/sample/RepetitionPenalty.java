@@ -1,7 +1,5 @@
 package valle.core.sample;
 
-import valle.api.plugin.Availability;
-import valle.api.sample.Sampler;
 import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
@@ -14,31 +12,10 @@ import valle.api.sample.SamplingInput;
  * penalised; an AR step ({@code rows == 1}) with exactly one earlier token counts as NAR, so nothing is
  * penalised. Tokens outside {@code [0, vocab)} are skipped (torch would raise).
  */
-public final class RepetitionPenalty implements Sampler {
+public final class RepetitionPenalty extends ReferenceStage {
 
-    @Override
-    public String name() {
-        return "repetition-penalty";
-    }
-
-    @Override
-    public int priority() {
-        return 0;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "repetition penalty: divides the logits of earlier tokens by penalty·distance^decay";
-    }
-
-    @Override
-    public int order() {
-        return 100;
+    public RepetitionPenalty() {
+        super("repetition-penalty", 100, "repetition penalty: divides the logits of earlier tokens by penalty·distance^decay");
     }
 
     @Override

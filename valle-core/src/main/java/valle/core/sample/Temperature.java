@@ -1,7 +1,5 @@
 package valle.core.sample;
 
-import valle.api.plugin.Availability;
-import valle.api.sample.Sampler;
 import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
@@ -14,35 +12,14 @@ import valle.api.sample.SamplingInput;
  * argmax, but the reported probabilities change). The scalars are computed in Python doubles, the division
  * in float32.
  */
-public final class Temperature implements Sampler, OutOfPlace {
+public final class Temperature extends ReferenceStage implements OutOfPlace {
+
+    public Temperature() {
+        super("temperature", 500, "temperature, or dynamic temperature when min_temperature differs");
+    }
     private static final double EPSILON = 0.001;
     private static final double K = 10;
     private static final double CENTRE = 0.5;
-
-    @Override
-    public String name() {
-        return "temperature";
-    }
-
-    @Override
-    public int priority() {
-        return 0;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "temperature, or dynamic temperature when min_temperature differs";
-    }
-
-    @Override
-    public int order() {
-        return 500;
-    }
 
     @Override
     public boolean enabled(SamplerSettings settings) {

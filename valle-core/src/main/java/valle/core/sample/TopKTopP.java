@@ -1,8 +1,6 @@
 package valle.core.sample;
 
 import java.util.Arrays;
-import valle.api.plugin.Availability;
-import valle.api.sample.Sampler;
 import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
@@ -19,31 +17,10 @@ import valle.api.sample.SamplingInput;
  *       the top token always stay. Equal logits are ordered by index.</li>
  * </ul>
  */
-public final class TopKTopP implements Sampler {
+public final class TopKTopP extends ReferenceStage {
 
-    @Override
-    public String name() {
-        return "top-k-top-p";
-    }
-
-    @Override
-    public int priority() {
-        return 0;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "top-k then top-p (nucleus) filtering";
-    }
-
-    @Override
-    public int order() {
-        return 400;
+    public TopKTopP() {
+        super("top-k-top-p", 400, "top-k then top-p (nucleus) filtering");
     }
 
     @Override

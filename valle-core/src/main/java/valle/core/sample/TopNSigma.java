@@ -1,7 +1,5 @@
 package valle.core.sample;
 
-import valle.api.plugin.Availability;
-import valle.api.sample.Sampler;
 import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
@@ -14,31 +12,10 @@ import valle.api.sample.SamplingInput;
  * is NaN in torch, every comparison with NaN is false, and the whole row becomes {@code -inf} (the reference's
  * argmax then returns token 0 and its categorical draw raises). A one-token row (N − 1 = 0) likewise.
  */
-public final class TopNSigma implements Sampler, OutOfPlace {
+public final class TopNSigma extends ReferenceStage implements OutOfPlace {
 
-    @Override
-    public String name() {
-        return "top-n-sigma";
-    }
-
-    @Override
-    public int priority() {
-        return 0;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "top-nσ (n = 1): keeps the logits within one standard deviation of the maximum";
-    }
-
-    @Override
-    public int order() {
-        return 600;
+    public TopNSigma() {
+        super("top-n-sigma", 600, "top-nσ (n = 1): keeps the logits within one standard deviation of the maximum");
     }
 
     @Override
