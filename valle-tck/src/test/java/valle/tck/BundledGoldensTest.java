@@ -19,6 +19,8 @@ class BundledGoldensTest {
     @TestFactory
     Stream<DynamicTest> everyBundledCasePasses() {
         List<CaseResult> results = new ConformanceSuite(null, null).run(GOLDEN, r -> { });
+        // 1 tokenizer file, 2 llama variants (5 and 6 folders with inputs) and 2 arch variants (6 each)
+        assertTrue(results.size() >= 24, "only " + results.size() + " bundled cases were found");
         return results.stream().map(r -> DynamicTest.dynamicTest(r.path(),
                 () -> assertTrue(r.passed(), r.line())));
     }

@@ -85,6 +85,15 @@ class GenerationOptionsTest {
     }
 
     @Test
+    void refineOnStopReproducesAGreedyRunFromItsLastPass() {
+        // at temperature 0 each row's argmax is the token that was sampled from it, so refining changes nothing
+        ArLoop.Result plain = ar(settings());
+        ArLoop.Result refined = ar(settings("refine_on_stop", true));
+        assertTrue(plain.stopped());
+        assertArrayEquals(plain.codes(), refined.codes());
+    }
+
+    @Test
     void beamWidthOneIsGreedyAndWiderBeamsStartFromTheGreedyToken() {
         ArLoop.Result greedy = ar(settings());
         assertArrayEquals(greedy.codes(), ar(settings("beam_width", 1)).codes());

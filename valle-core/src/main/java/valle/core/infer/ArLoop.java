@@ -51,6 +51,7 @@ public final class ArLoop {
         final IncrementalPass none;
         boolean stopped;
         float[] logits;
+        int vocab;
 
         Item(int[] seq, IncrementalPass cond, IncrementalPass none) {
             this.seq = seq;
@@ -90,18 +91,22 @@ public final class ArLoop {
         Codes prompt = in.prompt();
         int[] text = in.text();
         int[] seq = new int[0];
-        int stripped = 0;
-        if (context != null) {
-            text = context.mergeText(text);
-            seq = context.level0().clone();
-            stripped = seq.length;
-        } else if (s.inputPromptPrefix() && prompt != null) {
+        // the reference's start_slice (the prompt prefix) and, separately, the rolling-context prefix
+        int startSlice = 0;
+        if (s.inputPromptPrefix() && prompt != null) {
             seq = prompt.level(0);
-            stripped = seq.length;
+            startSlice = seq.length;
             prompt = new Codes(0, prompt.levels(), new int[0]);
         } else if (s.prefixSilence() > 0) {
             seq = new int[(int) Math.floor(s.prefixSilence() * FRAMES_PER_SECOND)];
             Arrays.fill(seq, SILENCE_CODE);
+        }
+        int contextLength = 0;
+        if (context != null) {
+            // a context prefix replaces whatever start was chosen, as in forward_ar
+            text = context.mergeText(text);
+            seq = context.level0().clone();
+            contextLength = seq.length;
         }
         int start = seq.length;
         boolean guided = s.arCfg().strength() > 0;
@@ -127,6 +132,7 @@ public final class ArLoop {
                     }
                     vocab = logits.length / rows;
                     item.logits = logits;
+                    item.vocab = vocab;
                     float[] last = Arrays.copyOfRange(logits, (rows - 1) * vocab, rows * vocab);
                     if (beamWidth > 0) {
                         processed.add(sampling.process(last, 1, vocab, item.seq, true, stop));
@@ -148,14 +154,6 @@ public final class ArLoop {
                 progress.step(step + 1, s.maxDuration());
                 for (int b = 0; b < items.size(); b++) {
                     Item item = items.get(b);
-                    if (s.refineOnStop() && tokens[b] == stop && b == 0) {
-                        // refine_on_stop: re-derive the sequence greedily from the last pass's rows
-                        int[] refined = new int[item.seq.length];
-                        for (int r = 0; r < item.seq.length; r++) {
-                            refined[r] = TokenPicker.argmax(item.logits, r * vocab, vocab);
-                        }
-                        item.seq = refined;
-                    }
                     item.append(tokens[b]);
                     item.stopped |= tokens[b] == stop;
                 }
@@ -172,10 +170,31 @@ public final class ArLoop {
                 break;
             }
         }
+        int[] codes = Arrays.copyOfRange(all, Math.min(startSlice, end), end);
+        if (s.refineOnStop() && best.logits != null) {
+            codes = refine(best.logits, best.vocab, codes.length);
+        }
+        if (contextLength > 0) {
+            codes = Arrays.copyOfRange(codes, Math.min(contextLength, codes.length), codes.length);
+        }
         float[] last = best.logits == null ? null
-                : Arrays.copyOfRange(best.logits, best.logits.length - model.heads().classes("AR:0:0"), best.logits.length);
-        return new Result(Arrays.copyOfRange(all, start, all.length), Arrays.copyOfRange(all, Math.min(stripped, end), end),
-                last, List.copyOf(sampledLogits), best.stopped);
+                : Arrays.copyOfRange(best.logits, best.logits.length - best.vocab, best.logits.length);
+        return new Result(Arrays.copyOfRange(all, start, all.length), codes, last, List.copyOf(sampledLogits),
+                best.stopped);
+    }
+
+    /**
+     * {@code refine_on_stop}: the output re-derived greedily from the last pass, the rows {@code [-n-1, -1)} of its
+     * logits (after guidance), not pruned again.
+     */
+    private static int[] refine(float[] logits, int vocab, int n) {
+        int rows = logits.length / vocab;
+        int[] refined = new int[Math.min(n, rows - 1)];
+        int first = rows - 1 - refined.length;
+        for (int i = 0; i < refined.length; i++) {
+            refined[i] = TokenPicker.argmax(logits, (first + i) * vocab, vocab);
+        }
+        return refined;
     }
 
     /**

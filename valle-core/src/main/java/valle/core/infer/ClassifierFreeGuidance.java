@@ -14,7 +14,8 @@ final class ClassifierFreeGuidance {
         for (int i = 0; i < cond.length; i++) {
             summed[i] = uncond[i] + (cond[i] - uncond[i]) * strength;
         }
-        if (rescale == 0f) {
+        // cfg_logits skips the rescale for any rescale <= 0
+        if (rescale <= 0f) {
             return summed;
         }
         double factor = rescale * (std(cond) / std(summed)) + (1 - rescale);

@@ -40,7 +40,7 @@ public final class CodeGenerator {
     }
 
     public Generated generate(CodeRequest request, Progress progress) {
-        return generate(request, null, progress);
+        return generate(request, null, new SplittableRandom(request.settings().seed()), progress);
     }
 
     /**
@@ -50,13 +50,15 @@ public final class CodeGenerator {
     public List<Codes> generateLines(List<CodeRequest> lines, Progress progress) {
         List<Codes> out = new ArrayList<>();
         List<CodeRequest> history = new ArrayList<>();
+        // seeded once per request, as the reference's set_seed before its line loop: lines share one stream
+        SplittableRandom random = lines.isEmpty() ? null : new SplittableRandom(lines.getFirst().settings().seed());
         for (CodeRequest line : lines) {
             int k = line.settings().contextHistory();
             ContextPrefix prefix = k > 0 && !history.isEmpty()
                     ? prefix(history.subList(Math.max(0, history.size() - k), history.size()),
                     out.subList(Math.max(0, out.size() - k), out.size()))
                     : null;
-            Codes codes = generate(line, prefix, progress).codes();
+            Codes codes = generate(line, prefix, random, progress).codes();
             out.add(codes);
             history.add(line);
         }
@@ -69,14 +71,13 @@ public final class CodeGenerator {
         return new ContextPrefix(text, level0);
     }
 
-    private Generated generate(CodeRequest request, ContextPrefix prefix, Progress progress) {
+    private Generated generate(CodeRequest request, ContextPrefix prefix, SplittableRandom random, Progress progress) {
         InferenceSettings s = request.settings();
         if (request.lang() < 0 || request.lang() >= model.layout().langs()) {
             throw new IllegalArgumentException("language id " + request.lang() + " is out of range: the model has "
                     + model.layout().langs() + " languages");
         }
         Modality modality = resolve(s.modality(), model.config());
-        SplittableRandom random = new SplittableRandom(s.seed());
         Prompted in = new Prompted(request.text(), request.lang(), request.prompt());
         int[] level0;
         if (modality == Modality.NAR_LEN) {

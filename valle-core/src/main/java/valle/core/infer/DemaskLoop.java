@@ -71,6 +71,8 @@ public final class DemaskLoop {
             double noise = Math.cos((t * (float) Math.PI) * 0.5f);
             double remask = 1.0 / (2.0 * steps);
             int n = Math.max(1, Math.min((int) (noise * frames + remask * frames), frames));
+            // the reference's prev_list is the response before this step's re-masking (scatter is not in place)
+            int[] previous = resp.clone();
             for (int position : highestFirst(scores, n)) {
                 resp[position] = mask;
             }
@@ -94,9 +96,9 @@ public final class DemaskLoop {
 
             // both calls work on the same array: the second sees the first one's in-place edits (§5.1)
             int[] sampled = sampling.with(base.withTemperature(base.temperature() * (1 - t)))
-                    .pick(logits, frames, classes, resp, false, -1).tokens();
+                    .pick(logits, frames, classes, previous, false, -1).tokens();
             SamplingPipeline.Picks greedy = sampling.with(base.withTemperature(0f))
-                    .pick(logits, frames, classes, resp, false, -1);
+                    .pick(logits, frames, classes, previous, false, -1);
             sampledTrace.add(sampled);
             scoreTrace.add(greedy.probabilities());
             progress.step(k + 1, steps);
