@@ -20,6 +20,7 @@ final class IncrementalPass implements AutoCloseable {
     private final BackboneState state;
     private final int width;
     private float[] outputHidden = new float[0];
+    private float[] outputLogits = new float[0];
     private String head;
 
     IncrementalPass(ValleModel model, int[] text, int lang, Codes prompt) {
@@ -39,6 +40,7 @@ final class IncrementalPass implements AutoCloseable {
     IncrementalPass fork() {
         IncrementalPass copy = new IncrementalPass(model, text, lang, prompt, state.fork());
         copy.outputHidden = outputHidden.clone();
+        copy.outputLogits = outputLogits.clone();
         copy.head = head;
         return copy;
     }
@@ -64,10 +66,21 @@ final class IncrementalPass implements AutoCloseable {
         return outputHidden;
     }
 
-    /** Logits {@code [rows, classes]} of the last {@code rows} output rows. */
+    /**
+     * Logits {@code [rows, classes]} of the last {@code rows} output rows. Causal rows never change once
+     * computed, so the head runs only on rows it has not seen; earlier rows' logits come from the cache (a copy
+     * is returned, the caller may modify it).
+     */
     float[] logits(int rows) {
         int total = outputHidden.length / width;
-        return model.heads().logits(head, outputHidden, total - rows, rows);
+        int classes = model.heads().classes(head);
+        int known = outputLogits.length / classes;
+        if (known < total) {
+            float[] fresh = model.heads().logits(head, outputHidden, known, total - known);
+            outputLogits = Arrays.copyOf(outputLogits, total * classes);
+            System.arraycopy(fresh, 0, outputLogits, known * classes, fresh.length);
+        }
+        return Arrays.copyOfRange(outputLogits, (total - rows) * classes, total * classes);
     }
 
     @Override
