@@ -82,7 +82,7 @@ public final class CodeGenerator {
         int[] level0;
         if (modality == Modality.NAR_LEN) {
             progress.stage("duration");
-            int frames = DurationLoop.predict(model, in).paddedFrames(s.maxDuration());
+            int frames = DurationLoop.predict(model, in).paddedFrames(s);
             progress.stage("demasking " + frames + " frames");
             level0 = DemaskLoop.run(model, in, frames, s, new Sampling(pipeline, s.narLen(), random), prefix, progress).codes();
         } else {

@@ -20,9 +20,6 @@ import valle.core.sample.SamplingPipeline;
  * (already processed) logits, as the reference does; finalised positions score 0.
  */
 public final class DemaskLoop {
-    /** The reference forces at least this CFG strength, every step (§7.4 item 13). */
-    public static final float MIN_CFG_STRENGTH = 2.5f;
-
     private DemaskLoop() {
     }
 
@@ -56,9 +53,9 @@ public final class DemaskLoop {
         Arrays.fill(resp, mask);
         float[] scores = new float[frames];
         Arrays.fill(scores, 1f);
-        float strength = Math.max(s.narLenCfg().strength(), MIN_CFG_STRENGTH);
-        int steps = (int) Math.floor(s.maxSteps() * (1.0 - s.denoiseStart()));
-        float[] timesteps = linspace(s.denoiseStart(), 1f, steps);
+        float strength = Math.max(s.narLenCfg().strength(), s.minimumCfgStrength());
+        int steps = (int) Math.floor(s.maxSteps() * ((double) s.denoiseEnd() - s.denoiseStart()));
+        float[] timesteps = linspace(s.denoiseStart(), s.denoiseEnd(), steps);
         SamplerSettings base = s.narLen();
         List<int[]> inputs = new ArrayList<>();
         List<int[]> sampledTrace = new ArrayList<>();
@@ -69,7 +66,7 @@ public final class DemaskLoop {
             float t = timesteps[k];
             // t·π·0.5 is evaluated on a float32 tensor, the cosine in double
             double noise = Math.cos((t * (float) Math.PI) * 0.5f);
-            double remask = 1.0 / (2.0 * steps);
+            double remask = s.remasking() ? 1.0 / (2.0 * steps) : 0;
             int n = Math.max(1, Math.min((int) (noise * frames + remask * frames), frames));
             // the reference's prev_list is the response before this step's re-masking (scatter is not in place)
             int[] previous = resp.clone();
@@ -95,7 +92,8 @@ public final class DemaskLoop {
             int classes = logits.length / frames;
 
             // both calls work on the same array: the second sees the first one's in-place edits (§5.1)
-            int[] sampled = sampling.with(base.withTemperature(base.temperature() * (1 - t)))
+            float temperature = s.annealedSampling() ? base.temperature() * (1 - t) : base.temperature();
+            int[] sampled = sampling.with(base.withTemperature(temperature))
                     .pick(logits, frames, classes, previous, false, -1).tokens();
             SamplingPipeline.Picks greedy = sampling.with(base.withTemperature(0f))
                     .pick(logits, frames, classes, previous, false, -1);

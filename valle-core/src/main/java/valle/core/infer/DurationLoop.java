@@ -16,8 +16,6 @@ public final class DurationLoop {
     /** The {@code len} head's stop class. */
     public static final int STOP = 10;
     private static final int MAX_STEPS = 10;
-    /** {@code TTS.inference} pads the predicted duration by 5 %. */
-    private static final double DURATION_PADDING = 1.05;
 
     private DurationLoop() {
     }
@@ -40,10 +38,13 @@ public final class DurationLoop {
             return (int) n;
         }
 
-        /** {@code int(frames · 1.05)} clamped to {@code [1, maxDuration]}, the length NAR-len demasks. */
-        public int paddedFrames(int maxDuration) {
-            int padded = (int) (frames() * DURATION_PADDING);
-            return Math.max(1, Math.min(padded, maxDuration));
+        /**
+         * {@code int(frames · duration_padding)} clamped to {@code [min_duration, max_duration]}: the length
+         * NAR-len demasks.
+         */
+        public int paddedFrames(InferenceSettings s) {
+            int padded = (int) (frames() * s.durationPadding());
+            return Math.max(s.minDuration(), Math.min(padded, s.maxDuration()));
         }
     }
 

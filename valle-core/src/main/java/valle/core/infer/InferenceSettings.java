@@ -25,6 +25,12 @@ import valle.api.sample.SamplerSettings;
  * @param prefixSilence    seconds of EnCodec silence the AR starts from
  * @param refineOnStop     re-derive the AR output by argmax over the last pass's response rows
  * @param denoiseStart     where the demasking schedule starts, in [0, 1)
+ * @param denoiseEnd       where it ends (1); the steps are {@code floor(max_steps · (end - start))}
+ * @param minimumCfgStrength demasking uses at least this CFG strength (2.5)
+ * @param annealedSampling demasking anneals its temperature to {@code T·(1-t)} (on)
+ * @param remasking        demasking re-masks {@code T/(2S)} extra least-confident tokens per step (on)
+ * @param minDuration      the demasked length is at least this many frames (1)
+ * @param durationPadding  the predicted duration is multiplied by this (1.05)
  * @param modality         how level 0 is produced
  * @param contextHistory   rolling context: how many earlier lines of a multi-line request prefix the next
  * @param seed             seed of the request's random source
@@ -32,7 +38,9 @@ import valle.api.sample.SamplerSettings;
 public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, SamplerSettings narLen, Cfg arCfg,
                                 Cfg narCfg, Cfg narLenCfg, int maxDuration, int maxSteps, int maxLevels,
                                 int beamWidth, boolean inputPromptPrefix, float prefixSilence, boolean refineOnStop,
-                                float denoiseStart, Modality modality, int contextHistory, long seed) {
+                                float denoiseStart, float denoiseEnd, float minimumCfgStrength,
+                                boolean annealedSampling, boolean remasking, int minDuration, double durationPadding,
+                                Modality modality, int contextHistory, long seed) {
 
     /** Classifier-free guidance strength and rescale of one pass. */
     public record Cfg(float strength, float rescale) {
@@ -45,8 +53,15 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
         if (maxSteps < 1) {
             throw new IllegalArgumentException("max_steps must be >= 1, got " + maxSteps);
         }
-        if (!(denoiseStart >= 0 && denoiseStart < 1)) {
-            throw new IllegalArgumentException("denoise_start must be in [0, 1), got " + denoiseStart);
+        if (!(denoiseStart >= 0 && denoiseStart < denoiseEnd && denoiseEnd <= 1)) {
+            throw new IllegalArgumentException("need 0 <= denoise_start < denoise_end <= 1, got " + denoiseStart
+                    + " and " + denoiseEnd);
+        }
+        if (minDuration < 1 || minDuration > maxDuration) {
+            throw new IllegalArgumentException("min_duration must be in [1, max_duration], got " + minDuration);
+        }
+        if (!(durationPadding > 0)) {
+            throw new IllegalArgumentException("duration_padding must be > 0, got " + durationPadding);
         }
         if (contextHistory < 0) {
             throw new IllegalArgumentException("context_history must be >= 0, got " + contextHistory);
@@ -92,14 +107,20 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
                 new Cfg(num(arKw, "cfg_strength", 0.0).floatValue(), num(arKw, "cfg_rescale", 0.7).floatValue()),
                 new Cfg(num(narKw, "cfg_strength", 0.0).floatValue(), num(narKw, "cfg_rescale", 0.7).floatValue()),
                 new Cfg(num(arKw, "cfg_strength", 0.0).floatValue(), num(arKw, "cfg_rescale", 0.75).floatValue()),
-                num(kwargs, "max_duration", 500).intValue(),
-                num(kwargs, "max_steps", 25).intValue(),
+                num(arKw, "max_duration", 500).intValue(),
+                num(arKw, "max_steps", 25).intValue(),
                 num(kwargs, "max_levels", 0).intValue(),
                 num(arKw, "beam_width", 0).intValue(),
                 bool(arKw, "input_prompt_prefix"),
                 num(arKw, "prefix_silence", 0.0).floatValue(),
                 bool(arKw, "refine_on_stop"),
-                num(kwargs, "denoise_start", 0.0).floatValue(),
+                num(arKw, "denoise_start", 0.0).floatValue(),
+                num(arKw, "denoise_end", 1.0).floatValue(),
+                num(arKw, "minimum_cfg_strength", 2.5).floatValue(),
+                !arKw.containsKey("annealed_sampling") || bool(arKw, "annealed_sampling"),
+                !arKw.containsKey("remasking") || bool(arKw, "remasking"),
+                num(arKw, "min_duration", 1).intValue(),
+                num(kwargs, "duration_padding", 1.05).doubleValue(),
                 kwargs.get("modality") instanceof String m ? Modality.parse(m) : Modality.AUTO,
                 num(kwargs, "context_history", 0).intValue(),
                 num(kwargs, "seed", 0).longValue());
@@ -111,7 +132,8 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
             "entropix_sampling", "layer_skip", "layer_skip_exit_layer", "layer_skip_entropy_threshold",
             "layer_skip_varentropy_threshold", "refine_on_stop", "denoise_start", "input_prompt_prefix",
             "prefix_silence", "cfg_strength", "cfg_rescale", "max_duration", "max_steps", "max_levels", "modality",
-            "seed", "min_ar_temperature", "min_nar_temperature", "context_history");
+            "seed", "min_ar_temperature", "min_nar_temperature", "context_history", "denoise_end",
+            "minimum_cfg_strength", "annealed_sampling", "remasking", "min_duration", "duration_padding");
 
     /** The kwargs one pass sees: unprefixed keys, overridden by the pass's prefixed ones with the prefix removed. */
     private static Map<String, Object> pass(Map<String, ?> kwargs, String prefix) {

@@ -39,6 +39,26 @@ class InferenceSettingsTest {
     }
 
     @Test
+    void theDemaskingSwitchesOfTheReferenceAreHonoured() {
+        InferenceSettings s = InferenceSettings.fromKwargs(Map.of("denoise_end", 0.5, "minimum_cfg_strength", 3.0,
+                "annealed_sampling", false, "remasking", false, "min_duration", 4, "duration_padding", 1.2,
+                "ar_max_duration", 77));
+        assertEquals(0.5f, s.denoiseEnd());
+        assertEquals(3.0f, s.minimumCfgStrength());
+        assertEquals(false, s.annealedSampling());
+        assertEquals(false, s.remasking());
+        assertEquals(4, s.minDuration());
+        assertEquals(1.2, s.durationPadding());
+        // forward_ar and forward_nar_masked read max_duration after stripping ar_
+        assertEquals(77, s.maxDuration());
+        InferenceSettings defaults = InferenceSettings.referenceDefaults();
+        assertTrue(defaults.annealedSampling() && defaults.remasking());
+        assertEquals(2.5f, defaults.minimumCfgStrength());
+        assertThrows(IllegalArgumentException.class,
+                () -> InferenceSettings.fromKwargs(Map.of("denoise_start", 0.6, "denoise_end", 0.5)));
+    }
+
+    @Test
     void theWebUiDefaultsAreGreedyForTheNar() {
         InferenceSettings s = InferenceSettings.webUiDefaults();
         assertEquals(0f, s.nar().temperature());
