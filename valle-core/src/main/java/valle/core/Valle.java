@@ -125,7 +125,6 @@ public final class Valle implements AutoCloseable {
         private Path model;
         private String arch;
         private String attention;
-        private String phonemizer;
 
         private Builder() {
         }
@@ -148,12 +147,6 @@ public final class Valle implements AutoCloseable {
             return this;
         }
 
-        /** The phonemizer by name ({@code "espeak"}), or {@code "auto"}; chosen when text is first encoded. */
-        public Builder phonemizer(String name) {
-            this.phonemizer = name;
-            return this;
-        }
-
         /**
          * Discovers the plugins and loads the model, if one was given.
          *
@@ -161,7 +154,7 @@ public final class Valle implements AutoCloseable {
          *                        {@link valle.api.PluginNotFoundException}) naming what is wrong
          */
         public Valle build() {
-            Injector injector = Guice.createInjector(new ValleModule(new ValleSettings(model, arch, attention, phonemizer)));
+            Injector injector = Guice.createInjector(new ValleModule(new ValleSettings(model, arch, attention)));
             Valle valle = new Valle(injector, model != null);
             try {
                 injector.getInstance(Plugins.class);
