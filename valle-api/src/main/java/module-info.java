@@ -3,7 +3,7 @@
  *
  * <p>Third parties write a backbone ({@link valle.api.arch.Arch}), an attention kernel
  * ({@link valle.api.attention.AttentionKernel}), a codec ({@link valle.api.codec.Codec}) or a sampler
- * ({@link valle.api.sample.Sampler}) against this module alone, declare it with {@code provides} (and a
+ * ({@link valle.api.sample.Sampler}) or a phonemizer ({@link valle.api.text.Phonemizer}) against this module alone, declare it with {@code provides} (and a
  * {@code META-INF/services} file for the class path), and prove it with {@code valle-tck}.
  * This module depends on {@code java.base} only.
  */
@@ -16,4 +16,5 @@ module valle.api {
     exports valle.api.codec;
     exports valle.api.sample;
     exports valle.api.math;
+    exports valle.api.text;
 }

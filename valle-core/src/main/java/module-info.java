@@ -23,6 +23,7 @@ module valle.core {
     uses valle.api.attention.AttentionKernel;
     uses valle.api.codec.Codec;
     uses valle.api.sample.Sampler;
+    uses valle.api.text.Phonemizer;
 
     provides valle.api.sample.Sampler with
             valle.core.sample.RepetitionPenalty,

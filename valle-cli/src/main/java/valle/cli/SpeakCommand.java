@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import valle.api.codec.Codes;
 import valle.core.Valle;
@@ -20,13 +21,14 @@ import valle.core.infer.InferenceSettings;
 import valle.core.infer.Languages;
 import valle.core.load.EncFile;
 import valle.core.load.NpyArray;
+import valle.core.text.SentenceSplitter;
 
 /**
- * {@code valle speak}: phonemes and prompt codes in, a code matrix out. Every sampling flag is named as in
+ * {@code valle speak}: text (or phonemes) and prompt codes in, a code matrix out. Every sampling flag is named as in
  * the reference's CLI; unlike the reference (whose CLI drops them, §5.3), they take effect.
  */
 @Command(name = "speak", sortOptions = false,
-        description = "Generate the RVQ code matrix [T, 8] for a phoneme string (audio in and out come with the codec).")
+        description = "Generate the RVQ code matrix [T, 8] for plain text or a phoneme string (audio in and out come with the codec).")
 final class SpeakCommand implements Callable<Integer> {
 
     @Spec
@@ -35,12 +37,23 @@ final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Checkpoint (.sft).")
     Path model;
 
-    @Option(names = "--phonemes", required = true, paramLabel = "IPA",
-            description = "Phonemes, e.g. \"həlˈoʊ wˈɜːld.\"; one line per utterance, generated separately and joined.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "TEXT",
+            description = "Plain text to speak (the same as --text).")
+    String positionalText;
+
+    @Option(names = "--text", paramLabel = "TEXT",
+            description = "Plain text, e.g. \"Hello, world.\": split into sentences as the reference does, each phonemized, generated and joined.")
+    String text;
+
+    @Option(names = "--phonemes", paramLabel = "IPA",
+            description = "Phonemes instead of text, e.g. \"həlˈoʊ wˈɜːld.\"; one line per utterance, generated separately and joined.")
     String phonemes;
 
-    @Option(names = {"--language", "-l"}, defaultValue = "en", description = "en, ja, de, fr, zh, ko or auto (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--lang", "--language", "-l"}, defaultValue = "en", description = "en, ja, de, fr, zh, ko (auto only with --phonemes) (default: ${DEFAULT-VALUE}).")
     String language;
+
+    @Option(names = "--phonemizer", description = "Phonemizer plugin (default: auto).")
+    String phonemizer;
 
     @Option(names = "--prompt-codes", paramLabel = "FILE", description = "Voice prompt codes: .npy int array [T, 8] or a reference .enc file.")
     Path promptCodes;
@@ -125,6 +138,10 @@ final class SpeakCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        String input = text != null ? text : positionalText;
+        if ((input == null) == (phonemes == null)) {
+            throw new IllegalArgumentException("give either the text to speak (--text TEXT, or TEXT alone) or --phonemes IPA");
+        }
         Codes prompt = promptCodes == null ? null : PromptCodes.adjust(readPrompt(promptCodes), inputPromptLength);
         Map<String, Object> kwargs = new LinkedHashMap<>();
         kwargs.put("max_duration", maxDuration);
@@ -158,7 +175,16 @@ final class SpeakCommand implements Callable<Integer> {
         kwargs.put("context_history", contextHistory);
         InferenceSettings settings = InferenceSettings.fromKwargs(kwargs);
 
-        try (Valle valle = Valle.builder().model(model).arch(arch).attention(attention).build()) {
+        try (Valle valle = Valle.builder().model(model).arch(arch).attention(attention).phonemizer(phonemizer).build()) {
+            if (input != null) {
+                long started = System.nanoTime();
+                Codes codes = valle.speak(input, language, prompt, settings, new StageProgress(err));
+                NpyArray.writeInts(codesOut, new int[] {codes.frames(), codes.levels()}, codes.data());
+                err.printf("valle: %d sentence(s), %d frames x %d levels in %.1f s -> %s%n",
+                        SentenceSplitter.split(input).size(), codes.frames(), codes.levels(),
+                        (System.nanoTime() - started) / 1e9, codesOut);
+                return 0;
+            }
             int lang = Languages.id(language);
             List<CodeRequest> lines = new ArrayList<>();
             for (String line : phonemes.split("\\R")) {

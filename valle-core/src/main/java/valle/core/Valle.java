@@ -14,6 +14,9 @@ import valle.core.infer.Languages;
 import valle.core.model.ValleModel;
 import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
+import valle.core.text.EncodedText;
+import valle.core.text.SentenceSplitter;
+import valle.core.text.TextEncoder;
 
 /**
  * The entry point for applications: discovers the plugins on the module or class path, loads a checkpoint
@@ -109,6 +112,53 @@ public final class Valle implements AutoCloseable {
         return generate(new CodeRequest(ids, Languages.id(language), prompt, settings));
     }
 
+    /**
+     * The token ids of one sentence of plain text, as the reference's {@code encode_text} makes them: the raw
+     * text when it tokenizes without an unknown id, else the phonemizer's output ({@code "Hello, world."} in
+     * {@code en} → {@code həlˈoʊ, wˈɜːld.}). Needs no model; thread-safe.
+     *
+     * @param language {@code en}, {@code de}, {@code fr}, {@code zh} (pinyin with tone digits), {@code ja}
+     *                 (kana), {@code ko}, or another language of the phonemizer
+     * @throws IllegalArgumentException for empty text or a language the phonemizer does not know
+     * @throws valle.api.PluginNotFoundException when no phonemizer can run here (espeak-ng not installed)
+     */
+    public EncodedText encodeText(String text, String language) {
+        return injector.getInstance(TextEncoder.class).encode(text, language);
+    }
+
+    /**
+     * Speaks plain text as the reference's {@code inference} does: splits it into sentences
+     * ({@link SentenceSplitter}), encodes and generates each (with rolling context when the settings ask for
+     * it) and joins their codes in order.
+     *
+     * @return the code matrix {@code [T, 8]} of all sentences, one after the other
+     */
+    public Codes speak(String text, String language, Codes prompt, InferenceSettings settings) {
+        return speak(text, language, prompt, settings, CodeGenerator.Progress.NONE);
+    }
+
+    /** As {@link #speak(String, String, Codes, InferenceSettings)}, reporting the stages to {@code progress}. */
+    public Codes speak(String text, String language, Codes prompt, InferenceSettings settings,
+                       CodeGenerator.Progress progress) {
+        int lang = Languages.id(language);
+        java.util.List<CodeRequest> lines = new java.util.ArrayList<>();
+        for (String sentence : SentenceSplitter.split(text)) {
+            lines.add(new CodeRequest(encodeText(sentence, language).ids(), lang, prompt, settings));
+        }
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("the text is empty: give the words to speak");
+        }
+        java.util.List<Codes> parts = generateLines(lines, progress);
+        int levels = parts.getFirst().levels();
+        int[] data = new int[parts.stream().mapToInt(c -> c.data().length).sum()];
+        int at = 0;
+        for (Codes c : parts) {
+            System.arraycopy(c.data(), 0, data, at, c.data().length);
+            at += c.data().length;
+        }
+        return new Codes(data.length / levels, levels, data);
+    }
+
     /** Closes the model and its file; idempotent. */
     @Override
     public void close() {
@@ -125,6 +175,7 @@ public final class Valle implements AutoCloseable {
         private Path model;
         private String arch;
         private String attention;
+        private String phonemizer;
 
         private Builder() {
         }
@@ -147,6 +198,12 @@ public final class Valle implements AutoCloseable {
             return this;
         }
 
+        /** The phonemizer by name ({@code "espeak"}), or {@code "auto"}; chosen when text is first encoded. */
+        public Builder phonemizer(String name) {
+            this.phonemizer = name;
+            return this;
+        }
+
         /**
          * Discovers the plugins and loads the model, if one was given.
          *
@@ -154,7 +211,7 @@ public final class Valle implements AutoCloseable {
          *                        {@link valle.api.PluginNotFoundException}) naming what is wrong
          */
         public Valle build() {
-            Injector injector = Guice.createInjector(new ValleModule(new ValleSettings(model, arch, attention)));
+            Injector injector = Guice.createInjector(new ValleModule(new ValleSettings(model, arch, attention, phonemizer)));
             Valle valle = new Valle(injector, model != null);
             try {
                 injector.getInstance(Plugins.class);

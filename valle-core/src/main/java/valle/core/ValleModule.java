@@ -14,6 +14,9 @@ import valle.core.plugin.AutoAttention;
 import valle.core.plugin.PluginRegistry;
 import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
+import valle.core.text.TextEncoder;
+import valle.api.PluginNotFoundException;
+import valle.api.text.Phonemizer;
 
 /** Guice wiring of one {@link Valle} instance: its registries, tokenizer and model. */
 final class ValleModule extends AbstractModule {
@@ -34,6 +37,31 @@ final class ValleModule extends AbstractModule {
     @Singleton
     PhonemeTokenizer tokenizer() {
         return PhonemeTokenizer.bundled();
+    }
+
+    @Provides
+    @Singleton
+    TextEncoder textEncoder(Plugins plugins, PhonemeTokenizer tokenizer) {
+        String name = Plugins.chosenName("phonemizer", settings.phonemizer());
+        return new TextEncoder(tokenizer, language -> phonemizer(plugins.phonemizers(), name, language));
+    }
+
+    /**
+     * The phonemizer {@code name} resolves to for {@code language}. A language that every runnable phonemizer
+     * refuses is the caller's mistake, not a missing plugin, so it is reported as such.
+     */
+    private static Phonemizer phonemizer(PluginRegistry<Phonemizer> registry, String name, String language) {
+        try {
+            return registry.select(name, p -> p.supports(language)).plugin();
+        } catch (PluginNotFoundException e) {
+            for (Phonemizer p : registry.all()) {
+                boolean asked = PluginRegistry.AUTO.equals(name) || p.name().equals(name);
+                if (asked && p.availability().ok()) {
+                    throw new IllegalArgumentException(p.supports(language).toString());
+                }
+            }
+            throw e;
+        }
     }
 
     @Provides

@@ -6,5 +6,5 @@ import java.nio.file.Path;
  * What a {@link Valle} instance is built with: the checkpoint (or none) and the plugin names (a name or
  * {@code null} for the {@code -Dvalle.*} / {@code VALLE_*} / {@code auto} chain).
  */
-record ValleSettings(Path model, String arch, String attention) {
+record ValleSettings(Path model, String arch, String attention, String phonemizer) {
 }

@@ -18,7 +18,8 @@ import valle.core.text.PhonemeTokenizer;
 /**
  * Runs every case of a golden folder against the plugins present. A golden folder holds model variants (any
  * folder below it with a {@code model.sft}), each with an {@code inputs/} folder and case folders recognised
- * by {@link CaseKind prefix}, and tokenizer cases (files named {@code tokenizer_cases*.json}). Names of
+ * by {@link CaseKind prefix}, tokenizer cases (files named {@code tokenizer_cases*.json}) and text front-end
+ * cases ({@code cases.json} files of the {@link TextCases text schema}, one result per case). Names of
  * variants and files beyond those patterns do not matter, so other golden sets of the same layout run too.
  *
  * @param arch      the arch plugin to use, or {@code null} for the usual choice (see {@link Valle})
@@ -43,10 +44,34 @@ public record ConformanceSuite(String arch, String attention) {
         for (Path model : find(goldenDir, p -> p.getFileName().toString().equals("model.sft"))) {
             runVariant(goldenDir, model.getParent(), report);
         }
+        runText(goldenDir, report);
         if (results.isEmpty()) {
-            throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json)");
+            throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json,"
+                    + " no text cases.json)");
         }
         return results;
+    }
+
+    /** Every {@code cases.json} of the text schema below {@code root}, through a model-less facade. */
+    private void runText(Path root, Consumer<CaseResult> report) {
+        List<Path> files = find(root, p -> p.getFileName().toString().equals("cases.json"));
+        if (files.isEmpty()) {
+            return;
+        }
+        try (Valle valle = Valle.builder().build()) {
+            for (Path file : files) {
+                Map<String, Object> doc;
+                try {
+                    doc = Json.parseObject(GoldenFolder.read(file), file.toString());
+                } catch (RuntimeException e) {
+                    report.accept(new CaseResult(relative(root, file), false, "cannot read: " + e.getMessage()));
+                    continue;
+                }
+                if (TextCases.isTextSchema(doc)) {
+                    TextCases.run(relative(root, file), doc, valle, report);
+                }
+            }
+        }
     }
 
     private void runVariant(Path root, Path variant, Consumer<CaseResult> report) {

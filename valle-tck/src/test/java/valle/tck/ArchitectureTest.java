@@ -25,7 +25,8 @@ class ArchitectureTest {
 
     @Test
     void theImportSeesEveryModule() {
-        for (String pkg : new String[] {"valle.api", "valle.core", "valle.tck", "valle.attention", "valle.arch.llama", "valle.arch.mamba", "valle.arch.retnet"}) {
+        for (String pkg : new String[] {"valle.api", "valle.core", "valle.tck", "valle.attention", "valle.arch.llama", "valle.arch.mamba", "valle.arch.retnet",
+            "valle.text.espeak"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no class of " + pkg + " imported");
         }
     }
@@ -39,10 +40,12 @@ class ArchitectureTest {
 
     @Test
     void pluginsDependOnTheApiOnly() {
-        classes().that().resideInAnyPackage("valle.attention..", "valle.arch..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.attention..", "valle.arch..", "java..",
-                        "jdk.incubator.vector..")
+        classes().that().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.text..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.attention..", "valle.arch..",
+                        "valle.text..", "java..", "jdk.incubator.vector..")
                 .check(classes);
+        noClasses().that().resideInAPackage("valle.text..")
+                .should().dependOnClassesThat().resideInAnyPackage("valle.arch..", "valle.attention..").check(classes);
         noClasses().that().resideInAPackage("valle.attention..")
                 .should().dependOnClassesThat().resideInAPackage("valle.arch..").check(classes);
     }
@@ -50,7 +53,7 @@ class ArchitectureTest {
     @Test
     void coreNeverImportsAPlugin() {
         noClasses().that().resideInAPackage("valle.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.tck..", "valle.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.text..", "valle.tck..", "valle.cli..")
                 .check(classes);
     }
 

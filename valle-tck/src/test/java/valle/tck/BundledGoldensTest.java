@@ -21,8 +21,14 @@ class BundledGoldensTest {
         List<CaseResult> results = new ConformanceSuite(null, null).run(GOLDEN, r -> { });
         // 1 tokenizer file, 2 llama variants (5 and 6 folders with inputs) and 2 arch variants (6 each)
         assertTrue(results.size() >= 24, "only " + results.size() + " bundled cases were found");
-        return results.stream().map(r -> DynamicTest.dynamicTest(r.path(),
-                () -> assertTrue(r.passed(), r.line())));
+        valle.api.plugin.Availability phonemizer = TextFrontEndTest.phonemizer();
+        return results.stream().map(r -> DynamicTest.dynamicTest(r.path(), () -> {
+            // text cases need libespeak-ng; CI installs it, so they are skipped only where it truly is absent
+            if (r.path().startsWith("text/")) {
+                org.junit.jupiter.api.Assumptions.assumeTrue(phonemizer.ok(), phonemizer::toString);
+            }
+            assertTrue(r.passed(), r.line());
+        }));
     }
 
     @Test

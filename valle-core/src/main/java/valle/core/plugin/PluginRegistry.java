@@ -150,7 +150,10 @@ public final class PluginRegistry<T extends Plugin> {
             }
             sb.append(String.join(", ", parts)).append('.');
         }
-        sb.append(" Add the module that provides it to the module path or class path.");
+        // when the providers exist but cannot run, their availability already says what to do
+        if (names.isEmpty() || (!AUTO.equals(requested) && !byName.containsKey(requested))) {
+            sb.append(" Add the module that provides it to the module path or class path.");
+        }
         return new PluginNotFoundException(kind, requested, names, sb.toString());
     }
 

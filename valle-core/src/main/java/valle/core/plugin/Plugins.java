@@ -8,13 +8,15 @@ import valle.api.attention.AttentionKernel;
 import valle.api.codec.Codec;
 import valle.api.plugin.Plugin;
 import valle.api.sample.Sampler;
+import valle.api.text.Phonemizer;
 
 /**
  * The registries of every plugin kind, discovered with {@link ServiceLoader} from the module path
  * ({@code provides}) and the class path ({@code META-INF/services}).
  */
 public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel> attentionKernels,
-                      PluginRegistry<Codec> codecs, PluginRegistry<Sampler> samplers) {
+                      PluginRegistry<Codec> codecs, PluginRegistry<Sampler> samplers,
+                      PluginRegistry<Phonemizer> phonemizers) {
 
     /** Discovers every provider visible to this module. */
     public static Plugins discover() {
@@ -22,12 +24,13 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
                 PluginRegistry.of("arch", load(ServiceLoader.load(Arch.class))),
                 PluginRegistry.of("attention kernel", load(ServiceLoader.load(AttentionKernel.class))),
                 PluginRegistry.of("codec", load(ServiceLoader.load(Codec.class))),
-                PluginRegistry.of("sampler", load(ServiceLoader.load(Sampler.class))));
+                PluginRegistry.of("sampler", load(ServiceLoader.load(Sampler.class))),
+                PluginRegistry.of("phonemizer", load(ServiceLoader.load(Phonemizer.class))));
     }
 
     /** Every registry, in a fixed order, for listings. */
     public List<PluginRegistry<? extends Plugin>> all() {
-        return List.of(archs, attentionKernels, codecs, samplers);
+        return List.of(archs, attentionKernels, codecs, samplers, phonemizers);
     }
 
     /**

@@ -1,0 +1,2 @@
+/** The phonemizer SPI: plain text in, the phoneme string the reference tokenizes out. */
+package valle.api.text;
