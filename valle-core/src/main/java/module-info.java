@@ -1,6 +1,7 @@
 /**
  * valle's core: reading checkpoints (safetensors and their JSON config), detecting the model layout, the
- * phoneme tokenizer, building input sequences, the plugin registry, and the {@code Valle} facade.
+ * phoneme tokenizer, building input sequences, WAV files and the reference's resampler, the plugin registry,
+ * and the {@code Valle} facade.
  * Plugins are found through the SPIs of {@code valle.api}; core never names a plugin class.
  */
 module valle.core {
@@ -10,6 +11,7 @@ module valle.core {
     requires com.google.common;
 
     exports valle.core;
+    exports valle.core.audio;
     exports valle.core.load;
     exports valle.core.text;
     exports valle.core.model;

@@ -19,7 +19,6 @@ import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.InferenceSettings;
 import valle.core.infer.Languages;
-import valle.core.load.EncFile;
 import valle.core.load.NpyArray;
 import valle.core.text.SentenceSplitter;
 
@@ -220,21 +219,7 @@ final class SpeakCommand implements Callable<Integer> {
     }
 
     private static Codes readPrompt(Path file) {
-        if (file.getFileName().toString().endsWith(".enc")) {
-            return EncFile.read(file).codes();
-        }
-        NpyArray a = NpyArray.read(file);
-        if (a.shape().length != 2 || !a.integral()) {
-            throw new IllegalArgumentException(file + ": prompt codes must be an integer array [T, 8], got "
-                    + a.shapeString());
-        }
-        int[] data = a.ints();
-        for (int c : data) {
-            if (c < 0 || c > 1023) {
-                throw new IllegalArgumentException(file + ": prompt code " + c + " is outside 0..1023");
-            }
-        }
-        return new Codes(a.shape()[0], a.shape()[1], data);
+        return CodesFile.read(file);
     }
 
     /** A progress bar on stderr: the stage, its steps so far and the time since the start. */

@@ -13,13 +13,15 @@ import java.util.stream.Stream;
 import valle.api.ValleException;
 import valle.core.Valle;
 import valle.core.load.Json;
+import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
 
 /**
  * Runs every case of a golden folder against the plugins present. A golden folder holds model variants (any
  * folder below it with a {@code model.sft}), each with an {@code inputs/} folder and case folders recognised
  * by {@link CaseKind prefix}, tokenizer cases (files named {@code tokenizer_cases*.json}) and text front-end
- * cases ({@code cases.json} files of the {@link TextCases text schema}, one result per case). Names of
+ * cases ({@code cases.json} files of the {@link TextCases text schema}, one result per case) and codec cases
+ * (case folders with a {@code manifest.json} outside any variant, run by {@link CodecCases}). Names of
  * variants and files beyond those patterns do not matter, so other golden sets of the same layout run too.
  *
  * @param arch      the arch plugin to use, or {@code null} for the usual choice (see {@link Valle})
@@ -45,9 +47,10 @@ public record ConformanceSuite(String arch, String attention) {
             runVariant(goldenDir, model.getParent(), report);
         }
         runText(goldenDir, report);
+        CodecCases.run(goldenDir, Plugins.discover().codecs(), report);
         if (results.isEmpty()) {
             throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json,"
-                    + " no text cases.json)");
+                    + " no text cases.json, no codec case manifest.json)");
         }
         return results;
     }

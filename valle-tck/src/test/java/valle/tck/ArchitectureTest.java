@@ -26,7 +26,7 @@ class ArchitectureTest {
     @Test
     void theImportSeesEveryModule() {
         for (String pkg : new String[] {"valle.api", "valle.core", "valle.tck", "valle.attention", "valle.arch.llama", "valle.arch.mamba", "valle.arch.retnet",
-            "valle.text.espeak"}) {
+            "valle.text.espeak", "valle.codec.encodec", "valle.codec.vocos"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no class of " + pkg + " imported");
         }
     }
@@ -40,9 +40,12 @@ class ArchitectureTest {
 
     @Test
     void pluginsDependOnTheApiOnly() {
-        classes().that().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.text..")
+        classes().that().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.text..", "valle.codec..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.attention..", "valle.arch..",
-                        "valle.text..", "java..", "jdk.incubator.vector..")
+                        "valle.text..", "valle.codec..", "java..", "jdk.incubator.vector..")
+                .check(classes);
+        noClasses().that().resideInAPackage("valle.codec..")
+                .should().dependOnClassesThat().resideInAnyPackage("valle.arch..", "valle.attention..", "valle.text..")
                 .check(classes);
         noClasses().that().resideInAPackage("valle.text..")
                 .should().dependOnClassesThat().resideInAnyPackage("valle.arch..", "valle.attention..").check(classes);
@@ -53,7 +56,8 @@ class ArchitectureTest {
     @Test
     void coreNeverImportsAPlugin() {
         noClasses().that().resideInAPackage("valle.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.text..", "valle.tck..", "valle.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.text..", "valle.codec..", "valle.tck..",
+                        "valle.cli..")
                 .check(classes);
     }
 

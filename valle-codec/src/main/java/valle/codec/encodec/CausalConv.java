@@ -1,0 +1,29 @@
+package valle.codec.encodec;
+
+import valle.codec.nn.Conv1d;
+import valle.codec.nn.Padding;
+import valle.codec.nn.Parallel;
+import valle.codec.nn.Signal;
+
+/**
+ * EnCodec's {@code SConv1d}, causal with reflect padding (spec/codec.md §2.2): with effective kernel
+ * {@code ke = (k-1)·d + 1} and stride {@code s}, pad {@code P = ke - s} on the left and
+ * {@code extra = ceil(L/s)·s - L} on the right (the closed form of {@code get_extra_padding_for_conv1d} when the
+ * padding is {@code ke - s}), both by reflection, then convolve: {@code ceil(L/s)} outputs.
+ */
+final class CausalConv {
+    private final Conv1d conv;
+
+    CausalConv(EncodecWeights w, String prefix, int out, int in, int kernel, int stride, int dilation) {
+        EncodecWeights.ConvParams p = w.conv(prefix, new int[] {out, in, kernel}, out);
+        this.conv = new Conv1d(out, in, kernel, stride, dilation, p.weight(), p.bias());
+    }
+
+    Signal apply(Signal x, Parallel par) {
+        int s = conv.stride();
+        int padding = conv.effectiveKernel() - s;
+        int frames = (x.length() + s - 1) / s;
+        int extra = frames * s - x.length();
+        return conv.apply(Padding.reflect(x, padding, extra), par);
+    }
+}

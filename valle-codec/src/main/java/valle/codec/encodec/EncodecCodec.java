@@ -1,0 +1,56 @@
+package valle.codec.encodec;
+
+import java.nio.file.Path;
+import valle.api.codec.AudioCodec;
+import valle.api.codec.Codec;
+import valle.api.plugin.Availability;
+
+/**
+ * The {@code encodec} codec plugin: EnCodec 24 kHz, encoding and decoding, in plain Java. It is the only codec
+ * that encodes, so {@code auto} picks it for prompts; for decoding it ranks below {@code vocos}, as vall-e's
+ * default audio backend does.
+ */
+public final class EncodecCodec implements Codec {
+
+    @Override
+    public String name() {
+        return "encodec";
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.yes();
+    }
+
+    @Override
+    public String description() {
+        return "EnCodec 24 kHz encoder + RVQ + decoder; weights: HF facebook/encodec_24khz folder "
+                + "(config.json + model.safetensors) or encodec_24khz-d7cc33bc.th";
+    }
+
+    @Override
+    public boolean canEncode() {
+        return true;
+    }
+
+    @Override
+    public boolean canDecode() {
+        return true;
+    }
+
+    @Override
+    public AudioCodec open(Path location) {
+        return EncodecModel.open(location);
+    }
+
+    /** The published 24 kHz model's shapes (n_filters 32, dimension 128, 32 codebooks of 1024) with random weights. */
+    @Override
+    public AudioCodec openRandom(long seed) {
+        return EncodecModel.random(EncodecConfig.published24khz(), seed);
+    }
+}

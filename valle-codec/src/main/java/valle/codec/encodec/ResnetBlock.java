@@ -1,0 +1,28 @@
+package valle.codec.encodec;
+
+import valle.codec.nn.Parallel;
+import valle.codec.nn.Signal;
+
+/**
+ * {@code SEANetResnetBlock} with {@code true_skip = False}:
+ * {@code shortcut(x) + conv_b(ELU(conv_a(ELU(x))))}, where {@code conv_a} narrows to {@code dim / compress}
+ * channels with the residual kernel and the block's dilation, {@code conv_b} widens back with kernel 1, and the
+ * shortcut is a kernel-1 conv of the raw input. Module indices: {@code block.1} = conv_a, {@code block.3} = conv_b.
+ */
+final class ResnetBlock {
+    private final CausalConv convA;
+    private final CausalConv convB;
+    private final CausalConv shortcut;
+
+    ResnetBlock(EncodecWeights w, String prefix, int dim, EncodecConfig c, int dilation) {
+        int hidden = dim / c.compress();
+        this.convA = new CausalConv(w, prefix + ".block.1.conv", hidden, dim, c.residualKernelSize(), 1, dilation);
+        this.convB = new CausalConv(w, prefix + ".block.3.conv", dim, hidden, 1, 1, 1);
+        this.shortcut = new CausalConv(w, prefix + ".shortcut.conv", dim, dim, 1, 1, 1);
+    }
+
+    Signal apply(Signal x, Parallel par) {
+        Signal y = convB.apply(convA.apply(x.elu(), par).elu(), par);
+        return shortcut.apply(x, par).plus(y);
+    }
+}

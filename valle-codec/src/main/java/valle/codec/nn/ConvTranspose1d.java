@@ -1,0 +1,141 @@
+package valle.codec.nn;
+
+/**
+ * PyTorch's {@code ConvTranspose1d} without padding: weight {@code [in, out, k]} (weight norm folded per input
+ * channel), bias {@code [out]}, stride {@code s}. Input frame {@code j} adds {@code w[:, :, m]ᵀ·x[:, j]} at output
+ * {@code j·s + m}. Computed per output phase {@code r = p mod s}: output {@code q·s + r} is
+ * {@code Σ_i Σ_j w[i][o][r + s·j] · x[i][q - j]}, an ordinary stride-1 conv of the input (zero-padded on the
+ * left) with the phase's taps reversed. Only the first {@code length} outputs are computed, which is how the
+ * causal decoder trims {@code k - s} samples on the right. Immutable; thread-safe.
+ */
+public final class ConvTranspose1d {
+    private final int in;
+    private final int out;
+    private final int kernel;
+    private final int stride;
+    /** Taps per phase: {@code ceil(k / s)}. */
+    private final int reach;
+    private final float[] weight;
+    private final float[] bias;
+    private final ConvKernel[] phases;
+
+    public ConvTranspose1d(int in, int out, int kernel, int stride, float[] weight, float[] bias) {
+        if (weight.length != in * out * kernel || bias.length != out || stride < 1 || kernel < 1) {
+            throw new IllegalArgumentException("transposed conv weight of " + weight.length + " values for [" + in
+                    + ", " + out + ", " + kernel + "], " + bias.length + " biases");
+        }
+        this.in = in;
+        this.out = out;
+        this.kernel = kernel;
+        this.stride = stride;
+        this.reach = (kernel + stride - 1) / stride;
+        this.weight = weight;
+        this.bias = bias;
+        this.phases = new ConvKernel[stride];
+        int[] tapRow = new int[in * reach];
+        int[] tapOff = new int[in * reach];
+        for (int i = 0; i < in; i++) {
+            for (int jj = 0; jj < reach; jj++) {
+                tapRow[i * reach + jj] = i;
+                tapOff[i * reach + jj] = jj;
+            }
+        }
+        for (int r = 0; r < stride; r++) {
+            float[] w = new float[out * in * reach];
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < in; i++) {
+                    for (int jj = 0; jj < reach; jj++) {
+                        // tap jj reads x[q - j] with j = reach - 1 - jj (the input is padded by reach - 1 on the left)
+                        int m = r + stride * (reach - 1 - jj);
+                        w[(o * in + i) * reach + jj] = m < kernel ? weight[(i * out + o) * kernel + m] : 0f;
+                    }
+                }
+            }
+            phases[r] = new ConvKernel(out, w, tapRow, tapOff, bias);
+        }
+    }
+
+    public int inChannels() {
+        return in;
+    }
+
+    public int outChannels() {
+        return out;
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    /** The first {@code length} outputs (at most {@code (T-1)·s + k}), on the pool. */
+    public Signal apply(Signal x, int length, Parallel par) {
+        return run(x, length, par, false);
+    }
+
+    /** As {@link #apply} with the scalar loop on the caller's thread. */
+    public Signal applyScalar(Signal x, int length) {
+        return run(x, length, null, true);
+    }
+
+    /** The definition: every input frame scattered into the output, then cut to {@code length}. */
+    public Signal applySimple(Signal x, int length) {
+        check(x, length);
+        int t = x.length();
+        int full = (t - 1) * stride + kernel;
+        float[] y = new float[out * full];
+        for (int o = 0; o < out; o++) {
+            for (int p = 0; p < full; p++) {
+                y[o * full + p] = bias[o];
+            }
+            for (int j = 0; j < t; j++) {
+                for (int m = 0; m < kernel; m++) {
+                    float s = 0f;
+                    for (int i = 0; i < in; i++) {
+                        s += weight[(i * out + o) * kernel + m] * x.data()[i * t + j];
+                    }
+                    y[o * full + j * stride + m] += s;
+                }
+            }
+        }
+        float[] cut = new float[out * length];
+        for (int o = 0; o < out; o++) {
+            System.arraycopy(y, o * full, cut, o * length, length);
+        }
+        return new Signal(out, length, cut);
+    }
+
+    private Signal run(Signal x, int length, Parallel par, boolean scalar) {
+        check(x, length);
+        int q = (length + stride - 1) / stride;
+        // x[i][q - j] for q < Q and j < reach: pad reach - 1 zeros on the left, and on the right up to Q
+        Signal padded = Padding.zeros(x, reach - 1, Math.max(0, q - x.length()));
+        float[] phase = new float[out * q];
+        float[] y = new float[out * length];
+        for (int r = 0; r < stride; r++) {
+            if (scalar) {
+                phases[r].runScalar(padded.data(), padded.length(), phase, q);
+            } else {
+                phases[r].run(padded.data(), padded.length(), phase, q, par);
+            }
+            for (int o = 0; o < out; o++) {
+                for (int k = 0, p = r; p < length; k++, p += stride) {
+                    y[o * length + p] = phase[o * q + k];
+                }
+            }
+        }
+        return new Signal(out, length, y);
+    }
+
+    private void check(Signal x, int length) {
+        if (x.channels() != in) {
+            throw new IllegalArgumentException("transposed conv of " + in + " input channels given " + x.channels());
+        }
+        if (x.length() == 0 || length < 0 || length > (x.length() - 1) * stride + kernel) {
+            throw new IllegalArgumentException(length + " outputs asked of a transposed conv of " + x.length() + " frames");
+        }
+    }
+}

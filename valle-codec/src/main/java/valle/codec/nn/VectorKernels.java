@@ -1,0 +1,167 @@
+package valle.codec.nn;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The inner loops that pay for the Vector API, on the machine's preferred width. Loaded only when
+ * {@link Simd#ENABLED}; each has a scalar twin in its caller that tests pin it to.
+ */
+final class VectorKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private VectorKernels() {
+    }
+
+    /**
+     * Output channels {@code [o0, o1)} and times {@code [t0, t1)} of a convolution in tap form (see
+     * {@link ConvKernel}): four channels at a time share each input load, two vectors of time per channel.
+     */
+    static void conv(float[] rows, int rowLen, float[] w, int taps, int[] tapRow, int[] tapOff, float[] bias,
+                     float[] y, int lout, int o0, int o1, int t0, int t1) {
+        int vl = S.length();
+        int[] base = new int[taps];
+        for (int k = 0; k < taps; k++) {
+            base[k] = tapRow[k] * rowLen + tapOff[k];
+        }
+        int o = o0;
+        for (; o + 4 <= o1; o += 4) {
+            int w0 = o * taps;
+            int w1 = w0 + taps;
+            int w2 = w1 + taps;
+            int w3 = w2 + taps;
+            int t = t0;
+            for (; t + 2 * vl <= t1; t += 2 * vl) {
+                FloatVector a0 = FloatVector.broadcast(S, bias[o]);
+                FloatVector b0 = a0;
+                FloatVector a1 = FloatVector.broadcast(S, bias[o + 1]);
+                FloatVector b1 = a1;
+                FloatVector a2 = FloatVector.broadcast(S, bias[o + 2]);
+                FloatVector b2 = a2;
+                FloatVector a3 = FloatVector.broadcast(S, bias[o + 3]);
+                FloatVector b3 = a3;
+                for (int k = 0; k < taps; k++) {
+                    int at = base[k] + t;
+                    FloatVector x0 = FloatVector.fromArray(S, rows, at);
+                    FloatVector x1 = FloatVector.fromArray(S, rows, at + vl);
+                    FloatVector c = FloatVector.broadcast(S, w[w0 + k]);
+                    a0 = x0.fma(c, a0);
+                    b0 = x1.fma(c, b0);
+                    c = FloatVector.broadcast(S, w[w1 + k]);
+                    a1 = x0.fma(c, a1);
+                    b1 = x1.fma(c, b1);
+                    c = FloatVector.broadcast(S, w[w2 + k]);
+                    a2 = x0.fma(c, a2);
+                    b2 = x1.fma(c, b2);
+                    c = FloatVector.broadcast(S, w[w3 + k]);
+                    a3 = x0.fma(c, a3);
+                    b3 = x1.fma(c, b3);
+                }
+                a0.intoArray(y, o * lout + t);
+                b0.intoArray(y, o * lout + t + vl);
+                a1.intoArray(y, (o + 1) * lout + t);
+                b1.intoArray(y, (o + 1) * lout + t + vl);
+                a2.intoArray(y, (o + 2) * lout + t);
+                b2.intoArray(y, (o + 2) * lout + t + vl);
+                a3.intoArray(y, (o + 3) * lout + t);
+                b3.intoArray(y, (o + 3) * lout + t + vl);
+            }
+            for (int q = 0; q < 4; q++) {
+                oneChannel(rows, base, w, taps, bias, y, lout, o + q, t, t1, vl);
+            }
+        }
+        for (; o < o1; o++) {
+            oneChannel(rows, base, w, taps, bias, y, lout, o, t0, t1, vl);
+        }
+    }
+
+    private static void oneChannel(float[] rows, int[] base, float[] w, int taps, float[] bias, float[] y, int lout,
+                                   int o, int t0, int t1, int vl) {
+        int wo = o * taps;
+        int t = t0;
+        for (; t + vl <= t1; t += vl) {
+            FloatVector a = FloatVector.broadcast(S, bias[o]);
+            for (int k = 0; k < taps; k++) {
+                a = FloatVector.fromArray(S, rows, base[k] + t).fma(FloatVector.broadcast(S, w[wo + k]), a);
+            }
+            a.intoArray(y, o * lout + t);
+        }
+        for (; t < t1; t++) {
+            float s = bias[o];
+            for (int k = 0; k < taps; k++) {
+                s += w[wo + k] * rows[base[k] + t];
+            }
+            y[o * lout + t] = s;
+        }
+    }
+
+    /**
+     * Four dot products of one weight row with four input rows; {@code y[yOff + q * yStride] = w · x_q} for
+     * {@code x_q = x[xOff + q * n ..]}.
+     */
+    static void dot4(float[] w, int wOff, float[] x, int xOff, int n, float[] y, int yOff, int yStride) {
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        FloatVector a2 = FloatVector.zero(S);
+        FloatVector a3 = FloatVector.zero(S);
+        int step = S.length();
+        int bound = S.loopBound(n);
+        int c = 0;
+        for (; c < bound; c += step) {
+            FloatVector wv = FloatVector.fromArray(S, w, wOff + c);
+            a0 = wv.fma(FloatVector.fromArray(S, x, xOff + c), a0);
+            a1 = wv.fma(FloatVector.fromArray(S, x, xOff + n + c), a1);
+            a2 = wv.fma(FloatVector.fromArray(S, x, xOff + 2 * n + c), a2);
+            a3 = wv.fma(FloatVector.fromArray(S, x, xOff + 3 * n + c), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) {
+            float wc = w[wOff + c];
+            s0 += wc * x[xOff + c];
+            s1 += wc * x[xOff + n + c];
+            s2 += wc * x[xOff + 2 * n + c];
+            s3 += wc * x[xOff + 3 * n + c];
+        }
+        y[yOff] = s0;
+        y[yOff + yStride] = s1;
+        y[yOff + 2 * yStride] = s2;
+        y[yOff + 3 * yStride] = s3;
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int step = S.length();
+        int bound = S.loopBound(n);
+        int c = 0;
+        for (; c < bound; c += step) {
+            acc = FloatVector.fromArray(S, a, aOff + c).fma(FloatVector.fromArray(S, b, bOff + c), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) {
+            s += a[aOff + c] * b[bOff + c];
+        }
+        return s;
+    }
+
+    /** {@code Σ (a_i - b_i)²}: a squared Euclidean distance. */
+    static float squaredDistance(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int step = S.length();
+        int bound = S.loopBound(n);
+        int c = 0;
+        for (; c < bound; c += step) {
+            FloatVector d = FloatVector.fromArray(S, a, aOff + c).sub(FloatVector.fromArray(S, b, bOff + c));
+            acc = d.fma(d, acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) {
+            float d = a[aOff + c] - b[bOff + c];
+            s += d * d;
+        }
+        return s;
+    }
+}

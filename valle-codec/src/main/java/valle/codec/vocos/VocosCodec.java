@@ -1,0 +1,55 @@
+package valle.codec.vocos;
+
+import java.nio.file.Path;
+import valle.api.codec.AudioCodec;
+import valle.api.codec.Codec;
+import valle.api.plugin.Availability;
+
+/**
+ * The {@code vocos} codec plugin: Vocos on EnCodec codes ({@code charactr/vocos-encodec-24khz}), decode only.
+ * vall-e's default audio backend, so {@code auto} prefers it for decoding over {@code encodec}.
+ */
+public final class VocosCodec implements Codec {
+
+    @Override
+    public String name() {
+        return "vocos";
+    }
+
+    @Override
+    public int priority() {
+        return 20;
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.yes();
+    }
+
+    @Override
+    public String description() {
+        return "Vocos decoder of EnCodec 24 kHz codes; weights: hub folder charactr/vocos-encodec-24khz "
+                + "(config.yaml + pytorch_model.bin or model.safetensors)";
+    }
+
+    @Override
+    public boolean canEncode() {
+        return false;
+    }
+
+    @Override
+    public boolean canDecode() {
+        return true;
+    }
+
+    @Override
+    public AudioCodec open(Path location) {
+        return VocosModel.open(location);
+    }
+
+    /** The published model's shapes (dim 384, 8 blocks, 16 codebooks of 1024 × 128) with random weights. */
+    @Override
+    public AudioCodec openRandom(long seed) {
+        return VocosModel.random(seed);
+    }
+}
