@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,8 +45,8 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--levels", paramLabel = "N", description = "Codebooks per frame (default: the codec's, 8 = 6 kbps).")
     Integer levels;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -131,8 +132,8 @@ final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--context-history", defaultValue = "0", description = "Rolling context: earlier lines that prefix the next (default: ${DEFAULT-VALUE}).")
     int contextHistory;
 
-    @Option(names = "--verbose", description = "Print stack traces of errors and the plugin choices.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {
