@@ -2,31 +2,26 @@ package valle.arch.llama;
 
 import java.util.Arrays;
 import java.util.List;
-import valle.api.math.Activations;
+import valle.arch.llama.kernel.GatedUnit;
 
 /** MLP activations, by the names HF configs use. */
 enum Activation {
     /** HF {@code "gelu"}: the exact erf form, which VALL-E's Llama uses (not tanh, not SiLU). */
-    GELU("gelu") {
-        @Override
-        float apply(float x) {
-            return Activations.gelu(x);
-        }
-    },
-    SILU("silu") {
-        @Override
-        float apply(float x) {
-            return Activations.silu(x);
-        }
-    };
+    GELU("gelu", GatedUnit.GELU),
+    SILU("silu", GatedUnit.SILU);
 
     private final String configName;
+    private final GatedUnit gatedUnit;
 
-    Activation(String configName) {
+    Activation(String configName, GatedUnit gatedUnit) {
         this.configName = configName;
+        this.gatedUnit = gatedUnit;
     }
 
-    abstract float apply(float x);
+    /** The fused {@code a(gate) · up} kernel of this activation. */
+    GatedUnit gatedUnit() {
+        return gatedUnit;
+    }
 
     static Activation find(String configName) {
         for (Activation a : values()) {

@@ -7,6 +7,8 @@ import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
 import valle.api.tensor.RandomTensors;
 import valle.api.tensor.Weights;
+import valle.arch.llama.kernel.KernelPool;
+import valle.arch.llama.kernel.WeightFormat;
 
 /** The plugin that builds HF-style Llama stacks, as VALL-E's {@code LlamaModel_Adapted} runs them. */
 public final class LlamaArch implements Arch {
@@ -28,7 +30,8 @@ public final class LlamaArch implements Arch {
 
     @Override
     public String description() {
-        return "Llama decoder stack: RMSNorm, rotate-half RoPE, gated MLP (exact GELU or SiLU), KV cache";
+        return "Llama decoder stack: RMSNorm, rotate-half RoPE, gated MLP (exact GELU or SiLU), KV cache; "
+                + "weights in their file dtype or int8 (valle.llama.weights)";
     }
 
     @Override
@@ -74,6 +77,24 @@ public final class LlamaArch implements Arch {
         if (!a.ok()) {
             throw new IllegalArgumentException(a.toString());
         }
-        return new LlamaBackbone(config, LlamaWeights.bind(config, weights), attention);
+        return new LlamaBackbone(config, LlamaWeights.bind(config, weights, requestedFormat()), attention,
+                KernelPool.configuredThreads());
+    }
+
+    /**
+     * The weight format asked for with {@code -Dvalle.llama.weights} or {@code VALLE_LLAMA_WEIGHTS}
+     * ({@code f32|bf16|f16|int8}); {@code null} (unset or {@code file}) keeps each tensor's file dtype.
+     */
+    static WeightFormat requestedFormat() {
+        String s = System.getProperty("valle.llama.weights", System.getenv("VALLE_LLAMA_WEIGHTS"));
+        if (s == null || s.isBlank() || s.trim().equalsIgnoreCase("file")) {
+            return null;
+        }
+        try {
+            return WeightFormat.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("valle.llama.weights / VALLE_LLAMA_WEIGHTS: " + e.getMessage()
+                    + " or 'file'");
+        }
     }
 }

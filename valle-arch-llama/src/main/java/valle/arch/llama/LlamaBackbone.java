@@ -1,6 +1,7 @@
 package valle.arch.llama;
 
-import java.util.concurrent.ForkJoinPool;
+import java.util.ArrayList;
+import java.util.List;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
@@ -9,38 +10,36 @@ import valle.api.arch.MaskMode;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
+import valle.arch.llama.kernel.GatedUnit;
+import valle.arch.llama.kernel.KernelPool;
 
 /**
  * A pre-norm Llama stack (HF {@code LlamaModel} without {@code embed_tokens}):
  * {@code h = x + o(attn(rope(q), rope(k), v))} over {@code rms1(x)}, then
  * {@code y = h + down(act(gate(n)) ⊙ up(n))} with {@code n = rms2(h)}, then the final RMSNorm.
  *
- * <p>Every pass goes through a {@link KvCache}: a full-sequence pass is a prefill into a throw-away cache,
- * so cached decoding and full passes share one code path.
+ * <p>Every pass goes through {@link KvCache}s: a full-sequence pass is a prefill into a throw-away cache, so
+ * cached decoding and full passes share one code path. Several sequences (CFG's conditional and null passes)
+ * go through one pass together: their rows are stacked for every matrix product, so the weights are read
+ * once for all of them, and only attention runs per sequence.
  */
 final class LlamaBackbone implements Backbone {
     private final BackboneConfig config;
     private final LlamaWeights weights;
     private final AttentionKernel attention;
-    private final Activation activation;
+    private final GatedUnit gatedUnit;
     private final Rope rope;
     /** Splits the matrix products; lives as long as the backbone. */
-    private final ForkJoinPool pool;
+    private final KernelPool pool;
     private volatile boolean closed;
 
-    LlamaBackbone(BackboneConfig config, LlamaWeights weights, AttentionKernel attention) {
+    LlamaBackbone(BackboneConfig config, LlamaWeights weights, AttentionKernel attention, int threads) {
         this.config = config;
         this.weights = weights;
         this.attention = attention;
-        this.activation = Activation.find(config.activation());
+        this.gatedUnit = Activation.find(config.activation()).gatedUnit();
         this.rope = new Rope(config.headDim(), config.ropeTheta());
-        int threads = Runtime.getRuntime().availableProcessors();
-        this.pool = threads > 1 ? new ForkJoinPool(threads, p -> {
-            var worker = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            worker.setDaemon(true);
-            worker.setName("valle-llama-" + worker.getPoolIndex());
-            return worker;
-        }, null, false) : null;
+        this.pool = new KernelPool(threads, "valle-llama");
     }
 
     @Override
@@ -55,6 +54,20 @@ final class LlamaBackbone implements Backbone {
         }
     }
 
+    /** The sequences' rows stacked through one pass over the weights; each sequence attends only to itself. */
+    @Override
+    public List<float[]> forward(List<BackboneInput> batch) {
+        List<KvCache> caches = new ArrayList<>(batch.size());
+        try {
+            for (int i = 0; i < batch.size(); i++) {
+                caches.add(newState());
+            }
+            return run(caches, batch);
+        } finally {
+            caches.forEach(KvCache::close);
+        }
+    }
+
     @Override
     public KvCache newState() {
         return new KvCache(this, config.layers(), config.kvHeads() * config.headDim());
@@ -62,105 +75,126 @@ final class LlamaBackbone implements Backbone {
 
     @Override
     public float[] forward(BackboneState state, BackboneInput input) {
-        if (closed) {
-            throw new IllegalStateException("this llama backbone is closed");
-        }
         if (!(state instanceof KvCache cache) || cache.owner != this) {
             throw new IllegalArgumentException("this state was not made by this llama backbone");
         }
+        return run(List.of(cache), List.of(input)).getFirst();
+    }
+
+    private List<float[]> run(List<KvCache> caches, List<BackboneInput> inputs) {
+        if (closed) {
+            throw new IllegalStateException("this llama backbone is closed");
+        }
         int d = config.hiddenSize();
-        int rows = input.rows();
-        if (rows > 0 && input.width() != d) {
-            throw new IllegalArgumentException("input rows are " + input.width() + " wide, the backbone is " + d);
+        int total = 0;
+        int[] first = new int[inputs.size() + 1];
+        for (int s = 0; s < inputs.size(); s++) {
+            BackboneInput in = inputs.get(s);
+            if (in.rows() > 0 && in.width() != d) {
+                throw new IllegalArgumentException("input rows are " + in.width() + " wide, the backbone is " + d);
+            }
+            first[s] = total;
+            total += in.rows();
         }
-        int past = cache.length();
-        cache.reserve(rows);
-        float[] x = input.embeddings().clone();
-        float[] normed = new float[rows * d];
-        for (int l = 0; l < config.layers(); l++) {
-            LlamaWeights.Layer layer = weights.layers().get(l);
-            rmsNorm(x, layer.attentionNorm(), rows, normed);
-            attentionBlock(layer, l, normed, rows, input, cache, past, x);
-            rmsNorm(x, layer.mlpNorm(), rows, normed);
-            mlpBlock(layer, normed, rows, x);
+        first[inputs.size()] = total;
+        int[] past = new int[inputs.size()];
+        for (int s = 0; s < inputs.size(); s++) {
+            past[s] = caches.get(s).length();
+            caches.get(s).reserve(inputs.get(s).rows());
         }
-        cache.advance(rows);
-        float[] out = new float[rows * d];
-        rmsNorm(x, weights.finalNorm(), rows, out);
+        Workspace w = new Workspace(config, total);
+        for (int s = 0; s < inputs.size(); s++) {
+            System.arraycopy(inputs.get(s).embeddings(), 0, w.x, first[s] * d, inputs.get(s).rows() * d);
+        }
+        List<LlamaWeights.Layer> layers = weights.layers();
+        RmsNorm.apply(w.x, null, layers.getFirst().attentionNorm(), total, d, config.normEps(), w.normed);
+        for (int l = 0; l < layers.size(); l++) {
+            LlamaWeights.Layer layer = layers.get(l);
+            attentionBlock(layer, l, w, total, inputs, caches, first, past);
+            // the residual add of the attention output is fused into the next norm
+            RmsNorm.apply(w.x, w.projected, layer.mlpNorm(), total, d, config.normEps(), w.normed);
+            layer.gateUp().multiply(w.normed, total, w.gateUp, pool);
+            gatedUnit.apply(w.gateUp, total, config.intermediateSize(), w.act, pool);
+            layer.down().multiply(w.act, total, w.projected, pool);
+            float[] nextNorm = l + 1 < layers.size() ? layers.get(l + 1).attentionNorm() : weights.finalNorm();
+            RmsNorm.apply(w.x, w.projected, nextNorm, total, d, config.normEps(), w.normed);
+        }
+        for (int s = 0; s < inputs.size(); s++) {
+            caches.get(s).advance(inputs.get(s).rows());
+        }
+        List<float[]> out = new ArrayList<>(inputs.size());
+        for (int s = 0; s < inputs.size(); s++) {
+            out.add(java.util.Arrays.copyOfRange(w.normed, first[s] * d, first[s + 1] * d));
+        }
         return out;
     }
 
-    /** Adds the attention output of {@code normed} to the residual stream {@code x}; appends k, v to the cache. */
-    private void attentionBlock(LlamaWeights.Layer layer, int index, float[] normed, int rows, BackboneInput input,
-                                KvCache cache, int past, float[] x) {
+    /** Adds the attention output of {@code w.normed} to the residual stream, appending k, v to the caches. */
+    private void attentionBlock(LlamaWeights.Layer layer, int index, Workspace w, int total,
+                                List<BackboneInput> inputs, List<KvCache> caches, int[] first, int[] past) {
         int heads = config.heads();
         int kvHeads = config.kvHeads();
         int hd = config.headDim();
+        int d = heads * hd;
         int kvWidth = kvHeads * hd;
-        float[] q = new float[rows * heads * hd];
-        float[] k = new float[rows * kvWidth];
-        float[] v = new float[rows * kvWidth];
-        layer.q().apply(normed, rows, q, pool);
-        layer.k().apply(normed, rows, k, pool);
-        layer.v().apply(normed, rows, v, pool);
-        rope.apply(q, rows, heads, input.positions());
-        rope.apply(k, rows, kvHeads, input.positions());
-        System.arraycopy(k, 0, cache.keys(index), past * kvWidth, rows * kvWidth);
-        System.arraycopy(v, 0, cache.values(index), past * kvWidth, rows * kvWidth);
-
-        int keys = past + rows;
-        AttentionMask mask = input.mask() == MaskMode.CAUSAL ? AttentionMask.causal(past) : AttentionMask.none();
-        AttentionProblem problem = AttentionProblem.of(q, cache.keys(index), cache.values(index), rows, keys,
-                heads, kvHeads, hd, mask);
-        float[] attended = new float[rows * heads * hd];
-        attention.attend(problem, attended, null);
-        float[] projected = new float[rows * config.hiddenSize()];
-        layer.o().apply(attended, rows, projected, pool);
-        addInPlace(x, projected);
-    }
-
-    private void mlpBlock(LlamaWeights.Layer layer, float[] normed, int rows, float[] x) {
-        int f = config.intermediateSize();
-        float[] gate = new float[rows * f];
-        float[] up = new float[rows * f];
-        layer.gate().apply(normed, rows, gate, pool);
-        layer.up().apply(normed, rows, up, pool);
-        for (int i = 0; i < gate.length; i++) {
-            gate[i] = activation.apply(gate[i]) * up[i];
-        }
-        float[] down = new float[rows * config.hiddenSize()];
-        layer.down().apply(gate, rows, down, pool);
-        addInPlace(x, down);
-    }
-
-    /** RMSNorm per row: {@code w · x / sqrt(mean(x²) + eps)}, in float32 as HF computes it. */
-    private void rmsNorm(float[] x, float[] weight, int rows, float[] out) {
-        int d = config.hiddenSize();
-        for (int r = 0; r < rows; r++) {
-            int off = r * d;
-            float sum = 0f;
-            for (int c = 0; c < d; c++) {
-                sum += x[off + c] * x[off + c];
+        int qkvWidth = d + 2 * kvWidth;
+        layer.qkv().multiply(w.normed, total, w.qkv, pool);
+        for (int s = 0; s < inputs.size(); s++) {
+            BackboneInput in = inputs.get(s);
+            KvCache cache = caches.get(s);
+            int rows = in.rows();
+            int r0 = first[s];
+            float[] keys = cache.keys(index);
+            float[] values = cache.values(index);
+            // split the stacked q|k|v rows: q into the workspace, k and v straight into the cache
+            for (int r = 0; r < rows; r++) {
+                int src = (r0 + r) * qkvWidth;
+                System.arraycopy(w.qkv, src, w.q, r * d, d);
+                System.arraycopy(w.qkv, src + d, keys, (past[s] + r) * kvWidth, kvWidth);
+                System.arraycopy(w.qkv, src + d + kvWidth, values, (past[s] + r) * kvWidth, kvWidth);
             }
-            float inv = (float) (1.0 / Math.sqrt(sum / d + config.normEps()));
-            for (int c = 0; c < d; c++) {
-                out[off + c] = weight[c] * (x[off + c] * inv);
-            }
+            rope.apply(w.q, 0, rows, heads, in.positions());
+            rope.apply(keys, past[s] * kvWidth, rows, kvHeads, in.positions());
+            AttentionMask mask = in.mask() == MaskMode.CAUSAL ? AttentionMask.causal(past[s]) : AttentionMask.none();
+            AttentionProblem problem = AttentionProblem.of(w.q, keys, values, rows, past[s] + rows,
+                    heads, kvHeads, hd, mask);
+            attention.attend(problem, w.attended, null);
+            System.arraycopy(w.attended, 0, w.attendedAll, r0 * d, rows * d);
         }
-    }
-
-    private static void addInPlace(float[] x, float[] delta) {
-        for (int i = 0; i < x.length; i++) {
-            x[i] += delta[i];
-        }
+        layer.o().multiply(w.attendedAll, total, w.projected, pool);
     }
 
     @Override
     public void close() {
-        // the weights are views owned by the model, which releases them; this only stops further use
+        // the weights belong to the model, which releases them; this only stops further use
         closed = true;
-        if (pool != null) {
-            pool.shutdown();
+        pool.close();
+    }
+
+    /** The activations of one pass, allocated once per pass and reused by every layer. */
+    private static final class Workspace {
+        final float[] x;
+        final float[] normed;
+        final float[] qkv;
+        final float[] q;
+        final float[] attended;
+        final float[] attendedAll;
+        final float[] projected;
+        final float[] gateUp;
+        final float[] act;
+
+        Workspace(BackboneConfig c, int rows) {
+            int d = c.hiddenSize();
+            int kv = c.kvHeads() * c.headDim();
+            x = new float[rows * d];
+            normed = new float[rows * d];
+            qkv = new float[rows * (d + 2 * kv)];
+            q = new float[rows * d];
+            attended = new float[rows * d];
+            attendedAll = new float[rows * d];
+            projected = new float[rows * d];
+            gateUp = new float[rows * 2 * c.intermediateSize()];
+            act = new float[rows * c.intermediateSize()];
         }
     }
 }

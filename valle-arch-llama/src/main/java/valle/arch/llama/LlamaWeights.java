@@ -2,45 +2,81 @@ package valle.arch.llama;
 
 import java.util.ArrayList;
 import java.util.List;
+import valle.api.ModelFormatException;
 import valle.api.arch.BackboneConfig;
+import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
+import valle.arch.llama.kernel.PackedMatrix;
+import valle.arch.llama.kernel.WeightFormat;
 
 /**
  * The tensors of a Llama stack, checked against the config once. Names are HF's, relative to the backbone
  * prefix: {@code layers.{i}.self_attn.q_proj.weight} and so on; linear weights are {@code [out, in]}.
+ *
+ * <p>Projections that read the same input are packed into one matrix so that one kernel call (one pass over
+ * the weights, one split over the threads) computes them: {@code q|k|v} as {@code [D + 2·kv, D]} and
+ * {@code gate|up} as {@code [2F, D]}; their outputs lie side by side in each row.
  */
-record LlamaWeights(List<Layer> layers, float[] finalNorm) {
+record LlamaWeights(List<Layer> layers, float[] finalNorm, WeightFormat format) {
 
-    record Layer(float[] attentionNorm, DenseLinear q, DenseLinear k, DenseLinear v, DenseLinear o,
-                 float[] mlpNorm, DenseLinear gate, DenseLinear up, DenseLinear down) {
+    record Layer(float[] attentionNorm, PackedMatrix qkv, PackedMatrix o, float[] mlpNorm, PackedMatrix gateUp,
+                 PackedMatrix down) {
     }
 
-    static LlamaWeights bind(BackboneConfig c, Weights w) {
+    /** @param format the kernels' weight format; {@code null} keeps each tensor's file dtype */
+    static LlamaWeights bind(BackboneConfig c, Weights w, WeightFormat format) {
         int d = c.hiddenSize();
         int kv = c.kvHeads() * c.headDim();
         int f = c.intermediateSize();
         List<Layer> layers = new ArrayList<>(c.layers());
+        WeightFormat used = null;
         for (int i = 0; i < c.layers(); i++) {
             String p = "layers." + i + ".";
+            TensorView q = w.require(p + "self_attn.q_proj.weight", d, d);
+            TensorView k = w.require(p + "self_attn.k_proj.weight", kv, d);
+            TensorView v = w.require(p + "self_attn.v_proj.weight", kv, d);
+            TensorView gate = w.require(p + "mlp.gate_proj.weight", f, d);
+            TensorView up = w.require(p + "mlp.up_proj.weight", f, d);
+            WeightFormat layerFormat = format != null ? format : fileFormat(q);
+            used = used == null ? layerFormat : used;
             layers.add(new Layer(
                     w.require(p + "input_layernorm.weight", d).toFloatArray(),
-                    linear(w, p + "self_attn.q_proj.weight", d, d),
-                    linear(w, p + "self_attn.k_proj.weight", kv, d),
-                    linear(w, p + "self_attn.v_proj.weight", kv, d),
-                    linear(w, p + "self_attn.o_proj.weight", d, d),
+                    stacked(layerFormat, d, q, k, v),
+                    PackedMatrix.of(w.require(p + "self_attn.o_proj.weight", d, d), format),
                     w.require(p + "post_attention_layernorm.weight", d).toFloatArray(),
-                    linear(w, p + "mlp.gate_proj.weight", f, d),
-                    linear(w, p + "mlp.up_proj.weight", f, d),
-                    linear(w, p + "mlp.down_proj.weight", d, f)));
+                    stacked(layerFormat, d, gate, up),
+                    PackedMatrix.of(w.require(p + "mlp.down_proj.weight", d, f), format)));
         }
         if (w.find("layers." + c.layers() + ".input_layernorm.weight").isPresent()) {
-            throw new valle.api.ModelFormatException(w.source() + ": the checkpoint has more than the "
+            throw new ModelFormatException(w.source() + ": the checkpoint has more than the "
                     + c.layers() + " layers its config declares");
         }
-        return new LlamaWeights(List.copyOf(layers), w.require("norm.weight", d).toFloatArray());
+        return new LlamaWeights(List.copyOf(layers), w.require("norm.weight", d).toFloatArray(), used);
     }
 
-    private static DenseLinear linear(Weights w, String name, int out, int in) {
-        return new DenseLinear(w.require(name, out, in));
+    /** Matrices of the same input width stacked along their outputs into one packed matrix. */
+    private static PackedMatrix stacked(WeightFormat format, int in, TensorView... parts) {
+        int total = 0;
+        for (TensorView t : parts) {
+            total += t.rows();
+        }
+        return PackedMatrix.of(format, total, in, (o, dst) -> {
+            int row = o;
+            for (TensorView t : parts) {
+                if (row < t.rows()) {
+                    t.readRow(row, dst, 0);
+                    return;
+                }
+                row -= t.rows();
+            }
+        });
+    }
+
+    private static WeightFormat fileFormat(TensorView t) {
+        return switch (t.dtype()) {
+            case F32 -> WeightFormat.F32;
+            case BF16 -> WeightFormat.BF16;
+            case F16 -> WeightFormat.F16;
+        };
     }
 }

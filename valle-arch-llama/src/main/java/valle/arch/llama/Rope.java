@@ -17,8 +17,8 @@ final class Rope {
         }
     }
 
-    /** Rotates every head of every row of {@code x [rows, heads, headDim]} in place. */
-    void apply(float[] x, int rows, int heads, int[] positions) {
+    /** Rotates every head of every row of {@code x [rows, heads, headDim]} (from {@code offset}) in place. */
+    void apply(float[] x, int offset, int rows, int heads, int[] positions) {
         int d = 2 * half;
         float[] cos = new float[half];
         float[] sin = new float[half];
@@ -29,7 +29,7 @@ final class Rope {
                 sin[i] = (float) Math.sin(angle);
             }
             for (int h = 0; h < heads; h++) {
-                int off = (r * heads + h) * d;
+                int off = offset + (r * heads + h) * d;
                 for (int i = 0; i < half; i++) {
                     float x1 = x[off + i];
                     float x2 = x[off + half + i];

@@ -1,0 +1,207 @@
+package valle.arch.llama.kernel;
+
+import valle.api.tensor.TensorView;
+
+/**
+ * A linear layer's weight {@code W [out, in]} (PyTorch layout) repacked once, at load, for the kernels:
+ * output rows are grouped into panels of {@link #panelWidth()} (two vectors of the machine's preferred
+ * width); a panel stores, for each input column {@code k}, its outputs' weights side by side, so that both
+ * the matrix-vector and the matrix-matrix kernels read weights as contiguous vectors along the outputs and
+ * never reduce across lanes. The last panel is padded with zeros.
+ *
+ * <p>Elements stay in their {@link WeightFormat}: 32-bit floats, 16-bit bf16/f16 patterns widened inside the
+ * kernels, or int8 with one scale per output row. {@link #multiply} is the fast path (Vector API, split over
+ * a {@link KernelPool}); {@link #multiplySimple} is the plain loop it is tested against.
+ */
+public final class PackedMatrix {
+    /** A source of weight rows, widened to float32. */
+    @FunctionalInterface
+    public interface Rows {
+        void read(int row, float[] dst);
+    }
+
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    final WeightFormat format;
+    final int out;
+    final int in;
+    final int nr;
+    final int panels;
+    final float[] f32;
+    final short[] half;
+    final byte[] int8;
+    /** int8 only: the scale of each output row, padded to {@code panels · nr}. */
+    final float[] scales;
+
+    private PackedMatrix(WeightFormat format, int out, int in, Rows rows) {
+        if (out < 1 || in < 1) {
+            throw new IllegalArgumentException("a weight matrix needs at least one row and column, got [" + out + ", " + in + "]");
+        }
+        this.format = format;
+        this.out = out;
+        this.in = in;
+        this.nr = panelWidth();
+        this.panels = (out + nr - 1) / nr;
+        long size = (long) panels * nr * in;
+        if (size > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("weight matrix [" + out + ", " + in + "] is too large for one array");
+        }
+        this.f32 = format == WeightFormat.F32 ? new float[(int) size] : null;
+        this.half = format == WeightFormat.BF16 || format == WeightFormat.F16 ? new short[(int) size] : null;
+        this.int8 = format == WeightFormat.INT8 ? new byte[(int) size] : null;
+        this.scales = format == WeightFormat.INT8 ? new float[panels * nr] : null;
+        float[] row = new float[in];
+        for (int o = 0; o < out; o++) {
+            rows.read(o, row);
+            pack(o, row);
+        }
+    }
+
+    /** Packs {@code w [out, in]} given row by row, in {@code format}. */
+    public static PackedMatrix of(WeightFormat format, int out, int in, Rows rows) {
+        return new PackedMatrix(format, out, in, rows);
+    }
+
+    /** Packs a row-major {@code w [out, in]}. */
+    public static PackedMatrix of(WeightFormat format, float[] w, int out, int in) {
+        if (w.length != (long) out * in) {
+            throw new IllegalArgumentException(w.length + " weights do not make [" + out + ", " + in + "]");
+        }
+        return new PackedMatrix(format, out, in, (o, dst) -> System.arraycopy(w, o * in, dst, 0, in));
+    }
+
+    /**
+     * Packs a 2-D tensor view; {@code format == null} keeps the file's dtype (F32, BF16 or F16; the 16-bit
+     * patterns are restored exactly from the widened values).
+     */
+    public static PackedMatrix of(TensorView view, WeightFormat format) {
+        WeightFormat f = format != null ? format : switch (view.dtype()) {
+            case F32 -> WeightFormat.F32;
+            case BF16 -> WeightFormat.BF16;
+            case F16 -> WeightFormat.F16;
+        };
+        return new PackedMatrix(f, view.rows(), view.columns(), (o, dst) -> view.readRow(o, dst, 0));
+    }
+
+    /** Outputs per panel: two vectors of the preferred species (16 on AVX2, 32 on AVX-512). */
+    public static int panelWidth() {
+        return VECTOR ? 2 * VectorKernels.lanes() : 16;
+    }
+
+    /** Bits of the vector species the kernels use (0 when the Vector API is absent). */
+    public static int vectorBits() {
+        return VECTOR ? VectorKernels.lanes() * Float.SIZE : 0;
+    }
+
+    public WeightFormat format() {
+        return format;
+    }
+
+    public int outFeatures() {
+        return out;
+    }
+
+    public int inFeatures() {
+        return in;
+    }
+
+    /** Bytes the kernels stream for one pass over the weights (padding and int8 scales included). */
+    public long bytes() {
+        return (long) panels * nr * in * format.bytes() + (scales == null ? 0 : 4L * scales.length);
+    }
+
+    /** Index of weight {@code (o, k)} in the packed arrays. */
+    int index(int o, int k) {
+        return ((o / nr) * in + k) * nr + o % nr;
+    }
+
+    /** The weight {@code (o, k)} as the kernels see it: widened, int8 dequantised. */
+    public float weight(int o, int k) {
+        int i = index(o, k);
+        return switch (format) {
+            case F32 -> f32[i];
+            case BF16 -> Float.intBitsToFloat(half[i] << 16);
+            case F16 -> Float.float16ToFloat(half[i]);
+            case INT8 -> int8[i] * scales[o];
+        };
+    }
+
+    /**
+     * {@code y [rows, out] = x [rows, in] · Wᵀ} on the fast path: a streaming matrix-vector kernel for one row,
+     * a packed, register-tiled matrix-matrix kernel for more; panels are split over {@code pool}.
+     */
+    public void multiply(float[] x, int rows, float[] y, KernelPool pool) {
+        check(x, rows, y);
+        if (!VECTOR) {
+            multiplySimple(x, rows, y);
+            return;
+        }
+        if (rows == 1) {
+            pool.forRange(panels, 1, (p0, p1) -> VectorKernels.gemv(this, x, y, p0, p1));
+        } else if (rows > 0) {
+            pool.forRange(panels, 1, (p0, p1) -> VectorKernels.gemm(this, x, rows, y, p0, p1));
+        }
+    }
+
+    /** The plain loop: one output at a time over {@link #weight}, float32 accumulation in column order. */
+    public void multiplySimple(float[] x, int rows, float[] y) {
+        check(x, rows, y);
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < out; o++) {
+                float s = 0f;
+                for (int k = 0; k < in; k++) {
+                    s += weight(o, k) * x[r * in + k];
+                }
+                y[r * out + o] = s;
+            }
+        }
+    }
+
+    private void check(float[] x, int rows, float[] y) {
+        if (x.length < (long) rows * in || y.length < (long) rows * out) {
+            throw new IllegalArgumentException("x holds " + x.length + " and y " + y.length + " values; "
+                    + rows + " rows need " + (long) rows * in + " and " + (long) rows * out);
+        }
+    }
+
+    private void pack(int o, float[] row) {
+        switch (format) {
+            case F32 -> {
+                for (int k = 0; k < in; k++) {
+                    f32[index(o, k)] = row[k];
+                }
+            }
+            case BF16 -> {
+                for (int k = 0; k < in; k++) {
+                    half[index(o, k)] = toBf16(row[k]);
+                }
+            }
+            case F16 -> {
+                for (int k = 0; k < in; k++) {
+                    half[index(o, k)] = Float.floatToFloat16(row[k]);
+                }
+            }
+            case INT8 -> {
+                float max = 0f;
+                for (float v : row) {
+                    max = Math.max(max, Math.abs(v));
+                }
+                float scale = max == 0f ? 1f : max / 127f;
+                scales[o] = scale;
+                for (int k = 0; k < in; k++) {
+                    int q = Math.round(row[k] / scale);
+                    int8[index(o, k)] = (byte) Math.max(-127, Math.min(127, q));
+                }
+            }
+        }
+    }
+
+    /** float32 to bf16, rounding to nearest even (exact for values that came from bf16). */
+    static short toBf16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        if (Float.isNaN(v)) {
+            return (short) ((bits >>> 16) | 0x40);
+        }
+        return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+    }
+}

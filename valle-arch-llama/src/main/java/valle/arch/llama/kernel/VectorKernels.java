@@ -1,0 +1,312 @@
+package valle.arch.llama.kernel;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API kernels behind {@link PackedMatrix#multiply}, on the machine's preferred float species. Only
+ * loaded when the Vector API module is present.
+ *
+ * <p>Matrix-vector: each panel's weights stream once, two vectors of outputs per input column, with the
+ * columns unrolled by two into independent accumulators so that the FMA latency does not cap the stream; the
+ * 16-bit and int8 formats are widened in registers (one loop per format, so the JIT sees one load shape).
+ *
+ * <p>Matrix-matrix: for each panel and block of {@link #KC} input columns, the block (widened to float32 once
+ * when stored narrower) stays in L1 while a register tile of 4 input rows × 2 vectors of outputs (8
+ * accumulators: within the 16 registers of AVX2 and the 32 of AVX-512) runs over it.
+ */
+final class VectorKernels {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
+    private static final VectorSpecies<Short> SS =
+            VectorSpecies.of(short.class, VectorShape.forBitSize(FS.vectorBitSize() / 2));
+    private static final VectorSpecies<Byte> BS =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(FS.vectorBitSize() / 4));
+    private static final int L = FS.length();
+    /** Input columns per block of the matrix-matrix kernel: a 16-32 KB panel slice. */
+    static final int KC = 256;
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[KC * 2 * L]);
+
+    private VectorKernels() {
+    }
+
+    static int lanes() {
+        return L;
+    }
+
+    // ---- matrix-vector ----------------------------------------------------------------------------------
+
+    static void gemv(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        switch (m.format) {
+            case F32 -> gemvF32(m, x, y, p0, p1);
+            case BF16 -> gemvBf16(m, x, y, p0, p1);
+            case F16 -> gemvF16(m, x, y, p0, p1);
+            case INT8 -> gemvInt8(m, x, y, p0, p1);
+        }
+    }
+
+    private static void gemvF32(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        int nr = m.nr;
+        int in = m.in;
+        float[] w = m.f32;
+        for (int p = p0; p < p1; p++) {
+            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+            int i = p * in * nr;
+            int k = 0;
+            for (; k + 2 <= in; k += 2, i += 2 * nr) {
+                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
+                FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
+                a0 = FloatVector.fromArray(FS, w, i).fma(x0, a0);
+                a1 = FloatVector.fromArray(FS, w, i + L).fma(x0, a1);
+                a2 = FloatVector.fromArray(FS, w, i + nr).fma(x1, a2);
+                a3 = FloatVector.fromArray(FS, w, i + nr + L).fma(x1, a3);
+            }
+            if (k < in) {
+                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
+                a0 = FloatVector.fromArray(FS, w, i).fma(x0, a0);
+                a1 = FloatVector.fromArray(FS, w, i + L).fma(x0, a1);
+            }
+            store(y, p * nr, a0.add(a2), a1.add(a3), m.out - p * nr);
+        }
+    }
+
+    private static void gemvBf16(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        int nr = m.nr;
+        int in = m.in;
+        short[] w = m.half;
+        for (int p = p0; p < p1; p++) {
+            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+            int i = p * in * nr;
+            int k = 0;
+            for (; k + 2 <= in; k += 2, i += 2 * nr) {
+                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
+                FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
+                a0 = bf16(w, i).fma(x0, a0);
+                a1 = bf16(w, i + L).fma(x0, a1);
+                a2 = bf16(w, i + nr).fma(x1, a2);
+                a3 = bf16(w, i + nr + L).fma(x1, a3);
+            }
+            if (k < in) {
+                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
+                a0 = bf16(w, i).fma(x0, a0);
+                a1 = bf16(w, i + L).fma(x0, a1);
+            }
+            store(y, p * nr, a0.add(a2), a1.add(a3), m.out - p * nr);
+        }
+    }
+
+    private static void gemvF16(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        int nr = m.nr;
+        int in = m.in;
+        short[] w = m.half;
+        for (int p = p0; p < p1; p++) {
+            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+            int i = p * in * nr;
+            int k = 0;
+            for (; k + 2 <= in; k += 2, i += 2 * nr) {
+                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
+                FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
+                a0 = f16(w, i).fma(x0, a0);
+                a1 = f16(w, i + L).fma(x0, a1);
+                a2 = f16(w, i + nr).fma(x1, a2);
+                a3 = f16(w, i + nr + L).fma(x1, a3);
+            }
+            if (k < in) {
+                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
+                a0 = f16(w, i).fma(x0, a0);
+                a1 = f16(w, i + L).fma(x0, a1);
+            }
+            store(y, p * nr, a0.add(a2), a1.add(a3), m.out - p * nr);
+        }
+    }
+
+    private static void gemvInt8(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        int nr = m.nr;
+        int in = m.in;
+        byte[] w = m.int8;
+        for (int p = p0; p < p1; p++) {
+            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+            int i = p * in * nr;
+            int k = 0;
+            for (; k + 2 <= in; k += 2, i += 2 * nr) {
+                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
+                FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
+                a0 = int8(w, i).fma(x0, a0);
+                a1 = int8(w, i + L).fma(x0, a1);
+                a2 = int8(w, i + nr).fma(x1, a2);
+                a3 = int8(w, i + nr + L).fma(x1, a3);
+            }
+            if (k < in) {
+                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
+                a0 = int8(w, i).fma(x0, a0);
+                a1 = int8(w, i + L).fma(x0, a1);
+            }
+            // the row scale is applied once to the sum, not to every weight
+            FloatVector s0 = FloatVector.fromArray(FS, m.scales, p * nr);
+            FloatVector s1 = FloatVector.fromArray(FS, m.scales, p * nr + L);
+            store(y, p * nr, a0.add(a2).mul(s0), a1.add(a3).mul(s1), m.out - p * nr);
+        }
+    }
+
+    private static FloatVector bf16(short[] w, int i) {
+        return ((IntVector) ShortVector.fromArray(SS, w, i).convertShape(VectorOperators.S2I, IS, 0))
+                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /**
+     * IEEE half to float in integer arithmetic: the exponent and mantissa shifted into float position and
+     * scaled by 2^112 (which also renormalises subnormals), infinities and NaNs patched, the sign put back.
+     */
+    private static FloatVector f16(short[] w, int i) {
+        IntVector h = (IntVector) ShortVector.fromArray(SS, w, i).convertShape(VectorOperators.S2I, IS, 0);
+        IntVector magnitude = h.and(0x7fff);
+        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+        IntVector scaled = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7c00);
+        IntVector bits = scaled.blend(shifted.or(0x7f800000), special);
+        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    }
+
+    private static FloatVector int8(byte[] w, int i) {
+        return (FloatVector) ByteVector.fromArray(BS, w, i).convertShape(VectorOperators.B2F, FS, 0);
+    }
+
+    // ---- matrix-matrix ----------------------------------------------------------------------------------
+
+    static void gemm(PackedMatrix m, float[] x, int rows, float[] y, int p0, int p1) {
+        int nr = m.nr;
+        int in = m.in;
+        int out = m.out;
+        float[] scratch = m.format == WeightFormat.F32 ? null : SCRATCH.get();
+        for (int p = p0; p < p1; p++) {
+            int valid = out - p * nr;
+            for (int k0 = 0; k0 < in; k0 += KC) {
+                int kc = Math.min(KC, in - k0);
+                float[] b;
+                int bOff;
+                if (scratch == null) {
+                    b = m.f32;
+                    bOff = (p * in + k0) * nr;
+                } else {
+                    widen(m, p, k0, kc, scratch);
+                    b = scratch;
+                    bOff = 0;
+                }
+                boolean first = k0 == 0;
+                int r = 0;
+                for (; r + 4 <= rows; r += 4) {
+                    tile4(x, r * in + k0, in, b, bOff, kc, nr, y, r * out + p * nr, out, valid, first);
+                }
+                for (; r < rows; r++) {
+                    tile1(x, r * in + k0, b, bOff, kc, nr, y, r * out + p * nr, valid, first);
+                }
+            }
+        }
+    }
+
+    /** One panel's block of {@code kc} columns from {@code k0}, widened to float32 (int8 scaled per output). */
+    private static void widen(PackedMatrix m, int p, int k0, int kc, float[] dst) {
+        int nr = m.nr;
+        int from = (p * m.in + k0) * nr;
+        int n = kc * nr;
+        switch (m.format) {
+            case F32 -> System.arraycopy(m.f32, from, dst, 0, n);
+            case BF16 -> {
+                for (int j = 0; j < n; j += L) {
+                    bf16(m.half, from + j).intoArray(dst, j);
+                }
+            }
+            case F16 -> {
+                for (int j = 0; j < n; j += L) {
+                    f16(m.half, from + j).intoArray(dst, j);
+                }
+            }
+            case INT8 -> {
+                FloatVector s0 = FloatVector.fromArray(FS, m.scales, p * nr);
+                FloatVector s1 = FloatVector.fromArray(FS, m.scales, p * nr + L);
+                for (int j = 0; j < n; j += nr) {
+                    int8(m.int8, from + j).mul(s0).intoArray(dst, j);
+                    int8(m.int8, from + j + L).mul(s1).intoArray(dst, j + L);
+                }
+            }
+        }
+    }
+
+    private static void tile4(float[] x, int xOff, int in, float[] b, int bOff, int kc, int nr,
+                              float[] y, int yOff, int out, int valid, boolean first) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (first) {
+            c00 = FloatVector.zero(FS);
+            c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+        } else {
+            c00 = load(y, yOff, 0, valid);
+            c01 = load(y, yOff, L, valid);
+            c10 = load(y, yOff + out, 0, valid);
+            c11 = load(y, yOff + out, L, valid);
+            c20 = load(y, yOff + 2 * out, 0, valid);
+            c21 = load(y, yOff + 2 * out, L, valid);
+            c30 = load(y, yOff + 3 * out, 0, valid);
+            c31 = load(y, yOff + 3 * out, L, valid);
+        }
+        int x1 = xOff + in;
+        int x2 = xOff + 2 * in;
+        int x3 = xOff + 3 * in;
+        for (int k = 0, i = bOff; k < kc; k++, i += nr) {
+            FloatVector b0 = FloatVector.fromArray(FS, b, i);
+            FloatVector b1 = FloatVector.fromArray(FS, b, i + L);
+            FloatVector a = FloatVector.broadcast(FS, x[xOff + k]);
+            c00 = b0.fma(a, c00);
+            c01 = b1.fma(a, c01);
+            a = FloatVector.broadcast(FS, x[x1 + k]);
+            c10 = b0.fma(a, c10);
+            c11 = b1.fma(a, c11);
+            a = FloatVector.broadcast(FS, x[x2 + k]);
+            c20 = b0.fma(a, c20);
+            c21 = b1.fma(a, c21);
+            a = FloatVector.broadcast(FS, x[x3 + k]);
+            c30 = b0.fma(a, c30);
+            c31 = b1.fma(a, c31);
+        }
+        store(y, yOff, c00, c01, valid);
+        store(y, yOff + out, c10, c11, valid);
+        store(y, yOff + 2 * out, c20, c21, valid);
+        store(y, yOff + 3 * out, c30, c31, valid);
+    }
+
+    private static void tile1(float[] x, int xOff, float[] b, int bOff, int kc, int nr,
+                              float[] y, int yOff, int valid, boolean first) {
+        FloatVector c0 = first ? FloatVector.zero(FS) : load(y, yOff, 0, valid);
+        FloatVector c1 = first ? FloatVector.zero(FS) : load(y, yOff, L, valid);
+        for (int k = 0, i = bOff; k < kc; k++, i += nr) {
+            FloatVector a = FloatVector.broadcast(FS, x[xOff + k]);
+            c0 = FloatVector.fromArray(FS, b, i).fma(a, c0);
+            c1 = FloatVector.fromArray(FS, b, i + L).fma(a, c1);
+        }
+        store(y, yOff, c0, c1, valid);
+    }
+
+    /** The vector at lane offset {@code half} (0 or L) of a panel row of which {@code valid} lanes exist. */
+    private static FloatVector load(float[] y, int off, int half, int valid) {
+        if (valid >= 2 * L) {
+            return FloatVector.fromArray(FS, y, off + half);
+        }
+        return FloatVector.fromArray(FS, y, off + half, FS.indexInRange(half, valid));
+    }
+
+    /** Stores a panel row's two vectors, of which only the first {@code valid} lanes exist in {@code y}. */
+    private static void store(float[] y, int off, FloatVector lo, FloatVector hi, int valid) {
+        if (valid >= 2 * L) {
+            lo.intoArray(y, off);
+            hi.intoArray(y, off + L);
+        } else {
+            lo.intoArray(y, off, FS.indexInRange(0, valid));
+            hi.intoArray(y, off + L, FS.indexInRange(L, valid));
+        }
+    }
+}

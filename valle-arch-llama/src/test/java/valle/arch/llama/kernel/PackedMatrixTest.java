@@ -1,0 +1,126 @@
+package valle.arch.llama.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import valle.api.tensor.ArrayTensor;
+
+class PackedMatrixTest {
+
+    @ParameterizedTest(name = "{0} out={1} in={2} rows={3}")
+    @CsvSource({
+            "F32, 1, 1, 1", "F32, 7, 7, 3", "F32, 33, 15, 4", "F32, 65, 16, 5", "F32, 130, 17, 9", "F32, 64, 33, 1",
+            "F32, 200, 300, 8", "F32, 3, 1024, 2", "F32, 96, 520, 13", "F32, 1025, 64, 1",
+            "BF16, 7, 7, 3", "BF16, 65, 16, 1", "BF16, 130, 300, 9", "BF16, 33, 257, 4",
+            "F16, 7, 7, 3", "F16, 65, 16, 1", "F16, 130, 300, 9", "F16, 33, 257, 4",
+            "INT8, 7, 7, 3", "INT8, 65, 16, 1", "INT8, 130, 300, 9", "INT8, 33, 257, 4"})
+    void theFastPathMatchesTheSimpleLoopOnAwkwardSizes(WeightFormat format, int out, int in, int rows) {
+        SplittableRandom rnd = new SplittableRandom(out * 31L + in * 7L + rows);
+        PackedMatrix m = PackedMatrix.of(format, random(rnd, out * in), out, in);
+        float[] x = random(rnd, rows * in);
+        float[] simple = new float[rows * out];
+        m.multiplySimple(x, rows, simple);
+        for (int threads : new int[] {1, 2, 3}) {
+            try (KernelPool pool = new KernelPool(threads, "test")) {
+                float[] fast = new float[rows * out];
+                java.util.Arrays.fill(fast, Float.NaN);   // every output must be written, none read
+                m.multiply(x, rows, fast, pool);
+                for (int i = 0; i < fast.length; i++) {
+                    // only the summation order differs
+                    assertEquals(simple[i], fast[i], 2e-6 * in, format + " element " + i + " threads " + threads);
+                }
+            }
+        }
+    }
+
+    @Test
+    void narrowFormatsKeepTheirFileValuesExactly() {
+        // values that came from a bf16 / f16 file are restored bit for bit from their widened float32 form
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] bf = new float[40 * 9];
+        float[] hf = new float[40 * 9];
+        for (int i = 0; i < bf.length; i++) {
+            float v = (float) (rnd.nextGaussian() * 3);
+            bf[i] = Float.intBitsToFloat(Float.floatToRawIntBits(v) & 0xffff0000);
+            hf[i] = Float.float16ToFloat(Float.floatToFloat16(v));
+        }
+        hf[3] = Float.float16ToFloat((short) 0x0001);   // the smallest subnormal
+        hf[4] = Float.float16ToFloat((short) 0x83ff);   // a negative subnormal
+        hf[5] = Float.POSITIVE_INFINITY;
+        hf[6] = -65504f;
+        PackedMatrix b = PackedMatrix.of(new ArrayTensor("b", new int[] {40, 9}, bf), WeightFormat.BF16);
+        PackedMatrix h = PackedMatrix.of(new ArrayTensor("h", new int[] {40, 9}, hf), WeightFormat.F16);
+        for (int o = 0; o < 40; o++) {
+            for (int k = 0; k < 9; k++) {
+                assertEquals(bf[o * 9 + k], b.weight(o, k));
+                assertEquals(hf[o * 9 + k], h.weight(o, k));
+            }
+        }
+        // and the in-register widening agrees with the scalar one on those edge values
+        float[] x = new float[9];
+        for (int k = 0; k < 9; k++) {
+            x[k] = k == 0 ? 1f : 0f;
+        }
+        float[] fast = new float[40];
+        float[] simple = new float[40];
+        try (KernelPool pool = new KernelPool(1, "test")) {
+            h.multiply(x, 1, fast, pool);
+        }
+        h.multiplySimple(x, 1, simple);
+        assertEquals(java.util.Arrays.toString(simple), java.util.Arrays.toString(fast));
+    }
+
+    @Test
+    void int8KeepsEachWeightWithinHalfAStepOfItsRowScale() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        int out = 20;
+        int in = 50;
+        float[] w = random(rnd, out * in);
+        PackedMatrix q = PackedMatrix.of(WeightFormat.INT8, w, out, in);
+        for (int o = 0; o < out; o++) {
+            float max = 0f;
+            for (int k = 0; k < in; k++) {
+                max = Math.max(max, Math.abs(w[o * in + k]));
+            }
+            float step = max / 127f;
+            for (int k = 0; k < in; k++) {
+                assertTrue(Math.abs(q.weight(o, k) - w[o * in + k]) <= step / 2 * 1.0001f, "weight " + o + "," + k);
+            }
+        }
+        // one byte per (padded) weight plus a float scale per (padded) output row
+        long padded = (long) (out + PackedMatrix.panelWidth() - 1) / PackedMatrix.panelWidth() * PackedMatrix.panelWidth();
+        assertEquals(padded * in + 4 * padded, q.bytes());
+    }
+
+    @Test
+    void theKernelsUseThePreferredVectorWidth() {
+        if (PackedMatrixTest.class.getModule().isNamed()) {
+            assertEquals(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize(), PackedMatrix.vectorBits());
+            assertEquals(2 * jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length(), PackedMatrix.panelWidth());
+        }
+    }
+
+    @Test
+    void mismatchedSizesAreRefusedWithTheSizes() {
+        PackedMatrix m = PackedMatrix.of(WeightFormat.F32, new float[6], 2, 3);
+        try (KernelPool pool = new KernelPool(1, "test")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> m.multiply(new float[5], 2, new float[4], pool));
+            assertTrue(e.getMessage().contains("2 rows need 6"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> WeightFormat.parse("fp8"));
+        assertEquals(WeightFormat.BF16, WeightFormat.parse("bf16"));
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+}
