@@ -7,7 +7,10 @@ import valle.api.tensor.TensorView;
  * output rows are grouped into panels of {@link #panelWidth()} (two vectors of the machine's preferred
  * width); a panel stores, for each input column {@code k}, its outputs' weights side by side, so that both
  * the matrix-vector and the matrix-matrix kernels read weights as contiguous vectors along the outputs and
- * never reduce across lanes. The last panel is padded with zeros.
+ * never reduce across lanes. The last panel is padded with zeros. Narrow formats are packed into 32-bit
+ * words so that one integer vector load yields both vectors of a panel row (16-bit: output {@code j} in the
+ * low half and {@code j + L} in the high half of lane {@code j}) or two panel rows (int8: bytes for outputs
+ * {@code j}, {@code j + L} of column {@code k}, then of column {@code k + 1}), widened by shifts alone.
  *
  * <p>Elements stay in their {@link WeightFormat}: 32-bit floats, 16-bit bf16/f16 patterns widened inside the
  * kernels, or int8 with one scale per output row. {@link #multiply} is the fast path (Vector API, split over
@@ -28,8 +31,10 @@ public final class PackedMatrix {
     final int nr;
     final int panels;
     final float[] f32;
-    final short[] half;
-    final byte[] int8;
+    /** bf16 / f16: two 16-bit patterns per word, {@code [panel][k][L]}. */
+    final int[] half;
+    /** int8: four quantised weights per word, {@code [panel][k / 2][L]}. */
+    final int[] int8;
     /** int8 only: the scale of each output row, padded to {@code panels · nr}. */
     final float[] scales;
 
@@ -47,12 +52,20 @@ public final class PackedMatrix {
             throw new IllegalArgumentException("weight matrix [" + out + ", " + in + "] is too large for one array");
         }
         this.f32 = format == WeightFormat.F32 ? new float[(int) size] : null;
-        this.half = format == WeightFormat.BF16 || format == WeightFormat.F16 ? new short[(int) size] : null;
-        this.int8 = format == WeightFormat.INT8 ? new byte[(int) size] : null;
+        this.half = format == WeightFormat.BF16 || format == WeightFormat.F16 ? new int[(int) (size / 2)] : null;
+        this.int8 = format == WeightFormat.INT8 ? new int[panels * ((in + 1) / 2) * (nr / 2)] : null;
         this.scales = format == WeightFormat.INT8 ? new float[panels * nr] : null;
         float[] row = new float[in];
         for (int o = 0; o < out; o++) {
             rows.read(o, row);
+            if (format == WeightFormat.F16 || format == WeightFormat.INT8) {
+                for (int k = 0; k < in; k++) {
+                    if (!Float.isFinite(row[k])) {
+                        throw new IllegalArgumentException("weight [" + o + ", " + k + "] is " + row[k]
+                                + "; " + format + " weights must be finite (check the weight file)");
+                    }
+                }
+            }
             pack(o, row);
         }
     }
@@ -107,22 +120,43 @@ public final class PackedMatrix {
 
     /** Bytes the kernels stream for one pass over the weights (padding and int8 scales included). */
     public long bytes() {
-        return (long) panels * nr * in * format.bytes() + (scales == null ? 0 : 4L * scales.length);
+        return switch (format) {
+            case F32 -> 4L * f32.length;
+            case BF16, F16 -> 4L * half.length;
+            case INT8 -> 4L * int8.length + 4L * scales.length;
+        };
     }
 
-    /** Index of weight {@code (o, k)} in the packed arrays. */
-    int index(int o, int k) {
+    /** Index of weight {@code (o, k)} in {@link #f32}. */
+    private int index(int o, int k) {
         return ((o / nr) * in + k) * nr + o % nr;
+    }
+
+    /** Index of the word that holds weight {@code (o, k)} in {@link #half}; the half is {@link #halfShift}. */
+    private int halfIndex(int o, int k) {
+        return ((o / nr) * in + k) * (nr / 2) + o % (nr / 2);
+    }
+
+    private int halfShift(int o) {
+        return o % nr >= nr / 2 ? 16 : 0;
+    }
+
+    /** Index of the word that holds weight {@code (o, k)} in {@link #int8}; the byte is {@link #int8Shift}. */
+    private int int8Index(int o, int k) {
+        return ((o / nr) * ((in + 1) / 2) + k / 2) * (nr / 2) + o % (nr / 2);
+    }
+
+    private int int8Shift(int o, int k) {
+        return 8 * (2 * (k % 2) + (o % nr >= nr / 2 ? 1 : 0));
     }
 
     /** The weight {@code (o, k)} as the kernels see it: widened, int8 dequantised. */
     public float weight(int o, int k) {
-        int i = index(o, k);
         return switch (format) {
-            case F32 -> f32[i];
-            case BF16 -> Float.intBitsToFloat(half[i] << 16);
-            case F16 -> Float.float16ToFloat(half[i]);
-            case INT8 -> int8[i] * scales[o];
+            case F32 -> f32[index(o, k)];
+            case BF16 -> Float.intBitsToFloat(((half[halfIndex(o, k)] >>> halfShift(o)) & 0xffff) << 16);
+            case F16 -> Float.float16ToFloat((short) (half[halfIndex(o, k)] >>> halfShift(o)));
+            case INT8 -> (byte) (int8[int8Index(o, k)] >>> int8Shift(o, k)) * scales[o];
         };
     }
 
@@ -173,12 +207,12 @@ public final class PackedMatrix {
             }
             case BF16 -> {
                 for (int k = 0; k < in; k++) {
-                    half[index(o, k)] = toBf16(row[k]);
+                    half[halfIndex(o, k)] |= (toBf16(row[k]) & 0xffff) << halfShift(o);
                 }
             }
             case F16 -> {
                 for (int k = 0; k < in; k++) {
-                    half[index(o, k)] = Float.floatToFloat16(row[k]);
+                    half[halfIndex(o, k)] |= (Float.floatToFloat16(row[k]) & 0xffff) << halfShift(o);
                 }
             }
             case INT8 -> {
@@ -190,7 +224,7 @@ public final class PackedMatrix {
                 scales[o] = scale;
                 for (int k = 0; k < in; k++) {
                     int q = Math.round(row[k] / scale);
-                    int8[index(o, k)] = (byte) Math.max(-127, Math.min(127, q));
+                    int8[int8Index(o, k)] |= (Math.max(-127, Math.min(127, q)) & 0xff) << int8Shift(o, k);
                 }
             }
         }

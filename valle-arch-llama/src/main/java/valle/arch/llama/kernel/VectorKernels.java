@@ -1,12 +1,8 @@
 package valle.arch.llama.kernel;
 
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -15,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Matrix-vector: each panel's weights stream once, two vectors of outputs per input column, with the
  * columns unrolled by two into independent accumulators so that the FMA latency does not cap the stream; the
- * 16-bit and int8 formats are widened in registers (one loop per format, so the JIT sees one load shape).
+ * 16-bit and int8 formats are widened in registers by shifts of 32-bit words (one loop per format, so the JIT
+ * sees one load shape).
  *
  * <p>Matrix-matrix: for each panel and block of {@link #KC} input columns, the block (widened to float32 once
  * when stored narrower) stays in L1 while a register tile of 4 input rows × 2 vectors of outputs (8
@@ -24,10 +21,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKernels {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
-    private static final VectorSpecies<Short> SS =
-            VectorSpecies.of(short.class, VectorShape.forBitSize(FS.vectorBitSize() / 2));
-    private static final VectorSpecies<Byte> BS =
-            VectorSpecies.of(byte.class, VectorShape.forBitSize(FS.vectorBitSize() / 4));
     private static final int L = FS.length();
     /** Input columns per block of the matrix-matrix kernel: a 16-32 KB panel slice. */
     static final int KC = 256;
@@ -77,104 +70,109 @@ final class VectorKernels {
     }
 
     private static void gemvBf16(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
-        int nr = m.nr;
         int in = m.in;
-        short[] w = m.half;
+        int[] w = m.half;
         for (int p = p0; p < p1; p++) {
             FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-            int i = p * in * nr;
+            int i = p * in * L;
             int k = 0;
-            for (; k + 2 <= in; k += 2, i += 2 * nr) {
+            for (; k + 2 <= in; k += 2, i += 2 * L) {
                 FloatVector x0 = FloatVector.broadcast(FS, x[k]);
                 FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
-                a0 = bf16(w, i).fma(x0, a0);
-                a1 = bf16(w, i + L).fma(x0, a1);
-                a2 = bf16(w, i + nr).fma(x1, a2);
-                a3 = bf16(w, i + nr + L).fma(x1, a3);
+                IntVector v0 = IntVector.fromArray(IS, w, i);
+                IntVector v1 = IntVector.fromArray(IS, w, i + L);
+                a0 = bf16Low(v0).fma(x0, a0);
+                a1 = bf16High(v0).fma(x0, a1);
+                a2 = bf16Low(v1).fma(x1, a2);
+                a3 = bf16High(v1).fma(x1, a3);
             }
             if (k < in) {
                 FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                a0 = bf16(w, i).fma(x0, a0);
-                a1 = bf16(w, i + L).fma(x0, a1);
+                IntVector v0 = IntVector.fromArray(IS, w, i);
+                a0 = bf16Low(v0).fma(x0, a0);
+                a1 = bf16High(v0).fma(x0, a1);
             }
-            store(y, p * nr, a0.add(a2), a1.add(a3), m.out - p * nr);
+            store(y, p * m.nr, a0.add(a2), a1.add(a3), m.out - p * m.nr);
         }
     }
 
     private static void gemvF16(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
-        int nr = m.nr;
         int in = m.in;
-        short[] w = m.half;
+        int[] w = m.half;
         for (int p = p0; p < p1; p++) {
             FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-            int i = p * in * nr;
+            int i = p * in * L;
             int k = 0;
-            for (; k + 2 <= in; k += 2, i += 2 * nr) {
+            for (; k + 2 <= in; k += 2, i += 2 * L) {
                 FloatVector x0 = FloatVector.broadcast(FS, x[k]);
                 FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
-                a0 = f16(w, i).fma(x0, a0);
-                a1 = f16(w, i + L).fma(x0, a1);
-                a2 = f16(w, i + nr).fma(x1, a2);
-                a3 = f16(w, i + nr + L).fma(x1, a3);
+                IntVector v0 = IntVector.fromArray(IS, w, i);
+                IntVector v1 = IntVector.fromArray(IS, w, i + L);
+                a0 = f16Low(v0).fma(x0, a0);
+                a1 = f16High(v0).fma(x0, a1);
+                a2 = f16Low(v1).fma(x1, a2);
+                a3 = f16High(v1).fma(x1, a3);
             }
             if (k < in) {
                 FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                a0 = f16(w, i).fma(x0, a0);
-                a1 = f16(w, i + L).fma(x0, a1);
+                IntVector v0 = IntVector.fromArray(IS, w, i);
+                a0 = f16Low(v0).fma(x0, a0);
+                a1 = f16High(v0).fma(x0, a1);
             }
-            store(y, p * nr, a0.add(a2), a1.add(a3), m.out - p * nr);
+            store(y, p * m.nr, a0.add(a2), a1.add(a3), m.out - p * m.nr);
         }
     }
 
     private static void gemvInt8(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
-        int nr = m.nr;
         int in = m.in;
-        byte[] w = m.int8;
+        int[] w = m.int8;
+        int pairs = (in + 1) / 2;
         for (int p = p0; p < p1; p++) {
             FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-            int i = p * in * nr;
-            int k = 0;
-            for (; k + 2 <= in; k += 2, i += 2 * nr) {
+            int i = p * pairs * L;
+            for (int k = 0; k < in; k += 2, i += L) {
                 FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
-                a0 = int8(w, i).fma(x0, a0);
-                a1 = int8(w, i + L).fma(x0, a1);
-                a2 = int8(w, i + nr).fma(x1, a2);
-                a3 = int8(w, i + nr + L).fma(x1, a3);
-            }
-            if (k < in) {
-                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                a0 = int8(w, i).fma(x0, a0);
-                a1 = int8(w, i + L).fma(x0, a1);
+                // an odd last column pairs with zero weights; x is not read past its end
+                FloatVector x1 = FloatVector.broadcast(FS, k + 1 < in ? x[k + 1] : 0f);
+                IntVector v = IntVector.fromArray(IS, w, i);
+                a0 = int8Byte(v, 24).fma(x0, a0);
+                a1 = int8Byte(v, 16).fma(x0, a1);
+                a2 = int8Byte(v, 8).fma(x1, a2);
+                a3 = int8Byte(v, 0).fma(x1, a3);
             }
             // the row scale is applied once to the sum, not to every weight
-            FloatVector s0 = FloatVector.fromArray(FS, m.scales, p * nr);
-            FloatVector s1 = FloatVector.fromArray(FS, m.scales, p * nr + L);
-            store(y, p * nr, a0.add(a2).mul(s0), a1.add(a3).mul(s1), m.out - p * nr);
+            FloatVector s0 = FloatVector.fromArray(FS, m.scales, p * m.nr);
+            FloatVector s1 = FloatVector.fromArray(FS, m.scales, p * m.nr + L);
+            store(y, p * m.nr, a0.add(a2).mul(s0), a1.add(a3).mul(s1), m.out - p * m.nr);
         }
     }
 
-    private static FloatVector bf16(short[] w, int i) {
-        return ((IntVector) ShortVector.fromArray(SS, w, i).convertShape(VectorOperators.S2I, IS, 0))
-                .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    private static FloatVector bf16Low(IntVector v) {
+        return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    private static FloatVector bf16High(IntVector v) {
+        return v.and(0xffff0000).reinterpretAsFloats();
     }
 
     /**
-     * IEEE half to float in integer arithmetic: the exponent and mantissa shifted into float position and
-     * scaled by 2^112 (which also renormalises subnormals), infinities and NaNs patched, the sign put back.
+     * IEEE half patterns in the high 16 bits of each lane to float: an arithmetic shift by 3 puts exponent
+     * and mantissa where a float keeps them (the sign stays on top, its copies are masked off, as are the
+     * bits of the other half), and multiplying by 2^112 rebiases the exponent, renormalising subnormals too.
+     * Infinities and NaNs would come out finite, so {@link PackedMatrix} refuses them at load.
      */
-    private static FloatVector f16(short[] w, int i) {
-        IntVector h = (IntVector) ShortVector.fromArray(SS, w, i).convertShape(VectorOperators.S2I, IS, 0);
-        IntVector magnitude = h.and(0x7fff);
-        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
-        IntVector scaled = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7c00);
-        IntVector bits = scaled.blend(shifted.or(0x7f800000), special);
-        return bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    private static FloatVector f16High(IntVector v) {
+        return v.lanewise(VectorOperators.ASHR, 3).and(0x8fffe000).reinterpretAsFloats().mul(0x1p112f);
     }
 
-    private static FloatVector int8(byte[] w, int i) {
-        return (FloatVector) ByteVector.fromArray(BS, w, i).convertShape(VectorOperators.B2F, FS, 0);
+    private static FloatVector f16Low(IntVector v) {
+        return f16High(v.lanewise(VectorOperators.LSHL, 16));
+    }
+
+    /** The signed byte that sits {@code 24 - shiftLeft} bits up in each lane, as a float. */
+    private static FloatVector int8Byte(IntVector v, int shiftLeft) {
+        IntVector shifted = shiftLeft == 0 ? v : v.lanewise(VectorOperators.LSHL, shiftLeft);
+        return (FloatVector) shifted.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
     }
 
     // ---- matrix-matrix ----------------------------------------------------------------------------------
@@ -213,26 +211,35 @@ final class VectorKernels {
     /** One panel's block of {@code kc} columns from {@code k0}, widened to float32 (int8 scaled per output). */
     private static void widen(PackedMatrix m, int p, int k0, int kc, float[] dst) {
         int nr = m.nr;
-        int from = (p * m.in + k0) * nr;
-        int n = kc * nr;
         switch (m.format) {
-            case F32 -> System.arraycopy(m.f32, from, dst, 0, n);
+            case F32 -> System.arraycopy(m.f32, (p * m.in + k0) * nr, dst, 0, kc * nr);
             case BF16 -> {
-                for (int j = 0; j < n; j += L) {
-                    bf16(m.half, from + j).intoArray(dst, j);
+                for (int k = 0, i = (p * m.in + k0) * L; k < kc; k++, i += L) {
+                    IntVector v = IntVector.fromArray(IS, m.half, i);
+                    bf16Low(v).intoArray(dst, k * nr);
+                    bf16High(v).intoArray(dst, k * nr + L);
                 }
             }
             case F16 -> {
-                for (int j = 0; j < n; j += L) {
-                    f16(m.half, from + j).intoArray(dst, j);
+                for (int k = 0, i = (p * m.in + k0) * L; k < kc; k++, i += L) {
+                    IntVector v = IntVector.fromArray(IS, m.half, i);
+                    f16Low(v).intoArray(dst, k * nr);
+                    f16High(v).intoArray(dst, k * nr + L);
                 }
             }
             case INT8 -> {
+                // k0 is a multiple of KC, so even: column pairs start at a word
                 FloatVector s0 = FloatVector.fromArray(FS, m.scales, p * nr);
                 FloatVector s1 = FloatVector.fromArray(FS, m.scales, p * nr + L);
-                for (int j = 0; j < n; j += nr) {
-                    int8(m.int8, from + j).mul(s0).intoArray(dst, j);
-                    int8(m.int8, from + j + L).mul(s1).intoArray(dst, j + L);
+                int i = (p * ((m.in + 1) / 2) + k0 / 2) * L;
+                for (int k = 0; k < kc; k += 2, i += L) {
+                    IntVector v = IntVector.fromArray(IS, m.int8, i);
+                    int8Byte(v, 24).mul(s0).intoArray(dst, k * nr);
+                    int8Byte(v, 16).mul(s1).intoArray(dst, k * nr + L);
+                    if (k + 1 < kc) {
+                        int8Byte(v, 8).mul(s0).intoArray(dst, (k + 1) * nr);
+                        int8Byte(v, 0).mul(s1).intoArray(dst, (k + 1) * nr + L);
+                    }
                 }
             }
         }

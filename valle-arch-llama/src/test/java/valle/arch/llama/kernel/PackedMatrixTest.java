@@ -51,7 +51,7 @@ class PackedMatrixTest {
         }
         hf[3] = Float.float16ToFloat((short) 0x0001);   // the smallest subnormal
         hf[4] = Float.float16ToFloat((short) 0x83ff);   // a negative subnormal
-        hf[5] = Float.POSITIVE_INFINITY;
+        hf[5] = Float.float16ToFloat((short) 0x0400);   // the smallest normal
         hf[6] = -65504f;
         PackedMatrix b = PackedMatrix.of(new ArrayTensor("b", new int[] {40, 9}, bf), WeightFormat.BF16);
         PackedMatrix h = PackedMatrix.of(new ArrayTensor("h", new int[] {40, 9}, hf), WeightFormat.F16);
@@ -113,6 +113,9 @@ class PackedMatrixTest {
             assertTrue(e.getMessage().contains("2 rows need 6"), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> WeightFormat.parse("fp8"));
+        var nan = assertThrows(IllegalArgumentException.class,
+                () -> PackedMatrix.of(WeightFormat.F16, new float[] {1f, Float.NaN}, 1, 2));
+        assertTrue(nan.getMessage().contains("weight [0, 1] is NaN"), nan.getMessage());
         assertEquals(WeightFormat.BF16, WeightFormat.parse("bf16"));
     }
 
