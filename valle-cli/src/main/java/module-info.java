@@ -1,9 +1,13 @@
-/** The {@code valle} command line. Talks to the facade and the conformance kit only. */
+/** The {@code valle} command line. Talks to the facade and the conformance kit, and
+ * (bench only) to the llama plugin's kernels. */
 module valle.cli {
     requires valle.core;
     requires valle.tck;
     requires info.picocli;
     requires java.logging;
+    requires java.management;
+    // bench times the kernels the llama plugin exports to it alone
+    requires valle.arch.llama;
 
     opens valle.cli to info.picocli;
 }

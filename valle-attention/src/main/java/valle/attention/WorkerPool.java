@@ -35,7 +35,12 @@ final class WorkerPool {
         pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(task)).join();
     }
 
+    /** {@code -Dvalle.threads} (as {@code valle bench --threads} sets it) when given, else the machine's processors. */
     static int defaultThreads() {
+        String s = System.getProperty("valle.threads");
+        if (s != null && s.matches("[1-9][0-9]{0,3}")) {
+            return Integer.parseInt(s);
+        }
         return Runtime.getRuntime().availableProcessors();
     }
 }

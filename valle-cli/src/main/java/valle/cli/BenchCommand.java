@@ -1,8 +1,14 @@
 package valle.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -10,39 +16,74 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import valle.api.arch.Arch;
-import valle.api.arch.Backbone;
-import valle.api.arch.BackboneConfig;
-import valle.api.arch.BackboneInput;
-import valle.api.arch.BackboneState;
-import valle.api.arch.MaskMode;
-import valle.api.attention.AttentionKernel;
+import valle.api.codec.AudioCodec;
+import valle.api.codec.Codes;
+import valle.api.tensor.DType;
+import valle.arch.llama.kernel.KernelPool;
+import valle.arch.llama.kernel.PackedMatrix;
+import valle.arch.llama.kernel.WeightFormat;
 import valle.core.Valle;
-import valle.core.plugin.AutoAttention;
+import valle.core.infer.ArLoop;
+import valle.core.infer.CodeGenerator;
+import valle.core.infer.DemaskLoop;
+import valle.core.infer.InferenceSettings;
+import valle.core.infer.NarLoop;
+import valle.core.infer.Prompted;
+import valle.core.infer.Sampling;
+import valle.core.model.InputSequence;
+import valle.core.model.ValleModel;
+import valle.core.plugin.CodecRole;
+import valle.core.sample.SamplingPipeline;
 
 /**
- * {@code valle bench}: the AR decode step of each backbone at the published model's size ("full": D 1024,
- * 16 heads, 12 layers; Mamba 24 blocks), on random weights: a prefill of the typical prompt+text length, then
- * timed one-row steps through the backbone's own incremental state.
+ * {@code valle bench}: the request of {@code spec/performance.md} (60 phoneme tokens, a 3 s prompt of 225
+ * frames, 5 s of output = 375 frames) timed stage by stage on a model of the published size, through the same
+ * loops {@code speak} runs. Without {@code --model} the model is a random checkpoint of the
+ * {@code ar+nar-len-llama-8} layout written to a temporary file in the chosen dtype and loaded like a real one
+ * (memory-mapped; the AR stop class is suppressed so the AR loop runs its 376 steps, as the reference's figures
+ * assume). The kernel rows time the llama plugin's own matrix kernels on the shapes of the spec's §2.
  */
-@Command(name = "bench", description = "Time the AR decode step of each backbone at the real model size (random weights).")
+@Command(name = "bench", description = "Time every stage of a typical request at the real model size (random weights unless --model).")
 final class BenchCommand implements Callable<Integer> {
+    private static final int TEXT_TOKENS = 60;
+    private static final int PROMPT_FRAMES = 225;
+    private static final int OUTPUT_FRAMES = 375;
+    private static final double OUTPUT_SECONDS = OUTPUT_FRAMES / 75.0;
+    /** AR steps: the stop step included, S runs from the prefill's length to prefill + 375. */
+    private static final int AR_STEPS = OUTPUT_FRAMES + 1;
+    /** Steps sampled for each of the ar_step rows. */
+    private static final int STEP_SAMPLES = 5;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--arch", paramLabel = "NAME", description = "One arch (default: every discovered one).")
+    @Option(names = "--model", paramLabel = "FILE", description = "A checkpoint (.sft) to time instead of random weights.")
+    Path model;
+
+    @Option(names = "--arch", paramLabel = "NAME", defaultValue = "llama",
+            description = "Backbone of the random model (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--prefill", defaultValue = "300", description = "Rows before the timed steps (default: ${DEFAULT-VALUE}).")
-    int prefill;
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the machine's processors).")
+    Integer threads;
 
-    @Option(names = "--steps", defaultValue = "30", description = "Timed decode steps (default: ${DEFAULT-VALUE}).")
-    int steps;
+    @Option(names = "--weight-dtype", paramLabel = "f32|bf16|f16|int8",
+            description = "Weights: the random file's dtype (int8: f32 file quantised at load); with --model, converted at load (default: f32, or the file's).")
+    String weightDtype;
 
-    @Option(names = "--warmup", defaultValue = "10", description = "Untimed decode steps first (default: ${DEFAULT-VALUE}).")
-    int warmup;
+    @Option(names = "--reps", defaultValue = "3", description = "Repeats of each short stage (default: ${DEFAULT-VALUE}; long loops run fewer).")
+    int reps;
+
+    @Option(names = "--layers", defaultValue = "12", description = "Layers of the random model (default: ${DEFAULT-VALUE}, the published size).")
+    int layers;
+
+    @Option(names = "--quick", description = "A subset in under a minute: one decode-step row, one NAR level, len, one NAR-len step, codecs, kernels.")
+    boolean quick;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the table.")
+    boolean json;
 
     @Mixin
     VerboseOption verbose;
@@ -50,57 +91,241 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("AR decode step at the published size after a %d-row prefill (%s, %d threads)%n", prefill,
-                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
-        out.printf("%-8s %8s %12s %14s%n", "ARCH", "LAYERS", "PREFILL ms", "STEP ms (mean)");
-        try (Valle valle = Valle.builder().build()) {
-            List<Arch> archs = arch == null ? valle.plugins().archs().all() : List.of(valle.plugins().archs().get(arch));
-            AttentionKernel attention = new AutoAttention(valle.plugins().attentionKernels());
-            for (Arch a : archs) {
-                // the reference gives Mamba two blocks per layer of the preset
-                int layers = a.name().equals("mamba") ? 24 : 12;
-                BackboneConfig config = new BackboneConfig(a.name(), 1024, 16, 16, layers, 4096, 1e-6f, 10000f,
-                        "gelu", Map.of());
-                try (Backbone b = a.open(config, a.randomWeights(config, 1), attention)) {
-                    measure(out, a.name(), layers, b);
-                } catch (UnsupportedOperationException e) {
-                    out.printf("%-8s %s%n", a.name(), e.getMessage());
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1 || reps < 1 || layers < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads, --reps and --layers must be at least 1");
+        }
+        WeightFormat format = weightDtype == null ? null : parseFormat();
+        // read by the kernels' and attention's pools when the model opens
+        System.setProperty("valle.threads", Integer.toString(n));
+        if (format != null && (model != null || format == WeightFormat.INT8)) {
+            System.setProperty("valle.llama.weights", format.name());
+        }
+        Path file = model;
+        Path temp = null;
+        try {
+            if (file == null) {
+                temp = Files.createTempFile("valle-bench-", ".sft");
+                file = temp;
+                DType dtype = format == WeightFormat.BF16 ? DType.BF16 : format == WeightFormat.F16 ? DType.F16 : DType.F32;
+                try (Valle plugins = Valle.builder().build()) {
+                    long params = BenchModelFile.write(temp, plugins.plugins().archs().get(arch), layers, dtype, 1);
+                    if (!json) {
+                        out.printf(Locale.ROOT, "random %s model: %.1f M parameters, %s file, %d layers%n", arch,
+                                params / 1e6, dtype, layers);
+                        out.flush();
+                    }
+                }
+            }
+            List<BenchTimer.Row> rows;
+            try (Valle valle = Valle.builder().model(file).arch(model == null ? arch : null).build()) {
+                rows = run(valle, n, format);
+            }
+            BenchReport report = new BenchReport(n, format == null ? (model == null ? "f32" : "file")
+                    : format.name().toLowerCase(Locale.ROOT), PackedMatrix.vectorBits(), rows);
+            if (json) {
+                report.printJson(out);
+            } else {
+                report.printTable(out);
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the benchmark model file: " + e.getMessage(), e);
+        } finally {
+            System.clearProperty("valle.llama.weights");
+            System.clearProperty("valle.threads");
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    out.println("could not delete " + temp + ": " + e.getMessage());
                 }
             }
         }
-        return 0;
     }
 
-    private void measure(PrintWriter out, String name, int layers, Backbone b) {
-        SplittableRandom rnd = new SplittableRandom(2);
-        try (BackboneState state = b.newState()) {
-            long t0 = System.nanoTime();
-            b.forward(state, rows(rnd, 0, prefill));
-            double prefillMs = (System.nanoTime() - t0) / 1e6;
-            List<Double> times = new ArrayList<>();
-            for (int i = 0; i < warmup + steps; i++) {
-                BackboneInput row = rows(rnd, prefill + i, 1);
-                long s = System.nanoTime();
-                b.forward(state, row);
-                if (i >= warmup) {
-                    times.add((System.nanoTime() - s) / 1e6);
-                }
+    private WeightFormat parseFormat() {
+        try {
+            return WeightFormat.parse(weightDtype);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--weight-dtype: " + e.getMessage());
+        }
+    }
+
+    private List<BenchTimer.Row> run(Valle valle, int n, WeightFormat format) {
+        ValleModel m = valle.model();
+        SplittableRandom rnd = new SplittableRandom(3);
+        int[] text = new int[TEXT_TOKENS];
+        text[0] = 1;
+        text[TEXT_TOKENS - 1] = 2;
+        for (int i = 1; i < TEXT_TOKENS - 1; i++) {
+            text[i] = 3 + rnd.nextInt(250);
+        }
+        Prompted in = new Prompted(text, 0, randomCodes(rnd, PROMPT_FRAMES, 8));
+        int[] level0 = randomCodes(rnd, OUTPUT_FRAMES, 1).level(0);
+        SamplingPipeline pipeline = new SamplingPipeline(valle.plugins().samplers().all());
+        InferenceSettings base = InferenceSettings.fromKwargs(Map.of("max_duration", AR_STEPS, "max_steps", 25));
+        List<BenchTimer.Row> rows = new ArrayList<>();
+        int longReps = quick ? 1 : Math.max(1, Math.min(reps, 2));
+        int shortReps = quick ? 1 : reps;
+
+        // compile the hot paths before anything is timed
+        NarLoop.run(m, in, level0, 1, base.narCfg(), new Sampling(pipeline, base.nar(), new SplittableRandom(1)));
+
+        InferenceSettings ar = quick ? InferenceSettings.fromKwargs(Map.of("max_duration", STEP_SAMPLES + 2)) : base;
+        double[] loop = new double[longReps];
+        double[] early = new double[longReps * STEP_SAMPLES];
+        double[] late = new double[longReps * STEP_SAMPLES];
+        for (int r = 0; r < longReps; r++) {
+            StepClock clock = new StepClock(ar.maxDuration());
+            ArLoop.Result result = ArLoop.run(m, in, ar, new Sampling(pipeline, ar.ar(), new SplittableRandom(r)), null, clock);
+            loop[r] = clock.total();
+            if (result.sampled().length != ar.maxDuration()) {
+                throw new IllegalStateException("the AR loop stopped after " + result.sampled().length + " of "
+                        + ar.maxDuration() + " steps; the benchmark model's stop class should never win");
             }
-            double mean = times.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            out.printf("%-8s %8d %12.1f %14.2f%n", name, layers, prefillMs, mean);
-            out.flush();
+            // step k >= 1 feeds one row: S = prefill + k
+            for (int i = 0; i < STEP_SAMPLES; i++) {
+                early[r * STEP_SAMPLES + i] = clock.step(1 + i);
+                late[r * STEP_SAMPLES + i] = clock.step(ar.maxDuration() - STEP_SAMPLES + i);
+            }
+        }
+        rows.add(BenchTimer.fromSamples("ar_step_early", "s", early));
+        if (!quick) {
+            rows.add(BenchTimer.fromSamples("ar_step_late", "s", late));
+            rows.add(BenchTimer.fromSamples("ar_loop", "s", loop));
+        }
+
+        Sampling nar = new Sampling(pipeline, base.nar(), new SplittableRandom(5));
+        rows.add(BenchTimer.seconds("nar_level", shortReps, () -> NarLoop.run(m, in, level0, 1, base.narCfg(), nar)));
+        if (!quick) {
+            rows.add(BenchTimer.seconds("nar_all", longReps, () -> NarLoop.run(m, in, level0, 7, base.narCfg(), nar)));
+        }
+        rows.add(BenchTimer.seconds("len_loop", shortReps, () -> lenLoop(m, in)));
+        InferenceSettings oneStep = InferenceSettings.fromKwargs(Map.of("max_steps", 1));
+        rows.add(BenchTimer.seconds("narlen_step", shortReps, () -> DemaskLoop.run(m, in, OUTPUT_FRAMES, oneStep,
+                new Sampling(pipeline, oneStep.narLen(), new SplittableRandom(7)))));
+        if (!quick) {
+            for (int steps : new int[] {25, 50}) {
+                InferenceSettings s = InferenceSettings.fromKwargs(Map.of("max_steps", steps));
+                rows.add(BenchTimer.seconds("narlen_" + steps, 1, () -> DemaskLoop.run(m, in, OUTPUT_FRAMES, s,
+                        new Sampling(pipeline, s.narLen(), new SplittableRandom(8)))));
+            }
+        }
+        codecRows(valle, shortReps, rows);
+        kernelRows(n, format, rows);
+        if (!quick) {
+            BenchTimer.Row arLoop = find(rows, "ar_loop");
+            BenchTimer.Row narAll = find(rows, "nar_all");
+            BenchTimer.Row len = find(rows, "len_loop");
+            BenchTimer.Row narLen = find(rows, "narlen_25");
+            rows.add(new BenchTimer.Row("rtf_ar_nar", (arLoop.min() + narAll.min()) / OUTPUT_SECONDS,
+                    (arLoop.median() + narAll.median()) / OUTPUT_SECONDS, arLoop.reps(), "s"));
+            rows.add(new BenchTimer.Row("rtf_narlen_nar", (len.min() + narLen.min() + narAll.min()) / OUTPUT_SECONDS,
+                    (len.median() + narLen.median() + narAll.median()) / OUTPUT_SECONDS, narLen.reps(), "s"));
+        }
+        return rows;
+    }
+
+    /** The duration loop of a 3-digit length: 4 passes over S = prefill + 1 … + 4, last row through the len head. */
+    private static void lenLoop(ValleModel m, Prompted in) {
+        int[][] digits = {{0}, {0, 3}, {0, 3, 7}, {0, 3, 7, 5}};
+        for (int[] d : digits) {
+            InputSequence seq = m.sequences().len(in.text(), in.lang(), in.prompt(), d);
+            m.logits(seq, m.hidden(seq), 1);
         }
     }
 
-    private static BackboneInput rows(SplittableRandom rnd, int from, int n) {
-        float[] x = new float[n * 1024];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (rnd.nextDouble() * 2 - 1);
+    private void codecRows(Valle valle, int runs, List<BenchTimer.Row> rows) {
+        try (AudioCodec encoder = CodecRole.ENCODE.choose(valle.plugins().codecs(), null).openRandom(1);
+             AudioCodec decoder = CodecRole.DECODE.choose(valle.plugins().codecs(), null).openRandom(1)) {
+            float[] pcm = CodecBenchCommand.signal(encoder.sampleRate(), 3 * encoder.sampleRate());
+            encoder.encode(pcm);
+            rows.add(BenchTimer.seconds("codec_encode_3s", runs, () -> encoder.encode(pcm)));
+            Codes codes = CodecBenchCommand.randomCodes(decoder, OUTPUT_FRAMES);
+            decoder.decode(codes);
+            rows.add(BenchTimer.seconds("codec_decode_5s", runs, () -> decoder.decode(codes)));
         }
-        int[] pos = new int[n];
-        for (int i = 0; i < n; i++) {
-            pos[i] = from + i;
+    }
+
+    /**
+     * The kernels' rates on the spec's §2 shapes: a matrix-vector product streaming 48 distinct 4096×1024
+     * matrices (768 MB in f32, so no cache holds them) in GB/s of weights, and 665×1024 · 1024×4096 in GFLOP/s.
+     */
+    private void kernelRows(int n, WeightFormat format, List<BenchTimer.Row> rows) {
+        WeightFormat f = format == null ? WeightFormat.F32 : format;
+        SplittableRandom rnd = new SplittableRandom(9);
+        float[] w = new float[4096 * 1024];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (rnd.nextDouble() * 2 - 1);
         }
-        return new BackboneInput(x, n, pos, MaskMode.CAUSAL);
+        PackedMatrix[] matrices = new PackedMatrix[quick ? 8 : 48];
+        for (int i = 0; i < matrices.length; i++) {
+            matrices[i] = PackedMatrix.of(f, w, 4096, 1024);
+        }
+        float[] x = Arrays.copyOf(w, 1024);
+        float[] y = new float[4096];
+        int gemmRows = 665;
+        float[] a = Arrays.copyOf(w, gemmRows * 1024);
+        float[] c = new float[gemmRows * 4096];
+        try (KernelPool pool = new KernelPool(n, "valle-bench")) {
+            for (PackedMatrix p : matrices) {
+                p.multiply(x, 1, y, pool);
+            }
+            long bytes = matrices[0].bytes() * matrices.length;
+            rows.add(BenchTimer.of("gemv_gbps", "GB/s", quick ? 3 : 10, () -> {
+                long t0 = System.nanoTime();
+                for (PackedMatrix p : matrices) {
+                    p.multiply(x, 1, y, pool);
+                }
+                return bytes / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            }));
+            matrices[0].multiply(a, gemmRows, c, pool);
+            rows.add(BenchTimer.of("gemm_gflops", "GFLOP/s", quick ? 2 : 5, () -> {
+                long t0 = System.nanoTime();
+                matrices[0].multiply(a, gemmRows, c, pool);
+                return 2.0 * gemmRows * 1024 * 4096 / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            }));
+        }
+    }
+
+    private static BenchTimer.Row find(List<BenchTimer.Row> rows, String name) {
+        return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static Codes randomCodes(SplittableRandom rnd, int frames, int levels) {
+        int[] data = new int[frames * levels];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = rnd.nextInt(1024);
+        }
+        return new Codes(frames, levels, data);
+    }
+
+    /** Timestamps of the AR loop's progress calls: step k's time is the gap before its call. */
+    private static final class StepClock implements CodeGenerator.Progress {
+        private final long start = System.nanoTime();
+        private final long[] at;
+        private int count;
+
+        StepClock(int steps) {
+            this.at = new long[steps];
+        }
+
+        @Override
+        public void stage(String what) {
+        }
+
+        @Override
+        public void step(int done, int total) {
+            at[count++] = System.nanoTime();
+        }
+
+        double step(int k) {
+            return (at[k] - (k == 0 ? start : at[k - 1])) / 1e9;
+        }
+
+        double total() {
+            return (at[count - 1] - start) / 1e9;
+        }
     }
 }

@@ -89,7 +89,7 @@ final class CodecBenchCommand implements Callable<Integer> {
     }
 
     /** An exponential chirp from 80 Hz to 5 kHz with a little noise: speech-like in level, not in content. */
-    private static float[] signal(int rate, int n) {
+    static float[] signal(int rate, int n) {
         SplittableRandom rnd = new SplittableRandom(7);
         float[] x = new float[n];
         double f0 = 80;
@@ -103,7 +103,7 @@ final class CodecBenchCommand implements Callable<Integer> {
         return x;
     }
 
-    private static Codes randomCodes(AudioCodec model, int frames) {
+    static Codes randomCodes(AudioCodec model, int frames) {
         SplittableRandom rnd = new SplittableRandom(11);
         int[] data = new int[frames * model.levels()];
         for (int i = 0; i < data.length; i++) {

@@ -18,9 +18,12 @@ public final class Parallel implements AutoCloseable {
         this.pool = this.threads > 1 ? new ForkJoinPool(this.threads) : null;
     }
 
-    /** A pool of one thread per available processor. */
+    /** A pool of one thread per available processor, or of {@code -Dvalle.threads}. */
     public static Parallel perProcessor() {
-        return new Parallel(Runtime.getRuntime().availableProcessors());
+        // -Dvalle.threads (as valle bench --threads sets it) when given
+        String s = System.getProperty("valle.threads");
+        return new Parallel(s != null && s.matches("[1-9][0-9]{0,3}") ? Integer.parseInt(s)
+                : Runtime.getRuntime().availableProcessors());
     }
 
     public int threads() {

@@ -1,0 +1,66 @@
+package valle.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** What {@code valle bench} prints: a table, or one JSON object with {@code --json}. */
+record BenchReport(int threads, String weightDtype, int vectorBits, List<BenchTimer.Row> rows) {
+
+    void printTable(PrintWriter out) {
+        out.printf(Locale.ROOT, "threads %d, weights %s, vectors %d bits, peak heap %.0f MB, peak RSS %.0f MB%n",
+                threads, weightDtype, vectorBits, peakHeapBytes() / 1e6, peakRssBytes() / 1e6);
+        out.printf(Locale.ROOT, "%-16s %12s %12s %5s  %s%n", "ROW", "MIN", "MEDIAN", "REPS", "UNIT");
+        for (BenchTimer.Row r : rows) {
+            out.printf(Locale.ROOT, "%-16s %12.4f %12.4f %5d  %s%n", r.name(), r.min(), r.median(), r.reps(),
+                    r.unit().equals("s") ? "s" : r.unit() + " (best in MIN)");
+        }
+        out.flush();
+    }
+
+    void printJson(PrintWriter out) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "{\"threads\":%d,\"weight_dtype\":\"%s\",\"vector_bits\":%d,"
+                + "\"peak_heap_bytes\":%d,\"rss_bytes\":%d,\"rows\":[", threads, weightDtype, vectorBits,
+                peakHeapBytes(), peakRssBytes()));
+        for (int i = 0; i < rows.size(); i++) {
+            BenchTimer.Row r = rows.get(i);
+            sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
+                    "{\"name\":\"%s\",\"min_s\":%.6g,\"median_s\":%.6g,\"reps\":%d}", r.name(), r.min(), r.median(),
+                    r.reps()));
+        }
+        out.println(sb.append("]}"));
+        out.flush();
+    }
+
+    /** The peak use of the heap's pools since the JVM started. */
+    static long peakHeapBytes() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+
+    /** The process's peak resident set ({@code VmHWM} of {@code /proc/self/status}), or -1 where there is none. */
+    static long peakRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
