@@ -117,7 +117,7 @@ public final class FlashKernel implements AttentionKernel {
                 }
                 float tileMax = Float.NEGATIVE_INFINITY;
                 for (int j = j0; j < j1; j++) {
-                    s[j - j0] = Scores.score(p, bias, i, h, j, from[r], to[r]);
+                    s[j - j0] = Scores.score(p, bias, i, h, j, from[r], to[r], true);
                     tileMax = Math.max(tileMax, s[j - j0]);
                 }
                 if (tileMax == Float.NEGATIVE_INFINITY) {
@@ -136,7 +136,7 @@ public final class FlashKernel implements AttentionKernel {
                     }
                     float e = (float) Math.exp(s[j - j0] - newMax);
                     sum[r] += e;
-                    Scores.addValue(p, h, j, e, acc, r * dv);
+                    Scores.addValue(p, h, j, e, acc, r * dv, true);
                 }
                 max[r] = newMax;
             }

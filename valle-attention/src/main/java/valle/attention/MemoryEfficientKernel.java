@@ -144,7 +144,7 @@ public final class MemoryEfficientKernel implements AttentionKernel {
         float[] bias = Scores.bias(p);
         float[] s = new float[Math.max(0, hi - lo)];
         for (int j = lo; j < hi; j++) {
-            s[j - lo] = Scores.score(p, bias, i, h, j, from, to);
+            s[j - lo] = Scores.score(p, bias, i, h, j, from, to, true);
             part.max = Math.max(part.max, s[j - lo]);
         }
         if (part.max == Float.NEGATIVE_INFINITY) {
@@ -156,7 +156,7 @@ public final class MemoryEfficientKernel implements AttentionKernel {
             }
             float e = (float) Math.exp(s[j - lo] - part.max);
             part.sum += e;
-            Scores.addValue(p, h, j, e, part.acc, 0);
+            Scores.addValue(p, h, j, e, part.acc, 0, true);
         }
         return part;
     }

@@ -3,9 +3,20 @@ package valle.attention;
 import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
 
-/** The scaled score of one (query row, key) pair of one head, mask and bias applied. */
+/**
+ * The scaled score of one (query row, key) pair of one head, mask and bias applied. {@link #score} and
+ * {@link #addValue} are the plain loops ({@code sdpa} uses them); the tiled kernels pass {@code vector = true}
+ * for the Vector API forms when the module is present (same arithmetic, another summation order).
+ */
 final class Scores {
+    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     private Scores() {
+    }
+
+    /** Whether {@code vector = true} takes the Vector API forms here. */
+    static boolean vectorized() {
+        return VECTOR;
     }
 
     /**
@@ -13,6 +24,10 @@ final class Scores {
      * never read.
      */
     static float score(AttentionProblem p, float[] bias, int i, int h, int j, int from, int to) {
+        return score(p, bias, i, h, j, from, to, false);
+    }
+
+    static float score(AttentionProblem p, float[] bias, int i, int h, int j, int from, int to, boolean vector) {
         if (j < from || j >= to) {
             return Float.NEGATIVE_INFINITY;
         }
@@ -29,6 +44,9 @@ final class Scores {
         int kOff = (j * p.kvHeads() + kvh) * d;
         float[] q = p.q();
         float[] k = p.k();
+        if (vector && VECTOR) {
+            return VectorDot.dot(q, qOff, k, kOff, d) * p.scale() + b;
+        }
         float s = 0f;
         for (int c = 0; c < d; c++) {
             s += q[qOff + c] * k[kOff + c];
@@ -42,10 +60,18 @@ final class Scores {
 
     /** {@code acc[accOff ..] += w · v_j} for head {@code h}'s value row. */
     static void addValue(AttentionProblem p, int h, int j, float w, float[] acc, int accOff) {
+        addValue(p, h, j, w, acc, accOff, false);
+    }
+
+    static void addValue(AttentionProblem p, int h, int j, float w, float[] acc, int accOff, boolean vector) {
         int dv = p.valueDim();
         int kvh = h / (p.heads() / p.kvHeads());
         int vOff = (j * p.kvHeads() + kvh) * dv;
         float[] v = p.v();
+        if (vector && VECTOR) {
+            VectorDot.axpy(w, v, vOff, acc, accOff, dv);
+            return;
+        }
         for (int c = 0; c < dv; c++) {
             acc[accOff + c] += w * v[vOff + c];
         }

@@ -1,0 +1,43 @@
+package valle.attention;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Head-sized dot products and updates on the machine's preferred vector width, for the tiled kernels' inner
+ * loops (a scalar float dot product is bound by its chain of dependent adds). Loaded only when the Vector API
+ * module is present; {@link Scores} falls back to its scalar loops otherwise.
+ */
+final class VectorDot {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+
+    private VectorDot() {
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(FS);
+        int c = 0;
+        for (int bound = FS.loopBound(n); c < bound; c += FS.length()) {
+            acc = FloatVector.fromArray(FS, a, aOff + c).fma(FloatVector.fromArray(FS, b, bOff + c), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) {
+            s += a[aOff + c] * b[bOff + c];
+        }
+        return s;
+    }
+
+    /** {@code acc[accOff ..] += w · v[vOff ..]} over {@code n} elements. */
+    static void axpy(float w, float[] v, int vOff, float[] acc, int accOff, int n) {
+        FloatVector wv = FloatVector.broadcast(FS, w);
+        int c = 0;
+        for (int bound = FS.loopBound(n); c < bound; c += FS.length()) {
+            FloatVector.fromArray(FS, v, vOff + c).fma(wv, FloatVector.fromArray(FS, acc, accOff + c))
+                    .intoArray(acc, accOff + c);
+        }
+        for (; c < n; c++) {
+            acc[accOff + c] += w * v[vOff + c];
+        }
+    }
+}
