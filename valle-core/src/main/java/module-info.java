@@ -9,6 +9,8 @@ module valle.core {
     requires com.google.guice;
     requires jakarta.inject;
     requires com.google.common;
+    // the classifier heads' matrix products; on the class path without it they run plain loops
+    requires jdk.incubator.vector;
 
     exports valle.core;
     exports valle.core.audio;

@@ -50,6 +50,23 @@ class LlamaBackboneTest {
     }
 
     @Test
+    void aBatchOfSequencesMatchesTheirSeparatePasses() {
+        // CFG's conditional and null passes: different lengths and masks, stacked for the matrix products only
+        SplittableRandom rnd = new SplittableRandom(21);
+        float[] a = random(rnd, 7 * D);
+        float[] c = random(rnd, 3 * D);
+        BackboneInput first = new BackboneInput(a, 7, new int[] {0, 1, 2, 3, 4, 5, 6}, MaskMode.BIDIRECTIONAL);
+        BackboneInput second = new BackboneInput(c, 3, new int[] {0, 1, 0}, MaskMode.CAUSAL);
+        try (Backbone b = open(weights(rnd))) {
+            List<float[]> batch = b.forward(List.of(first, second));
+            assertRowsClose(b.forward(first), 0, batch.get(0), 7);
+            assertRowsClose(b.forward(second), 0, batch.get(1), 3);
+            assertEquals(7 * D, batch.get(0).length);
+            assertEquals(3 * D, batch.get(1).length);
+        }
+    }
+
+    @Test
     void forkedStateContinuesIndependently() {
         SplittableRandom rnd = new SplittableRandom(5);
         float[] x = random(rnd, 3 * D);

@@ -82,8 +82,10 @@ public final class DemaskLoop {
             int[] input = concat(prefix, resp);
             InputSequence cond = model.sequences().narLen(text, in.lang(), in.prompt(), input);
             InputSequence none = model.sequences().narLen(SequenceBuilder.NULL_TEXT, in.lang(), null, input);
-            float[] condLogits = model.logits(cond, model.hidden(cond), frames);
-            float[] nullLogits = model.logits(none, model.hidden(none), frames);
+            // one batched pass reads the weights once for both sequences
+            List<float[]> hidden = model.hidden(List.of(cond, none));
+            float[] condLogits = model.logits(cond, hidden.get(0), frames);
+            float[] nullLogits = model.logits(none, hidden.get(1), frames);
             if (k == 0) {
                 step0Cond = condLogits.clone();
                 step0Null = nullLogits.clone();

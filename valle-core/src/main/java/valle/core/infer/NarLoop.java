@@ -38,11 +38,15 @@ public final class NarLoop {
         List<float[]> sampledLogits = new ArrayList<>();
         for (int level = 1; level <= top; level++) {
             InputSequence seq = model.sequences().nar(in.text(), in.lang(), in.prompt(), codes, level);
-            float[] logits = model.logits(seq, model.hidden(seq), frames);
+            float[] logits;
             if (cfg.strength() > 0) {
                 InputSequence none = model.sequences().nar(SequenceBuilder.NULL_TEXT, in.lang(), null, codes, level);
-                logits = ClassifierFreeGuidance.apply(logits, model.logits(none, model.hidden(none), frames),
-                        cfg.strength(), cfg.rescale());
+                // one batched pass reads the weights once for both sequences
+                List<float[]> hidden = model.hidden(List.of(seq, none));
+                logits = ClassifierFreeGuidance.apply(model.logits(seq, hidden.get(0), frames),
+                        model.logits(none, hidden.get(1), frames), cfg.strength(), cfg.rescale());
+            } else {
+                logits = model.logits(seq, model.hidden(seq), frames);
             }
             if (level == 1) {
                 level1Logits = logits.clone();

@@ -11,26 +11,26 @@ import valle.api.tensor.Weights;
  */
 public final class ClassifierHeads {
     private final ModelLayout layout;
-    private final List<TensorView> weights = new ArrayList<>();
-    private final List<float[]> biases = new ArrayList<>();
+    private final List<LinearHead> heads = new ArrayList<>();
 
     public ClassifierHeads(ModelLayout layout, Weights w) {
         this.layout = layout;
         for (ModelLayout.Head h : layout.classifiers()) {
             String p = "classifiers.proj." + h.index();
-            weights.add(w.find(p + ".weight").orElseThrow());
+            TensorView weight = w.find(p + ".weight").orElseThrow();
+            float[] bias = null;
             if (layout.classifierBias()) {
-                TensorView bias = w.find(p + ".bias").orElseThrow(() -> new valle.api.ModelFormatException(
+                TensorView biasView = w.find(p + ".bias").orElseThrow(() -> new valle.api.ModelFormatException(
                         w.source() + ": tensor '" + p + ".bias' is missing (classifiers.proj.0 has a bias)"));
                 int rows = w.find(p + ".weight").orElseThrow().rows();
-                if (bias.shape().length != 1 || bias.columns() != rows) {
+                if (biasView.shape().length != 1 || biasView.columns() != rows) {
                     throw new valle.api.ModelFormatException(w.source() + ": tensor '" + p + ".bias' has shape "
-                            + java.util.Arrays.toString(bias.shape()) + ", expected [" + rows + "]");
+                            + java.util.Arrays.toString(biasView.shape()) + ", expected [" + rows + "]");
                 }
-                biases.add(bias.toFloatArray());
-            } else {
-                biases.add(null);
+                bias = java.util.Arrays.copyOf(biasView.toFloatArray(), h.classes());
             }
+            // a head trimmed to fewer classes than the file holds uses only its first rows
+            heads.add(new LinearHead(weight, h.classes(), bias));
         }
     }
 
@@ -40,30 +40,9 @@ public final class ClassifierHeads {
      * @return {@code [rows, classes]} row-major
      */
     public float[] logits(String head, float[] hidden, int firstRow, int rows) {
-        ModelLayout.Head h = layout.head(head);
-        int d = layout.hiddenSize();
-        int classes = h.classes();
-        TensorView w = weights.get(h.index());
-        float[] bias = biases.get(h.index());
-        float[] x = java.util.Arrays.copyOfRange(hidden, firstRow * d, (firstRow + rows) * d);
-        float[] out = new float[rows * classes];
-        if (w.rows() == classes) {
-            w.linear(x, rows, out);
-        } else {
-            // the head was trimmed to fewer classes than the file holds: only its first rows count
-            float[] all = new float[rows * w.rows()];
-            w.linear(x, rows, all);
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(all, r * w.rows(), out, r * classes, classes);
-            }
-        }
-        if (bias != null) {
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < classes; c++) {
-                    out[r * classes + c] += bias[c];
-                }
-            }
-        }
+        LinearHead h = heads.get(layout.head(head).index());
+        float[] out = new float[rows * h.classes()];
+        h.apply(hidden, firstRow, rows, out);
         return out;
     }
 

@@ -142,6 +142,15 @@ public final class ValleModel implements AutoCloseable {
         return backbone.forward(sequence.toBackboneInput());
     }
 
+    /**
+     * Final hidden states of full passes over several independent sequences (CFG's conditional and null
+     * passes), in order; the backbone may run them as one batch, reading its weights once for all.
+     */
+    public java.util.List<float[]> hidden(java.util.List<InputSequence> sequences) {
+        ensureOpen();
+        return backbone.forward(sequences.stream().map(InputSequence::toBackboneInput).toList());
+    }
+
     /** Logits {@code [rows, classes]} of the last {@code rows} rows of {@code hidden}, with the sequence's head. */
     public float[] logits(InputSequence sequence, float[] hidden, int rows) {
         ensureOpen();

@@ -1,0 +1,42 @@
+package valle.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import valle.api.tensor.ArrayTensor;
+
+class LinearHeadTest {
+
+    @ParameterizedTest(name = "classes={0} of {1}, width={2}, rows={3}")
+    @CsvSource({"1, 1, 1, 1", "11, 11, 32, 5", "1024, 1025, 64, 9", "300, 300, 1030, 4", "70, 70, 2048, 3"})
+    void theFastPathMatchesThePlainLoop(int classes, int fileRows, int width, int rows) {
+        SplittableRandom rnd = new SplittableRandom(classes + width);
+        float[] w = random(rnd, fileRows * width);
+        float[] bias = random(rnd, classes);
+        LinearHead head = new LinearHead(new ArrayTensor("w", new int[] {fileRows, width}, w), classes, bias);
+        float[] x = random(rnd, (rows + 2) * width);
+        float[] simple = new float[rows * classes];
+        float[] fast = new float[rows * classes];
+        head.applySimple(x, 2, rows, simple);
+        head.apply(x, 2, rows, fast);
+        for (int i = 0; i < fast.length; i++) {
+            assertEquals(simple[i], fast[i], 2e-6 * width, "element " + i);
+        }
+        // the plain loop is the definition: row r, class c = bias + Σ x·w over the file's row c
+        float s = 0f;
+        for (int k = 0; k < width; k++) {
+            s += x[2 * width + k] * w[k];
+        }
+        assertEquals(s + bias[0], simple[0], 0f);
+    }
+
+    private static float[] random(SplittableRandom rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        return a;
+    }
+}
