@@ -1,0 +1,59 @@
+package valle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import valle.core.load.Json;
+
+/** {@code valle bench --quick}: every row of the subset present, timed and well-formed in {@code --json}. */
+class BenchCommandTest {
+
+    @Test
+    void theQuickRunReportsItsRowsAsOneJsonObject() {
+        // two layers keep the test short; the rows and their code paths are those of the full-size run
+        Result r = run("bench", "--quick", "--json", "--layers", "2", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> json = Json.parseObject(r.out().trim(), "bench output");
+        assertEquals(2L, json.get("threads"));
+        assertEquals("f32", json.get("weight_dtype"));
+        assertTrue((Long) json.get("vector_bits") >= 128, "vector bits " + json.get("vector_bits"));
+        assertTrue((Long) json.get("peak_heap_bytes") > 0);
+        assertTrue((Long) json.get("rss_bytes") != 0);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) json.get("rows");
+        assertEquals(List.of("ar_step_early", "nar_level", "len_loop", "narlen_step", "codec_encode_3s",
+                "codec_decode_5s", "gemv_gbps", "gemm_gflops"), rows.stream().map(m -> m.get("name")).toList());
+        for (Map<String, Object> row : rows) {
+            double min = ((Number) row.get("min_s")).doubleValue();
+            double median = ((Number) row.get("median_s")).doubleValue();
+            assertTrue(min > 0 && Double.isFinite(min), row.toString());
+            boolean rate = row.get("name").toString().startsWith("gem");
+            // seconds: the minimum is the best; rates: the best (highest) sits in min_s
+            assertTrue(rate ? median <= min : median >= min, row.toString());
+            assertTrue((Long) row.get("reps") >= 1, row.toString());
+        }
+        assertEquals(5L, rows.getFirst().get("reps"), "ar_step_early samples five decode steps");
+    }
+
+    @Test
+    void anUnknownWeightDtypeIsRefusedWithTheChoices() {
+        Result r = run("bench", "--quick", "--weight-dtype", "fp8");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--weight-dtype: unknown weight format 'fp8': use one of [f32, bf16, f16, int8]"), r.err());
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+}
