@@ -57,7 +57,7 @@ public class MatrixBenchmark {
 
     /** Per-operation counters that JMH reports as rates. */
     @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
     public static class Rates {
         public long bytes;
         public long flops;
