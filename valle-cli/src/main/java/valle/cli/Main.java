@@ -10,7 +10,7 @@ import valle.api.ValleException;
 /** {@code valle <command>}: the entry point of the launcher script and of {@code java -m valle.cli}. */
 @Command(name = "valle", mixinStandardHelpOptions = true, version = "valle 0.1.0",
         description = "VALL-E text-to-speech on the JVM.",
-        subcommands = {SpeakCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
+        subcommands = {SpeakCommand.class, ServeCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
             ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, CodecBenchCommand.class, PluginsCommand.class})
 public final class Main implements Runnable {
 
