@@ -2,10 +2,12 @@ package valle.arch.mixtral;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
+import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
 
 /**
- * A bias-free linear layer {@code y = x·Wᵀ}, its weight {@code [out, in]} widened to float32 once at load.
+ * A bias-free linear layer {@code y = x·Wᵀ}, its weight {@code [out, in]} widened to float32 once at load
+ * (a float32 tensor already in memory is shared, never copied).
  * Output rows are split in blocks over the backbone's pool; each weight row meets four input rows at a time
  * on the Vector API when it is present. {@link #applySimple} is the plain loop the fast path is tested against.
  */
@@ -21,7 +23,8 @@ final class Linear {
     private final int in;
 
     Linear(TensorView view) {
-        this.weight = view.toFloatArray();
+        // an in-memory float32 tensor is used as it is (random weights at the real size: 1.2 B parameters)
+        this.weight = view instanceof ArrayTensor a ? a.data() : view.toFloatArray();
         this.out = view.rows();
         this.in = view.columns();
     }

@@ -1,7 +1,7 @@
 package valle.core.model;
 
 import java.util.Optional;
-import valle.api.ModelFormatException;
+import valle.api.UnbuildableModelException;
 
 /**
  * Backbone configurations the reference itself cannot build or run (vall-e {@code 0d4329d}; the upstream
@@ -39,10 +39,10 @@ public final class ReferenceGaps {
         return reason(archType, 2).map(r -> "the reference cannot build arch_type " + archType);
     }
 
-    /** @throws ModelFormatException naming {@code source} and the reason when the reference cannot run it */
+    /** @throws UnbuildableModelException naming {@code source} and the reason when the reference cannot run it */
     static void check(ModelConfig config, String source) {
         reason(config.archType(), config.experts()).ifPresent(r -> {
-            throw new ModelFormatException(source + ": " + r);
+            throw new UnbuildableModelException(source + ": " + r);
         });
     }
 }

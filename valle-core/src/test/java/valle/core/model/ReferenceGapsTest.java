@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import valle.api.ModelFormatException;
+import valle.api.UnbuildableModelException;
 
 class ReferenceGapsTest {
     private static final Path MIXTRAL = Path.of("../valle-tck/golden/arch-more/ar_nar_mixtral/model.sft");
@@ -25,7 +25,7 @@ class ReferenceGapsTest {
     void aConfigurationTheReferenceCannotRunIsRefusedInOneLine(String arch, int experts, String upstream,
                                                                 @TempDir Path tmp) throws Exception {
         Path model = withConfig(tmp, "\\\"arch_type\\\":\\\"" + arch + "\\\"", "\\\"experts\\\":" + experts);
-        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ValleModel.load(model, config -> {
+        UnbuildableModelException e = assertThrows(UnbuildableModelException.class, () -> ValleModel.load(model, config -> {
             throw new AssertionError("no arch may be chosen for a refused configuration");
         }, () -> null));
         assertTrue(e.getMessage().startsWith("model.sft: the reference cannot"), e.getMessage());
