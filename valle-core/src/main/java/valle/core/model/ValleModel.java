@@ -70,6 +70,7 @@ public final class ValleModel implements AutoCloseable {
         SafetensorsFile file = SafetensorsFile.open(path);
         LoraAdapter adapter = null;
         Backbone base = null;
+        Backbone adapted = null;
         try {
             String source = file.source();
             String configJson = file.metadata().get("config");
@@ -85,7 +86,6 @@ public final class ValleModel implements AutoCloseable {
             BackboneConfig backboneConfig = BackboneSettings.of(config, layout, file.scoped("model."));
             Arch arch = archs.resolve(backboneConfig);
             LoraConfig levels = null;
-            Backbone adapted = null;
             if (lora != null) {
                 adapter = LoraAdapter.open(lora.file(), file);
                 levels = lora.rvqLevels() == null ? adapter.config() : adapter.config().withLevels(lora.rvqLevels());
@@ -99,6 +99,9 @@ public final class ValleModel implements AutoCloseable {
         } catch (RuntimeException e) {
             if (base != null) {
                 base.close();
+            }
+            if (adapted != null) {
+                adapted.close();
             }
             if (adapter != null) {
                 adapter.close();
