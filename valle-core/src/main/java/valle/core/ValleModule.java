@@ -5,7 +5,9 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import valle.api.attention.AttentionKernel;
 import valle.core.infer.CodeGenerator;
+import valle.core.load.CheckpointLocation;
 import valle.core.lora.LoraOptions;
+import valle.core.speech.SpeechSynthesizer;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
 import valle.core.plugin.PluginRegistry;
@@ -74,6 +76,12 @@ final class ValleModule extends AbstractModule {
 
     @Provides
     @Singleton
+    SpeechSynthesizer synthesizer(CodeGenerator generator, TextEncoder textEncoder, PhonemeTokenizer tokenizer) {
+        return new SpeechSynthesizer(generator, textEncoder, tokenizer);
+    }
+
+    @Provides
+    @Singleton
     AttentionKernel attention(Plugins plugins) {
         return plugins.attention(settings.attention());
     }
@@ -85,7 +93,7 @@ final class ValleModule extends AbstractModule {
             throw new IllegalStateException("no model was given: call Valle.builder().model(path)");
         }
         LoraOptions lora = settings.lora() == null ? null : new LoraOptions(settings.lora(), settings.loraMerge());
-        return ValleModel.load(settings.model(), lora, config -> plugins.selectArch(settings.arch(), config),
-                attention::get);
+        return ValleModel.load(CheckpointLocation.resolve(settings.model()), lora,
+                config -> plugins.selectArch(settings.arch(), config), attention::get);
     }
 }
