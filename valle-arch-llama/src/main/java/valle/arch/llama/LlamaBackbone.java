@@ -71,9 +71,6 @@ final class LlamaBackbone implements Backbone {
 
     @Override
     public float[] forward(BackboneState state, BackboneInput input) {
-        if (closed) {
-            throw new IllegalStateException("this llama backbone is closed");
-        }
         if (!(state instanceof KvCache cache) || cache.owner != this) {
             throw new IllegalArgumentException("this state was not made by this llama backbone");
         }
@@ -81,6 +78,9 @@ final class LlamaBackbone implements Backbone {
     }
 
     private float[] pass(KvCache cache, BackboneInput input, BackboneProbe probe) {
+        if (closed) {
+            throw new IllegalStateException("this llama backbone is closed");
+        }
         int d = config.hiddenSize();
         int rows = input.rows();
         if (rows > 0 && input.width() != d) {
