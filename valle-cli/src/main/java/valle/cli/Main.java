@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import valle.api.UnbuildableModelException;
 import valle.api.ValleException;
 
 /** {@code valle <command>}: the entry point of the launcher script and of {@code java -m valle.cli}. */
@@ -49,6 +50,11 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.subcommand() != null
                     && parseResult.subcommand().hasMatchedOption("--verbose");
+            if (e instanceof UnbuildableModelException) {
+                // a configuration the reference itself cannot run: not a usage mistake
+                err.println("valle: " + e.getMessage());
+                return 1;
+            }
             if (e instanceof ValleException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 err.println("valle: " + e.getMessage());
                 if (verbose) {
