@@ -17,6 +17,12 @@ final class ModelOptions {
     @Option(names = "--model", paramLabel = "PATH", description = "Checkpoint (.sft) or a folder holding one (default: the bundled tiny model).")
     Path model;
 
+    @Option(names = "--lora", paramLabel = "FILE", description = "A LoRA adapter (lora.sft) to load with the model.")
+    Path lora;
+
+    @Option(names = "--lora-merge", description = "Merge the LoRA into the weights at load instead of applying it on the fly.")
+    boolean loraMerge;
+
     @Option(names = "--codec", paramLabel = "PATH",
             description = "EnCodec 24 kHz weights that encode prompts: the facebook/encodec_24khz folder or encodec_24khz-*.th (default: -Dvalle.encodec.weights, VALLE_ENCODEC_WEIGHTS).")
     Path codec;
@@ -64,6 +70,11 @@ final class ModelOptions {
             vocoderPath = vocoderPath != null ? vocoderPath : defaults.vocoder();
         }
         Valle.Builder builder = Valle.builder().model(modelPath).arch(arch).attention(attention).phonemizer(phonemizer);
+        if (lora != null) {
+            builder.lora(lora, loraMerge);
+        } else if (loraMerge) {
+            throw new IllegalArgumentException("--lora-merge needs --lora FILE");
+        }
         Plugins plugins = needsCodec || needsVocoder ? Plugins.discover() : null;
         Codec encoder = needsCodec ? CodecRole.ENCODE.choose(plugins.codecs(), codecType) : null;
         Codec decoder = needsVocoder ? CodecRole.DECODE.choose(plugins.codecs(), vocoderType) : null;

@@ -8,8 +8,4 @@ import java.nio.file.Path;
  * with the model (or none), applied on the fly or merged into the weights at load.
  */
 record ValleSettings(Path model, String arch, String attention, String phonemizer, Path lora, boolean loraMerge) {
-
-    ValleSettings(Path model, String arch, String attention, String phonemizer) {
-        this(model, arch, attention, phonemizer, null, false);
-    }
 }
