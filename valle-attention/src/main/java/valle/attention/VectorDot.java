@@ -1,7 +1,7 @@
 package valle.attention;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,6 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorDot {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    /** Rotations by half, a quarter, ... of the lanes: the steps of {@link #sum}. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] HALVES = java.util.stream.IntStream
+            .iterate(FS.length() / 2, h -> h >= 1, h -> h / 2)
+            .mapToObj(h -> VectorShuffle.iota(FS, h, 1, true)).toArray(VectorShuffle[]::new);
 
     private VectorDot() {
     }
@@ -21,7 +26,7 @@ final class VectorDot {
         for (int bound = FS.loopBound(n); c < bound; c += FS.length()) {
             acc = FloatVector.fromArray(FS, a, aOff + c).fma(FloatVector.fromArray(FS, b, bOff + c), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; c < n; c++) {
             s += a[aOff + c] * b[bOff + c];
         }
@@ -39,5 +44,17 @@ final class VectorDot {
         for (; c < n; c++) {
             acc[accOff + c] += w * v[vOff + c];
         }
+    }
+
+    /**
+     * The sum of the lanes in a fixed order (halves added pairwise): {@code reduceLanes(ADD)} leaves the order
+     * to the implementation, and the JIT's intrinsic and the interpreter's fallback differ, so results would
+     * change after warm-up.
+     */
+    static float sum(FloatVector v) {
+        for (VectorShuffle<Float> half : HALVES) {
+            v = v.add(v.rearrange(half));
+        }
+        return v.lane(0);
     }
 }

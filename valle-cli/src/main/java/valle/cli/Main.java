@@ -1,14 +1,17 @@
 package valle.cli;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import valle.api.UnbuildableModelException;
 import valle.api.ValleException;
 
 /** {@code valle <command>}: the entry point of the launcher script and of {@code java -m valle.cli}. */
 @Command(name = "valle", mixinStandardHelpOptions = true, version = "valle 0.1.0",
         description = "VALL-E text-to-speech on the JVM.",
-        subcommands = {SpeakCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
+        subcommands = {SpeakCommand.class, ServeCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
             ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, CodecBenchCommand.class, PluginsCommand.class})
 public final class Main implements Runnable {
 
@@ -20,17 +23,38 @@ public final class Main implements Runnable {
         if (!java.util.Arrays.asList(args).contains("--verbose")) {
             java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         }
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, System.in, System.out, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line with the given streams; returns the exit code. */
+    /** Runs the command line with the given text streams (no standard input, no binary output); returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(args, InputStream.nullInputStream(), OutputStream.nullOutputStream(), out, err);
+    }
+
+    /**
+     * Runs the command line; returns the exit code. {@code stdin} and {@code binaryOut} are the raw streams
+     * that {@code speak -} reads text from and {@code speak --out -} writes WAV bytes to.
+     */
+    static int run(String[] args, InputStream stdin, OutputStream binaryOut, PrintWriter out, PrintWriter err) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> type) throws Exception {
+                return type == SpeakCommand.class ? (K) new SpeakCommand(stdin, binaryOut) : defaults.create(type);
+            }
+        };
+        CommandLine cli = new CommandLine(new Main(), factory);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.subcommand() != null
                     && parseResult.subcommand().hasMatchedOption("--verbose");
+            if (e instanceof UnbuildableModelException) {
+                // a configuration the reference itself cannot run: not a usage mistake
+                err.println("valle: " + e.getMessage());
+                return 1;
+            }
             if (e instanceof ValleException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 err.println("valle: " + e.getMessage());
                 if (verbose) {

@@ -5,6 +5,7 @@ import java.util.List;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneProbe;
 import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.api.attention.AttentionKernel;
@@ -24,6 +25,7 @@ import valle.arch.llama.kernel.KernelPool;
  * once for all of them, and only attention runs per sequence.
  */
 final class LlamaBackbone implements Backbone {
+    private static final BackboneProbe NO_PROBE = new BackboneProbe() { };
     private final BackboneConfig config;
     private final LlamaWeights weights;
     private final AttentionKernel attention;
@@ -54,6 +56,13 @@ final class LlamaBackbone implements Backbone {
         }
     }
 
+    @Override
+    public float[] forward(BackboneInput input, BackboneProbe probe) {
+        try (KvCache scratch = newState()) {
+            return run(List.of(scratch), List.of(input), probe).getFirst();
+        }
+    }
+
     /** The sequences' rows stacked through one pass over the weights; each sequence attends only to itself. */
     @Override
     public List<float[]> forward(List<BackboneInput> batch) {
@@ -62,7 +71,7 @@ final class LlamaBackbone implements Backbone {
             for (int i = 0; i < batch.size(); i++) {
                 caches.add(newState());
             }
-            return run(caches, batch);
+            return run(caches, batch, NO_PROBE);
         } finally {
             caches.forEach(KvCache::close);
         }
@@ -78,10 +87,11 @@ final class LlamaBackbone implements Backbone {
         if (!(state instanceof KvCache cache) || cache.owner != this) {
             throw new IllegalArgumentException("this state was not made by this llama backbone");
         }
-        return run(List.of(cache), List.of(input)).getFirst();
+        return run(List.of(cache), List.of(input), NO_PROBE).getFirst();
     }
 
-    private List<float[]> run(List<KvCache> caches, List<BackboneInput> inputs) {
+    /** @param probe told of every layer's output (the stacked rows of all sequences) */
+    private List<float[]> run(List<KvCache> caches, List<BackboneInput> inputs, BackboneProbe probe) {
         if (closed) {
             throw new IllegalStateException("this llama backbone is closed");
         }
@@ -118,6 +128,7 @@ final class LlamaBackbone implements Backbone {
             layer.down().multiply(w.act, total, w.projected, pool);
             float[] nextNorm = l + 1 < layers.size() ? layers.get(l + 1).attentionNorm() : weights.finalNorm();
             RmsNorm.apply(w.x, w.projected, nextNorm, total, d, config.normEps(), w.normed);
+            probe.layerOutput(l, w.x, total);
         }
         for (int s = 0; s < inputs.size(); s++) {
             caches.get(s).advance(inputs.get(s).rows());

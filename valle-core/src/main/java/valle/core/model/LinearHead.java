@@ -2,7 +2,7 @@ package valle.core.model;
 
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import valle.api.tensor.TensorView;
 
@@ -68,6 +68,11 @@ final class LinearHead {
     /** Kept apart so that the Vector API classes load only when the module is present. */
     private static final class Vectors {
         private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+        /** Rotations by half, a quarter, ... of the lanes: the steps of {@link #sum}. */
+        @SuppressWarnings("unchecked")
+        private static final VectorShuffle<Float>[] HALVES = java.util.stream.IntStream
+                .iterate(FS.length() / 2, h -> h >= 1, h -> h / 2)
+                .mapToObj(h -> VectorShuffle.iota(FS, h, 1, true)).toArray(VectorShuffle[]::new);
 
         static void block(LinearHead h, int b, float[] x, int firstRow, int rows, float[] out) {
             int n = h.width;
@@ -87,10 +92,10 @@ final class LinearHead {
                         a2 = w.fma(FloatVector.fromArray(FS, x, x0 + 2 * n + k), a2);
                         a3 = w.fma(FloatVector.fromArray(FS, x, x0 + 3 * n + k), a3);
                     }
-                    float s0 = a0.reduceLanes(VectorOperators.ADD);
-                    float s1 = a1.reduceLanes(VectorOperators.ADD);
-                    float s2 = a2.reduceLanes(VectorOperators.ADD);
-                    float s3 = a3.reduceLanes(VectorOperators.ADD);
+                    float s0 = sum(a0);
+                    float s1 = sum(a1);
+                    float s2 = sum(a2);
+                    float s3 = sum(a3);
                     for (; k < n; k++) {
                         float wk = h.weight[wOff + k];
                         s0 += wk * x[x0 + k];
@@ -110,13 +115,25 @@ final class LinearHead {
                     for (int bound = FS.loopBound(n); k < bound; k += FS.length()) {
                         a = FloatVector.fromArray(FS, h.weight, wOff + k).fma(FloatVector.fromArray(FS, x, x0 + k), a);
                     }
-                    float s = a.reduceLanes(VectorOperators.ADD);
+                    float s = sum(a);
                     for (; k < n; k++) {
                         s += h.weight[wOff + k] * x[x0 + k];
                     }
                     out[r * h.classes + c] = s + bc;
                 }
             }
+        }
+
+        /**
+         * The sum of the lanes in a fixed order (halves added pairwise): {@code reduceLanes(ADD)} leaves the order
+         * to the implementation, and the JIT's intrinsic and the interpreter's fallback differ, so results would
+         * change after warm-up.
+         */
+        static float sum(FloatVector v) {
+            for (VectorShuffle<Float> half : HALVES) {
+                v = v.add(v.rearrange(half));
+            }
+            return v.lane(0);
         }
     }
 }

@@ -32,6 +32,21 @@ class LinearHeadTest {
         assertEquals(s + bias[0], simple[0], 0f);
     }
 
+    @org.junit.jupiter.api.Test
+    void theSameBitsColdAndWarm() {
+        // lane sums in a fixed order: the interpreter and the compiled intrinsic agree
+        SplittableRandom rnd = new SplittableRandom(13);
+        LinearHead head = new LinearHead(new ArrayTensor("w", new int[] {7, 1027}, random(rnd, 7 * 1027)), 7, null);
+        float[] x = random(rnd, 5 * 1027);
+        float[] cold = new float[5 * 7];
+        head.apply(x, 0, 5, cold);
+        float[] warm = new float[5 * 7];
+        for (int k = 0; k < 20_000; k++) {
+            head.apply(x, 0, 5, warm);
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(cold, warm);
+    }
+
     private static float[] random(SplittableRandom rnd, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {

@@ -38,6 +38,29 @@ class PackedMatrixTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(WeightFormat.class)
+    void theSameBitsColdAndWarm(WeightFormat format) {
+        // no lane sums anywhere: the interpreter and the compiled kernels add in the same order
+        SplittableRandom rnd = new SplittableRandom(13);
+        PackedMatrix m = PackedMatrix.of(format, random(rnd, 40 * 257), 40, 257);
+        float[] x = random(rnd, 5 * 257);
+        try (KernelPool pool = new KernelPool(1, "test")) {
+            float[] cold1 = new float[40];
+            float[] cold5 = new float[5 * 40];
+            m.multiply(x, 1, cold1, pool);
+            m.multiply(x, 5, cold5, pool);
+            float[] warm1 = new float[40];
+            float[] warm5 = new float[5 * 40];
+            for (int k = 0; k < 20_000; k++) {
+                m.multiply(x, 1, warm1, pool);
+                m.multiply(x, 5, warm5, pool);
+            }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(cold1, warm1);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(cold5, warm5);
+        }
+    }
+
     @Test
     void narrowFormatsKeepTheirFileValuesExactly() {
         // values that came from a bf16 / f16 file are restored bit for bit from their widened float32 form

@@ -1,16 +1,23 @@
-package valle.cli;
+package valle.core.load;
 
 import java.nio.file.Path;
 import valle.api.codec.Codes;
-import valle.core.load.EncFile;
-import valle.core.load.NpyArray;
 
-/** Code matrices on disk: an {@code .npy} integer array {@code [T, levels]}, or one of the reference's {@code .enc} files. */
-final class CodesFile {
+/**
+ * Code matrices on disk: an {@code .npy} integer array {@code [T, levels]}, or one of the reference's
+ * {@code .enc} files (read with {@link EncFile}'s strict unpickler).
+ */
+public final class CodesFile {
     private CodesFile() {
     }
 
-    static Codes read(Path file) {
+    /**
+     * Reads codes, checking their rank, type and range ({@code 0 .. 1023}, the codebooks of EnCodec 24 kHz).
+     *
+     * @throws IllegalArgumentException naming the file when it holds no code matrix
+     * @throws valle.api.ModelFormatException when the file is malformed
+     */
+    public static Codes read(Path file) {
         if (file.getFileName().toString().endsWith(".enc")) {
             return EncFile.read(file).codes();
         }
@@ -27,8 +34,8 @@ final class CodesFile {
         return new Codes(a.shape()[0], a.shape()[1], data);
     }
 
-    /** {@code .npy} int32 {@code [T, levels]}, written atomically. */
-    static void write(Path file, Codes codes) {
+    /** Writes {@code .npy} int32 {@code [T, levels]}, atomically. */
+    public static void write(Path file, Codes codes) {
         NpyArray.writeInts(file, new int[] {codes.frames(), codes.levels()}, codes.data());
     }
 }
