@@ -17,7 +17,7 @@ import valle.arch.llama.kernel.WeightFormat;
  * the weights, one split over the threads) computes them: {@code q|k|v} as {@code [D + 2·kv, D]} and
  * {@code gate|up} as {@code [2F, D]}; their outputs lie side by side in each row.
  */
-record LlamaWeights(List<Layer> layers, float[] finalNorm, WeightFormat format) {
+record LlamaWeights(List<Layer> layers, float[] finalNorm) {
 
     record Layer(float[] attentionNorm, PackedMatrix qkv, PackedMatrix o, float[] mlpNorm, PackedMatrix gateUp,
                  PackedMatrix down) {
@@ -29,7 +29,6 @@ record LlamaWeights(List<Layer> layers, float[] finalNorm, WeightFormat format) 
         int kv = c.kvHeads() * c.headDim();
         int f = c.intermediateSize();
         List<Layer> layers = new ArrayList<>(c.layers());
-        WeightFormat used = null;
         for (int i = 0; i < c.layers(); i++) {
             String p = "layers." + i + ".";
             TensorView q = w.require(p + "self_attn.q_proj.weight", d, d);
@@ -37,21 +36,20 @@ record LlamaWeights(List<Layer> layers, float[] finalNorm, WeightFormat format) 
             TensorView v = w.require(p + "self_attn.v_proj.weight", kv, d);
             TensorView gate = w.require(p + "mlp.gate_proj.weight", f, d);
             TensorView up = w.require(p + "mlp.up_proj.weight", f, d);
-            WeightFormat layerFormat = format != null ? format : fileFormat(q);
-            used = used == null ? layerFormat : used;
+            PackedMatrix qkv = stacked(format != null ? format : PackedMatrix.keptFormat(q, k, v), d, q, k, v);
             layers.add(new Layer(
                     w.require(p + "input_layernorm.weight", d).toFloatArray(),
-                    stacked(layerFormat, d, q, k, v),
+                    qkv,
                     PackedMatrix.of(w.require(p + "self_attn.o_proj.weight", d, d), format),
                     w.require(p + "post_attention_layernorm.weight", d).toFloatArray(),
-                    stacked(layerFormat, d, gate, up),
+                    stacked(format != null ? format : PackedMatrix.keptFormat(gate, up), d, gate, up),
                     PackedMatrix.of(w.require(p + "mlp.down_proj.weight", d, f), format)));
         }
         if (w.find("layers." + c.layers() + ".input_layernorm.weight").isPresent()) {
             throw new ModelFormatException(w.source() + ": the checkpoint has more than the "
                     + c.layers() + " layers its config declares");
         }
-        return new LlamaWeights(List.copyOf(layers), w.require("norm.weight", d).toFloatArray(), used);
+        return new LlamaWeights(List.copyOf(layers), w.require("norm.weight", d).toFloatArray());
     }
 
     /** Matrices of the same input width stacked along their outputs into one packed matrix. */
@@ -70,13 +68,5 @@ record LlamaWeights(List<Layer> layers, float[] finalNorm, WeightFormat format) 
                 row -= t.rows();
             }
         });
-    }
-
-    private static WeightFormat fileFormat(TensorView t) {
-        return switch (t.dtype()) {
-            case F32 -> WeightFormat.F32;
-            case BF16 -> WeightFormat.BF16;
-            case F16 -> WeightFormat.F16;
-        };
     }
 }

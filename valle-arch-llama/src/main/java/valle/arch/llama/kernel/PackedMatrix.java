@@ -85,15 +85,52 @@ public final class PackedMatrix {
 
     /**
      * Packs a 2-D tensor view; {@code format == null} keeps the file's dtype (F32, BF16 or F16; the 16-bit
-     * patterns are restored exactly from the widened values).
+     * patterns are restored exactly from the widened values), or F32 where the view's values do not fit its
+     * declared dtype (a view computed on the fly, such as a LoRA-adapted weight over a 16-bit base).
      */
     public static PackedMatrix of(TensorView view, WeightFormat format) {
-        WeightFormat f = format != null ? format : switch (view.dtype()) {
+        return new PackedMatrix(format != null ? format : keptFormat(view), view.rows(), view.columns(),
+                (o, dst) -> view.readRow(o, dst, 0));
+    }
+
+    /** The view's dtype as a format if every value it reads is exactly representable in it, else F32. */
+    public static WeightFormat keptFormat(TensorView... views) {
+        WeightFormat f = switch (views[0].dtype()) {
             case F32 -> WeightFormat.F32;
             case BF16 -> WeightFormat.BF16;
             case F16 -> WeightFormat.F16;
         };
-        return new PackedMatrix(f, view.rows(), view.columns(), (o, dst) -> view.readRow(o, dst, 0));
+        if (f == WeightFormat.F32) {
+            return f;
+        }
+        for (TensorView view : views) {
+            if (!exactIn(view, f)) {
+                return WeightFormat.F32;
+            }
+        }
+        return f;
+    }
+
+    private static boolean exactIn(TensorView view, WeightFormat f) {
+        if ((f == WeightFormat.BF16 ? WeightFormat.BF16 : WeightFormat.F16) != switch (view.dtype()) {
+            case F32 -> WeightFormat.F32;
+            case BF16 -> WeightFormat.BF16;
+            case F16 -> WeightFormat.F16;
+        }) {
+            return false;
+        }
+        float[] row = new float[view.columns()];
+        for (int o = 0; o < view.rows(); o++) {
+            view.readRow(o, row, 0);
+            for (float v : row) {
+                float back = f == WeightFormat.BF16 ? Float.intBitsToFloat((toBf16(v) & 0xffff) << 16)
+                        : Float.float16ToFloat(Float.floatToFloat16(v));
+                if (Float.floatToRawIntBits(back) != Float.floatToRawIntBits(v) && !Float.isNaN(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Outputs per panel: two vectors of the preferred species (16 on AVX2, 32 on AVX-512). */

@@ -99,6 +99,40 @@ class PackedMatrixTest {
     }
 
     @Test
+    void aViewWhoseValuesDoNotFitItsDtypeIsKeptInF32() {
+        // e.g. a LoRA-adapted weight computed over an f16 base: it says F16 but reads base + delta
+        float[] exact = {0.5f, -2f, 0.25f, 1f};
+        float[] inexact = {0.5f, -2f, 0.1f, 1f};
+        assertEquals(WeightFormat.F16, PackedMatrix.keptFormat(view(valle.api.tensor.DType.F16, exact)));
+        assertEquals(WeightFormat.F32, PackedMatrix.keptFormat(view(valle.api.tensor.DType.F16, inexact)));
+        assertEquals(WeightFormat.BF16, PackedMatrix.keptFormat(view(valle.api.tensor.DType.BF16, exact)));
+        assertEquals(WeightFormat.F32, PackedMatrix.keptFormat(view(valle.api.tensor.DType.BF16, inexact)));
+        PackedMatrix m = PackedMatrix.of(view(valle.api.tensor.DType.F16, inexact), null);
+        assertEquals(WeightFormat.F32, m.format());
+        assertEquals(0.1f, m.weight(1, 0));
+    }
+
+    private static valle.api.tensor.TensorView view(valle.api.tensor.DType dtype, float[] values) {
+        return new valle.api.tensor.TensorView() {
+            public String name() {
+                return "adapted";
+            }
+
+            public valle.api.tensor.DType dtype() {
+                return dtype;
+            }
+
+            public int[] shape() {
+                return new int[] {2, 2};
+            }
+
+            public void read(long start, float[] dst, int dstOffset, int count) {
+                System.arraycopy(values, (int) start, dst, dstOffset, count);
+            }
+        };
+    }
+
+    @Test
     void int8KeepsEachWeightWithinHalfAStepOfItsRowScale() {
         SplittableRandom rnd = new SplittableRandom(9);
         int out = 20;
