@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import valle.api.ModelFormatException;
 import valle.core.load.AtomicFile;
@@ -13,7 +14,7 @@ import valle.core.load.AtomicFile;
  * RIFF/WAVE files. Reading takes integer PCM of 8, 16, 24 and 32 bits, IEEE float of 32 and 64 bits, plain or
  * as {@code WAVE_FORMAT_EXTENSIBLE}, any number of channels, and scales as {@code torchaudio.load} does
  * (see {@link PcmAudio}). Anything else (compressed formats, RF64, a truncated or inconsistent header or data
- * chunk) is refused with a {@link ModelFormatException} naming the file and the problem.
+ * chunk, non-finite float samples) is refused with a {@link ModelFormatException} naming the file and the problem.
  *
  * <p>Writing makes a mono file of 32-bit float (what {@code torchaudio.save} writes for a float32 tensor) or
  * 16-bit PCM, through {@link AtomicFile}: a failure leaves no half-written file.
@@ -22,6 +23,8 @@ public final class WavFile {
     private static final int PCM = 1;
     private static final int IEEE_FLOAT = 3;
     private static final int EXTENSIBLE = 0xFFFE;
+    /** The file is read whole into one array; a RIFF size field cannot describe more anyway. */
+    private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
     /** The sample encodings {@link #write} can produce. */
     public enum Encoding {
@@ -44,7 +47,14 @@ public final class WavFile {
     public static PcmAudio read(Path file) {
         byte[] raw;
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ModelFormatException(file + ": " + size + " bytes is too large to read whole (over 2 GiB); "
+                        + "cut it into shorter prompts");
+            }
             raw = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(file + ": no such file");
         } catch (IOException e) {
             throw new ModelFormatException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -101,7 +111,13 @@ public final class WavFile {
         for (int t = 0; t < frames; t++) {
             int at = dataAt + t * fmt.blockAlign();
             for (int c = 0; c < channels.length; c++) {
-                channels[c][t] = sample(b, at + c * bytes, fmt);
+                float s = sample(b, at + c * bytes, fmt);
+                if (!Float.isFinite(s)) {
+                    // one NaN spreads through the resampler and every conv after it into codes of garbage
+                    throw new ModelFormatException(source + ": sample " + t + " of channel " + c + " is " + s
+                            + " (a float WAV must hold finite samples; the file is damaged)");
+                }
+                channels[c][t] = s;
             }
         }
         return new PcmAudio(fmt.sampleRate(), channels);
