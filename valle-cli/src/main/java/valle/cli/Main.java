@@ -1,6 +1,7 @@
 package valle.cli;
 
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import valle.api.ValleException;
@@ -8,7 +9,7 @@ import valle.api.ValleException;
 /** {@code valle <command>}: the entry point of the launcher script and of {@code java -m valle.cli}. */
 @Command(name = "valle", mixinStandardHelpOptions = true, version = "valle 0.1.0",
         description = "VALL-E text-to-speech on the JVM.",
-        subcommands = {SpeakCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
+        subcommands = {SpeakCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class, CheckCommand.class,
             ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, CodecBenchCommand.class, PluginsCommand.class})
 public final class Main implements Runnable {
 
@@ -31,14 +32,18 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.subcommand() != null
                     && parseResult.subcommand().hasMatchedOption("--verbose");
-            if (e instanceof ValleException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                err.println("valle: " + e.getMessage());
-                if (verbose) {
-                    e.printStackTrace(err);
-                }
-                return 2;
+            // refusals of bad input are expected: one line naming the file and the fix, exit 1 (picocli keeps 2 for
+            // a mistyped command line); anything else is a bug, still one line unless --verbose asks for the trace
+            boolean refusal = e instanceof ValleException || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException || e instanceof UncheckedIOException
+                    || e instanceof UnsupportedOperationException;
+            err.println("valle: " + (refusal ? "" : "internal error: " + e.getClass().getSimpleName() + ": ")
+                    + String.valueOf(e.getMessage()).replace('\n', ' ')
+                    + (refusal || verbose ? "" : " (run with --verbose for the stack trace)"));
+            if (verbose) {
+                e.printStackTrace(err);
             }
-            throw e;
+            return 1;
         });
         return cli.execute(args);
     }
