@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import valle.api.ModelFormatException;
 import valle.core.Valle;
-import valle.core.load.Json;
 import valle.core.load.SafetensorsFile;
 import valle.core.model.ModelConfig;
 import valle.core.model.ModelLayout;
@@ -32,7 +31,6 @@ final class CheckpointCheck implements FileCheck {
                         + " is no VALL-E checkpoint (export one with vall_e.export; codec weights go in a folder with"
                         + " their config.json or config.yaml)");
             }
-            requireSymbolMapShape(sft);
             tensors = TensorCensus.of(sft);
         }
         try (Valle valle = Valle.builder().model(file).build()) {
@@ -61,18 +59,5 @@ final class CheckpointCheck implements FileCheck {
             found.add("len");
         }
         return String.join(" ", found);
-    }
-
-    /** {@code userdata}, when present, must be a JSON object whose {@code symmap}, when present, is an object. */
-    private static void requireSymbolMapShape(SafetensorsFile sft) {
-        String userdata = sft.metadata().get("userdata");
-        if (userdata == null) {
-            return;
-        }
-        Object symmap = Json.parseObject(userdata, sft.source() + " userdata").get("symmap");
-        if (symmap != null && !(symmap instanceof Map<?, ?>)) {
-            throw new ModelFormatException(sft.source() + ": userdata.symmap is " + Json.typeName(symmap)
-                    + ", not an object of phoneme -> token id");
-        }
     }
 }

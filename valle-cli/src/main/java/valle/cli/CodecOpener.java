@@ -22,20 +22,31 @@ final class CodecOpener {
     }
 
     static AudioCodec open(Codec codec, Path weights) {
-        return codec.open(weights != null ? weights : configuredWeights(codec));
+        return codec.open(weights != null ? weights : configuredWeights(codec, "--weights"));
     }
 
-    private static Path configuredWeights(Codec codec) {
-        String key = "valle." + codec.name() + ".weights";
-        String env = "VALLE_" + codec.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_WEIGHTS";
-        String location = System.getProperty(key);
-        if (location == null || location.isBlank()) {
-            location = System.getenv(env);
-        }
-        if (location == null || location.isBlank()) {
-            throw new IllegalArgumentException("no weights for the " + codec.name() + " codec: pass --weights PATH, "
+    /**
+     * The weights configured for {@code codec} by property or environment.
+     *
+     * @param flag the option that would give them, named in the error when there are none
+     */
+    static Path configuredWeights(Codec codec, String flag) {
+        Path location = configuredWeightsOrNull(codec);
+        if (location == null) {
+            String key = "valle." + codec.name() + ".weights";
+            String env = "VALLE_" + codec.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_WEIGHTS";
+            throw new IllegalArgumentException("no weights for the " + codec.name() + " codec: pass " + flag + " PATH, "
                     + "or set -D" + key + " or " + env + " (" + codec.description() + ")");
         }
-        return Path.of(location);
+        return location;
+    }
+
+    /** The weights configured for {@code codec} by {@code -Dvalle.<codec>.weights} or {@code VALLE_<CODEC>_WEIGHTS}, or {@code null}. */
+    static Path configuredWeightsOrNull(Codec codec) {
+        String location = System.getProperty("valle." + codec.name() + ".weights");
+        if (location == null || location.isBlank()) {
+            location = System.getenv("VALLE_" + codec.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_WEIGHTS");
+        }
+        return location == null || location.isBlank() ? null : Path.of(location);
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import valle.api.codec.Codes;
+import valle.core.load.CodesFile;
 
 /** {@code valle check} of a code matrix ({@code .npy} or {@code .enc}): read as {@code valle decode} reads it. */
 final class CodesCheck implements FileCheck {

@@ -16,6 +16,7 @@ import valle.api.codec.Codec;
 import valle.api.codec.Codes;
 import valle.core.Valle;
 import valle.core.audio.WavFile;
+import valle.core.load.CodesFile;
 import valle.core.plugin.CodecRole;
 
 /**

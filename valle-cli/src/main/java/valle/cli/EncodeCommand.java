@@ -17,6 +17,7 @@ import valle.api.codec.Codes;
 import valle.core.Valle;
 import valle.core.audio.PcmAudio;
 import valle.core.audio.WavFile;
+import valle.core.load.CodesFile;
 import valle.core.plugin.CodecRole;
 
 /**

@@ -1,5 +1,7 @@
 package valle.cli;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -21,12 +23,28 @@ public final class Main implements Runnable {
         if (!java.util.Arrays.asList(args).contains("--verbose")) {
             java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         }
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(run(args, System.in, System.out, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
-    /** Runs the command line with the given streams; returns the exit code. */
+    /** Runs the command line with the given text streams (no standard input, no binary output); returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
+        return run(args, InputStream.nullInputStream(), OutputStream.nullOutputStream(), out, err);
+    }
+
+    /**
+     * Runs the command line; returns the exit code. {@code stdin} and {@code binaryOut} are the raw streams
+     * that {@code speak -} reads text from and {@code speak --out -} writes WAV bytes to.
+     */
+    static int run(String[] args, InputStream stdin, OutputStream binaryOut, PrintWriter out, PrintWriter err) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K> K create(Class<K> type) throws Exception {
+                return type == SpeakCommand.class ? (K) new SpeakCommand(stdin, binaryOut) : defaults.create(type);
+            }
+        };
+        CommandLine cli = new CommandLine(new Main(), factory);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -1,11 +1,19 @@
 package valle.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,52 +22,89 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import valle.api.ValleException;
+import valle.api.codec.Codec;
 import valle.api.codec.Codes;
 import valle.core.Valle;
-import valle.core.infer.CodeGenerator;
-import valle.core.infer.CodeRequest;
-import valle.core.infer.InferenceSettings;
-import valle.core.infer.Languages;
-import valle.core.load.NpyArray;
-import valle.core.text.SentenceSplitter;
+import valle.core.audio.WavFile;
+import valle.core.load.CodesFile;
+import valle.core.load.JsonWriter;
+import valle.core.plugin.CodecRole;
+import valle.core.plugin.Plugins;
+import valle.core.speech.Speech;
+import valle.core.speech.SpeechChunk;
+import valle.core.speech.SpeechRequest;
+import valle.core.speech.Voice;
 
 /**
- * {@code valle speak}: text (or phonemes) and prompt codes in, a code matrix out. Every sampling flag is named as in
- * the reference's CLI; unlike the reference (whose CLI drops them, §5.3), they take effect.
+ * {@code valle speak}: text and a voice recording in, a WAV file out. The prompt is encoded with EnCodec, each
+ * sentence generated and decoded on its own, and the sentences' audio joined, as the reference's
+ * {@code inference} does. Without {@code --model} it runs on the bundled tiny random model and codecs.
  */
 @Command(name = "speak", sortOptions = false,
-        description = "Generate the RVQ code matrix [T, 8] for plain text or a phoneme string (audio in and out come with the codec).")
+        description = {"Say TEXT in the voice of a prompt recording and write a 24 kHz WAV file.",
+            "Without --model it runs the bundled tiny random model and codecs: the output is noise."})
 final class SpeakCommand implements Callable<Integer> {
+    private static final int MAX_STDIN_BYTES = 1 << 20;
+
+    private final InputStream stdin;
+    private final OutputStream stdout;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "Checkpoint (.sft).")
-    Path model;
-
     @Parameters(index = "0", arity = "0..1", paramLabel = "TEXT",
-            description = "Plain text to speak (the same as --text).")
+            description = "Plain text to say (the same as --text); - reads it from standard input (UTF-8).")
     String positionalText;
 
     @Option(names = "--text", paramLabel = "TEXT",
-            description = "Plain text, e.g. \"Hello, world.\": split into sentences as the reference does, each phonemized, generated and joined.")
+            description = "Plain text, e.g. \"Hello, world.\": split into sentences as the reference does, each phonemized, generated and decoded.")
     String text;
 
     @Option(names = "--phonemes", paramLabel = "IPA",
-            description = "Phonemes instead of text, e.g. \"həlˈoʊ wˈɜːld.\"; one line per utterance, generated separately and joined.")
+            description = "Phonemes instead of text, e.g. \"həlˈoʊ wˈɜːld.\"; one line per utterance.")
     String phonemes;
 
-    @Option(names = {"--lang", "--language", "-l"}, defaultValue = "en", description = "en, ja, de, fr, zh, ko (auto only with --phonemes) (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--lang", "--language", "-l"}, defaultValue = "en", description = "en, ja, de, fr, zh, ko (default: ${DEFAULT-VALUE}).")
     String language;
 
     @Option(names = "--phonemizer", description = "Phonemizer plugin (default: auto).")
     String phonemizer;
 
-    @Option(names = "--prompt-codes", paramLabel = "FILE", description = "Voice prompt codes: .npy int array [T, 8] or a reference .enc file.")
-    Path promptCodes;
+    @Option(names = {"--prompt", "--prompt-codes"}, paramLabel = "FILE", split = ";",
+            description = "The voice to clone: a WAV file (any rate; channel 0 of stereo), or its codes (.npy [T, 8] or a reference .enc). "
+                    + "Several (repeated, or joined with ';') are joined in order. Without one there is no prompt.")
+    List<Path> prompts = new ArrayList<>();
 
-    @Option(names = "--codes-out", required = true, paramLabel = "FILE", description = "Where to write the codes (.npy int32 [T, 8]).")
+    @Option(names = "--input-prompt-length", defaultValue = "0",
+            description = "Seconds to repeat or trim the prompt to; 0 keeps it (default: ${DEFAULT-VALUE}).")
+    double inputPromptLength;
+
+    @Option(names = "--out", paramLabel = "WAV", description = "The WAV file to write (32-bit float, 24 kHz, mono); - writes it to standard output.")
+    String out;
+
+    @Option(names = "--pcm16", description = "Write 16-bit PCM (rounded, clipped) instead of 32-bit float.")
+    boolean pcm16;
+
+    @Option(names = "--codes-out", paramLabel = "FILE", description = "Also (or only) write the codes: .npy int32 [T, 8].")
     Path codesOut;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "Checkpoint (.sft) or a folder holding one (default: the bundled tiny model).")
+    Path model;
+
+    @Option(names = "--codec", paramLabel = "PATH",
+            description = "EnCodec 24 kHz weights that encode the prompt: the facebook/encodec_24khz folder or encodec_24khz-*.th (default: -Dvalle.encodec.weights, VALLE_ENCODEC_WEIGHTS).")
+    Path codec;
+
+    @Option(names = "--codec-type", paramLabel = "NAME", description = "Codec plugin that encodes (default: auto, encodec).")
+    String codecType;
+
+    @Option(names = "--vocoder", paramLabel = "PATH",
+            description = "Weights that turn codes into audio: the charactr/vocos-encodec-24khz folder, or EnCodec weights with --vocoder-type encodec (default: -Dvalle.vocos.weights, VALLE_VOCOS_WEIGHTS).")
+    Path vocoder;
+
+    @Option(names = "--vocoder-type", paramLabel = "NAME", description = "Codec plugin that decodes: vocos or encodec (default: auto, vocos).")
+    String vocoderType;
 
     @Option(names = "--arch", description = "Arch plugin (default: auto).")
     String arch;
@@ -67,191 +112,206 @@ final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--attention", description = "Attention kernel (default: auto).")
     String attention;
 
-    @Option(names = "--modality", defaultValue = "auto", description = "auto, ar+nar or nar-len (default: ${DEFAULT-VALUE}).")
-    String modality;
+    @Mixin
+    SamplingOptions sampling;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the sampling random source (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Option(names = {"--quiet", "-q"}, description = "No progress or summary on stderr; errors only.")
+    boolean quiet;
 
-    @Option(names = "--input-prompt-length", defaultValue = "0", description = "Seconds to repeat or trim the prompt to; 0 keeps it (default: ${DEFAULT-VALUE}).")
-    double inputPromptLength;
-
-    @Option(names = "--max-duration", defaultValue = "900", description = "Most frames of level 0 (default: ${DEFAULT-VALUE}, 12 s).")
-    int maxDuration;
-    @Option(names = "--max-steps", defaultValue = "25", description = "NAR-len demasking steps (default: ${DEFAULT-VALUE}).")
-    int maxSteps;
-    @Option(names = "--max-levels", defaultValue = "7", description = "Highest RVQ level (default: ${DEFAULT-VALUE}).")
-    int maxLevels;
-    @Option(names = "--ar-temperature", defaultValue = "1.0", description = "AR and NAR-len temperature (default: ${DEFAULT-VALUE}).")
-    double arTemperature;
-    @Option(names = "--nar-temperature", defaultValue = "0.0", description = "NAR temperature (default: ${DEFAULT-VALUE}).")
-    double narTemperature;
-    @Option(names = "--min-ar-temperature", defaultValue = "-1.0", description = "Dynamic temperature floor for AR; -1 = off.")
-    double minArTemperature;
-    @Option(names = "--min-nar-temperature", defaultValue = "-1.0", description = "Dynamic temperature floor for NAR; -1 = off.")
-    double minNarTemperature;
-    @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling; 1 = off.")
-    double topP;
-    @Option(names = "--top-k", defaultValue = "0", description = "Top-k; 0 = off.")
-    int topK;
-    @Option(names = "--top-no", defaultValue = "0.0", description = "Top-nσ; 0 = off.")
-    double topNo;
-    @Option(names = "--min-p", defaultValue = "0.0", description = "Min-p; 0 = off.")
-    double minP;
-    @Option(names = "--repetition-penalty", defaultValue = "1.0", description = "1 = off.")
-    double repetitionPenalty;
-    @Option(names = "--repetition-penalty-decay", defaultValue = "0.0")
-    double repetitionPenaltyDecay;
-    @Option(names = "--length-penalty", defaultValue = "0.0")
-    double lengthPenalty;
-    @Option(names = "--beam-width", defaultValue = "0")
-    int beamWidth;
-    @Option(names = "--mirostat-tau", defaultValue = "0", description = "Accepted for compatibility; mirostat is inactive in the reference.")
-    double mirostatTau;
-    @Option(names = "--mirostat-eta", defaultValue = "0", description = "Accepted for compatibility; mirostat is inactive in the reference.")
-    double mirostatEta;
-    @Option(names = "--dry-multiplier", defaultValue = "0")
-    double dryMultiplier;
-    @Option(names = "--dry-base", defaultValue = "1.75")
-    double dryBase;
-    @Option(names = "--dry-allowed-length", defaultValue = "2")
-    int dryAllowedLength;
-    @Option(names = "--cfg-strength", defaultValue = "0.0", description = "Classifier-free guidance; NAR-len uses at least 2.5.")
-    double cfgStrength;
-    @Option(names = "--cfg-rescale", defaultValue = "0.75")
-    double cfgRescale;
-    @Option(names = "--input-prompt-prefix", description = "Start the AR from the prompt's level-0 codes.")
-    boolean inputPromptPrefix;
-    @Option(names = "--prefix-silence", defaultValue = "0.0", description = "Seconds of silence the AR starts from.")
-    double prefixSilence;
-    @Option(names = "--refine-on-stop", description = "Re-derive the AR output greedily when it stops.")
-    boolean refineOnStop;
-    @Option(names = "--denoise-start", defaultValue = "0.0", description = "Where the demasking schedule starts, in [0, 1).")
-    double denoiseStart;
-
-    @Option(names = "--context-history", defaultValue = "0", description = "Rolling context: earlier lines that prefix the next (default: ${DEFAULT-VALUE}).")
-    int contextHistory;
+    @Option(names = "--json", description = "Print timings as one JSON object (on stdout; on stderr with --out -).")
+    boolean json;
 
     @Mixin
     VerboseOption verbose;
 
+    SpeakCommand(InputStream stdin, OutputStream stdout) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+    }
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        if (out == null && codesOut == null) {
+            throw new IllegalArgumentException("say where the speech goes: --out speech.wav (or --out - for standard output), or --codes-out codes.npy");
+        }
         String input = text != null ? text : positionalText;
         if ((input == null) == (phonemes == null)) {
-            throw new IllegalArgumentException("give either the text to speak (--text TEXT, or TEXT alone) or --phonemes IPA");
+            throw new IllegalArgumentException("give either the text to say (TEXT, --text TEXT, or - to read standard input) or --phonemes IPA");
         }
-        Codes prompt = promptCodes == null ? null : PromptCodes.adjust(readPrompt(promptCodes), inputPromptLength);
-        Map<String, Object> kwargs = new LinkedHashMap<>();
-        kwargs.put("max_duration", maxDuration);
-        kwargs.put("max_steps", maxSteps);
-        kwargs.put("max_levels", maxLevels);
-        kwargs.put("ar_temperature", arTemperature);
-        kwargs.put("nar_temperature", narTemperature);
-        kwargs.put("min_ar_temperature", minArTemperature);
-        kwargs.put("min_nar_temperature", minNarTemperature);
-        kwargs.put("top_p", topP);
-        kwargs.put("top_k", topK);
-        kwargs.put("top_no", topNo);
-        kwargs.put("min_p", minP);
-        kwargs.put("repetition_penalty", repetitionPenalty);
-        kwargs.put("repetition_penalty_decay", repetitionPenaltyDecay);
-        kwargs.put("length_penalty", lengthPenalty);
-        kwargs.put("beam_width", beamWidth);
-        kwargs.put("mirostat_tau", mirostatTau);
-        kwargs.put("mirostat_eta", mirostatEta);
-        kwargs.put("dry_multiplier", dryMultiplier);
-        kwargs.put("dry_base", dryBase);
-        kwargs.put("dry_allowed_length", dryAllowedLength);
-        kwargs.put("cfg_strength", cfgStrength);
-        kwargs.put("cfg_rescale", cfgRescale);
-        kwargs.put("input_prompt_prefix", inputPromptPrefix);
-        kwargs.put("prefix_silence", prefixSilence);
-        kwargs.put("refine_on_stop", refineOnStop);
-        kwargs.put("denoise_start", denoiseStart);
-        kwargs.put("modality", modality.toLowerCase(Locale.ROOT));
-        kwargs.put("seed", seed);
-        kwargs.put("context_history", contextHistory);
-        InferenceSettings settings = InferenceSettings.fromKwargs(kwargs);
+        if ("-".equals(input)) {
+            input = readStdin();
+        }
+        SpeechRequest.Input kind = phonemes != null ? SpeechRequest.Input.PHONEMES : SpeechRequest.Input.TEXT;
+        SpeechRequest request = new SpeechRequest(phonemes != null ? phonemes : input, kind, language, Voice.NONE,
+                sampling.settings());
 
-        try (Valle valle = Valle.builder().model(model).arch(arch).attention(attention).phonemizer(phonemizer).build()) {
-            if (input != null) {
-                long started = System.nanoTime();
-                Codes codes = valle.speak(input, language, prompt, settings, new StageProgress(err));
-                NpyArray.writeInts(codesOut, new int[] {codes.frames(), codes.levels()}, codes.data());
-                err.printf("valle: %d sentence(s), %d frames x %d levels in %.1f s -> %s%n",
-                        SentenceSplitter.split(input).size(), codes.frames(), codes.levels(),
-                        (System.nanoTime() - started) / 1e9, codesOut);
-                return 0;
+        long started = System.nanoTime();
+        boolean needsCodec = prompts.stream().anyMatch(p -> !isCodesFile(p));
+        boolean needsVocoder = out != null;
+        Valle.Builder builder = Valle.builder().arch(arch).attention(attention).phonemizer(phonemizer);
+        Path modelPath = model;
+        Path codecPath = codec;
+        Path vocoderPath = vocoder;
+        if (model == null) {
+            BundledDefaults defaults = BundledDefaults.locate();
+            err.println(BundledDefaults.NOTICE);
+            modelPath = defaults.model();
+            codecPath = codecPath != null ? codecPath : defaults.codec();
+            vocoderPath = vocoderPath != null ? vocoderPath : defaults.vocoder();
+        }
+        builder.model(modelPath);
+        // codecs without weights are reported after the model loads, so a bad model is named first
+        Plugins plugins = needsCodec || needsVocoder ? Plugins.discover() : null;
+        Codec encoder = needsCodec ? CodecRole.ENCODE.choose(plugins.codecs(), codecType) : null;
+        Codec decoder = needsVocoder ? CodecRole.DECODE.choose(plugins.codecs(), vocoderType) : null;
+        Path encoderWeights = encoder == null ? null : codecPath != null ? codecPath : CodecOpener.configuredWeightsOrNull(encoder);
+        Path decoderWeights = decoder == null ? null : vocoderPath != null ? vocoderPath : CodecOpener.configuredWeightsOrNull(decoder);
+        if (encoderWeights != null) {
+            builder.codec(encoder.name(), encoderWeights);
+        }
+        if (decoderWeights != null) {
+            builder.vocoder(decoder.name(), decoderWeights);
+        }
+        try (Valle valle = builder.build()) {
+            if (encoder != null && encoderWeights == null) {
+                CodecOpener.configuredWeights(encoder, "--codec");
             }
-            int lang = Languages.id(language);
-            List<CodeRequest> lines = new ArrayList<>();
-            for (String line : phonemes.split("\\R")) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                int[] ids = valle.tokenizer().encode(line.strip());
-                lines.add(new CodeRequest(ids, lang, prompt, settings));
+            if (decoder != null && decoderWeights == null) {
+                CodecOpener.configuredWeights(decoder, "--vocoder");
             }
-            if (lines.isEmpty()) {
-                throw new IllegalArgumentException("--phonemes has no phonemes to speak");
+            long loaded = System.nanoTime();
+            Voice voice = prompts.isEmpty() ? Voice.NONE : valle.voice(prompts).repeatedTo(inputPromptLength);
+            long prompted = System.nanoTime();
+            SpeakProgress progress = new SpeakProgress(err, quiet, System.console() != null && System.console().isTerminal());
+            request = request.withVoice(voice);
+            Speech speech = null;
+            Codes codes;
+            if (needsVocoder) {
+                speech = valle.speak(request, progress);
+                codes = speech.codes();
+            } else {
+                codes = valle.generate(request, progress);
             }
-            long started = System.nanoTime();
-            Codes codes = join(valle.generateLines(lines, new StageProgress(err)));
-            NpyArray.writeInts(codesOut, new int[] {codes.frames(), codes.levels()}, codes.data());
-            err.printf("valle: %d line(s), %d frames x %d levels in %.1f s -> %s%n", lines.size(), codes.frames(),
-                    codes.levels(), (System.nanoTime() - started) / 1e9, codesOut);
+            progress.endBar();
+            writeOutputs(speech, codes);
+            if (!quiet) {
+                err.println(summary(speech, codes, System.nanoTime() - prompted));
+            }
+            if (json) {
+                PrintWriter to = "-".equals(out) ? err : spec.commandLine().getOut();
+                to.println(JsonWriter.write(timings(modelPath, voice, speech, codes, loaded - started, prompted - loaded,
+                        System.nanoTime() - prompted)));
+                to.flush();
+            }
         }
         return 0;
     }
 
-    /** The lines' codes one after the other, as the reference joins the lines' audio. */
-    private static Codes join(List<Codes> parts) {
-        int levels = parts.getFirst().levels();
-        int frames = parts.stream().mapToInt(Codes::frames).sum();
-        int[] data = new int[frames * levels];
-        int at = 0;
-        for (Codes c : parts) {
-            System.arraycopy(c.data(), 0, data, at, c.data().length);
-            at += c.data().length;
+    /** Writes the WAV, then the codes; a failure of either leaves neither. */
+    private void writeOutputs(Speech speech, Codes codes) {
+        WavFile.Encoding encoding = pcm16 ? WavFile.Encoding.PCM16 : WavFile.Encoding.FLOAT32;
+        Path wavFile = out == null || "-".equals(out) ? null : Path.of(out);
+        if (wavFile != null) {
+            speech.write(wavFile, encoding);
         }
-        return new Codes(frames, levels, data);
+        try {
+            if (codesOut != null) {
+                CodesFile.write(codesOut, codes);
+            }
+        } catch (RuntimeException e) {
+            deleteQuietly(wavFile);
+            throw e;
+        }
+        if ("-".equals(out)) {
+            try {
+                stdout.write(speech.wav(encoding));
+                stdout.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the WAV to standard output: " + e.getMessage(), e);
+            }
+        }
     }
 
-    private static Codes readPrompt(Path file) {
-        return CodesFile.read(file);
+    private String summary(Speech speech, Codes codes, long computeNanos) {
+        double compute = computeNanos / 1e9;
+        String where = out == null ? codesOut.toString() : "-".equals(out) ? "standard output" : out;
+        if (speech == null) {
+            return String.format("valle: %d frames x %d levels in %.2f s -> %s", codes.frames(), codes.levels(), compute, where);
+        }
+        return String.format("valle: %d sentence(s), %d frames, %.2f s of audio at %d Hz in %.2f s (real-time factor %.3f) -> %s",
+                speech.sentences().size(), codes.frames(), speech.seconds(), speech.sampleRate(), compute,
+                compute / Math.max(speech.seconds(), 1e-9), where);
     }
 
-    /** A progress bar on stderr: the stage, its steps so far and the time since the start. */
-    private static final class StageProgress implements CodeGenerator.Progress {
-        private static final int WIDTH = 30;
-        private final PrintWriter err;
-        private final long start = System.nanoTime();
-        private String stage = "";
-
-        StageProgress(PrintWriter err) {
-            this.err = err;
+    private Map<String, Object> timings(Path modelPath, Voice voice, Speech speech, Codes codes, long loadNanos,
+                                        long promptNanos, long computeNanos) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("model", modelPath.toString());
+        t.put("prompt_frames", voice.hasPrompt() ? voice.codes().frames() : 0);
+        t.put("frames", codes.frames());
+        t.put("levels", codes.levels());
+        t.put("load_s", loadNanos / 1e9);
+        t.put("prompt_s", promptNanos / 1e9);
+        t.put("compute_s", computeNanos / 1e9);
+        if (speech != null) {
+            List<Object> sentences = new ArrayList<>();
+            double codesTime = 0;
+            double decodeTime = 0;
+            for (SpeechChunk c : speech.sentences()) {
+                Map<String, Object> s = new LinkedHashMap<>();
+                s.put("text", c.text());
+                s.put("modality", c.modality().label());
+                s.put("frames", c.codes().frames());
+                s.put("audio_s", c.seconds());
+                s.put("codes_s", c.generateTime().toNanos() / 1e9);
+                s.put("decode_s", c.decodeTime().toNanos() / 1e9);
+                codesTime += c.generateTime().toNanos() / 1e9;
+                decodeTime += c.decodeTime().toNanos() / 1e9;
+                sentences.add(s);
+            }
+            t.put("sentences", sentences);
+            t.put("codes_s", codesTime);
+            t.put("decode_s", decodeTime);
+            t.put("audio_s", speech.seconds());
+            t.put("sample_rate", speech.sampleRate());
+            t.put("rtf", computeNanos / 1e9 / Math.max(speech.seconds(), 1e-9));
         }
+        t.put("out", out);
+        t.put("codes_out", codesOut == null ? null : codesOut.toString());
+        return t;
+    }
 
-        @Override
-        public void stage(String what) {
-            stage = what;
-            draw(0, 0);
+    private String readStdin() {
+        byte[] raw;
+        try {
+            raw = stdin.readNBytes(MAX_STDIN_BYTES + 1);
+        } catch (IOException e) {
+            throw new ValleException("cannot read standard input: " + e.getMessage(), e);
         }
-
-        @Override
-        public void step(int done, int total) {
-            draw(done, total);
+        if (raw.length > MAX_STDIN_BYTES) {
+            throw new IllegalArgumentException("standard input holds more than " + MAX_STDIN_BYTES
+                    + " bytes of text; split it and speak the parts one by one");
         }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("standard input is not valid UTF-8 text");
+        }
+    }
 
-        private void draw(int done, int total) {
-            int filled = total == 0 ? 0 : (int) ((long) WIDTH * done / total);
-            String bar = total == 0 ? "" : "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + done + "/" + total;
-            err.printf("\r[%6.1fs] %-28s %-45s", (System.nanoTime() - start) / 1e9, stage, bar);
-            err.flush();
-            if (stage.startsWith("levels")) {
-                err.println();
+    private static boolean isCodesFile(Path p) {
+        String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".npy") || name.endsWith(".enc");
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // the error being reported matters more than this one
             }
         }
     }

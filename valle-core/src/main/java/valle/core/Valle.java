@@ -4,42 +4,78 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.Flow;
 import valle.api.ValleException;
+import valle.api.codec.AudioCodec;
 import valle.api.codec.Codes;
+import valle.core.audio.PcmAudio;
+import valle.core.audio.WavFile;
 import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.InferenceSettings;
 import valle.core.infer.Languages;
+import valle.core.load.CodesFile;
 import valle.core.model.ValleModel;
+import valle.core.plugin.CodecRole;
 import valle.core.plugin.Plugins;
+import valle.core.speech.Speech;
+import valle.core.speech.SpeechChunk;
+import valle.core.speech.SpeechListener;
+import valle.core.speech.SpeechRequest;
+import valle.core.speech.SpeechSynthesizer;
+import valle.core.speech.Voice;
 import valle.core.text.PhonemeTokenizer;
 import valle.core.text.EncodedText;
-import valle.core.text.SentenceSplitter;
 import valle.core.text.TextEncoder;
 
 /**
- * The entry point for applications: discovers the plugins on the module or class path, loads a checkpoint
- * and owns everything it loaded.
+ * The entry point for applications: discovers the plugins on the module or class path, loads a checkpoint and
+ * the codecs, and owns everything it loaded.
  *
+ * <p>One call, text and a voice recording in, a WAV file out:
  * <pre>{@code
- * try (Valle valle = Valle.builder().model(Path.of("ar+nar-len-llama-8.sft")).build()) {
- *     Codes codes = valle.generate("həlˈoʊ wˈɜːld.", "en", promptCodes, InferenceSettings.webUiDefaults());
+ * try (Valle tts = Valle.builder()
+ *         .model(Path.of("ar+nar-len-llama-8.sft"))
+ *         .codec(Path.of("encodec_24khz"))            // encodes the voice prompt
+ *         .vocoder(Path.of("vocos-encodec-24khz"))    // turns codes into audio
+ *         .build()) {
+ *     Voice voice = tts.voice(Path.of("voice.wav"));
+ *     byte[] wav = tts.speak("Hello, world. How are you?", voice).wav();
  * }
+ * }</pre>
+ *
+ * <p>In detail, sentence by sentence as each is ready (an app can start playing the first at once):
+ * <pre>{@code
+ * SpeechRequest request = SpeechRequest.of(text, voice).withLanguage("en")
+ *         .withSettings(InferenceSettings.fromKwargs(Map.of("ar_temperature", 0.0, "seed", 7)));
+ * tts.speak(request, new SpeechListener() {
+ *     public void sentence(SpeechChunk chunk) { player.play(chunk.samples()); }
+ * });
+ * // or as a Flow.Publisher<SpeechChunk>:
+ * tts.stream(request).subscribe(subscriber);
  * }</pre>
  *
  * <p>Plugins are chosen by the builder's names, else {@code -Dvalle.arch} / {@code -Dvalle.attention},
  * else {@code VALLE_ARCH} / {@code VALLE_ATTENTION}, else {@code auto} (the available plugin with the highest
- * priority that supports the model). Thread-safe.
+ * priority that supports the model). Thread-safe: one instance serves concurrent requests, each with its own
+ * random source from its seed.
  */
 public final class Valle implements AutoCloseable {
     private final Injector injector;
     private final boolean hasModel;
+    private final AudioCodec encoder;
+    private final AudioCodec vocoder;
     private volatile boolean closed;
 
-    private Valle(Injector injector, boolean hasModel) {
+    private Valle(Injector injector, boolean hasModel, AudioCodec encoder, AudioCodec vocoder) {
         this.injector = injector;
         this.hasModel = hasModel;
+        this.encoder = encoder;
+        this.vocoder = vocoder;
     }
 
     public static Builder builder() {
@@ -127,36 +163,114 @@ public final class Valle implements AutoCloseable {
     }
 
     /**
-     * Speaks plain text as the reference's {@code inference} does: splits it into sentences
-     * ({@link SentenceSplitter}), encodes and generates each (with rolling context when the settings ask for
-     * it) and joins their codes in order.
+     * A voice from a recording or from prompt codes: a WAV file (any rate and channel count the reference reads;
+     * encoded by the builder's {@link Builder#codec codec} as vall-e encodes a prompt), an {@code .npy} code
+     * array {@code [Tp, 8]} or a reference {@code .enc} file.
      *
-     * @return the code matrix {@code [T, 8]} of all sentences, one after the other
+     * @throws valle.api.ModelFormatException naming the file when it cannot be read
+     * @throws IllegalStateException          for a WAV when the builder was given no codec
      */
-    public Codes speak(String text, String language, Codes prompt, InferenceSettings settings) {
-        return speak(text, language, prompt, settings, CodeGenerator.Progress.NONE);
+    public Voice voice(Path file) {
+        String name = file.getFileName().toString();
+        if (name.toLowerCase(Locale.ROOT).endsWith(".npy") || name.toLowerCase(Locale.ROOT).endsWith(".enc")) {
+            return Voice.of(name, CodesFile.read(file));
+        }
+        return voice(name, WavFile.read(file));
     }
 
-    /** As {@link #speak(String, String, Codes, InferenceSettings)}, reporting the stages to {@code progress}. */
-    public Codes speak(String text, String language, Codes prompt, InferenceSettings settings,
-                       CodeGenerator.Progress progress) {
-        int lang = Languages.id(language);
-        java.util.List<CodeRequest> lines = new java.util.ArrayList<>();
-        for (String sentence : SentenceSplitter.split(text)) {
-            lines.add(new CodeRequest(encodeText(sentence, language).ids(), lang, prompt, settings));
+    /** Several recordings of one voice, encoded and joined in order (the reference's {@code "a.wav;b.wav"}). */
+    public Voice voice(List<Path> files) {
+        if (files.size() == 1) {
+            return voice(files.getFirst());
         }
-        if (lines.isEmpty()) {
-            throw new IllegalArgumentException("the text is empty: give the words to speak");
+        List<Voice> parts = new ArrayList<>();
+        for (Path f : files) {
+            parts.add(voice(f));
         }
-        java.util.List<Codes> parts = generateLines(lines, progress);
-        int levels = parts.getFirst().levels();
-        int[] data = new int[parts.stream().mapToInt(c -> c.data().length).sum()];
-        int at = 0;
-        for (Codes c : parts) {
-            System.arraycopy(c.data(), 0, data, at, c.data().length);
-            at += c.data().length;
+        return Voice.joined(String.join(";", files.stream().map(f -> f.getFileName().toString()).toList()), parts);
+    }
+
+    /** A voice from audio: channel 0 of a stereo recording, resampled to the codec's rate and encoded (§5.3 of codec.md). */
+    public Voice voice(String name, PcmAudio audio) {
+        AudioCodec codec = encoder("encoding a voice recording");
+        float[] pcm = audio.referenceMonoAt(codec.sampleRate());
+        if (pcm.length == 0) {
+            throw new IllegalArgumentException(name + ": the recording holds no samples");
         }
-        return new Codes(data.length / levels, levels, data);
+        return Voice.of(name, codec.encode(pcm));
+    }
+
+    /**
+     * Says plain English text in {@code voice} with the web UI's settings ({@link InferenceSettings#webUiDefaults()},
+     * seed 0) and returns the audio.
+     *
+     * @throws IllegalStateException when the builder was given no vocoder
+     */
+    public Speech speak(String text, Voice voice) {
+        return speak(SpeechRequest.of(text, voice));
+    }
+
+    /** Runs a request and returns its audio. */
+    public Speech speak(SpeechRequest request) {
+        return speak(request, SpeechListener.NONE);
+    }
+
+    /**
+     * Runs a request as the reference's {@code inference} does: splits the text into sentences, generates each
+     * (with rolling context when its settings ask) and decodes each on its own; {@code listener} receives each
+     * sentence as soon as it is ready, on the calling thread.
+     *
+     * @throws IllegalArgumentException for empty text, a sentence with no phonemes, an unknown language or
+     *                                  settings the model cannot serve
+     * @throws IllegalStateException    when the builder was given no model or no vocoder
+     */
+    public Speech speak(SpeechRequest request, SpeechListener listener) {
+        model();
+        AudioCodec codec = vocoder("speaking");
+        return injector.getInstance(SpeechSynthesizer.class).speak(request, codec, listener);
+    }
+
+    /**
+     * The request's sentences as a publisher: generation starts on a virtual thread when it is subscribed to,
+     * each sentence is delivered as soon as it is decoded, and cancelling stops the work at the next step.
+     */
+    public Flow.Publisher<SpeechChunk> stream(SpeechRequest request) {
+        model();
+        AudioCodec codec = vocoder("speaking");
+        return injector.getInstance(SpeechSynthesizer.class).stream(request, codec);
+    }
+
+    /**
+     * The code matrix {@code [T, 8]} of a request, without decoding it (needs no vocoder): its sentences'
+     * codes one after the other.
+     */
+    public Codes generate(SpeechRequest request, SpeechListener listener) {
+        model();
+        return injector.getInstance(SpeechSynthesizer.class).codes(request, listener);
+    }
+
+    /** The codec that encodes voice prompts, if the builder was given one. */
+    public java.util.Optional<AudioCodec> encoder() {
+        return java.util.Optional.ofNullable(encoder);
+    }
+
+    /** The codec that turns codes into audio, if the builder was given one. */
+    public java.util.Optional<AudioCodec> vocoder() {
+        return java.util.Optional.ofNullable(vocoder);
+    }
+
+    private AudioCodec encoder(String task) {
+        if (encoder == null) {
+            throw new IllegalStateException(task + " needs a codec: build with Valle.builder().codec(path to EnCodec 24 kHz weights)");
+        }
+        return encoder;
+    }
+
+    private AudioCodec vocoder(String task) {
+        if (vocoder == null) {
+            throw new IllegalStateException(task + " needs a vocoder: build with Valle.builder().vocoder(path to Vocos or EnCodec weights)");
+        }
+        return vocoder;
     }
 
     /** Closes the model and its file; idempotent. */
@@ -167,6 +281,12 @@ public final class Valle implements AutoCloseable {
             if (hasModel) {
                 injector.getInstance(ValleModel.class).close();
             }
+            if (encoder != null) {
+                encoder.close();
+            }
+            if (vocoder != null && vocoder != encoder) {
+                vocoder.close();
+            }
         }
     }
 
@@ -176,11 +296,15 @@ public final class Valle implements AutoCloseable {
         private String arch;
         private String attention;
         private String phonemizer;
+        private Path codecWeights;
+        private String codecName;
+        private Path vocoderWeights;
+        private String vocoderName;
 
         private Builder() {
         }
 
-        /** The checkpoint ({@code .sft}) to load. */
+        /** The checkpoint to load: an {@code .sft} file, or a folder holding exactly one. */
         public Builder model(Path model) {
             this.model = Objects.requireNonNull(model, "model");
             return this;
@@ -205,23 +329,75 @@ public final class Valle implements AutoCloseable {
         }
 
         /**
-         * Discovers the plugins and loads the model, if one was given.
+         * The codec that encodes voice recordings into prompts: EnCodec 24 kHz weights (the HF
+         * {@code facebook/encodec_24khz} folder or the original {@code .th} file), chosen by {@code auto}.
+         */
+        public Builder codec(Path weights) {
+            return codec(null, weights);
+        }
+
+        /** As {@link #codec(Path)} with the codec plugin by name ({@code "encodec"}), or {@code null} for auto. */
+        public Builder codec(String name, Path weights) {
+            this.codecName = name;
+            this.codecWeights = Objects.requireNonNull(weights, "weights");
+            return this;
+        }
+
+        /**
+         * The codec that turns codes into audio: Vocos ({@code charactr/vocos-encodec-24khz}, the reference's
+         * default) or EnCodec weights; {@code auto} picks the best codec that decodes (Vocos).
+         */
+        public Builder vocoder(Path weights) {
+            return vocoder(null, weights);
+        }
+
+        /** As {@link #vocoder(Path)} with the codec plugin by name ({@code "vocos"} or {@code "encodec"}). */
+        public Builder vocoder(String name, Path weights) {
+            this.vocoderName = name;
+            this.vocoderWeights = Objects.requireNonNull(weights, "weights");
+            return this;
+        }
+
+        /**
+         * Discovers the plugins and loads the model and codecs that were given.
          *
          * @throws ValleException (a {@link valle.api.ModelFormatException} or
          *                        {@link valle.api.PluginNotFoundException}) naming what is wrong
          */
         public Valle build() {
             Injector injector = Guice.createInjector(new ValleModule(new ValleSettings(model, arch, attention, phonemizer)));
-            Valle valle = new Valle(injector, model != null);
+            AudioCodec encoder = null;
+            AudioCodec vocoder = null;
             try {
-                injector.getInstance(Plugins.class);
+                Plugins plugins = injector.getInstance(Plugins.class);
                 if (model != null) {
                     injector.getInstance(ValleModel.class);
                 }
+                if (codecWeights != null) {
+                    encoder = CodecRole.ENCODE.choose(plugins.codecs(), codecName).open(codecWeights);
+                }
+                if (vocoderWeights != null) {
+                    vocoder = CodecRole.DECODE.choose(plugins.codecs(), vocoderName).open(vocoderWeights);
+                }
             } catch (ProvisionException e) {
+                closeQuietly(encoder, vocoder);
                 throw unwrap(e);
+            } catch (RuntimeException e) {
+                closeQuietly(encoder, vocoder);
+                if (model != null) {
+                    injector.getInstance(ValleModel.class).close();
+                }
+                throw e;
             }
-            return valle;
+            return new Valle(injector, model != null, encoder, vocoder);
+        }
+
+        private static void closeQuietly(AudioCodec... codecs) {
+            for (AudioCodec c : codecs) {
+                if (c != null) {
+                    c.close();
+                }
+            }
         }
 
         /** Guice wraps what a provider throws; users should see valle's own exception. */

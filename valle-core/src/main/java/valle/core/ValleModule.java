@@ -7,6 +7,8 @@ import java.lang.System.Logger.Level;
 import valle.api.arch.Arch;
 import valle.api.attention.AttentionKernel;
 import valle.core.infer.CodeGenerator;
+import valle.core.load.CheckpointLocation;
+import valle.core.speech.SpeechSynthesizer;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
 import valle.api.plugin.Availability;
@@ -78,6 +80,12 @@ final class ValleModule extends AbstractModule {
 
     @Provides
     @Singleton
+    SpeechSynthesizer synthesizer(CodeGenerator generator, TextEncoder textEncoder, PhonemeTokenizer tokenizer) {
+        return new SpeechSynthesizer(generator, textEncoder, tokenizer);
+    }
+
+    @Provides
+    @Singleton
     AttentionKernel attention(Plugins plugins) {
         String name = Plugins.chosenName("attention", settings.attention());
         if (PluginRegistry.AUTO.equals(name)) {
@@ -95,7 +103,7 @@ final class ValleModule extends AbstractModule {
             throw new IllegalStateException("no model was given: call Valle.builder().model(path)");
         }
         String archName = Plugins.chosenName("arch", settings.arch());
-        return ValleModel.load(settings.model(), config -> {
+        return ValleModel.load(CheckpointLocation.resolve(settings.model()), config -> {
             PluginRegistry.Selection<Arch> s = plugins.archs().select(archName, a -> a.supports(config));
             LOG.log(Level.INFO, "arch: {0} -> {1}", archName, s.explain());
             return s.plugin();

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import valle.api.codec.Codes;
 import valle.api.plugin.Availability;
 import valle.core.Valle;
-import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
+import valle.core.speech.SpeechListener;
+import valle.core.speech.SpeechRequest;
+import valle.core.speech.Voice;
 import valle.core.infer.InferenceSettings;
 import valle.core.text.EncodedText;
 import valle.core.text.SentenceSplitter;
@@ -90,7 +92,7 @@ class TextFrontEndTest {
         InferenceSettings s = InferenceSettings.fromKwargs(Map.of("ar_temperature", 0.0, "nar_temperature", 0.0,
                 "top_no", 0.0, "max_duration", 12));
         String text = "Hello, world. How are you?";
-        Codes joined = valle.speak(text, "en", null, s, CodeGenerator.Progress.NONE);
+        Codes joined = valle.generate(SpeechRequest.of(text, Voice.NONE).withSettings(s), SpeechListener.NONE);
         List<String> sentences = SentenceSplitter.split(text);
         assertEquals(List.of("Hello, world.", "How are you?"), sentences);
         List<int[]> parts = new ArrayList<>();

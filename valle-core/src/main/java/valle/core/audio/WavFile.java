@@ -143,13 +143,19 @@ public final class WavFile {
 
     /** Writes mono samples at {@code sampleRate}; PCM16 rounds and clips to [-32768, 32767]. */
     public static void write(Path file, float[] samples, int sampleRate, Encoding encoding) {
+        AtomicFile.write(file, ByteBuffer.wrap(encode(samples, sampleRate, encoding)));
+    }
+
+    /** The bytes of the mono WAV file {@link #write} writes. */
+    public static byte[] encode(float[] samples, int sampleRate, Encoding encoding) {
         int bytes = encoding.bits / 8;
         long dataSize = (long) samples.length * bytes;
         boolean isFloat = encoding == Encoding.FLOAT32;
         // a float file carries the 'fact' chunk (frame count) the WAVE spec asks of non-PCM formats
         int header = 12 + 8 + 16 + (isFloat ? 12 : 0) + 8;
-        if (dataSize + header - 8 > 0xFFFFFFFFL) {
-            throw new IllegalArgumentException(samples.length + " samples do not fit a WAV file (4 GiB)");
+        // the RIFF size field would allow 4 GiB, but the bytes are made in one Java array
+        if (dataSize + header > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(samples.length + " samples do not fit one WAV file of at most 2 GiB");
         }
         ByteBuffer b = ByteBuffer.allocate((int) (header + dataSize)).order(ByteOrder.LITTLE_ENDIAN);
         b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt((int) (header - 8 + dataSize))
@@ -167,8 +173,7 @@ public final class WavFile {
                 b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(s * 32768f))));
             }
         }
-        b.flip();
-        AtomicFile.write(file, b);
+        return b.array();
     }
 
     /**

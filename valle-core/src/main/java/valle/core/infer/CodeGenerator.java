@@ -49,20 +49,48 @@ public final class CodeGenerator {
      */
     public List<Codes> generateLines(List<CodeRequest> lines, Progress progress) {
         List<Codes> out = new ArrayList<>();
-        List<CodeRequest> history = new ArrayList<>();
-        // seeded once per request, as the reference's set_seed before its line loop: lines share one stream
-        SplittableRandom random = lines.isEmpty() ? null : new SplittableRandom(lines.getFirst().settings().seed());
-        for (CodeRequest line : lines) {
-            int k = line.settings().contextHistory();
-            ContextPrefix prefix = k > 0 && !history.isEmpty()
-                    ? prefix(history.subList(Math.max(0, history.size() - k), history.size()),
-                    out.subList(Math.max(0, out.size() - k), out.size()))
-                    : null;
-            Codes codes = generate(line, prefix, random, progress).codes();
-            out.add(codes);
-            history.add(line);
+        if (!lines.isEmpty()) {
+            Session session = session(lines.getFirst().settings().seed());
+            for (CodeRequest line : lines) {
+                out.add(session.next(line, progress).codes());
+            }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Starts the lines of one request, to be generated one at a time (so that a caller can decode and deliver
+     * each before the next is made) with the same results as {@link #generateLines}.
+     *
+     * @param seed the request's seed: the lines share one random stream, seeded once, as the reference's
+     *             {@code set_seed} before its line loop
+     */
+    public Session session(long seed) {
+        return new Session(new SplittableRandom(seed));
+    }
+
+    /** The lines of one request so far: their random stream and the history that rolling context draws on. */
+    public final class Session {
+        private final SplittableRandom random;
+        private final List<CodeRequest> lines = new ArrayList<>();
+        private final List<Codes> codes = new ArrayList<>();
+
+        private Session(SplittableRandom random) {
+            this.random = random;
+        }
+
+        /** Generates the next line, prefixed by the last {@code context_history} lines when its settings ask. */
+        public Generated next(CodeRequest line, Progress progress) {
+            int k = line.settings().contextHistory();
+            ContextPrefix prefix = k > 0 && !lines.isEmpty()
+                    ? prefix(lines.subList(Math.max(0, lines.size() - k), lines.size()),
+                    codes.subList(Math.max(0, codes.size() - k), codes.size()))
+                    : null;
+            Generated generated = generate(line, prefix, random, progress);
+            lines.add(line);
+            codes.add(generated.codes());
+            return generated;
+        }
     }
 
     private static ContextPrefix prefix(List<CodeRequest> lines, List<Codes> codes) {

@@ -20,4 +20,13 @@ public enum Modality {
             default -> throw new IllegalArgumentException("unknown modality '" + s + "': use auto, ar+nar or nar-len");
         };
     }
+
+    /** The reference's spelling: {@code auto}, {@code ar+nar}, {@code nar-len}. */
+    public String label() {
+        return switch (this) {
+            case AUTO -> "auto";
+            case AR_NAR -> "ar+nar";
+            case NAR_LEN -> "nar-len";
+        };
+    }
 }

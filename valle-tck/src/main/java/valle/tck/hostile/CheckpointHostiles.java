@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import valle.core.load.Json;
+import valle.core.load.JsonWriter;
 import valle.tck.hostile.HostileFile.Kind;
 
 /**

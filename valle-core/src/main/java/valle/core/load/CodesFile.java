@@ -1,19 +1,27 @@
-package valle.cli;
+package valle.core.load;
 
 import java.nio.file.Path;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codes;
-import valle.core.load.EncFile;
-import valle.core.load.NpyArray;
 
-/** Code matrices on disk: an {@code .npy} integer array {@code [T, levels]}, or one of the reference's {@code .enc} files. */
-final class CodesFile {
+/**
+ * Code matrices on disk: an {@code .npy} integer array {@code [T, levels]}, or one of the reference's
+ * {@code .enc} files (read with {@link EncFile}'s strict unpickler).
+ */
+public final class CodesFile {
     /** EnCodec 24 kHz has 32 codebooks (24 kbps), the most of any codec VALL-E uses. */
-    static final int MAX_LEVELS = 32;
+    public static final int MAX_LEVELS = 32;
     private CodesFile() {
     }
 
-    static Codes read(Path file) {
+    /**
+     * Reads codes, checking their rank, type, size (at least one frame, 1 to {@value #MAX_LEVELS} levels) and range
+     * ({@code 0 .. 1023}, the codebooks of EnCodec 24 kHz).
+     *
+     * @throws IllegalArgumentException naming the file when it holds no code matrix
+     * @throws valle.api.ModelFormatException when the file is malformed
+     */
+    public static Codes read(Path file) {
         if (file.getFileName().toString().endsWith(".enc")) {
             return EncFile.read(file).codes();
         }
@@ -42,7 +50,7 @@ final class CodesFile {
      * Refuses codes that {@code codec} cannot decode, naming the file: more levels than it has codebooks, or a
      * code beyond its codebook size.
      */
-    static void requireDecodable(Path file, Codes codes, AudioCodec codec, String codecName) {
+    public static void requireDecodable(Path file, Codes codes, AudioCodec codec, String codecName) {
         if (codes.levels() > codec.maxLevels()) {
             throw new IllegalArgumentException(file + ": " + codes.levels() + " levels of codes, but the " + codecName
                     + " codec has " + codec.maxLevels() + " (codes made for another codec?)");
@@ -56,8 +64,8 @@ final class CodesFile {
         }
     }
 
-    /** {@code .npy} int32 {@code [T, levels]}, written atomically. */
-    static void write(Path file, Codes codes) {
+    /** Writes {@code .npy} int32 {@code [T, levels]}, atomically. */
+    public static void write(Path file, Codes codes) {
         NpyArray.writeInts(file, new int[] {codes.frames(), codes.levels()}, codes.data());
     }
 }

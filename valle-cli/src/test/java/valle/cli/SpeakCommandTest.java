@@ -1,0 +1,173 @@
+package valle.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import valle.core.Valle;
+import valle.core.audio.PcmAudio;
+import valle.core.audio.WavFile;
+import valle.core.load.Json;
+import valle.core.load.NpyArray;
+import valle.core.speech.Speech;
+import valle.core.speech.SpeechRequest;
+
+/**
+ * {@code valle speak} end to end on the tiny golden model and codecs: prompt WAV in, WAV out, checked against a
+ * direct facade call with the same seed. Phoneme input keeps it free of espeak-ng.
+ */
+class SpeakCommandTest {
+    private static final Path GOLDEN = Path.of("..", "valle-tck", "golden");
+    private static final Path MODEL = GOLDEN.resolve("ar_nar_len/model.sft");
+    private static final Path ENCODEC = GOLDEN.resolve("codec/weights/encodec_hf");
+    private static final Path VOCOS = GOLDEN.resolve("codec/weights/vocos");
+    private static final Path PROMPT = GOLDEN.resolve("codec/golden/prompt_16k_stereo/prompt_16k_stereo.wav");
+    private static final String PHONEMES = "həlˈoʊ wˈɜːld.\nhˈaʊ ɑːɹ juː?";
+    private static final String[] SAMPLING = {"--seed", "9", "--ar-temperature", "0.8", "--max-duration", "80"};
+
+    @Test
+    void theWavHoldsTheFacadesSpeechForTheSameSeed(@TempDir Path tmp) {
+        Path wav = tmp.resolve("speech.wav");
+        Path codes = tmp.resolve("codes.npy");
+        Result r = run(null, "speak", "--phonemes", PHONEMES, "--model", MODEL.toString(), "--codec", ENCODEC.toString(),
+                "--vocoder", VOCOS.toString(), "--prompt", PROMPT.toString(), "--out", wav.toString(),
+                "--codes-out", codes.toString(), SAMPLING[0], SAMPLING[1], SAMPLING[2], SAMPLING[3], SAMPLING[4], SAMPLING[5]);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("sentence 2/2"), r.err());
+
+        Speech direct;
+        try (Valle tts = Valle.builder().model(MODEL).codec(ENCODEC).vocoder(VOCOS).build()) {
+            direct = tts.speak(SpeechRequest.ofPhonemes(PHONEMES, tts.voice(PROMPT)).withSettings(settings(SAMPLING)));
+        }
+        NpyArray written = NpyArray.read(codes);
+        assertArrayEquals(new int[] {direct.codes().frames(), 8}, written.shape());
+        assertArrayEquals(direct.codes().data(), written.ints());
+        PcmAudio audio = WavFile.read(wav);
+        assertEquals(24000, audio.sampleRate());
+        assertEquals(1, audio.channels().length);
+        assertEquals(320 * written.shape()[0], audio.frames(), "320 samples per frame");
+        assertArrayEquals(direct.samples(), audio.channels()[0]);
+    }
+
+    @Test
+    void textFromStandardInputAndWavToStandardOutput(@TempDir Path tmp) throws Exception {
+        Path wav = tmp.resolve("file.wav");
+        String[] common = {"--model", MODEL.toString(), "--vocoder", VOCOS.toString(), "--seed", "4", "--quiet"};
+        Result toFile = run(null, concat(new String[] {"speak", "--phonemes", "həlˈoʊ.", "--out", wav.toString()}, common));
+        assertEquals(0, toFile.code(), toFile.err());
+        assertEquals("", toFile.err(), "--quiet prints nothing");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        Result toStdout = run(stdout, concat(new String[] {"speak", "--phonemes", "həlˈoʊ.", "--out", "-", "--json"}, common));
+        assertEquals(0, toStdout.code(), toStdout.err());
+        assertArrayEquals(Files.readAllBytes(wav), stdout.toByteArray());
+        Map<String, Object> timings = Json.parseObject(toStdout.err().strip(), "timings");
+        assertEquals(1L, ((List<?>) timings.get("sentences")).size());
+        assertTrue(((Number) timings.get("rtf")).doubleValue() > 0);
+
+        // "-" reads the text from standard input: the same phonemes (they tokenize as they are) give the same audio
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        Result fromStdin = run(again, new ByteArrayInputStream("həlˈoʊ.".getBytes(StandardCharsets.UTF_8)),
+                concat(new String[] {"speak", "-", "--out", "-"}, common));
+        assertEquals(0, fromStdin.code(), fromStdin.err());
+        assertArrayEquals(stdout.toByteArray(), again.toByteArray());
+        Result badUtf8 = run(new ByteArrayOutputStream(), new ByteArrayInputStream(new byte[] {(byte) 0xC3, 0x28}),
+                concat(new String[] {"speak", "-", "--out", "-"}, common));
+        assertEquals(1, badUtf8.code());
+        assertEquals("valle: standard input is not valid UTF-8 text", badUtf8.err().strip());
+    }
+
+    @Test
+    void withoutAModelTheBundledOneSpeaksAndSaysItIsNoise(@TempDir Path tmp) {
+        String before = System.getProperty("valle.golden");
+        System.setProperty("valle.golden", GOLDEN.toString());
+        try {
+            Path wav = tmp.resolve("default.wav");
+            Result r = run(null, "speak", "--phonemes", "həlˈoʊ.", "--prompt", PROMPT.toString(), "--out", wav.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("bundled tiny random model") && r.err().contains("noise"), r.err());
+            PcmAudio audio = WavFile.read(wav);
+            assertEquals(24000, audio.sampleRate());
+            assertEquals(0, audio.frames() % 320);
+            assertNotEquals(0, audio.frames());
+        } finally {
+            if (before == null) {
+                System.clearProperty("valle.golden");
+            } else {
+                System.setProperty("valle.golden", before);
+            }
+        }
+    }
+
+    @Test
+    void badInputIsOneLineAndLeavesNoOutput(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out.wav");
+        Path notWav = tmp.resolve("voice.wav");
+        Files.writeString(notWav, "not audio");
+        String[] models = {"--model", MODEL.toString(), "--codec", ENCODEC.toString(), "--vocoder", VOCOS.toString()};
+        List<String[]> cases = List.of(
+                new String[] {"--phonemes", "həlˈoʊ.", "--prompt", tmp.resolve("missing.wav").toString()},
+                new String[] {"--phonemes", "həlˈoʊ.", "--prompt", notWav.toString()},
+                new String[] {"--phonemes", "həlˈoʊ.", "--lang", "xx"},
+                new String[] {"--phonemes", "  "},
+                new String[] {"--phonemes", "həlˈoʊ.", "--model", ENCODEC.resolve("model.safetensors").toString()},
+                new String[] {"--phonemes", "həlˈoʊ.", "--model", tmp.toString()});
+        List<String> expected = List.of("missing.wav", "voice.wav: not a WAV file", "unknown language 'xx'",
+                "the text is empty", "model.safetensors: the safetensors metadata has no 'config' entry",
+                "holds no .sft checkpoint");
+        for (int i = 0; i < cases.size(); i++) {
+            String[] model = List.of(cases.get(i)).contains("--model") ? new String[] {"--vocoder", VOCOS.toString()} : models;
+            Result r = run(null, concat(concat(new String[] {"speak", "--out", out.toString(), "-q"}, model), cases.get(i)));
+            assertEquals(1, r.code(), r.err());
+            String err = r.err().strip();
+            assertFalse(err.contains("\n"), "one line: " + err);
+            assertTrue(err.startsWith("valle: ") && err.contains(expected.get(i)), err);
+            assertFalse(Files.exists(out), "no output after: " + err);
+        }
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of(notWav), files.toList(), "nothing but the input");
+        }
+    }
+
+    /** The settings {@code valle speak} makes of these flags, parsed by the same options class. */
+    private static valle.core.infer.InferenceSettings settings(String... flags) {
+        SamplingOptions options = new SamplingOptions();
+        new CommandLine(options).parseArgs(flags);
+        return options.settings();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(ByteArrayOutputStream binary, String... args) {
+        return run(binary, new ByteArrayInputStream(new byte[0]), args);
+    }
+
+    private static Result run(ByteArrayOutputStream binary, ByteArrayInputStream stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, stdin, binary == null ? new ByteArrayOutputStream() : binary, new PrintWriter(out, true),
+                new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+}

@@ -1,0 +1,126 @@
+package valle.core.speech;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import valle.api.codec.AudioCodec;
+import valle.api.codec.Codes;
+import valle.core.infer.CodeGenerator;
+import valle.core.infer.CodeRequest;
+import valle.core.infer.Languages;
+import valle.core.text.PhonemeTokenizer;
+import valle.core.text.SentenceSplitter;
+import valle.core.text.TextEncoder;
+import valle.core.text.TextLimits;
+
+/**
+ * What the reference's {@code TTS.inference} does between a text and its audio: split the text into sentences,
+ * encode each, generate its codes (the lines share one random stream and, with {@code context_history}, their
+ * history) and decode each sentence on its own. All sentences are encoded before any is generated, so a bad
+ * sentence fails the request before minutes of compute. Unlike the reference, sentences of punctuation alone
+ * are left out. Thread-safe: every call has its own state.
+ */
+public final class SpeechSynthesizer {
+    private final CodeGenerator generator;
+    private final TextEncoder textEncoder;
+    private final PhonemeTokenizer tokenizer;
+
+    public SpeechSynthesizer(CodeGenerator generator, TextEncoder textEncoder, PhonemeTokenizer tokenizer) {
+        this.generator = generator;
+        this.textEncoder = textEncoder;
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * Runs a request, delivering each sentence to {@code listener} as it is done.
+     *
+     * @param vocoder turns codes into audio, or {@code null} for codes only (the chunks then hold no samples)
+     * @throws IllegalArgumentException for empty text, a sentence with no phonemes or an unknown language
+     * @throws CancellationException    when the calling thread is interrupted between steps
+     */
+    public Speech speak(SpeechRequest request, AudioCodec vocoder, SpeechListener listener) {
+        int lang = Languages.id(request.language());
+        List<String> sentences = sentences(request);
+        List<CodeRequest> lines = new ArrayList<>();
+        for (int i = 0; i < sentences.size(); i++) {
+            lines.add(new CodeRequest(ids(request, sentences.get(i), i), lang, request.voice().codes(), request.settings()));
+        }
+        CodeGenerator.Session session = generator.session(request.settings().seed());
+        List<SpeechChunk> chunks = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            checkNotInterrupted();
+            listener.sentenceStarted(i, lines.size(), sentences.get(i));
+            long started = System.nanoTime();
+            CodeGenerator.Generated generated = session.next(lines.get(i), listener);
+            long generatedAt = System.nanoTime();
+            float[] samples = vocoder == null ? new float[0] : vocoder.decode(generated.codes());
+            long decodedAt = System.nanoTime();
+            SpeechChunk chunk = new SpeechChunk(i, lines.size(), sentences.get(i), generated.modality(),
+                    generated.codes(), samples, vocoder == null ? 0 : vocoder.sampleRate(),
+                    Duration.ofNanos(generatedAt - started), Duration.ofNanos(decodedAt - generatedAt));
+            chunks.add(chunk);
+            listener.sentence(chunk);
+        }
+        return new Speech(chunks, vocoder == null ? 0 : vocoder.sampleRate());
+    }
+
+    /**
+     * The request as a publisher of its sentences: generation starts on a virtual thread when it is subscribed
+     * to; cancelling stops it at the next step.
+     */
+    public java.util.concurrent.Flow.Publisher<SpeechChunk> stream(SpeechRequest request, AudioCodec vocoder) {
+        return new SpeechPublisher(listener -> speak(request, vocoder, listener));
+    }
+
+    /** The request's codes only: {@link #speak} without a vocoder. */
+    public Codes codes(SpeechRequest request, SpeechListener listener) {
+        return speak(request, null, listener).codes();
+    }
+
+    private static List<String> sentences(SpeechRequest request) {
+        List<String> out = new ArrayList<>();
+        if (request.input() == SpeechRequest.Input.TEXT) {
+            // a sentence of punctuation alone ("...", "!") has nothing to say; the reference would still
+            // generate noise for it, valle leaves it out
+            SentenceSplitter.split(request.text()).stream().filter(SpeechSynthesizer::hasWords).forEach(out::add);
+            if (out.isEmpty() && !request.text().isBlank()) {
+                throw new IllegalArgumentException("the text has no words to speak, only punctuation or symbols");
+            }
+        } else {
+            // phoneme lines skip the text front end, so they meet its limits here
+            TextLimits.requireWithinLength(request.text());
+            for (String line : request.text().split("\\R")) {
+                if (!line.isBlank()) {
+                    TextLimits.requireSpeakable(line.strip());
+                    out.add(line.strip());
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("the text is empty: give the words to speak");
+        }
+        return out;
+    }
+
+    private static boolean hasWords(String sentence) {
+        return sentence.codePoints().anyMatch(Character::isLetterOrDigit);
+    }
+
+    private int[] ids(SpeechRequest request, String sentence, int index) {
+        int[] ids = request.input() == SpeechRequest.Input.TEXT
+                ? textEncoder.encode(sentence, request.language()).ids()
+                : tokenizer.encode(sentence);
+        // <bos> and <eos> alone: nothing the model could say
+        if (ids.length <= 2) {
+            throw new IllegalArgumentException("sentence " + (index + 1) + " (\"" + sentence + "\") has no phonemes to speak");
+        }
+        return ids;
+    }
+
+    private static void checkNotInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CancellationException("the request was cancelled");
+        }
+    }
+}
