@@ -5,13 +5,14 @@ import java.util.List;
 import java.util.Map;
 import valle.api.ModelFormatException;
 import valle.core.Valle;
+import valle.core.load.CheckpointLocation;
 import valle.core.load.SafetensorsFile;
 import valle.core.model.ModelConfig;
 import valle.core.model.ModelLayout;
 import valle.core.model.ValleModel;
 
 /**
- * {@code valle check} of a VALL-E checkpoint ({@code .sft}): the safetensors container, the {@code config} and
+ * {@code valle check} of a VALL-E checkpoint ({@code .sft}, or a folder holding one): the safetensors container, the {@code config} and
  * {@code userdata} metadata, every tensor the layout and the backbone plugin bind (loaded exactly as
  * {@code speak} loads it), and every value finite.
  */
@@ -23,7 +24,8 @@ final class CheckpointCheck implements FileCheck {
     }
 
     @Override
-    public List<String> check(Path file) {
+    public List<String> check(Path location) {
+        Path file = CheckpointLocation.resolve(location);
         String tensors;
         try (SafetensorsFile sft = SafetensorsFile.open(file)) {
             if (!sft.metadata().containsKey("config")) {

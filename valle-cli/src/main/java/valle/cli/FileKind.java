@@ -66,7 +66,8 @@ enum FileKind {
             case "th", "bin", "pt", "pth" -> new CodecWeightsCheck();
             case "safetensors" -> kind == SAFETENSORS && hasConfig(file) ? new CheckpointCheck() : new CodecWeightsCheck();
             default -> switch (kind) {
-                case FOLDER, TORCH_ZIP -> new CodecWeightsCheck();
+                case FOLDER -> holdsCheckpoint(file) ? new CheckpointCheck() : new CodecWeightsCheck();
+                case TORCH_ZIP -> new CodecWeightsCheck();
                 case SAFETENSORS -> hasConfig(file) ? new CheckpointCheck() : new CodecWeightsCheck();
                 case WAV -> new WavCheck();
                 case NPY, PICKLE -> new CodesCheck();
@@ -75,6 +76,15 @@ enum FileKind {
                         + " codes)");
             };
         };
+    }
+
+    /** Whether a folder holds a {@code .sft} file, as a folder given to {@code speak --model} does. */
+    private static boolean holdsCheckpoint(Path folder) {
+        try (var files = Files.list(folder)) {
+            return files.anyMatch(f -> f.getFileName().toString().endsWith(".sft"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Whether a safetensors file carries a VALL-E {@code config}; false when it cannot even be opened. */

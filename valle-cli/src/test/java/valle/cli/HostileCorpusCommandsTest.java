@@ -159,7 +159,7 @@ class HostileCorpusCommandsTest {
 
     @Test
     void checkAcceptsTheTinyModelsAndSummarisesThem() {
-        Result r = run("check", GOLDEN.resolve("ar_nar/model.sft").toString(), WEIGHTS.resolve("encodec_24khz_tiny.th").toString(),
+        Result r = run("check", GOLDEN.resolve("ar_nar").toString(), WEIGHTS.resolve("encodec_24khz_tiny.th").toString(),
                 WEIGHTS.resolve("vocos").toString(), GOOD_WAV.toString(), GOOD_CODES.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("70 tensors (70 F16), 861,889 parameters"), r.out());
