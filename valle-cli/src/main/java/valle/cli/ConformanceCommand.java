@@ -14,7 +14,7 @@ import valle.tck.ConformanceSuite;
 
 /** {@code valle conformance}: runs a golden folder against the plugins present. */
 @Command(name = "conformance",
-        description = "Run every golden case of a folder against the plugins present; one PASS/FAIL line per case.")
+        description = "Run every golden case of a folder against the plugins present; one PASS/FAIL/SKIP line per case.")
 final class ConformanceCommand implements Callable<Integer> {
 
     @Spec
@@ -30,6 +30,11 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--attention", paramLabel = "NAME", description = "Attention kernel (default: auto).")
     String attention;
 
+    @Option(names = "--lora-merge",
+            description = "Run variants that have a lora.sft with the adapter merged into the weights at load "
+                    + "(default: applied on the fly).")
+    boolean loraMerge;
+
     @Mixin
     VerboseOption verbose;
 
@@ -37,10 +42,9 @@ final class ConformanceCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = golden != null ? golden : bundledGoldens();
-        List<CaseResult> results = new ConformanceSuite(arch, attention).run(dir, r -> out.println(r.line()));
-        long passed = results.stream().filter(CaseResult::passed).count();
-        out.println(passed + " passed, " + (results.size() - passed) + " failed");
-        return passed == results.size() ? 0 : 1;
+        List<CaseResult> results = new ConformanceSuite(arch, attention, loraMerge).run(dir, r -> out.println(r.line()));
+        out.println(CaseResult.summary(results));
+        return results.stream().anyMatch(CaseResult::failed) ? 1 : 0;
     }
 
     private static Path bundledGoldens() {

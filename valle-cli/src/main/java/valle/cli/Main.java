@@ -6,12 +6,14 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import valle.api.UnbuildableModelException;
 import valle.api.ValleException;
 
 /** {@code valle <command>}: the entry point of the launcher script and of {@code java -m valle.cli}. */
 @Command(name = "valle", mixinStandardHelpOptions = true, version = "valle 0.1.0",
         description = "VALL-E text-to-speech on the JVM.",
-        subcommands = {SpeakCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class, CheckCommand.class,
+        subcommands = {SpeakCommand.class, ServeCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
+            CheckCommand.class,
             ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, CodecBenchCommand.class, PluginsCommand.class})
 public final class Main implements Runnable {
 
@@ -50,6 +52,11 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.subcommand() != null
                     && parseResult.subcommand().hasMatchedOption("--verbose");
+            if (e instanceof UnbuildableModelException) {
+                // a configuration the reference itself cannot run: not a usage mistake, no trace to show
+                err.println("valle: " + e.getMessage());
+                return 1;
+            }
             // refusals of bad input are expected: one line naming the file and the fix, exit 1 (picocli keeps 2 for
             // a mistyped command line); anything else is a bug, still one line unless --verbose asks for the trace
             boolean refusal = e instanceof ValleException || e instanceof IllegalArgumentException

@@ -296,6 +296,8 @@ public final class Valle implements AutoCloseable {
         private String arch;
         private String attention;
         private String phonemizer;
+        private Path lora;
+        private boolean loraMerge;
         private Path codecWeights;
         private String codecName;
         private Path vocoderWeights;
@@ -325,6 +327,18 @@ public final class Valle implements AutoCloseable {
         /** The phonemizer by name ({@code "espeak"}), or {@code "auto"}; chosen when text is first encoded. */
         public Builder phonemizer(String name) {
             this.phonemizer = name;
+            return this;
+        }
+
+        /**
+         * A LoRA adapter ({@code lora.sft}, as the reference exports it) to load with the model. Every adapter must
+         * match a linear layer of the model by name and shape, else the build fails listing the misfits; it is
+         * active for the RVQ levels its config names. {@code merge} folds it into the weights at load, otherwise
+         * it is applied as {@code xWᵀ + s·(xAᵀ)Bᵀ}.
+         */
+        public Builder lora(Path file, boolean merge) {
+            this.lora = Objects.requireNonNull(file, "file");
+            this.loraMerge = merge;
             return this;
         }
 
@@ -365,7 +379,7 @@ public final class Valle implements AutoCloseable {
          *                        {@link valle.api.PluginNotFoundException}) naming what is wrong
          */
         public Valle build() {
-            Injector injector = Guice.createInjector(new ValleModule(new ValleSettings(model, arch, attention, phonemizer)));
+            Injector injector = Guice.createInjector(new ValleModule(new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge)));
             AudioCodec encoder = null;
             AudioCodec vocoder = null;
             try {

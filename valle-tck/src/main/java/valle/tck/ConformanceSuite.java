@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 import valle.api.ValleException;
 import valle.core.Valle;
 import valle.core.load.Json;
+import valle.core.lora.LoraOptions;
+import valle.core.model.ValleModel;
 import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
 
@@ -24,11 +26,19 @@ import valle.core.text.PhonemeTokenizer;
  * (case folders with a {@code manifest.json} outside any variant, run by {@link CodecCases}). Names of
  * variants and files beyond those patterns do not matter, so other golden sets of the same layout run too.
  *
+ * <p>A variant with a {@code lora.sft} beside its {@code model.sft} runs with that LoRA. Case folders of
+ * components the reference cannot build as a model ({@link UnbuildableCases}) are reported as skipped.
+ *
  * @param arch      the arch plugin to use, or {@code null} for the usual choice (see {@link Valle})
  * @param attention the attention kernel to use, or {@code null}
+ * @param loraMerge run LoRA variants with the adapter merged into the weights at load instead of on the fly
  */
-public record ConformanceSuite(String arch, String attention) {
+public record ConformanceSuite(String arch, String attention, boolean loraMerge) {
     private static final int MAX_DEPTH = 8;
+
+    public ConformanceSuite(String arch, String attention) {
+        this(arch, attention, false);
+    }
 
     /** Runs every case, reporting each result to {@code sink} as it is known, and returns them all. */
     public List<CaseResult> run(Path goldenDir, Consumer<CaseResult> sink) {
@@ -47,6 +57,10 @@ public record ConformanceSuite(String arch, String attention) {
             runVariant(goldenDir, model.getParent(), report);
         }
         runText(goldenDir, report);
+        for (Path manifest : find(goldenDir, p -> p.getFileName().toString().equals("manifest.json"))) {
+            UnbuildableCases.reason(manifest.getParent())
+                    .ifPresent(why -> report.accept(CaseResult.skip(relative(goldenDir, manifest.getParent()), why)));
+        }
         CodecCases.run(goldenDir, Plugins.discover().codecs(), report);
         if (results.isEmpty()) {
             throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json,"
@@ -85,10 +99,19 @@ public record ConformanceSuite(String arch, String attention) {
             throw new UncheckedIOException(e);
         }
         Path inputsDir = variant.resolve("inputs");
+        Path modelFile = variant.resolve("model.sft");
+        Path lora = Files.isRegularFile(variant.resolve("lora.sft")) ? variant.resolve("lora.sft") : null;
         Valle valle;
+        ValleModel model;
         VariantInputs inputs;
         try {
-            valle = Valle.builder().model(variant.resolve("model.sft")).arch(arch).attention(attention).build();
+            if (lora == null) {
+                valle = Valle.builder().model(modelFile).arch(arch).attention(attention).build();
+                model = valle.model();
+            } else {
+                valle = Valle.builder().arch(arch).attention(attention).build();
+                model = load(valle, modelFile, new LoraOptions(lora, loraMerge));
+            }
             inputs = VariantInputs.read(new GoldenFolder(inputsDir));
         } catch (RuntimeException e) {
             for (Path dir : caseDirs) {
@@ -98,10 +121,10 @@ public record ConformanceSuite(String arch, String attention) {
             }
             return;
         }
+        CaseRun run = new CaseRun(valle, model, inputs, lora, loraMerge, options -> load(valle, modelFile, options));
         try (valle) {
-            CaseRun run = new CaseRun(valle, inputs);
             if (Files.isDirectory(inputsDir)) {
-                report.accept(inputsCase(root, inputsDir, valle.tokenizer(), run.model().symbolMap()));
+                report.accept(inputsCase(root, inputsDir, valle.tokenizer(), model.symbolMap()));
             }
             for (Path dir : caseDirs) {
                 if (dir.equals(inputsDir)) {
@@ -115,14 +138,32 @@ public record ConformanceSuite(String arch, String attention) {
                     continue;
                 }
                 Check check = new Check();
+                GoldenFolder g = new GoldenFolder(dir);
                 try {
-                    kind.get().run(run, new GoldenFolder(dir), check);
+                    Optional<Object> levels = g.value("lora_rvq_levels");
+                    CaseRun caseRun = levels.isPresent()
+                            ? run.withLoraLevels(((List<?>) levels.get()).stream().map(l -> ((Number) l).intValue()).toList())
+                            : run;
+                    kind.get().run(caseRun, g, check);
                 } catch (RuntimeException e) {
                     check.fail("error: " + e);
+                } finally {
+                    run.closeExtra();
                 }
                 report.accept(check.result(relative(root, dir)));
             }
+        } finally {
+            if (lora != null) {
+                model.close();
+            }
         }
+    }
+
+    /** The checkpoint with the facade's plugin choices and {@code lora} (null: none). */
+    private ValleModel load(Valle valle, Path modelFile, LoraOptions lora) {
+        Plugins plugins = valle.plugins();
+        return ValleModel.load(modelFile, lora, config -> plugins.selectArch(arch, config),
+                () -> plugins.attention(attention));
     }
 
     /**
