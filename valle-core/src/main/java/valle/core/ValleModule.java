@@ -29,10 +29,16 @@ final class ValleModule extends AbstractModule {
         this.settings = settings;
     }
 
+    /** The discovered plugins, narrowed to the chosen backend ({@link Plugins#onBackend}). */
     @Provides
     @Singleton
     Plugins plugins() {
-        return Plugins.discover();
+        String backend = Plugins.chosenName("backend", settings.backend());
+        Plugins plugins = Plugins.discover().onBackend(backend);
+        if (!PluginRegistry.AUTO.equals(backend)) {
+            LOG.log(Level.INFO, "backend: {0}", backend);
+        }
+        return plugins;
     }
 
     @Provides

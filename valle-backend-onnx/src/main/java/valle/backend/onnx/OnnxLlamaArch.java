@@ -1,0 +1,67 @@
+package valle.backend.onnx;
+
+import valle.api.arch.Arch;
+import valle.api.arch.Backbone;
+import valle.api.arch.BackboneConfig;
+import valle.api.attention.AttentionKernel;
+import valle.api.plugin.Availability;
+import valle.api.tensor.Weights;
+
+/**
+ * The {@code llama} arch on ONNX Runtime: the same backbone as the pure-Java {@code llama} plugin, as ONNX
+ * graphs built from the checkpoint when it is opened (no export step) and run by ORT.
+ */
+public final class OnnxLlamaArch implements Arch {
+
+    @Override
+    public String name() {
+        return "llama";
+    }
+
+    @Override
+    public String backend() {
+        return "onnx";
+    }
+
+    /** Above the java llama's 10: measured faster on a decode step and a NAR pass (README, "Backends"). */
+    @Override
+    public int priority() {
+        return 30;
+    }
+
+    @Override
+    public Availability availability() {
+        return OrtRuntime.availability();
+    }
+
+    @Override
+    public String description() {
+        return "Llama decoder stack as ONNX graphs (prefill + KV-cached) on ONNX Runtime's "
+                + (OrtRuntime.availability().ok() && OrtRuntime.hasCuda() ? "CUDA" : "CPU") + " provider";
+    }
+
+    @Override
+    public Availability supports(BackboneConfig config) {
+        Availability own = Arch.super.supports(config);
+        if (!own.ok()) {
+            return own;
+        }
+        if (!LlamaGraph.knowsActivation(config.activation())) {
+            return Availability.no("llama on onnx has no activation '" + config.activation() + "'", "use gelu or silu");
+        }
+        if (config.headDim() % 2 != 0) {
+            return Availability.no("rotary embeddings need an even head width, got " + config.headDim(), "");
+        }
+        return Availability.yes();
+    }
+
+    /** {@code attention} is not used: attention is part of the ONNX graph. */
+    @Override
+    public Backbone open(BackboneConfig config, Weights weights, AttentionKernel attention) {
+        Availability a = supports(config);
+        if (!a.ok()) {
+            throw new IllegalArgumentException(a.toString());
+        }
+        return OnnxLlamaBackbone.open(config, weights, Runtime.getRuntime().availableProcessors());
+    }
+}
