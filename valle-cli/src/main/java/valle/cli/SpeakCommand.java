@@ -112,6 +112,9 @@ final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--attention", description = "Attention kernel (default: auto).")
     String attention;
 
+    @Option(names = "--backend", description = "Compute backend: java, onnx, djl or auto (default: auto).")
+    String backend;
+
     @Mixin
     SamplingOptions sampling;
 
@@ -149,7 +152,7 @@ final class SpeakCommand implements Callable<Integer> {
         long started = System.nanoTime();
         boolean needsCodec = prompts.stream().anyMatch(p -> !isCodesFile(p));
         boolean needsVocoder = out != null;
-        Valle.Builder builder = Valle.builder().arch(arch).attention(attention).phonemizer(phonemizer);
+        Valle.Builder builder = Valle.builder().arch(arch).attention(attention).phonemizer(phonemizer).backend(backend);
         Path modelPath = model;
         Path codecPath = codec;
         Path vocoderPath = vocoder;

@@ -13,6 +13,9 @@ import java.util.stream.Stream;
 import valle.api.ValleException;
 import valle.core.Valle;
 import valle.core.load.Json;
+import valle.core.load.SafetensorsFile;
+import valle.core.model.ModelConfig;
+import valle.core.plugin.PluginRegistry;
 import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
 
@@ -24,11 +27,21 @@ import valle.core.text.PhonemeTokenizer;
  * (case folders with a {@code manifest.json} outside any variant, run by {@link CodecCases}). Names of
  * variants and files beyond those patterns do not matter, so other golden sets of the same layout run too.
  *
+ * <p>With a {@code backend} ({@code --backend onnx}), every plugin kind that has providers on it runs on them
+ * (see {@link Plugins#onBackend}); a model variant whose arch has no provider there is reported as skipped.
+ *
  * @param arch      the arch plugin to use, or {@code null} for the usual choice (see {@link Valle})
  * @param attention the attention kernel to use, or {@code null}
+ * @param backend   the backend to choose plugins on ({@code java}, {@code onnx}, {@code djl}), or {@code null}
+ *                  for the usual choice ({@code -Dvalle.backend}, {@code VALLE_BACKEND}, {@code auto})
  */
-public record ConformanceSuite(String arch, String attention) {
+public record ConformanceSuite(String arch, String attention, String backend) {
     private static final int MAX_DEPTH = 8;
+
+    /** The suite on the usual backend. */
+    public ConformanceSuite(String arch, String attention) {
+        this(arch, attention, null);
+    }
 
     /** Runs every case, reporting each result to {@code sink} as it is known, and returns them all. */
     public List<CaseResult> run(Path goldenDir, Consumer<CaseResult> sink) {
@@ -47,7 +60,7 @@ public record ConformanceSuite(String arch, String attention) {
             runVariant(goldenDir, model.getParent(), report);
         }
         runText(goldenDir, report);
-        CodecCases.run(goldenDir, Plugins.discover().codecs(), report);
+        CodecCases.run(goldenDir, plugins().codecs(), report);
         if (results.isEmpty()) {
             throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json,"
                     + " no text cases.json, no codec case manifest.json)");
@@ -61,7 +74,7 @@ public record ConformanceSuite(String arch, String attention) {
         if (files.isEmpty()) {
             return;
         }
-        try (Valle valle = Valle.builder().build()) {
+        try (Valle valle = Valle.builder().backend(backend).build()) {
             for (Path file : files) {
                 Map<String, Object> doc;
                 try {
@@ -85,10 +98,18 @@ public record ConformanceSuite(String arch, String attention) {
             throw new UncheckedIOException(e);
         }
         Path inputsDir = variant.resolve("inputs");
+        Optional<String> noProvider = archMissingOnBackend(variant.resolve("model.sft"));
+        if (noProvider.isPresent()) {
+            for (Path dir : caseDirs) {
+                report.accept(CaseResult.skipped(relative(root, dir), noProvider.get()));
+            }
+            return;
+        }
         Valle valle;
         VariantInputs inputs;
         try {
-            valle = Valle.builder().model(variant.resolve("model.sft")).arch(arch).attention(attention).build();
+            valle = Valle.builder().model(variant.resolve("model.sft")).arch(arch).attention(attention).backend(backend)
+                    .build();
             inputs = VariantInputs.read(new GoldenFolder(inputsDir));
         } catch (RuntimeException e) {
             for (Path dir : caseDirs) {
@@ -123,6 +144,39 @@ public record ConformanceSuite(String arch, String attention) {
                 report.accept(check.result(relative(root, dir)));
             }
         }
+    }
+
+    private Plugins plugins() {
+        return Plugins.discover().onBackend(Plugins.chosenName("backend", backend));
+    }
+
+    /**
+     * Why a variant cannot run on the chosen backend: its checkpoint's {@code arch_type} has no provider there
+     * although the backend narrows the arch kind. Empty when it can run, or when the checkpoint cannot be read
+     * (loading it then reports that as a failure).
+     */
+    private Optional<String> archMissingOnBackend(Path model) {
+        String chosen = Plugins.chosenName("backend", backend);
+        if (PluginRegistry.AUTO.equals(chosen)) {
+            return Optional.empty();
+        }
+        String archType;
+        try (SafetensorsFile file = SafetensorsFile.open(model)) {
+            String json = file.metadata().get("config");
+            if (json == null) {
+                return Optional.empty();
+            }
+            ModelConfig config = ModelConfig.parse(json, file.source());
+            archType = config.experts() > 1 ? "mixtral" : config.archType();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        PluginRegistry<valle.api.arch.Arch> archs = plugins().archs();
+        boolean narrowed = archs.all().stream().allMatch(a -> a.backend().equals(chosen));
+        if (narrowed && archs.all().stream().noneMatch(a -> a.name().equals(archType))) {
+            return Optional.of("arch '" + archType + "' has no provider on backend '" + chosen + "'");
+        }
+        return Optional.empty();
     }
 
     /**
