@@ -11,7 +11,8 @@ import valle.api.ValleException;
 @Command(name = "valle", mixinStandardHelpOptions = true, version = "valle 0.1.0",
         description = "VALL-E text-to-speech on the JVM.",
         subcommands = {SpeakCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
-            ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, CodecBenchCommand.class, PluginsCommand.class})
+            ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, BackendBenchCommand.class, CodecBenchCommand.class,
+            PluginsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

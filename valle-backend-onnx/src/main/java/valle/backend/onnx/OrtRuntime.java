@@ -56,6 +56,8 @@ final class OrtRuntime {
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setIntraOpNumThreads(threads);
         options.setInterOpNumThreads(1);
+        // every call has new shapes (the cache grows by a row per step): a memory pattern per shape is never reused
+        options.setMemoryPatternOptimization(false);
         if (hasCuda()) {
             options.addCUDA();
         }
