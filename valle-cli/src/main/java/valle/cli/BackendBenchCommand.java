@@ -40,6 +40,9 @@ final class BackendBenchCommand implements Callable<Integer> {
     @Option(names = "--arch", defaultValue = "llama", description = "Arch (default: ${DEFAULT-VALUE}).")
     String arch;
 
+    @Option(names = "--backend", paramLabel = "NAME", description = "One backend (default: every one that provides the arch).")
+    String backend;
+
     @Option(names = "--layers", defaultValue = "12", description = "Layers (default: ${DEFAULT-VALUE}, the published model's).")
     int layers;
 
@@ -67,11 +70,13 @@ final class BackendBenchCommand implements Callable<Integer> {
         out.printf("%-8s %10s %26s %22s%n", "BACKEND", "OPEN s", "AR STEP ms (" + prefill + " cached)",
                 "NAR PASS ms (" + narRows + " rows)");
         try (Valle valle = Valle.builder().build()) {
-            List<Arch> providers = valle.plugins().archs().all().stream().filter(a -> a.name().equals(arch)).toList();
+            List<Arch> all = valle.plugins().archs().all().stream().filter(a -> a.name().equals(arch)).toList();
+            List<Arch> providers = all.stream().filter(a -> backend == null || a.backend().equals(backend)).toList();
             if (providers.isEmpty()) {
-                throw new IllegalArgumentException("no arch named '" + arch + "' is on the path");
+                throw new IllegalArgumentException("no arch named '" + arch + "'" + (backend == null ? "" : " on backend '"
+                        + backend + "'") + " is on the path");
             }
-            Weights weights = randomWeights(providers, config);
+            Weights weights = randomWeights(all, config);
             AutoAttention attention = new AutoAttention(valle.plugins().attentionKernels());
             for (Arch a : providers) {
                 if (!a.availability().ok()) {

@@ -27,7 +27,7 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "NAME", description = "Arch plugin (default: auto).")
     String arch;
 
-    @Option(names = "--attention", paramLabel = "NAME", description = "Attention kernel (default: auto).")
+    @Option(names = "--attention", paramLabel = "NAME", description = "Attention kernel of the java backbones (default: auto).")
     String attention;
 
     @Option(names = "--backend", paramLabel = "NAME",
