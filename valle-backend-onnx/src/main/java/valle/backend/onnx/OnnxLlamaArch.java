@@ -5,6 +5,7 @@ import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
+import valle.api.tensor.RandomTensors;
 import valle.api.tensor.Weights;
 
 /**
@@ -53,6 +54,21 @@ public final class OnnxLlamaArch implements Arch {
             return Availability.no("rotary embeddings need an even head width, got " + config.headDim(), "");
         }
         return Availability.yes();
+    }
+
+    /** The java llama's random weights (same layout, same draws for a seed): every spec in binding order. */
+    @Override
+    public Weights randomWeights(BackboneConfig config, long seed) {
+        RandomTensors t = new RandomTensors(seed);
+        for (LlamaGraph.WeightSpec w : LlamaGraph.weights(config)) {
+            int[] shape = w.shape();
+            if (shape.length == 1) {
+                t.around(w.name(), 1, 0.2, shape[0]);
+            } else {
+                t.linear(w.name(), shape[0], shape[1]);
+            }
+        }
+        return t.build("random llama weights");
     }
 
     /** {@code attention} is not used: attention is part of the ONNX graph. */

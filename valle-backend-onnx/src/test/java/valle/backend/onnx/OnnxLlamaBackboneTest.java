@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +103,18 @@ class OnnxLlamaBackboneTest {
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> onnx.open(wider, w, null));
         assertTrue(e.getMessage().contains("layers.0.mlp.gate_proj.weight' has shape [48, 32], expected [64, 32]"),
                 e.getMessage());
+    }
+
+    @Test
+    void randomWeightsAreTheJavaLlamasForASeed() {
+        BackboneConfig c = config(4, 2, "gelu");
+        Weights expected = java.randomWeights(c, 8);
+        Weights actual = onnx.randomWeights(c, 8);
+        assertEquals(expected.names(), actual.names());
+        for (String name : expected.names()) {
+            assertTrue(Arrays.equals(expected.find(name).orElseThrow().toFloatArray(),
+                    actual.find(name).orElseThrow().toFloatArray()), name);
+        }
     }
 
     @Test
