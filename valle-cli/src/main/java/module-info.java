@@ -2,6 +2,7 @@
 module valle.cli {
     requires valle.core;
     requires valle.tck;
+    requires valle.server;
     requires info.picocli;
     requires java.logging;
 

@@ -18,6 +18,7 @@ module valle.core {
     exports valle.core.plugin;
     exports valle.core.sample;
     exports valle.core.infer;
+    exports valle.core.lora;
     exports valle.core.speech;
 
     opens valle.core to com.google.guice;

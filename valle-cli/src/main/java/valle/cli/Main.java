@@ -5,12 +5,13 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import valle.api.UnbuildableModelException;
 import valle.api.ValleException;
 
 /** {@code valle <command>}: the entry point of the launcher script and of {@code java -m valle.cli}. */
 @Command(name = "valle", mixinStandardHelpOptions = true, version = "valle 0.1.0",
         description = "VALL-E text-to-speech on the JVM.",
-        subcommands = {SpeakCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
+        subcommands = {SpeakCommand.class, ServeCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
             ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, BackendBenchCommand.class, CodecBenchCommand.class,
             PluginsCommand.class})
 public final class Main implements Runnable {
@@ -50,6 +51,11 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.subcommand() != null
                     && parseResult.subcommand().hasMatchedOption("--verbose");
+            if (e instanceof UnbuildableModelException) {
+                // a configuration the reference itself cannot run: not a usage mistake
+                err.println("valle: " + e.getMessage());
+                return 1;
+            }
             if (e instanceof ValleException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
                 err.println("valle: " + e.getMessage());
                 if (verbose) {

@@ -23,14 +23,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import valle.api.ValleException;
-import valle.api.codec.Codec;
 import valle.api.codec.Codes;
 import valle.core.Valle;
 import valle.core.audio.WavFile;
 import valle.core.load.CodesFile;
 import valle.core.load.JsonWriter;
-import valle.core.plugin.CodecRole;
-import valle.core.plugin.Plugins;
 import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechRequest;
@@ -68,9 +65,6 @@ final class SpeakCommand implements Callable<Integer> {
     @Option(names = {"--lang", "--language", "-l"}, defaultValue = "en", description = "en, ja, de, fr, zh, ko (default: ${DEFAULT-VALUE}).")
     String language;
 
-    @Option(names = "--phonemizer", description = "Phonemizer plugin (default: auto).")
-    String phonemizer;
-
     @Option(names = {"--prompt", "--prompt-codes"}, paramLabel = "FILE", split = ";",
             description = "The voice to clone: a WAV file (any rate; channel 0 of stereo), or its codes (.npy [T, 8] or a reference .enc). "
                     + "Several (repeated, or joined with ';') are joined in order. Without one there is no prompt.")
@@ -89,31 +83,8 @@ final class SpeakCommand implements Callable<Integer> {
     @Option(names = "--codes-out", paramLabel = "FILE", description = "Also (or only) write the codes: .npy int32 [T, 8].")
     Path codesOut;
 
-    @Option(names = "--model", paramLabel = "PATH", description = "Checkpoint (.sft) or a folder holding one (default: the bundled tiny model).")
-    Path model;
-
-    @Option(names = "--codec", paramLabel = "PATH",
-            description = "EnCodec 24 kHz weights that encode the prompt: the facebook/encodec_24khz folder or encodec_24khz-*.th (default: -Dvalle.encodec.weights, VALLE_ENCODEC_WEIGHTS).")
-    Path codec;
-
-    @Option(names = "--codec-type", paramLabel = "NAME", description = "Codec plugin that encodes (default: auto, encodec).")
-    String codecType;
-
-    @Option(names = "--vocoder", paramLabel = "PATH",
-            description = "Weights that turn codes into audio: the charactr/vocos-encodec-24khz folder, or EnCodec weights with --vocoder-type encodec (default: -Dvalle.vocos.weights, VALLE_VOCOS_WEIGHTS).")
-    Path vocoder;
-
-    @Option(names = "--vocoder-type", paramLabel = "NAME", description = "Codec plugin that decodes: vocos or encodec (default: auto, vocos).")
-    String vocoderType;
-
-    @Option(names = "--arch", description = "Arch plugin (default: auto).")
-    String arch;
-
-    @Option(names = "--attention", description = "Attention kernel (default: auto).")
-    String attention;
-
-    @Option(names = "--backend", description = "Compute backend: java, onnx, djl or auto (default: auto).")
-    String backend;
+    @Mixin
+    ModelOptions models;
 
     @Mixin
     SamplingOptions sampling;
@@ -152,37 +123,7 @@ final class SpeakCommand implements Callable<Integer> {
         long started = System.nanoTime();
         boolean needsCodec = prompts.stream().anyMatch(p -> !isCodesFile(p));
         boolean needsVocoder = out != null;
-        Valle.Builder builder = Valle.builder().arch(arch).attention(attention).phonemizer(phonemizer).backend(backend);
-        Path modelPath = model;
-        Path codecPath = codec;
-        Path vocoderPath = vocoder;
-        if (model == null) {
-            BundledDefaults defaults = BundledDefaults.locate();
-            err.println(BundledDefaults.NOTICE);
-            modelPath = defaults.model();
-            codecPath = codecPath != null ? codecPath : defaults.codec();
-            vocoderPath = vocoderPath != null ? vocoderPath : defaults.vocoder();
-        }
-        builder.model(modelPath);
-        // codecs without weights are reported after the model loads, so a bad model is named first
-        Plugins plugins = needsCodec || needsVocoder ? Plugins.discover() : null;
-        Codec encoder = needsCodec ? CodecRole.ENCODE.choose(plugins.codecs(), codecType) : null;
-        Codec decoder = needsVocoder ? CodecRole.DECODE.choose(plugins.codecs(), vocoderType) : null;
-        Path encoderWeights = encoder == null ? null : codecPath != null ? codecPath : CodecOpener.configuredWeightsOrNull(encoder);
-        Path decoderWeights = decoder == null ? null : vocoderPath != null ? vocoderPath : CodecOpener.configuredWeightsOrNull(decoder);
-        if (encoderWeights != null) {
-            builder.codec(encoder.name(), encoderWeights);
-        }
-        if (decoderWeights != null) {
-            builder.vocoder(decoder.name(), decoderWeights);
-        }
-        try (Valle valle = builder.build()) {
-            if (encoder != null && encoderWeights == null) {
-                CodecOpener.configuredWeights(encoder, "--codec");
-            }
-            if (decoder != null && decoderWeights == null) {
-                CodecOpener.configuredWeights(decoder, "--vocoder");
-            }
+        try (Valle valle = models.open(needsCodec, needsVocoder, err)) {
             long loaded = System.nanoTime();
             Voice voice = prompts.isEmpty() ? Voice.NONE : valle.voice(prompts).repeatedTo(inputPromptLength);
             long prompted = System.nanoTime();
@@ -203,7 +144,7 @@ final class SpeakCommand implements Callable<Integer> {
             }
             if (json) {
                 PrintWriter to = "-".equals(out) ? err : spec.commandLine().getOut();
-                to.println(JsonWriter.write(timings(modelPath, voice, speech, codes, loaded - started, prompted - loaded,
+                to.println(JsonWriter.write(timings(models.modelPath, voice, speech, codes, loaded - started, prompted - loaded,
                         System.nanoTime() - prompted)));
                 to.flush();
             }

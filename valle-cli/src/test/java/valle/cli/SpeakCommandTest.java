@@ -143,6 +143,29 @@ class SpeakCommandTest {
         }
     }
 
+    @Test
+    void aLoraChangesTheSpeechAndOneForAnotherModelIsRefused(@TempDir Path tmp) throws Exception {
+        Path lora = GOLDEN.resolve("arch-more/ar_nar_llama_lora");
+        String[] common = {"speak", "--phonemes", "həlˈoʊ.", "--model", lora.resolve("model.sft").toString(),
+            "--ar-temperature", "0", "--max-duration", "20", "-q"};
+        Path plain = tmp.resolve("plain.npy");
+        Path adapted = tmp.resolve("adapted.npy");
+        Path merged = tmp.resolve("merged.npy");
+        assertEquals(0, run(null, concat(common, new String[] {"--codes-out", plain.toString()})).code());
+        assertEquals(0, run(null, concat(common, new String[] {"--codes-out", adapted.toString(), "--lora",
+            lora.resolve("lora.sft").toString()})).code());
+        assertEquals(0, run(null, concat(common, new String[] {"--codes-out", merged.toString(), "--lora",
+            lora.resolve("lora.sft").toString(), "--lora-merge"})).code());
+        assertFalse(java.util.Arrays.equals(NpyArray.read(plain).ints(), NpyArray.read(adapted).ints()));
+        assertArrayEquals(NpyArray.read(adapted).ints(), NpyArray.read(merged).ints());
+        // the tiny Llama models all share one shape; a Mamba model has none of the adapted layers
+        Result other = run(null, "speak", "--phonemes", "həlˈoʊ.", "--model", GOLDEN.resolve("arch/ar_nar_mamba/model.sft").toString(), "--lora",
+                lora.resolve("lora.sft").toString(), "--codes-out", tmp.resolve("x.npy").toString(), "-q");
+        assertNotEquals(0, other.code());
+        assertTrue(other.err().contains("lora.sft") && other.err().contains("do not fit"), other.err());
+        assertFalse(Files.exists(tmp.resolve("x.npy")));
+    }
+
     /** The settings {@code valle speak} makes of these flags, parsed by the same options class. */
     private static valle.core.infer.InferenceSettings settings(String... flags) {
         SamplingOptions options = new SamplingOptions();

@@ -298,6 +298,8 @@ public final class Valle implements AutoCloseable {
         private String attention;
         private String phonemizer;
         private String backend;
+        private Path lora;
+        private boolean loraMerge;
         private Path codecWeights;
         private String codecName;
         private Path vocoderWeights;
@@ -343,6 +345,18 @@ public final class Valle implements AutoCloseable {
         }
 
         /**
+         * A LoRA adapter ({@code lora.sft}, as the reference exports it) to load with the model. Every adapter must
+         * match a linear layer of the model by name and shape, else the build fails listing the misfits; it is
+         * active for the RVQ levels its config names. {@code merge} folds it into the weights at load, otherwise
+         * it is applied as {@code xWᵀ + s·(xAᵀ)Bᵀ}.
+         */
+        public Builder lora(Path file, boolean merge) {
+            this.lora = Objects.requireNonNull(file, "file");
+            this.loraMerge = merge;
+            return this;
+        }
+
+        /**
          * The codec that encodes voice recordings into prompts: EnCodec 24 kHz weights (the HF
          * {@code facebook/encodec_24khz} folder or the original {@code .th} file), chosen by {@code auto}.
          */
@@ -379,7 +393,8 @@ public final class Valle implements AutoCloseable {
          *                        {@link valle.api.PluginNotFoundException}) naming what is wrong
          */
         public Valle build() {
-            Injector injector = Guice.createInjector(new ValleModule(new ValleSettings(model, arch, attention, phonemizer, backend)));
+            Injector injector = Guice.createInjector(new ValleModule(
+                    new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge, backend)));
             AudioCodec encoder = null;
             AudioCodec vocoder = null;
             try {

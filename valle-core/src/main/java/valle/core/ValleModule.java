@@ -3,16 +3,13 @@ package valle.core;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import java.lang.System.Logger.Level;
-import valle.api.arch.Arch;
 import valle.api.attention.AttentionKernel;
 import valle.core.infer.CodeGenerator;
 import valle.core.load.CheckpointLocation;
+import valle.core.lora.LoraOptions;
 import valle.core.speech.SpeechSynthesizer;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
-import valle.api.plugin.Availability;
-import valle.core.plugin.AutoAttention;
 import valle.core.plugin.PluginRegistry;
 import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
@@ -22,7 +19,6 @@ import valle.api.text.Phonemizer;
 
 /** Guice wiring of one {@link Valle} instance: its registries, tokenizer and model. */
 final class ValleModule extends AbstractModule {
-    private static final System.Logger LOG = System.getLogger("valle");
     private final ValleSettings settings;
 
     ValleModule(ValleSettings settings) {
@@ -33,12 +29,7 @@ final class ValleModule extends AbstractModule {
     @Provides
     @Singleton
     Plugins plugins() {
-        String backend = Plugins.chosenName("backend", settings.backend());
-        Plugins plugins = Plugins.discover().onBackend(backend);
-        if (!PluginRegistry.AUTO.equals(backend)) {
-            LOG.log(Level.INFO, "backend: {0}", backend);
-        }
-        return plugins;
+        return Plugins.discover().onBackend(Plugins.chosenName("backend", settings.backend()));
     }
 
     @Provides
@@ -93,13 +84,7 @@ final class ValleModule extends AbstractModule {
     @Provides
     @Singleton
     AttentionKernel attention(Plugins plugins) {
-        String name = Plugins.chosenName("attention", settings.attention());
-        if (PluginRegistry.AUTO.equals(name)) {
-            return new AutoAttention(plugins.attentionKernels());
-        }
-        PluginRegistry.Selection<AttentionKernel> s = plugins.attentionKernels().select(name, k -> Availability.yes());
-        LOG.log(Level.INFO, "attention: {0}", s.explain());
-        return s.plugin();
+        return plugins.attention(settings.attention());
     }
 
     @Provides
@@ -108,11 +93,8 @@ final class ValleModule extends AbstractModule {
         if (settings.model() == null) {
             throw new IllegalStateException("no model was given: call Valle.builder().model(path)");
         }
-        String archName = Plugins.chosenName("arch", settings.arch());
-        return ValleModel.load(CheckpointLocation.resolve(settings.model()), config -> {
-            PluginRegistry.Selection<Arch> s = plugins.archs().select(archName, a -> a.supports(config));
-            LOG.log(Level.INFO, "arch: {0} -> {1}", archName, s.explain());
-            return s.plugin();
-        }, attention::get);
+        LoraOptions lora = settings.lora() == null ? null : new LoraOptions(settings.lora(), settings.loraMerge());
+        return ValleModel.load(CheckpointLocation.resolve(settings.model()), lora,
+                config -> plugins.selectArch(settings.arch(), config), attention::get);
     }
 }

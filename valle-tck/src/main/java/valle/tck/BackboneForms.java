@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneProbe;
 import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.core.load.NpyArray;
@@ -46,6 +47,16 @@ final class BackboneForms {
 
     float[] full() {
         return backbone.forward(input(0, rows));
+    }
+
+    /** A full pass reporting to {@code probe}. */
+    float[] full(BackboneProbe probe) {
+        return backbone.forward(input(0, rows), probe);
+    }
+
+    /** The same embeddings through another backbone (the base or merged form of a LoRA model). */
+    BackboneForms on(Backbone other) {
+        return new BackboneForms(other, embeddings, rows, width);
     }
 
     /** A prefill of {@code prefill} rows (none for a purely recurrent run), then one row per call. */

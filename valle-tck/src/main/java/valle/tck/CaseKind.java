@@ -10,7 +10,11 @@ import valle.core.infer.DemaskLoop;
 import valle.core.infer.DurationLoop;
 import valle.core.infer.NarLoop;
 import valle.core.infer.InferenceSettings;
+import java.nio.file.Path;
 import valle.core.load.NpyArray;
+import valle.core.load.SafetensorsFile;
+import valle.core.lora.LoraAdapter;
+import valle.core.lora.LoraOptions;
 import valle.core.model.ModelLayout;
 import valle.core.model.ValleModel;
 
@@ -123,6 +127,9 @@ enum CaseKind {
                     check.floats(name, g.array(name).orElseThrow(), forms.stepped(prefill), forms.shape(forms.rows()));
                 }
             }
+            internals(g, forms, check);
+            longSequence(run, g, check);
+            lora(run, g, forms, check);
             // the short sample is the second sample of the padded batch when the case has one
             Optional<NpyArray> padded = g.array("padded_batch_input_embeds");
             BackboneForms first = padded.map(p -> forms.sample(p, 0)).orElse(forms);
@@ -194,6 +201,79 @@ enum CaseKind {
             + "stream, which no other implementation reproduces; greedy cases are compared exactly";
 
     private final String prefix;
+
+    /** Per-layer outputs and router decisions, as the backbone reports them to a probe. */
+    private static void internals(GoldenFolder g, BackboneForms forms, Check check) {
+        Optional<NpyArray> layers = g.array("full_layer_outputs");
+        Optional<NpyArray> logits = g.array("router_logits");
+        Optional<NpyArray> chosen = g.array("router_selected_experts");
+        Optional<NpyArray> weights = g.array("router_weights");
+        if (layers.isEmpty() && logits.isEmpty() && chosen.isEmpty() && weights.isEmpty()) {
+            return;
+        }
+        RecordingProbe probe = new RecordingProbe();
+        forms.full(probe);
+        layers.ifPresent(a -> check.floats("full_layer_outputs", a, flatten(probe.layerOutputs), a.shape()));
+        logits.ifPresent(a -> check.floats("router_logits", a, flatten(probe.routerLogits), routed(probe, a)));
+        chosen.ifPresent(a -> check.ints("router_selected_experts", a, flattenInts(probe.routerChosen), routed(probe, a)));
+        weights.ifPresent(a -> check.floats("router_weights", a, flatten(probe.routerWeights), routed(probe, a)));
+    }
+
+    /** The golden's shape when the probe saw every layer's routing, else a shape that shows what it saw. */
+    private static int[] routed(RecordingProbe probe, NpyArray golden) {
+        int[] shape = golden.shape().clone();
+        shape[0] = probe.routerLogits.size();
+        return shape;
+    }
+
+    /** A sequence longer than a sliding window: the last rows of its full pass. */
+    private static void longSequence(CaseRun run, GoldenFolder g, Check check) {
+        Optional<NpyArray> input = g.array("long_input_embeds");
+        Optional<NpyArray> tail = g.array("long_last_hidden_state_tail");
+        if (input.isEmpty() || tail.isEmpty()) {
+            return;
+        }
+        BackboneForms forms = new BackboneForms(run.model().backbone(), input.get());
+        float[] full = forms.full();
+        int rows = tail.get().shape()[0];
+        int width = tail.get().shape()[1];
+        float[] last = java.util.Arrays.copyOfRange(full, full.length - rows * width, full.length);
+        check.floats("long_last_hidden_state_tail", tail.get(), last, new int[] {rows, width});
+    }
+
+    /**
+     * The LoRA forms of a variant with a {@code lora.sft}: applied on the fly (with its per-layer outputs),
+     * merged into the weights at load, switched off, and one adapter's update.
+     */
+    private static void lora(CaseRun run, GoldenFolder g, BackboneForms forms, Check check) {
+        if (g.array("lora_last_hidden_state").isEmpty() && g.array("nolora_last_hidden_state").isEmpty()
+                && g.array("merged_last_hidden_state").isEmpty() && g.array("layer0_q_proj_delta").isEmpty()) {
+            return;
+        }
+        if (run.lora() == null) {
+            check.fail("the case has LoRA arrays but the variant has no lora.sft");
+            return;
+        }
+        int[] shape = forms.shape(forms.rows());
+        g.array("lora_last_hidden_state").ifPresent(a -> {
+            BackboneForms onTheFly = forms.on(run.load(new LoraOptions(run.lora(), false)).backbone());
+            RecordingProbe probe = new RecordingProbe();
+            check.floats("lora_last_hidden_state", a, onTheFly.full(probe), shape);
+            g.array("lora_layer_outputs").ifPresent(l -> check.floats("lora_layer_outputs", l,
+                    flatten(probe.layerOutputs), l.shape()));
+        });
+        g.array("merged_last_hidden_state").ifPresent(a -> check.floats("merged_last_hidden_state", a,
+                forms.on(run.load(new LoraOptions(run.lora(), true)).backbone()).full(), shape));
+        g.array("nolora_last_hidden_state").ifPresent(a -> check.floats("nolora_last_hidden_state", a,
+                forms.on(run.load(null).backbone()).full(), shape));
+        g.array("layer0_q_proj_delta").ifPresent(a -> {
+            Path modelFile = run.lora().resolveSibling("model.sft");
+            try (SafetensorsFile model = SafetensorsFile.open(modelFile);
+                 LoraAdapter adapter = LoraAdapter.open(run.lora(), model)) {
+                check.floats("layer0_q_proj_delta", a, adapter.delta("model.layers.0.self_attn.q_proj"), a.shape());
+            }
+        });
+    }
 
     /**
      * The NAR levels after a level-0 loop (level-1 logits, processed logits per level), and the final codes

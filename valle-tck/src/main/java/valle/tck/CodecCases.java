@@ -66,7 +66,7 @@ final class CodecCases {
     private static List<Path> caseFolders(Path root) {
         try (Stream<Path> s = Files.walk(root, MAX_DEPTH)) {
             return s.filter(p -> p.getFileName().toString().equals("manifest.json")).map(Path::getParent)
-                    .filter(dir -> !insideVariant(root, dir)).sorted().toList();
+                    .filter(dir -> !insideVariant(root, dir) && UnbuildableCases.reason(dir).isEmpty()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

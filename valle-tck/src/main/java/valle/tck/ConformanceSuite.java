@@ -16,6 +16,8 @@ import valle.core.load.Json;
 import valle.core.load.SafetensorsFile;
 import valle.core.model.ModelConfig;
 import valle.core.plugin.PluginRegistry;
+import valle.core.lora.LoraOptions;
+import valle.core.model.ValleModel;
 import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
 
@@ -27,20 +29,32 @@ import valle.core.text.PhonemeTokenizer;
  * (case folders with a {@code manifest.json} outside any variant, run by {@link CodecCases}). Names of
  * variants and files beyond those patterns do not matter, so other golden sets of the same layout run too.
  *
+ * <p>A variant with a {@code lora.sft} beside its {@code model.sft} runs with that LoRA. Case folders of
+ * components the reference cannot build as a model ({@link UnbuildableCases}) are reported as skipped.
+ *
  * <p>With a {@code backend} ({@code --backend onnx}), every plugin kind that has providers on it runs on them
  * (see {@link Plugins#onBackend}); a model variant whose arch has no provider there is reported as skipped.
  *
  * @param arch      the arch plugin to use, or {@code null} for the usual choice (see {@link Valle})
  * @param attention the attention kernel to use, or {@code null}
+ * @param loraMerge run LoRA variants with the adapter merged into the weights at load instead of on the fly
  * @param backend   the backend to choose plugins on ({@code java}, {@code onnx}, {@code djl}), or {@code null}
  *                  for the usual choice ({@code -Dvalle.backend}, {@code VALLE_BACKEND}, {@code auto})
  */
-public record ConformanceSuite(String arch, String attention, String backend) {
+public record ConformanceSuite(String arch, String attention, boolean loraMerge, String backend) {
     private static final int MAX_DEPTH = 8;
 
-    /** The suite on the usual backend. */
     public ConformanceSuite(String arch, String attention) {
-        this(arch, attention, null);
+        this(arch, attention, false, null);
+    }
+
+    public ConformanceSuite(String arch, String attention, boolean loraMerge) {
+        this(arch, attention, loraMerge, null);
+    }
+
+    /** The suite on one backend. */
+    public ConformanceSuite(String arch, String attention, String backend) {
+        this(arch, attention, false, backend);
     }
 
     /** Runs every case, reporting each result to {@code sink} as it is known, and returns them all. */
@@ -60,6 +74,10 @@ public record ConformanceSuite(String arch, String attention, String backend) {
             runVariant(goldenDir, model.getParent(), report);
         }
         runText(goldenDir, report);
+        for (Path manifest : find(goldenDir, p -> p.getFileName().toString().equals("manifest.json"))) {
+            UnbuildableCases.reason(manifest.getParent())
+                    .ifPresent(why -> report.accept(CaseResult.skip(relative(goldenDir, manifest.getParent()), why)));
+        }
         CodecCases.run(goldenDir, plugins().codecs(), report);
         if (results.isEmpty()) {
             throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json,"
@@ -98,18 +116,26 @@ public record ConformanceSuite(String arch, String attention, String backend) {
             throw new UncheckedIOException(e);
         }
         Path inputsDir = variant.resolve("inputs");
-        Optional<String> noProvider = archMissingOnBackend(variant.resolve("model.sft"));
+        Path modelFile = variant.resolve("model.sft");
+        Path lora = Files.isRegularFile(variant.resolve("lora.sft")) ? variant.resolve("lora.sft") : null;
+        Optional<String> noProvider = archMissingOnBackend(modelFile);
         if (noProvider.isPresent()) {
             for (Path dir : caseDirs) {
-                report.accept(CaseResult.skipped(relative(root, dir), noProvider.get()));
+                report.accept(CaseResult.skip(relative(root, dir), noProvider.get()));
             }
             return;
         }
         Valle valle;
+        ValleModel model;
         VariantInputs inputs;
         try {
-            valle = Valle.builder().model(variant.resolve("model.sft")).arch(arch).attention(attention).backend(backend)
-                    .build();
+            if (lora == null) {
+                valle = Valle.builder().model(modelFile).arch(arch).attention(attention).backend(backend).build();
+                model = valle.model();
+            } else {
+                valle = Valle.builder().arch(arch).attention(attention).backend(backend).build();
+                model = load(valle, modelFile, new LoraOptions(lora, loraMerge));
+            }
             inputs = VariantInputs.read(new GoldenFolder(inputsDir));
         } catch (RuntimeException e) {
             for (Path dir : caseDirs) {
@@ -119,10 +145,10 @@ public record ConformanceSuite(String arch, String attention, String backend) {
             }
             return;
         }
+        CaseRun run = new CaseRun(valle, model, inputs, lora, loraMerge, options -> load(valle, modelFile, options));
         try (valle) {
-            CaseRun run = new CaseRun(valle, inputs);
             if (Files.isDirectory(inputsDir)) {
-                report.accept(inputsCase(root, inputsDir, valle.tokenizer(), run.model().symbolMap()));
+                report.accept(inputsCase(root, inputsDir, valle.tokenizer(), model.symbolMap()));
             }
             for (Path dir : caseDirs) {
                 if (dir.equals(inputsDir)) {
@@ -136,14 +162,32 @@ public record ConformanceSuite(String arch, String attention, String backend) {
                     continue;
                 }
                 Check check = new Check();
+                GoldenFolder g = new GoldenFolder(dir);
                 try {
-                    kind.get().run(run, new GoldenFolder(dir), check);
+                    Optional<Object> levels = g.value("lora_rvq_levels");
+                    CaseRun caseRun = levels.isPresent()
+                            ? run.withLoraLevels(((List<?>) levels.get()).stream().map(l -> ((Number) l).intValue()).toList())
+                            : run;
+                    kind.get().run(caseRun, g, check);
                 } catch (RuntimeException e) {
                     check.fail("error: " + e);
+                } finally {
+                    run.closeExtra();
                 }
                 report.accept(check.result(relative(root, dir)));
             }
+        } finally {
+            if (lora != null) {
+                model.close();
+            }
         }
+    }
+
+    /** The checkpoint with the facade's plugin choices and {@code lora} (null: none). */
+    private ValleModel load(Valle valle, Path modelFile, LoraOptions lora) {
+        Plugins plugins = valle.plugins();
+        return ValleModel.load(modelFile, lora, config -> plugins.selectArch(arch, config),
+                () -> plugins.attention(attention));
     }
 
     private Plugins plugins() {

@@ -25,7 +25,7 @@ class ArchitectureTest {
 
     @Test
     void theImportSeesEveryModule() {
-        for (String pkg : new String[] {"valle.api", "valle.core", "valle.tck", "valle.attention", "valle.arch.llama", "valle.arch.mamba", "valle.arch.retnet",
+        for (String pkg : new String[] {"valle.api", "valle.core", "valle.tck", "valle.attention", "valle.arch.llama", "valle.arch.mamba", "valle.arch.mixtral", "valle.arch.retnet",
             "valle.text.espeak", "valle.codec.encodec", "valle.codec.vocos", "valle.backend.onnx", "valle.backend.djl"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no class of " + pkg + " imported");
         }

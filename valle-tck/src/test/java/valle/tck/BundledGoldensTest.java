@@ -27,6 +27,8 @@ class BundledGoldensTest {
             if (r.path().startsWith("text/")) {
                 org.junit.jupiter.api.Assumptions.assumeTrue(phonemizer.ok(), phonemizer::toString);
             }
+            // components the reference cannot build are reported as skipped, never as passed
+            org.junit.jupiter.api.Assumptions.assumeFalse(r.skipped(), r::line);
             assertTrue(r.passed(), r.line());
         }));
     }
@@ -58,6 +60,22 @@ class BundledGoldensTest {
         List<CaseResult> results = new ConformanceSuite(null, null).run(tmp, r -> { });
         CaseResult ar = results.stream().filter(r -> r.path().equals("v/ar_forward")).findFirst().orElseThrow();
         assertTrue(!ar.passed() && ar.detail().contains("step0_logits") && ar.detail().contains("1234.5"), ar.line());
+    }
+
+    @Test
+    void transformerComponentsAreSkippedWithTheReferencesReason() {
+        List<CaseResult> results = new ConformanceSuite(null, null).run(GOLDEN.resolve("arch-more"), r -> { });
+        List<String> skipped = results.stream().filter(CaseResult::skipped).map(CaseResult::line).toList();
+        assertEquals(List.of("SKIP transformer_components/backbone the reference cannot build arch_type transformer"),
+                skipped);
+        assertEquals("13 passed, 0 failed, 1 skipped", CaseResult.summary(results));
+    }
+
+    @Test
+    void loraVariantsPassWithTheAdapterMergedAtLoad() {
+        List<CaseResult> results = new ConformanceSuite(null, null, true)
+                .run(GOLDEN.resolve("arch-more/ar_nar_llama_lora"), r -> { });
+        assertTrue(results.size() >= 7 && results.stream().allMatch(CaseResult::passed), results.toString());
     }
 
     @Test

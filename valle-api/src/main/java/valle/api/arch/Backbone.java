@@ -21,6 +21,18 @@ public interface Backbone extends AutoCloseable {
      */
     float[] forward(BackboneInput input);
 
+    /**
+     * A full-sequence pass that also reports what happens inside it to {@code probe} (per-layer outputs, a
+     * mixture-of-experts layer's routing). Same result as {@link #forward(BackboneInput)}.
+     *
+     * @throws UnsupportedOperationException when this backbone does not report its internals
+     */
+    @Experimental("per-layer conformance cases and the mixture-of-experts benchmark are its first users")
+    default float[] forward(BackboneInput input, BackboneProbe probe) {
+        throw new UnsupportedOperationException("backbone '" + config().archType()
+                + "' does not report per-layer values to a probe");
+    }
+
     /** A fresh, empty incremental state. */
     BackboneState newState();
 

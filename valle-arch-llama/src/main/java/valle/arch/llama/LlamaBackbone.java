@@ -4,6 +4,7 @@ import java.util.concurrent.ForkJoinPool;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneProbe;
 import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.api.attention.AttentionKernel;
@@ -19,6 +20,7 @@ import valle.api.attention.AttentionProblem;
  * so cached decoding and full passes share one code path.
  */
 final class LlamaBackbone implements Backbone {
+    private static final BackboneProbe NO_PROBE = new BackboneProbe() { };
     private final BackboneConfig config;
     private final LlamaWeights weights;
     private final AttentionKernel attention;
@@ -56,17 +58,28 @@ final class LlamaBackbone implements Backbone {
     }
 
     @Override
+    public float[] forward(BackboneInput input, BackboneProbe probe) {
+        try (KvCache scratch = newState()) {
+            return pass(scratch, input, probe);
+        }
+    }
+
+    @Override
     public KvCache newState() {
         return new KvCache(this, config.layers(), config.kvHeads() * config.headDim());
     }
 
     @Override
     public float[] forward(BackboneState state, BackboneInput input) {
-        if (closed) {
-            throw new IllegalStateException("this llama backbone is closed");
-        }
         if (!(state instanceof KvCache cache) || cache.owner != this) {
             throw new IllegalArgumentException("this state was not made by this llama backbone");
+        }
+        return pass(cache, input, NO_PROBE);
+    }
+
+    private float[] pass(KvCache cache, BackboneInput input, BackboneProbe probe) {
+        if (closed) {
+            throw new IllegalStateException("this llama backbone is closed");
         }
         int d = config.hiddenSize();
         int rows = input.rows();
@@ -83,6 +96,7 @@ final class LlamaBackbone implements Backbone {
             attentionBlock(layer, l, normed, rows, input, cache, past, x);
             rmsNorm(x, layer.mlpNorm(), rows, normed);
             mlpBlock(layer, normed, rows, x);
+            probe.layerOutput(l, x, rows);
         }
         cache.advance(rows);
         float[] out = new float[rows * d];

@@ -1,7 +1,7 @@
 package valle.codec.nn;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,6 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Rotations by half, a quarter, ... of the lanes: the steps of {@link #sum}. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] HALVES = java.util.stream.IntStream
+            .iterate(S.length() / 2, h -> h >= 1, h -> h / 2)
+            .mapToObj(h -> VectorShuffle.iota(S, h, 1, true)).toArray(VectorShuffle[]::new);
 
     private VectorKernels() {
     }
@@ -115,10 +120,10 @@ final class VectorKernels {
             a2 = wv.fma(FloatVector.fromArray(S, x, xOff + 2 * n + c), a2);
             a3 = wv.fma(FloatVector.fromArray(S, x, xOff + 3 * n + c), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sum(a0);
+        float s1 = sum(a1);
+        float s2 = sum(a2);
+        float s3 = sum(a3);
         for (; c < n; c++) {
             float wc = w[wOff + c];
             s0 += wc * x[xOff + c];
@@ -132,6 +137,18 @@ final class VectorKernels {
         y[yOff + 3 * yStride] = s3;
     }
 
+    /**
+     * The sum of the lanes in a fixed order (halves added pairwise). {@code reduceLanes(ADD)} leaves the order
+     * to the implementation, and the JIT's intrinsic and the interpreter's fallback differ, so the same call
+     * gave different last bits before and after warm-up; this order is the same everywhere.
+     */
+    static float sum(FloatVector v) {
+        for (VectorShuffle<Float> half : HALVES) {
+            v = v.add(v.rearrange(half));
+        }
+        return v.lane(0);
+    }
+
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector acc = FloatVector.zero(S);
         int step = S.length();
@@ -140,7 +157,7 @@ final class VectorKernels {
         for (; c < bound; c += step) {
             acc = FloatVector.fromArray(S, a, aOff + c).fma(FloatVector.fromArray(S, b, bOff + c), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; c < n; c++) {
             s += a[aOff + c] * b[bOff + c];
         }
@@ -157,7 +174,7 @@ final class VectorKernels {
             FloatVector d = FloatVector.fromArray(S, a, aOff + c).sub(FloatVector.fromArray(S, b, bOff + c));
             acc = d.fma(d, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; c < n; c++) {
             float d = a[aOff + c] - b[bOff + c];
             s += d * d;

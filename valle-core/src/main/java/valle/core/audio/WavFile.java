@@ -22,6 +22,8 @@ public final class WavFile {
     private static final int PCM = 1;
     private static final int IEEE_FLOAT = 3;
     private static final int EXTENSIBLE = 0xFFFE;
+    /** The RIFF and data sizes a streaming writer puts in a header before it knows the length (as ffmpeg does). */
+    public static final long STREAMED_SIZE = 0xFFFFFFFFL;
 
     /** The sample encodings {@link #write} can produce. */
     public enum Encoding {
@@ -87,6 +89,10 @@ public final class WavFile {
         if (dataAt < 0) {
             throw new ModelFormatException(source + ": no 'data' chunk (truncated?)");
         }
+        if (dataSize == STREAMED_SIZE) {
+            // written by a streaming writer that did not know the length: the data is the rest of the file
+            dataSize = (raw.length - dataAt) - (raw.length - dataAt) % fmt.blockAlign();
+        }
         if (dataSize > raw.length - dataAt) {
             throw new ModelFormatException(source + ": the 'data' chunk claims " + dataSize + " bytes but the file has "
                     + (raw.length - dataAt) + " (truncated?)");
@@ -112,6 +118,36 @@ public final class WavFile {
         AtomicFile.write(file, ByteBuffer.wrap(encode(samples, sampleRate, encoding)));
     }
 
+    /**
+     * The header of a mono WAV stream whose length is not known yet: RIFF and data sizes of {@link #STREAMED_SIZE},
+     * as ffmpeg writes to a pipe; the samples follow in {@link #encodeSamples}. {@link #parse} reads such a stream
+     * to its end.
+     */
+    public static byte[] streamHeader(int sampleRate, Encoding encoding) {
+        byte[] whole = encode(new float[0], sampleRate, encoding);
+        ByteBuffer b = ByteBuffer.wrap(whole).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(4, (int) STREAMED_SIZE);
+        b.putInt(whole.length - 4, (int) STREAMED_SIZE);
+        if (encoding == Encoding.FLOAT32) {
+            // the 'fact' frame count is unknown as well
+            b.putInt(whole.length - 12, (int) STREAMED_SIZE);
+        }
+        return whole;
+    }
+
+    /** Samples in the encoding of a WAV file's data chunk (PCM16 rounds and clips), without a header. */
+    public static byte[] encodeSamples(float[] samples, Encoding encoding) {
+        ByteBuffer b = ByteBuffer.allocate(samples.length * (encoding.bits / 8)).order(ByteOrder.LITTLE_ENDIAN);
+        for (float s : samples) {
+            if (encoding == Encoding.FLOAT32) {
+                b.putFloat(s);
+            } else {
+                b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(s * 32768f))));
+            }
+        }
+        return b.array();
+    }
+
     /** The bytes of the mono WAV file {@link #write} writes. */
     public static byte[] encode(float[] samples, int sampleRate, Encoding encoding) {
         int bytes = encoding.bits / 8;
@@ -132,13 +168,7 @@ public final class WavFile {
             b.put("fact".getBytes(StandardCharsets.US_ASCII)).putInt(4).putInt(samples.length);
         }
         b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt((int) dataSize);
-        for (float s : samples) {
-            if (isFloat) {
-                b.putFloat(s);
-            } else {
-                b.putShort((short) Math.max(-32768, Math.min(32767, Math.round(s * 32768f))));
-            }
-        }
+        b.put(encodeSamples(samples, encoding));
         return b.array();
     }
 

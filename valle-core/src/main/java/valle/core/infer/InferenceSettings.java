@@ -77,6 +77,44 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
     }
 
     /**
+     * The defaults of the reference's command line ({@code vall_e/__main__.py}'s argparse) as flat kwargs:
+     * what {@code valle speak} and the server start from, so that both give the same speech for a seed.
+     */
+    public static Map<String, Object> commandLineKwargs() {
+        Map<String, Object> k = new java.util.LinkedHashMap<>();
+        k.put("max_duration", 900);
+        k.put("max_steps", 25);
+        k.put("max_levels", 7);
+        k.put("ar_temperature", 1.0);
+        k.put("nar_temperature", 0.0);
+        k.put("min_ar_temperature", -1.0);
+        k.put("min_nar_temperature", -1.0);
+        k.put("top_p", 1.0);
+        k.put("top_k", 0);
+        k.put("top_no", 0.0);
+        k.put("min_p", 0.0);
+        k.put("repetition_penalty", 1.0);
+        k.put("repetition_penalty_decay", 0.0);
+        k.put("length_penalty", 0.0);
+        k.put("beam_width", 0);
+        k.put("mirostat_tau", 0.0);
+        k.put("mirostat_eta", 0.0);
+        k.put("dry_multiplier", 0.0);
+        k.put("dry_base", 1.75);
+        k.put("dry_allowed_length", 2);
+        k.put("cfg_strength", 0.0);
+        k.put("cfg_rescale", 0.75);
+        k.put("input_prompt_prefix", false);
+        k.put("prefix_silence", 0.0);
+        k.put("refine_on_stop", false);
+        k.put("denoise_start", 0.0);
+        k.put("modality", "auto");
+        k.put("seed", 0L);
+        k.put("context_history", 0);
+        return k;
+    }
+
+    /**
      * The web UI's settings, which the reference's documentation treats as the user-facing defaults: greedy
      * NAR, top-nσ off, CFG 1.0, 50 demasking steps, 12 s maximum.
      */

@@ -20,6 +20,16 @@ public record InputSequence(float[] embeddings, int rows, int[] positions, MaskM
         return segments.getLast().rows();
     }
 
+    /**
+     * The RVQ level this pass serves: the last number of the head's name ({@code AR:0:0} 0, {@code NAR:0:3} 3);
+     * 0 for heads without one ({@code len}).
+     */
+    public int rvqLevel() {
+        int colon = head.lastIndexOf(':');
+        String tail = colon < 0 ? "" : head.substring(colon + 1);
+        return tail.matches("\\d{1,4}") ? Integer.parseInt(tail) : 0;
+    }
+
     public BackboneInput toBackboneInput() {
         return new BackboneInput(embeddings, rows, positions, mask);
     }

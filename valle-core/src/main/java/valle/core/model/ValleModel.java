@@ -9,6 +9,9 @@ import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
 import valle.core.load.SafetensorsFile;
+import valle.core.lora.LoraAdapter;
+import valle.core.lora.LoraConfig;
+import valle.core.lora.LoraOptions;
 
 /**
  * A loaded VALL-E checkpoint: its config and detected layout, the sequence builder, the backbone and the
@@ -22,18 +25,28 @@ public final class ValleModel implements AutoCloseable {
     private final ModelLayout layout;
     private final SequenceBuilder sequences;
     private final ClassifierHeads heads;
-    private final Backbone backbone;
+    /** The backbone over the base weights; null when a LoRA serves every level. */
+    private final Backbone base;
+    /** The backbone over the LoRA-adapted weights; null without a LoRA. */
+    private final Backbone adapted;
+    /** Which levels {@link #adapted} serves; null without a LoRA. */
+    private final LoraConfig lora;
+    private final LoraAdapter adapter;
     private volatile boolean closed;
 
     private ValleModel(String name, SafetensorsFile file, ModelConfig config, ModelLayout layout,
-                       SequenceBuilder sequences, ClassifierHeads heads, Backbone backbone) {
+                       SequenceBuilder sequences, ClassifierHeads heads, Backbone base, Backbone adapted,
+                       LoraConfig lora, LoraAdapter adapter) {
         this.name = name;
         this.file = file;
         this.config = config;
         this.layout = layout;
         this.sequences = sequences;
         this.heads = heads;
-        this.backbone = backbone;
+        this.base = base;
+        this.adapted = adapted;
+        this.lora = lora;
+        this.adapter = adapter;
     }
 
     /**
@@ -43,7 +56,21 @@ public final class ValleModel implements AutoCloseable {
      * @throws ModelFormatException when the file, its config or its tensors are malformed
      */
     public static ValleModel load(Path path, ArchResolver archs, Supplier<AttentionKernel> attention) {
+        return load(path, null, archs, attention);
+    }
+
+    /**
+     * As {@link #load(Path, ArchResolver, Supplier)}, with a LoRA adapter (or none, when {@code lora} is
+     * null). The adapter is checked against the model before the backbone is built; when it is active for
+     * some RVQ levels only, the other levels run a second backbone over the base weights.
+     *
+     * @throws ModelFormatException when the LoRA file is malformed or does not fit the model
+     */
+    public static ValleModel load(Path path, LoraOptions lora, ArchResolver archs, Supplier<AttentionKernel> attention) {
         SafetensorsFile file = SafetensorsFile.open(path);
+        LoraAdapter adapter = null;
+        Backbone base = null;
+        Backbone adapted = null;
         try {
             String source = file.source();
             String configJson = file.metadata().get("config");
@@ -52,20 +79,33 @@ public final class ValleModel implements AutoCloseable {
                         + "is this a VALL-E checkpoint exported by vall_e.export?");
             }
             ModelConfig config = ModelConfig.parse(configJson, source);
+            ReferenceGaps.check(config, source);
             ModelLayout layout = ModelLayout.detect(config, file);
             SequenceBuilder sequences = new SequenceBuilder(config, layout, file);
             ClassifierHeads heads = new ClassifierHeads(layout, file);
-            BackboneConfig backboneConfig = new BackboneConfig(
-                    config.experts() > 1 ? "mixtral" : config.archType(),
-                    layout.hiddenSize(), layout.attentionHeads(),
-                    // the reference ignores experimental.kv_heads for llama: always H key/value heads
-                    layout.attentionHeads(),
-                    layout.layers(), layout.intermediateSize(), 1e-6f, 10000f, "gelu", Map.of());
+            BackboneConfig backboneConfig = BackboneSettings.of(config, layout, file.scoped("model."));
             Arch arch = archs.resolve(backboneConfig);
-            Backbone backbone = arch.open(backboneConfig, file.scoped("model."), attention.get());
+            LoraConfig levels = null;
+            if (lora != null) {
+                adapter = LoraAdapter.open(lora.file(), file);
+                levels = lora.rvqLevels() == null ? adapter.config() : adapter.config().withLevels(lora.rvqLevels());
+                adapted = arch.open(backboneConfig, adapter.adapt(file, lora.merge()).scoped("model."), attention.get());
+            }
+            if (adapted == null || !levels.rvqLevels().isEmpty()) {
+                base = arch.open(backboneConfig, file.scoped("model."), attention.get());
+            }
             String name = path.getFileName().toString().replaceFirst("\\.sft$", "");
-            return new ValleModel(name, file, config, layout, sequences, heads, backbone);
+            return new ValleModel(name, file, config, layout, sequences, heads, base, adapted, levels, adapter);
         } catch (RuntimeException e) {
+            if (base != null) {
+                base.close();
+            }
+            if (adapted != null) {
+                adapted.close();
+            }
+            if (adapter != null) {
+                adapter.close();
+            }
             file.close();
             throw e;
         }
@@ -95,9 +135,23 @@ public final class ValleModel implements AutoCloseable {
         return sequences;
     }
 
+    /** The backbone of the AR passes (RVQ level 0). */
     public Backbone backbone() {
+        return backbone(0);
+    }
+
+    /**
+     * The backbone that serves passes for RVQ level {@code level}: with a LoRA, the adapted one at the levels
+     * the LoRA is active for and the base one elsewhere (the reference's per-level {@code enable_lora}).
+     */
+    public Backbone backbone(int level) {
         ensureOpen();
-        return backbone;
+        return adapted != null && lora.activeAt(level) ? adapted : base;
+    }
+
+    /** The LoRA loaded with the model, with the levels it serves, if any. */
+    public java.util.Optional<LoraConfig> lora() {
+        return java.util.Optional.ofNullable(lora);
     }
 
     public ClassifierHeads heads() {
@@ -139,7 +193,7 @@ public final class ValleModel implements AutoCloseable {
     /** Final hidden states {@code [rows, D]} of a full pass over {@code sequence}. */
     public float[] hidden(InputSequence sequence) {
         ensureOpen();
-        return backbone.forward(sequence.toBackboneInput());
+        return backbone(sequence.rvqLevel()).forward(sequence.toBackboneInput());
     }
 
     /** Logits {@code [rows, classes]} of the last {@code rows} rows of {@code hidden}, with the sequence's head. */
@@ -152,7 +206,13 @@ public final class ValleModel implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            backbone.close();
+            if (base != null) {
+                base.close();
+            }
+            if (adapted != null) {
+                adapted.close();
+                adapter.close();
+            }
             file.close();
         }
     }

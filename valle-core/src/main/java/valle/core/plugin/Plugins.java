@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.ServiceLoader;
 import valle.api.arch.Arch;
+import valle.api.arch.BackboneConfig;
+import valle.api.plugin.Availability;
 import valle.api.attention.AttentionKernel;
 import valle.api.codec.Codec;
 import valle.api.plugin.Plugin;
@@ -17,6 +19,8 @@ import valle.api.text.Phonemizer;
 public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel> attentionKernels,
                       PluginRegistry<Codec> codecs, PluginRegistry<Sampler> samplers,
                       PluginRegistry<Phonemizer> phonemizers) {
+
+    private static final System.Logger LOG = System.getLogger("valle");
 
     /** Discovers every provider visible to this module. */
     public static Plugins discover() {
@@ -62,6 +66,7 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
                             + " (or auto). Add the backend's module (valle-backend-" + backend
                             + ") to the module path or class path.");
         }
+        LOG.log(System.Logger.Level.INFO, "backend: {0}", backend);
         return new Plugins(archs.onBackend(backend), attentionKernels.onBackend(backend), codecs.onBackend(backend),
                 samplers.onBackend(backend), phonemizers.onBackend(backend));
     }
@@ -85,6 +90,33 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
             return env;
         }
         return PluginRegistry.AUTO;
+    }
+
+    /**
+     * The arch plugin for {@code config}: the one named {@code name} (through {@link #chosenName}, so null
+     * means the usual chain), or under {@code auto} the best available one that supports it.
+     *
+     * @throws valle.api.PluginNotFoundException when none fits, saying why
+     */
+    public Arch selectArch(String name, BackboneConfig config) {
+        String chosen = chosenName("arch", name);
+        PluginRegistry.Selection<Arch> s = archs.select(chosen, a -> a.supports(config));
+        LOG.log(System.Logger.Level.INFO, "arch: {0} -> {1}", chosen, s.explain());
+        return s.plugin();
+    }
+
+    /**
+     * The attention kernel named {@code name} (through {@link #chosenName}), or under {@code auto} one that
+     * picks the best available kernel per problem.
+     */
+    public AttentionKernel attention(String name) {
+        String chosen = chosenName("attention", name);
+        if (PluginRegistry.AUTO.equals(chosen)) {
+            return new AutoAttention(attentionKernels);
+        }
+        PluginRegistry.Selection<AttentionKernel> s = attentionKernels.select(chosen, k -> Availability.yes());
+        LOG.log(System.Logger.Level.INFO, "attention: {0}", s.explain());
+        return s.plugin();
     }
 
     private static <T> List<T> load(ServiceLoader<T> loader) {

@@ -70,6 +70,22 @@ class WavFileTest {
     }
 
     @Test
+    void aStreamWithUnknownLengthReadsToItsEnd() {
+        float[] x = {0.25f, -0.5f, 0.125f};
+        for (WavFile.Encoding e : WavFile.Encoding.values()) {
+            byte[] head = WavFile.streamHeader(24000, e);
+            byte[] body = WavFile.encodeSamples(x, e);
+            byte[] stream = java.util.Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, stream, head.length, body.length);
+            PcmAudio a = WavFile.parse(stream, "stream");
+            assertEquals(24000, a.sampleRate());
+            assertArrayEquals(WavFile.parse(WavFile.encode(x, 24000, e), "file").channels()[0], a.channels()[0]);
+            // the header is that of the whole file but for the sizes
+            assertEquals(head.length, WavFile.encode(new float[0], 24000, e).length);
+        }
+    }
+
+    @Test
     void aFailedWriteLeavesNoFile(@TempDir Path tmp) throws Exception {
         Path missing = tmp.resolve("no/such/dir/out.wav");
         assertThrows(java.io.UncheckedIOException.class,

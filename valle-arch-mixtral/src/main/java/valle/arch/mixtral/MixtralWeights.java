@@ -1,0 +1,63 @@
+package valle.arch.mixtral;
+
+import java.util.ArrayList;
+import java.util.List;
+import valle.api.ModelFormatException;
+import valle.api.arch.BackboneConfig;
+import valle.api.tensor.Weights;
+
+/**
+ * The tensors of a Mixtral stack, checked once against the config. Names are HF's, relative to the backbone
+ * prefix ({@code layers.{l}.self_attn.q_proj.weight}, {@code layers.{l}.block_sparse_moe.experts.{e}.w1.weight},
+ * ...); the expert count is the router gate's row count. {@code embed_tokens.weight}, which the reference's
+ * checkpoints carry but never use (the backbone is fed embeddings), is ignored.
+ */
+record MixtralWeights(List<Layer> layers, float[] finalNorm, int experts) {
+
+    record Layer(float[] attentionNorm, Linear q, Linear k, Linear v, Linear o, float[] moeNorm, Linear gate,
+                 List<Expert> experts) {
+    }
+
+    static MixtralWeights bind(BackboneConfig c, Weights w) {
+        int d = c.hiddenSize();
+        int kv = c.kvHeads() * c.headDim();
+        int f = c.intermediateSize();
+        int experts = w.find("layers.0.block_sparse_moe.gate.weight")
+                .orElseThrow(() -> new ModelFormatException(w.source()
+                        + ": tensor 'layers.0.block_sparse_moe.gate.weight' is missing (not a Mixtral checkpoint?)"))
+                .rows();
+        List<Layer> layers = new ArrayList<>(c.layers());
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "layers." + i + ".";
+            String moe = p + "block_sparse_moe.";
+            List<Expert> list = new ArrayList<>(experts);
+            for (int e = 0; e < experts; e++) {
+                String x = moe + "experts." + e + ".";
+                list.add(new Expert(linear(w, x + "w1.weight", f, d), linear(w, x + "w3.weight", f, d),
+                        linear(w, x + "w2.weight", d, f)));
+            }
+            if (w.find(moe + "experts." + experts + ".w1.weight").isPresent()) {
+                throw new ModelFormatException(w.source() + ": layer " + i + " has more experts than the "
+                        + experts + " its router gate chooses from");
+            }
+            layers.add(new Layer(
+                    w.require(p + "input_layernorm.weight", d).toFloatArray(),
+                    linear(w, p + "self_attn.q_proj.weight", d, d),
+                    linear(w, p + "self_attn.k_proj.weight", kv, d),
+                    linear(w, p + "self_attn.v_proj.weight", kv, d),
+                    linear(w, p + "self_attn.o_proj.weight", d, d),
+                    w.require(p + "post_attention_layernorm.weight", d).toFloatArray(),
+                    linear(w, moe + "gate.weight", experts, d),
+                    List.copyOf(list)));
+        }
+        if (w.find("layers." + c.layers() + ".input_layernorm.weight").isPresent()) {
+            throw new ModelFormatException(w.source() + ": the checkpoint has more than the " + c.layers()
+                    + " layers its config declares");
+        }
+        return new MixtralWeights(List.copyOf(layers), w.require("norm.weight", d).toFloatArray(), experts);
+    }
+
+    private static Linear linear(Weights w, String name, int out, int in) {
+        return new Linear(w.require(name, out, in));
+    }
+}

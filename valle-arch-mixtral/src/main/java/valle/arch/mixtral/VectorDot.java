@@ -1,0 +1,64 @@
+package valle.arch.mixtral;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Dot products on the machine's preferred vector width. Loaded only when the Vector API module is present;
+ * {@link Linear} uses scalar loops otherwise.
+ */
+final class VectorDot {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    private VectorDot() {
+    }
+
+    /** {@code y[yOff + k·yStride] = w · x_k} for the four consecutive rows {@code x_k = x[xOff + k·n ..]}. */
+    static void dot4(float[] w, int wOff, float[] x, int xOff, int n, float[] y, int yOff, int yStride) {
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(n);
+        int c = 0;
+        for (; c < bound; c += step) {
+            FloatVector wv = FloatVector.fromArray(SPECIES, w, wOff + c);
+            a0 = wv.fma(FloatVector.fromArray(SPECIES, x, xOff + c), a0);
+            a1 = wv.fma(FloatVector.fromArray(SPECIES, x, xOff + n + c), a1);
+            a2 = wv.fma(FloatVector.fromArray(SPECIES, x, xOff + 2 * n + c), a2);
+            a3 = wv.fma(FloatVector.fromArray(SPECIES, x, xOff + 3 * n + c), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) {
+            float wc = w[wOff + c];
+            s0 += wc * x[xOff + c];
+            s1 += wc * x[xOff + n + c];
+            s2 += wc * x[xOff + 2 * n + c];
+            s3 += wc * x[xOff + 3 * n + c];
+        }
+        y[yOff] = s0;
+        y[yOff + yStride] = s1;
+        y[yOff + 2 * yStride] = s2;
+        y[yOff + 3 * yStride] = s3;
+    }
+
+    static float dot(float[] w, int wOff, float[] x, int xOff, int n) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(n);
+        int c = 0;
+        for (; c < bound; c += step) {
+            acc = FloatVector.fromArray(SPECIES, w, wOff + c).fma(FloatVector.fromArray(SPECIES, x, xOff + c), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; c < n; c++) {
+            s += w[wOff + c] * x[xOff + c];
+        }
+        return s;
+    }
+}

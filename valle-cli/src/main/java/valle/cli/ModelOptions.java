@@ -1,0 +1,107 @@
+package valle.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import valle.api.codec.Codec;
+import valle.core.Valle;
+import valle.core.plugin.CodecRole;
+import valle.core.plugin.Plugins;
+
+/**
+ * What speech is made with: the checkpoint, the codec that encodes prompts, the vocoder and the plugins. Without
+ * {@code --model} the bundled tiny random model and codecs are used (and the user is told the output is noise).
+ */
+final class ModelOptions {
+
+    @Option(names = "--model", paramLabel = "PATH", description = "Checkpoint (.sft) or a folder holding one (default: the bundled tiny model).")
+    Path model;
+
+    @Option(names = "--lora", paramLabel = "FILE", description = "A LoRA adapter (lora.sft) to load with the model.")
+    Path lora;
+
+    @Option(names = "--lora-merge", description = "Merge the LoRA into the weights at load instead of applying it on the fly.")
+    boolean loraMerge;
+
+    @Option(names = "--codec", paramLabel = "PATH",
+            description = "EnCodec 24 kHz weights that encode prompts: the facebook/encodec_24khz folder or encodec_24khz-*.th (default: -Dvalle.encodec.weights, VALLE_ENCODEC_WEIGHTS).")
+    Path codec;
+
+    @Option(names = "--codec-type", paramLabel = "NAME", description = "Codec plugin that encodes (default: auto, encodec).")
+    String codecType;
+
+    @Option(names = "--vocoder", paramLabel = "PATH",
+            description = "Weights that turn codes into audio: the charactr/vocos-encodec-24khz folder, or EnCodec weights with --vocoder-type encodec (default: -Dvalle.vocos.weights, VALLE_VOCOS_WEIGHTS).")
+    Path vocoder;
+
+    @Option(names = "--vocoder-type", paramLabel = "NAME", description = "Codec plugin that decodes: vocos or encodec (default: auto, vocos).")
+    String vocoderType;
+
+    @Option(names = "--arch", description = "Arch plugin (default: auto).")
+    String arch;
+
+    @Option(names = "--attention", description = "Attention kernel of the java backbones (default: auto).")
+    String attention;
+
+    @Option(names = "--backend", description = "Compute backend: java, onnx, djl or auto (default: auto).")
+    String backend;
+
+    @Option(names = "--phonemizer", description = "Phonemizer plugin (default: auto).")
+    String phonemizer;
+
+    /** The checkpoint in use: {@code --model}, or the bundled one once {@link #open} ran. */
+    Path modelPath;
+
+    /**
+     * Loads what is asked for. Codecs without weights are reported after the model loads, so that a bad model
+     * is named first.
+     *
+     * @param needsCodec   whether prompts are to be encoded from audio
+     * @param needsVocoder whether codes are to be turned into audio
+     * @param notices      where the bundled-model notice goes
+     */
+    Valle open(boolean needsCodec, boolean needsVocoder, PrintWriter notices) {
+        modelPath = model;
+        Path codecPath = codec;
+        Path vocoderPath = vocoder;
+        if (model == null) {
+            BundledDefaults defaults = BundledDefaults.locate();
+            notices.println(BundledDefaults.NOTICE);
+            notices.flush();
+            modelPath = defaults.model();
+            codecPath = codecPath != null ? codecPath : defaults.codec();
+            vocoderPath = vocoderPath != null ? vocoderPath : defaults.vocoder();
+        }
+        Valle.Builder builder = Valle.builder().model(modelPath).arch(arch).attention(attention).phonemizer(phonemizer)
+                .backend(backend);
+        if (lora != null) {
+            builder.lora(lora, loraMerge);
+        } else if (loraMerge) {
+            throw new IllegalArgumentException("--lora-merge needs --lora FILE");
+        }
+        Plugins plugins = needsCodec || needsVocoder ? Plugins.discover() : null;
+        Codec encoder = needsCodec ? CodecRole.ENCODE.choose(plugins.codecs(), codecType) : null;
+        Codec decoder = needsVocoder ? CodecRole.DECODE.choose(plugins.codecs(), vocoderType) : null;
+        Path encoderWeights = encoder == null ? null : codecPath != null ? codecPath : CodecOpener.configuredWeightsOrNull(encoder);
+        Path decoderWeights = decoder == null ? null : vocoderPath != null ? vocoderPath : CodecOpener.configuredWeightsOrNull(decoder);
+        if (encoderWeights != null) {
+            builder.codec(encoder.name(), encoderWeights);
+        }
+        if (decoderWeights != null) {
+            builder.vocoder(decoder.name(), decoderWeights);
+        }
+        Valle valle = builder.build();
+        try {
+            if (encoder != null && encoderWeights == null) {
+                CodecOpener.configuredWeights(encoder, "--codec");
+            }
+            if (decoder != null && decoderWeights == null) {
+                CodecOpener.configuredWeights(decoder, "--vocoder");
+            }
+        } catch (RuntimeException e) {
+            valle.close();
+            throw e;
+        }
+        return valle;
+    }
+}

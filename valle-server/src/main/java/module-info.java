@@ -1,0 +1,12 @@
+/**
+ * valle as a service: an OpenAI-compatible {@code POST /v1/audio/speech} that streams audio sentence by
+ * sentence, voices from a folder or uploads, health and Prometheus metrics, and a web page to try it, on
+ * Javalin (Jetty 12). Start one with {@link valle.server.ValleServer#start}.
+ */
+module valle.server {
+    requires transitive valle.core;
+    requires io.javalin;
+    requires java.logging;
+
+    exports valle.server;
+}

@@ -1,0 +1,103 @@
+package valle.server;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import valle.api.ModelFormatException;
+import valle.core.infer.InferenceSettings;
+import valle.core.load.Json;
+import valle.core.speech.SpeechRequest;
+import valle.core.speech.Voice;
+
+/**
+ * The body of {@code POST /v1/audio/speech}: OpenAI's fields ({@code model}, {@code input}, {@code voice},
+ * {@code response_format}, {@code speed}, {@code instructions}, {@code stream_format}) plus valle's own:
+ * {@code language} and any sampling setting of the reference ({@code seed}, {@code ar_temperature},
+ * {@code max_steps}, ...), starting from the reference command line's defaults as {@code valle speak} does.
+ *
+ * @param request the speech request (its voice still to be looked up)
+ * @param voice   the voice's name
+ * @param format  how the audio is sent
+ */
+record SpeechParams(SpeechRequest request, String voice, AudioFormat format) {
+    private static final Set<String> OPENAI = Set.of("model", "input", "voice", "response_format", "speed",
+            "instructions", "stream_format", "language");
+    /** What clients of OpenAI's API commonly send as the model; all mean the one model this server has. */
+    static final Set<String> MODEL_ALIASES = Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
+
+    /**
+     * Parses and checks a body.
+     *
+     * @param narLen whether the loaded model makes level 0 by duration and demasking (needed for {@code speed})
+     * @throws ApiError 400 naming the field that is wrong
+     */
+    static SpeechParams parse(byte[] body, String modelId, int maxInputChars, boolean narLen) {
+        Map<String, Object> json;
+        try {
+            json = Json.parseObject(new String(body, java.nio.charset.StandardCharsets.UTF_8), "request body");
+        } catch (ModelFormatException e) {
+            throw ApiError.badRequest("the body must be a JSON object: " + e.getMessage());
+        }
+        Object model = json.get("model");
+        if (model != null && !(model instanceof String m && (m.equals(modelId) || MODEL_ALIASES.contains(m)))) {
+            throw ApiError.badRequest("unknown model '" + model + "': this server has '" + modelId + "' (GET /v1/models)");
+        }
+        String input = string(json, "input", null);
+        if (input == null || input.isBlank()) {
+            throw ApiError.badRequest("'input' must be the text to say");
+        }
+        if (input.length() > maxInputChars) {
+            throw ApiError.badRequest("'input' has " + input.length() + " characters; the most is " + maxInputChars);
+        }
+        String voice = string(json, "voice", VoiceLibrary.DEFAULT);
+        AudioFormat format = AudioFormat.parse(string(json, "response_format", "wav"));
+        String streamFormat = string(json, "stream_format", "audio");
+        if (!streamFormat.equals("audio")) {
+            throw ApiError.badRequest("stream_format '" + streamFormat + "' is not supported; the audio itself is streamed ('audio')");
+        }
+        Map<String, Object> kwargs = new LinkedHashMap<>(InferenceSettings.commandLineKwargs());
+        Map<String, Object> extras = new HashMap<>();
+        json.forEach((k, v) -> {
+            if (!OPENAI.contains(k)) {
+                extras.put(k, v);
+            }
+        });
+        kwargs.putAll(extras);
+        Object speed = json.get("speed");
+        if (speed != null) {
+            if (!(speed instanceof Number n) || !(n.doubleValue() >= 0.25 && n.doubleValue() <= 4.0)) {
+                throw ApiError.badRequest("'speed' must be a number from 0.25 to 4.0");
+            }
+            if (n.doubleValue() != 1.0) {
+                if (!narLen) {
+                    throw ApiError.badRequest("'speed' other than 1.0 needs a NAR-len model (its duration is predicted"
+                            + " and can be scaled); this one speaks autoregressively");
+                }
+                // the predicted length is scaled by duration_padding (1.05 by default): a faster speech is shorter
+                double padding = ((Number) kwargs.getOrDefault("duration_padding", 1.05)).doubleValue();
+                kwargs.put("duration_padding", padding / n.doubleValue());
+            }
+        }
+        InferenceSettings settings;
+        try {
+            settings = InferenceSettings.fromKwargs(kwargs);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest(e.getMessage());
+        }
+        String language = string(json, "language", "en");
+        return new SpeechParams(new SpeechRequest(input, SpeechRequest.Input.TEXT, language, Voice.NONE, settings),
+                voice, format);
+    }
+
+    private static String string(Map<String, Object> json, String key, String fallback) {
+        Object v = json.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!(v instanceof String s)) {
+            throw ApiError.badRequest("'" + key + "' must be a string, got " + Json.typeName(v));
+        }
+        return s;
+    }
+}
