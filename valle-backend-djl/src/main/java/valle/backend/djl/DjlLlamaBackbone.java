@@ -11,6 +11,7 @@ import valle.api.ModelFormatException;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneProbe;
 import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.api.attention.AttentionMask;
@@ -109,6 +110,14 @@ final class DjlLlamaBackbone implements Backbone {
         }
     }
 
+    /** A full pass that also hands each block's output to {@code probe}. */
+    @Override
+    public float[] forward(BackboneInput input, BackboneProbe probe) {
+        try (DjlKvCache scratch = newState()) {
+            return pass(scratch, input, probe);
+        }
+    }
+
     @Override
     public DjlKvCache newState() {
         return new DjlKvCache(this, manager, config.layers());
@@ -116,6 +125,11 @@ final class DjlLlamaBackbone implements Backbone {
 
     @Override
     public float[] forward(BackboneState state, BackboneInput input) {
+        return pass(state, input, null);
+    }
+
+    /** Appends the rows to the state's cache; {@code probe} (may be null) gets each block's output. */
+    private float[] pass(BackboneState state, BackboneInput input, BackboneProbe probe) {
         if (closed) {
             throw new IllegalStateException("this llama backbone on djl is closed");
         }
@@ -144,6 +158,9 @@ final class DjlLlamaBackbone implements Backbone {
                 Layer layer = layers.get(l);
                 NDArray h = x.add(attention(l, layer, rmsNorm(x, layer.attentionNorm()), cos, sin, mask, cache));
                 x = h.add(mlp(layer, rmsNorm(h, layer.mlpNorm())));
+                if (probe != null) {
+                    probe.layerOutput(l, x.toFloatArray(), rows);
+                }
             }
             cache.advance(rows);
             return rmsNorm(x, finalNorm).toFloatArray();

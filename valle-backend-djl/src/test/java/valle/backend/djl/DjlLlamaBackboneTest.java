@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +17,7 @@ import valle.api.arch.Arch;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneProbe;
 import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.api.tensor.Weights;
@@ -44,6 +47,32 @@ class DjlLlamaBackboneTest {
             assertClose(expected.forward(causal), actual.forward(causal));
             assertClose(expected.forward(bidirectional), actual.forward(bidirectional));
         }
+    }
+
+    @Test
+    void aProbeSeesEveryBlocksOutputAsTheJavaLlamaReportsIt() {
+        BackboneConfig c = config(4, 2, "silu");
+        Weights w = java.randomWeights(c, 6);
+        BackboneInput in = input(new SplittableRandom(4), 7, 0, MaskMode.BIDIRECTIONAL);
+        try (Backbone expected = java.open(c, w, new SdpaKernel()); Backbone actual = djl.open(c, w, null)) {
+            List<float[]> want = new ArrayList<>();
+            List<float[]> got = new ArrayList<>();
+            float[] e = expected.forward(in, recorder(want));
+            assertClose(e, actual.forward(in, recorder(got)));
+            assertEquals(c.layers(), got.size());
+            for (int l = 0; l < c.layers(); l++) {
+                assertClose(want.get(l), got.get(l));
+            }
+        }
+    }
+
+    private static BackboneProbe recorder(List<float[]> layers) {
+        return new BackboneProbe() {
+            @Override
+            public void layerOutput(int layer, float[] hidden, int rows) {
+                layers.add(Arrays.copyOf(hidden, rows * 32));
+            }
+        };
     }
 
     @Test

@@ -14,7 +14,8 @@ import valle.api.arch.BackboneConfig;
  * Java so every backend rotates by the same float32 values); {@code mask [T, S]} added to the attention
  * scores (0 or -inf; {@code S} = past + T); for the cached graph {@code past.{l}.key}, {@code past.{l}.value
  * [P, kvHeads, headDim]}. Outputs: {@code hidden [T, D]} (after the final norm), {@code present.{l}.key},
- * {@code present.{l}.value [S, kvHeads, headDim]}. Weights keep the checkpoint's names
+ * {@code present.{l}.value [S, kvHeads, headDim]}, {@code layer.{l}.output [T, D]} (the residual stream after
+ * each block, fetched only for a {@link valle.api.arch.BackboneProbe}). Weights keep the checkpoint's names
  * ({@code layers.0.self_attn.q_proj.weight}, ...) and its {@code [out, in]} layout (Gemm with transB).
  */
 final class LlamaGraph {
@@ -50,6 +51,11 @@ final class LlamaGraph {
 
     static String presentValue(int layer) {
         return "present." + layer + ".value";
+    }
+
+    /** The residual stream after block {@code layer}, before the final norm (read only for a probe). */
+    static String layerOutput(int layer) {
+        return "layer." + layer + ".output";
     }
 
     /** The names and {@code [out, in]} (or {@code [D]}) shapes of every weight the graphs declare. */
@@ -103,7 +109,8 @@ final class LlamaGraph {
         for (int l = 0; l < c.layers(); l++) {
             String p = "layers." + l + ".";
             String h = g.node("Add", new String[] {x, attention(l, rmsNorm(x, p + "input_layernorm.weight"), cos, sin, mask)});
-            x = g.node("Add", new String[] {h, mlp(p, rmsNorm(h, p + "post_attention_layernorm.weight"))});
+            x = g.nodeWithOutputs("Add", new String[] {h, mlp(p, rmsNorm(h, p + "post_attention_layernorm.weight"))},
+                    new String[] {layerOutput(l)})[0];
         }
         String hidden = rmsNorm(x, "norm.weight");
         g.nodeWithOutputs("Identity", new String[] {hidden}, new String[] {HIDDEN});
@@ -111,6 +118,7 @@ final class LlamaGraph {
         for (int l = 0; l < c.layers(); l++) {
             g.output(presentKey(l), "S", c.kvHeads(), c.headDim());
             g.output(presentValue(l), "S", c.kvHeads(), c.headDim());
+            g.output(layerOutput(l), "T", d);
         }
         return g.toBytes();
     }

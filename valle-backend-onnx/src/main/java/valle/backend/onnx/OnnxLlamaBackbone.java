@@ -9,13 +9,16 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import valle.api.ModelFormatException;
 import valle.api.ValleException;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneProbe;
 import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.api.attention.AttentionMask;
@@ -109,6 +112,14 @@ final class OnnxLlamaBackbone implements Backbone {
         }
     }
 
+    /** A full pass that also hands each block's output to {@code probe}. */
+    @Override
+    public float[] forward(BackboneInput input, BackboneProbe probe) {
+        try (OnnxKvCache scratch = newState()) {
+            return pass(scratch, input, probe);
+        }
+    }
+
     @Override
     public OnnxKvCache newState() {
         return new OnnxKvCache(this, config.layers());
@@ -116,6 +127,11 @@ final class OnnxLlamaBackbone implements Backbone {
 
     @Override
     public float[] forward(BackboneState state, BackboneInput input) {
+        return pass(state, input, null);
+    }
+
+    /** Runs the rows through the prefill graph (empty state) or the cached one; {@code probe} may be null. */
+    private float[] pass(BackboneState state, BackboneInput input, BackboneProbe probe) {
         if (closed) {
             throw new IllegalStateException("this llama backbone on onnx is closed");
         }
@@ -149,9 +165,25 @@ final class OnnxLlamaBackbone implements Backbone {
                     inputs.put(LlamaGraph.pastValue(l), cache.values(l));
                 }
             }
-            OrtSession.Result result = session.run(inputs);
+            Set<String> outputs = new HashSet<>();
+            outputs.add(LlamaGraph.HIDDEN);
+            for (int l = 0; l < config.layers(); l++) {
+                outputs.add(LlamaGraph.presentKey(l));
+                outputs.add(LlamaGraph.presentValue(l));
+                if (probe != null) {
+                    outputs.add(LlamaGraph.layerOutput(l));
+                }
+            }
+            OrtSession.Result result = session.run(inputs, outputs);
             float[] hidden = new float[rows * d];
             ((OnnxTensor) result.get(LlamaGraph.HIDDEN).orElseThrow()).getFloatBuffer().get(hidden);
+            if (probe != null) {
+                for (int l = 0; l < config.layers(); l++) {
+                    float[] layer = new float[rows * d];
+                    ((OnnxTensor) result.get(LlamaGraph.layerOutput(l)).orElseThrow()).getFloatBuffer().get(layer);
+                    probe.layerOutput(l, layer, rows);
+                }
+            }
             cache.take(result, rows);
             return hidden;
         } catch (OrtException e) {
