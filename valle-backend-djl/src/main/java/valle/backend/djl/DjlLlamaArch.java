@@ -21,7 +21,10 @@ public final class DjlLlamaArch implements Arch {
         return "djl";
     }
 
-    /** Between the java llama's 10 and onnx's 30: measured (README, "Backends"). */
+    /**
+     * Between onnx's 30 and the java llama's 10: the measured backbone time for a 4-second utterance (300 AR steps
+     * and 7 NAR passes) at the JVM's thread count ranks it second (README, "Backends").
+     */
     @Override
     public int priority() {
         return 20;
