@@ -6,4 +6,5 @@ module valle.tck {
     requires transitive valle.core;
 
     exports valle.tck;
+    exports valle.tck.hostile;
 }

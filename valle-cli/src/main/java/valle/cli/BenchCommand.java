@@ -66,6 +66,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Backbone of the random model (default: ${DEFAULT-VALUE}).")
     String arch;
 
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "java",
+            description = "Backend of the arch (default: ${DEFAULT-VALUE}, whose kernels the kernel rows time; auto, onnx, djl).")
+    String backend;
+
     @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the machine's processors).")
     Integer threads;
 
@@ -121,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             List<BenchTimer.Row> rows;
-            try (Valle valle = Valle.builder().model(file).arch(model == null ? arch : null).build()) {
+            try (Valle valle = Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).build()) {
                 rows = run(valle, n, format);
             }
             BenchReport report = new BenchReport(n, format == null ? (model == null ? "f32" : "file")

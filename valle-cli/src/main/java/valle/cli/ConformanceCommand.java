@@ -27,8 +27,13 @@ final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--arch", paramLabel = "NAME", description = "Arch plugin (default: auto).")
     String arch;
 
-    @Option(names = "--attention", paramLabel = "NAME", description = "Attention kernel (default: auto).")
+    @Option(names = "--attention", paramLabel = "NAME", description = "Attention kernel of the java backbones (default: auto).")
     String attention;
+
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Compute backend: java, onnx, djl or auto (default: auto). Variants whose arch has no "
+                    + "provider on it are skipped.")
+    String backend;
 
     @Option(names = "--lora-merge",
             description = "Run variants that have a lora.sft with the adapter merged into the weights at load "
@@ -42,7 +47,7 @@ final class ConformanceCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Path dir = golden != null ? golden : bundledGoldens();
-        List<CaseResult> results = new ConformanceSuite(arch, attention, loraMerge).run(dir, r -> out.println(r.line()));
+        List<CaseResult> results = new ConformanceSuite(arch, attention, loraMerge, backend).run(dir, r -> out.println(r.line()));
         out.println(CaseResult.summary(results));
         return results.stream().anyMatch(CaseResult::failed) ? 1 : 0;
     }

@@ -55,6 +55,7 @@ final class DecodeCommand implements Callable<Integer> {
         try (Valle valle = Valle.builder().build()) {
             Codec chosen = CodecOpener.choose(valle, CodecRole.DECODE, codec);
             try (AudioCodec c = CodecOpener.open(chosen, weights)) {
+                CodesFile.requireDecodable(input, codes, c, chosen.name());
                 float[] pcm = c.decode(codes);
                 WavFile.write(out, pcm, c.sampleRate(), pcm16 ? WavFile.Encoding.PCM16 : WavFile.Encoding.FLOAT32);
                 stdout.printf("%s: %d frames x %d levels (%s) -> %.2f s at %d Hz -> %s%n", input, codes.frames(),

@@ -3,6 +3,7 @@ package valle.cli;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import valle.api.UnbuildableModelException;
@@ -12,16 +13,24 @@ import valle.api.ValleException;
 @Command(name = "valle", mixinStandardHelpOptions = true, version = "valle 0.1.0",
         description = "VALL-E text-to-speech on the JVM.",
         subcommands = {SpeakCommand.class, ServeCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
-            ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, CodecBenchCommand.class, PluginsCommand.class})
+            CheckCommand.class,
+            ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, BackendBenchCommand.class, CodecBenchCommand.class,
+            PluginsCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Held so that its level is not lost with a garbage-collected logger. */
+    private static final java.util.logging.Logger DJL_CUDA_PROBE = java.util.logging.Logger.getLogger("ai.djl.util.cuda");
+
     public static void main(String[] args) {
         // plugin choices are logged at INFO for embedding apps; on the command line only --verbose shows them
         if (!java.util.Arrays.asList(args).contains("--verbose")) {
             java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+            // DJL warns twice on every start where a CUDA library is present without a usable driver
+            // ("Failed to detect GPU count"); it then runs on the CPU, which ./valle plugins reports
+            DJL_CUDA_PROBE.setLevel(java.util.logging.Level.SEVERE);
         }
         System.exit(run(args, System.in, System.out, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
@@ -51,18 +60,22 @@ public final class Main implements Runnable {
             boolean verbose = parseResult.subcommand() != null
                     && parseResult.subcommand().hasMatchedOption("--verbose");
             if (e instanceof UnbuildableModelException) {
-                // a configuration the reference itself cannot run: not a usage mistake
+                // a configuration the reference itself cannot run: not a usage mistake, no trace to show
                 err.println("valle: " + e.getMessage());
                 return 1;
             }
-            if (e instanceof ValleException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
-                err.println("valle: " + e.getMessage());
-                if (verbose) {
-                    e.printStackTrace(err);
-                }
-                return 2;
+            // refusals of bad input are expected: one line naming the file and the fix, exit 1 (picocli keeps 2 for
+            // a mistyped command line); anything else is a bug, still one line unless --verbose asks for the trace
+            boolean refusal = e instanceof ValleException || e instanceof IllegalArgumentException
+                    || e instanceof IllegalStateException || e instanceof UncheckedIOException
+                    || e instanceof UnsupportedOperationException;
+            err.println("valle: " + (refusal ? "" : "internal error: " + e.getClass().getSimpleName() + ": ")
+                    + String.valueOf(e.getMessage()).replace('\n', ' ')
+                    + (refusal || verbose ? "" : " (run with --verbose for the stack trace)"));
+            if (verbose) {
+                e.printStackTrace(err);
             }
-            throw e;
+            return 1;
         });
         return cli.execute(args);
     }

@@ -40,8 +40,11 @@ final class ModelOptions {
     @Option(names = "--arch", description = "Arch plugin (default: auto).")
     String arch;
 
-    @Option(names = "--attention", description = "Attention kernel (default: auto).")
+    @Option(names = "--attention", description = "Attention kernel of the java backbones (default: auto).")
     String attention;
+
+    @Option(names = "--backend", description = "Compute backend: java, onnx, djl or auto (default: auto).")
+    String backend;
 
     @Option(names = "--phonemizer", description = "Phonemizer plugin (default: auto).")
     String phonemizer;
@@ -69,7 +72,8 @@ final class ModelOptions {
             codecPath = codecPath != null ? codecPath : defaults.codec();
             vocoderPath = vocoderPath != null ? vocoderPath : defaults.vocoder();
         }
-        Valle.Builder builder = Valle.builder().model(modelPath).arch(arch).attention(attention).phonemizer(phonemizer);
+        Valle.Builder builder = Valle.builder().model(modelPath).arch(arch).attention(attention).phonemizer(phonemizer)
+                .backend(backend);
         if (lora != null) {
             builder.lora(lora, loraMerge);
         } else if (loraMerge) {

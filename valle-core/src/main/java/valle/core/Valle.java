@@ -61,7 +61,8 @@ import valle.core.text.TextEncoder;
  *
  * <p>Plugins are chosen by the builder's names, else {@code -Dvalle.arch} / {@code -Dvalle.attention},
  * else {@code VALLE_ARCH} / {@code VALLE_ATTENTION}, else {@code auto} (the available plugin with the highest
- * priority that supports the model). Thread-safe: one instance serves concurrent requests, each with its own
+ * priority that supports the model). The {@linkplain Builder#backend backend} is chosen the same way
+ * ({@code -Dvalle.backend}, {@code VALLE_BACKEND}). Thread-safe: one instance serves concurrent requests, each with its own
  * random source from its seed.
  */
 public final class Valle implements AutoCloseable {
@@ -296,6 +297,7 @@ public final class Valle implements AutoCloseable {
         private String arch;
         private String attention;
         private String phonemizer;
+        private String backend;
         private Path lora;
         private boolean loraMerge;
         private Path codecWeights;
@@ -321,6 +323,18 @@ public final class Valle implements AutoCloseable {
         /** The attention kernel by name, or {@code "auto"}. */
         public Builder attention(String name) {
             this.attention = name;
+            return this;
+        }
+
+        /**
+         * What the plugins compute on: {@code "java"}, {@code "onnx"} (ONNX Runtime, module
+         * {@code valle-backend-onnx}), {@code "djl"} (DJL with PyTorch, {@code valle-backend-djl}) or
+         * {@code "auto"} (the default: each plugin's available provider with the highest priority). A plugin
+         * kind with a provider on the backend is limited to those providers; other kinds keep their java ones
+         * ({@link Plugins#onBackend}).
+         */
+        public Builder backend(String name) {
+            this.backend = name;
             return this;
         }
 
@@ -379,7 +393,8 @@ public final class Valle implements AutoCloseable {
          *                        {@link valle.api.PluginNotFoundException}) naming what is wrong
          */
         public Valle build() {
-            Injector injector = Guice.createInjector(new ValleModule(new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge)));
+            Injector injector = Guice.createInjector(new ValleModule(
+                    new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge, backend)));
             AudioCodec encoder = null;
             AudioCodec vocoder = null;
             try {

@@ -25,10 +25,11 @@ final class ValleModule extends AbstractModule {
         this.settings = settings;
     }
 
+    /** The discovered plugins, narrowed to the chosen backend ({@link Plugins#onBackend}). */
     @Provides
     @Singleton
     Plugins plugins() {
-        return Plugins.discover();
+        return Plugins.discover().onBackend(Plugins.chosenName("backend", settings.backend()));
     }
 
     @Provides

@@ -8,7 +8,9 @@ import java.util.List;
  * @param path    the case folder (or tokenizer file) relative to the golden folder, with {@code /}
  * @param passed  whether every compared value was within tolerance
  * @param detail  for a failure, what differed and by how much; for a pass, what was compared; for a skip, why
- * @param skipped whether the case was not run because the reference itself cannot compute it (never a pass)
+ * @param skipped whether the case was not run because the reference itself cannot compute it, or because the
+ *                chosen backend has no provider of its arch (never a pass; never for a case of an unknown
+ *                kind, which fails)
  */
 public record CaseResult(String path, boolean passed, String detail, boolean skipped) {
 

@@ -13,6 +13,9 @@ import java.util.stream.Stream;
 import valle.api.ValleException;
 import valle.core.Valle;
 import valle.core.load.Json;
+import valle.core.load.SafetensorsFile;
+import valle.core.model.ModelConfig;
+import valle.core.plugin.PluginRegistry;
 import valle.core.lora.LoraOptions;
 import valle.core.model.ValleModel;
 import valle.core.plugin.Plugins;
@@ -29,15 +32,29 @@ import valle.core.text.PhonemeTokenizer;
  * <p>A variant with a {@code lora.sft} beside its {@code model.sft} runs with that LoRA. Case folders of
  * components the reference cannot build as a model ({@link UnbuildableCases}) are reported as skipped.
  *
+ * <p>With a {@code backend} ({@code --backend onnx}), every plugin kind that has providers on it runs on them
+ * (see {@link Plugins#onBackend}); a model variant whose arch has no provider there is reported as skipped.
+ *
  * @param arch      the arch plugin to use, or {@code null} for the usual choice (see {@link Valle})
  * @param attention the attention kernel to use, or {@code null}
  * @param loraMerge run LoRA variants with the adapter merged into the weights at load instead of on the fly
+ * @param backend   the backend to choose plugins on ({@code java}, {@code onnx}, {@code djl}), or {@code null}
+ *                  for the usual choice ({@code -Dvalle.backend}, {@code VALLE_BACKEND}, {@code auto})
  */
-public record ConformanceSuite(String arch, String attention, boolean loraMerge) {
+public record ConformanceSuite(String arch, String attention, boolean loraMerge, String backend) {
     private static final int MAX_DEPTH = 8;
 
     public ConformanceSuite(String arch, String attention) {
-        this(arch, attention, false);
+        this(arch, attention, false, null);
+    }
+
+    public ConformanceSuite(String arch, String attention, boolean loraMerge) {
+        this(arch, attention, loraMerge, null);
+    }
+
+    /** The suite on one backend. */
+    public ConformanceSuite(String arch, String attention, String backend) {
+        this(arch, attention, false, backend);
     }
 
     /** Runs every case, reporting each result to {@code sink} as it is known, and returns them all. */
@@ -61,7 +78,7 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge)
             UnbuildableCases.reason(manifest.getParent())
                     .ifPresent(why -> report.accept(CaseResult.skip(relative(goldenDir, manifest.getParent()), why)));
         }
-        CodecCases.run(goldenDir, Plugins.discover().codecs(), report);
+        CodecCases.run(goldenDir, plugins().codecs(), report);
         if (results.isEmpty()) {
             throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json,"
                     + " no text cases.json, no codec case manifest.json)");
@@ -75,7 +92,7 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge)
         if (files.isEmpty()) {
             return;
         }
-        try (Valle valle = Valle.builder().build()) {
+        try (Valle valle = Valle.builder().backend(backend).build()) {
             for (Path file : files) {
                 Map<String, Object> doc;
                 try {
@@ -101,15 +118,22 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge)
         Path inputsDir = variant.resolve("inputs");
         Path modelFile = variant.resolve("model.sft");
         Path lora = Files.isRegularFile(variant.resolve("lora.sft")) ? variant.resolve("lora.sft") : null;
+        Optional<String> noProvider = archMissingOnBackend(modelFile);
+        if (noProvider.isPresent()) {
+            for (Path dir : caseDirs) {
+                report.accept(CaseResult.skip(relative(root, dir), noProvider.get()));
+            }
+            return;
+        }
         Valle valle;
         ValleModel model;
         VariantInputs inputs;
         try {
             if (lora == null) {
-                valle = Valle.builder().model(modelFile).arch(arch).attention(attention).build();
+                valle = Valle.builder().model(modelFile).arch(arch).attention(attention).backend(backend).build();
                 model = valle.model();
             } else {
-                valle = Valle.builder().arch(arch).attention(attention).build();
+                valle = Valle.builder().arch(arch).attention(attention).backend(backend).build();
                 model = load(valle, modelFile, new LoraOptions(lora, loraMerge));
             }
             inputs = VariantInputs.read(new GoldenFolder(inputsDir));
@@ -164,6 +188,39 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge)
         Plugins plugins = valle.plugins();
         return ValleModel.load(modelFile, lora, config -> plugins.selectArch(arch, config),
                 () -> plugins.attention(attention));
+    }
+
+    private Plugins plugins() {
+        return Plugins.discover().onBackend(Plugins.chosenName("backend", backend));
+    }
+
+    /**
+     * Why a variant cannot run on the chosen backend: its checkpoint's {@code arch_type} has no provider there
+     * although the backend narrows the arch kind. Empty when it can run, or when the checkpoint cannot be read
+     * (loading it then reports that as a failure).
+     */
+    private Optional<String> archMissingOnBackend(Path model) {
+        String chosen = Plugins.chosenName("backend", backend);
+        if (PluginRegistry.AUTO.equals(chosen)) {
+            return Optional.empty();
+        }
+        String archType;
+        try (SafetensorsFile file = SafetensorsFile.open(model)) {
+            String json = file.metadata().get("config");
+            if (json == null) {
+                return Optional.empty();
+            }
+            ModelConfig config = ModelConfig.parse(json, file.source());
+            archType = config.experts() > 1 ? "mixtral" : config.archType();
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        PluginRegistry<valle.api.arch.Arch> archs = plugins().archs();
+        boolean narrowed = archs.all().stream().allMatch(a -> a.backend().equals(chosen));
+        if (narrowed && archs.all().stream().noneMatch(a -> a.name().equals(archType))) {
+            return Optional.of("arch '" + archType + "' has no provider on backend '" + chosen + "'");
+        }
+        return Optional.empty();
     }
 
     /**

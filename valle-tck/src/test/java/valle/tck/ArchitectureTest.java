@@ -26,7 +26,7 @@ class ArchitectureTest {
     @Test
     void theImportSeesEveryModule() {
         for (String pkg : new String[] {"valle.api", "valle.core", "valle.tck", "valle.attention", "valle.arch.llama", "valle.arch.mamba", "valle.arch.mixtral", "valle.arch.retnet",
-            "valle.text.espeak", "valle.codec.encodec", "valle.codec.vocos"}) {
+            "valle.text.espeak", "valle.codec.encodec", "valle.codec.vocos", "valle.backend.onnx", "valle.backend.djl"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no class of " + pkg + " imported");
         }
     }
@@ -44,6 +44,15 @@ class ArchitectureTest {
                 .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.attention..", "valle.arch..",
                         "valle.text..", "valle.codec..", "java..", "jdk.incubator.vector..")
                 .check(classes);
+        // a backend module adds its runtime's library, and nothing else of ours
+        classes().that().resideInAPackage("valle.backend.onnx..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.backend.onnx..", "java..",
+                        "ai.onnxruntime..", "ai.onnx.proto..", "com.google.protobuf..")
+                .check(classes);
+        classes().that().resideInAPackage("valle.backend.djl..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.backend.djl..", "java..",
+                        "ai.djl..")
+                .check(classes);
         noClasses().that().resideInAPackage("valle.codec..")
                 .should().dependOnClassesThat().resideInAnyPackage("valle.arch..", "valle.attention..", "valle.text..")
                 .check(classes);
@@ -57,7 +66,7 @@ class ArchitectureTest {
     void coreNeverImportsAPlugin() {
         noClasses().that().resideInAPackage("valle.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.text..", "valle.codec..", "valle.tck..",
-                        "valle.cli..")
+                        "valle.cli..", "valle.backend..", "ai.onnxruntime..", "ai.djl..")
                 .check(classes);
     }
 

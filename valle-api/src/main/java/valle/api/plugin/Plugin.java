@@ -1,5 +1,6 @@
 package valle.api.plugin;
 
+import valle.api.Experimental;
 import valle.api.Stable;
 
 /**
@@ -26,6 +27,21 @@ public interface Plugin {
 
     /** Whether the plugin can run in this JVM, and if not why and how to fix it. Cheap; never throws. */
     Availability availability();
+
+    /**
+     * What the plugin computes on: {@code "java"} (plain Java, the default) or a native runtime such as
+     * {@code "onnx"} (ONNX Runtime) or {@code "djl"} (DJL with PyTorch); a valid {@linkplain #isValidName name}.
+     * Several providers of one kind may share a {@link #name()} when their backends differ (the {@code llama}
+     * arch on java, onnx and djl); users pick among them with {@code --backend}, and {@code auto} takes the
+     * available one with the highest {@link #priority()}.
+     */
+    @Experimental("added with the ONNX Runtime and DJL backends; the backend names may grow")
+    default String backend() {
+        return JAVA_BACKEND;
+    }
+
+    /** The backend of plain-Java plugins. */
+    String JAVA_BACKEND = "java";
 
     /** One line for {@code ./valle plugins}: what the plugin is. */
     default String description() {

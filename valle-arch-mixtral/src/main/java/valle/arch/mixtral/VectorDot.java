@@ -1,7 +1,7 @@
 package valle.arch.mixtral;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,6 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorDot {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** Rotations by half, a quarter, ... of the lanes: the steps of {@link #sum}. */
+    @SuppressWarnings("unchecked")
+    private static final VectorShuffle<Float>[] HALVES = java.util.stream.IntStream
+            .iterate(SPECIES.length() / 2, h -> h >= 1, h -> h / 2)
+            .mapToObj(h -> VectorShuffle.iota(SPECIES, h, 1, true)).toArray(VectorShuffle[]::new);
 
     private VectorDot() {
     }
@@ -30,10 +35,10 @@ final class VectorDot {
             a2 = wv.fma(FloatVector.fromArray(SPECIES, x, xOff + 2 * n + c), a2);
             a3 = wv.fma(FloatVector.fromArray(SPECIES, x, xOff + 3 * n + c), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sum(a0);
+        float s1 = sum(a1);
+        float s2 = sum(a2);
+        float s3 = sum(a3);
         for (; c < n; c++) {
             float wc = w[wOff + c];
             s0 += wc * x[xOff + c];
@@ -47,6 +52,18 @@ final class VectorDot {
         y[yOff + 3 * yStride] = s3;
     }
 
+    /**
+     * The sum of the lanes in a fixed order (halves added pairwise): {@code reduceLanes(ADD)} leaves the order to
+     * the implementation, and the JIT's intrinsic and the interpreter's fallback differ, so results changed after
+     * warm-up.
+     */
+    static float sum(FloatVector v) {
+        for (VectorShuffle<Float> half : HALVES) {
+            v = v.add(v.rearrange(half));
+        }
+        return v.lane(0);
+    }
+
     static float dot(float[] w, int wOff, float[] x, int xOff, int n) {
         FloatVector acc = FloatVector.zero(SPECIES);
         int step = SPECIES.length();
@@ -55,7 +72,7 @@ final class VectorDot {
         for (; c < bound; c += step) {
             acc = FloatVector.fromArray(SPECIES, w, wOff + c).fma(FloatVector.fromArray(SPECIES, x, xOff + c), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; c < n; c++) {
             s += w[wOff + c] * x[xOff + c];
         }

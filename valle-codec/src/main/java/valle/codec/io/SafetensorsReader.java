@@ -22,6 +22,8 @@ import valle.api.tensor.TensorView;
  */
 public final class SafetensorsReader {
     private static final String METADATA = "__metadata__";
+    /** safetensors' own cap: real headers are a few hundred KiB. */
+    static final long MAX_HEADER_BYTES = 100L << 20;
 
     private SafetensorsReader() {
     }
@@ -41,6 +43,10 @@ public final class SafetensorsReader {
         }
         ByteBuffer le = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         long headerLength = le.getLong(0);
+        if (headerLength > MAX_HEADER_BYTES && headerLength <= raw.length - 8) {
+            throw new ModelFormatException(source + ": header of " + headerLength + " bytes is over the "
+                    + MAX_HEADER_BYTES + "-byte limit (not a safetensors file?)");
+        }
         if (headerLength < 2 || headerLength > raw.length - 8) {
             throw new ModelFormatException(source + ": header of " + Long.toUnsignedString(headerLength)
                     + " bytes does not fit in a file of " + raw.length + " bytes (truncated, or not a safetensors file?)");
@@ -104,17 +110,26 @@ public final class SafetensorsReader {
             }
             entries.add(new Entry(e.getKey(), dtype, shape, range[0], range[1]));
         }
+        // as safetensors' own validation: sorted by offset, the ranges must tile the data exactly
         List<Entry> byStart = new ArrayList<>(entries);
-        byStart.removeIf(x -> x.begin() == x.end());
-        byStart.sort(Comparator.comparingLong(Entry::begin));
+        byStart.removeIf(x -> x.begin() == x.end()); // empty tensors own no bytes
+        byStart.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
         long reach = 0;
         String reacher = null;
         for (Entry x : byStart) {
             if (x.begin() < reach) {
                 throw new ModelFormatException(source + ": tensors '" + reacher + "' and '" + x.name() + "' overlap");
             }
+            if (x.begin() > reach) {
+                throw new ModelFormatException(source + ": bytes " + reach + " to " + x.begin() + " of the data belong"
+                        + " to no tensor (the header's data_offsets must cover the data without gaps)");
+            }
             reach = x.end();
             reacher = x.name();
+        }
+        if (reach != dataSize) {
+            throw new ModelFormatException(source + ": " + (dataSize - reach) + " bytes after the last tensor belong"
+                    + " to no tensor (a damaged or foreign file?)");
         }
         List<TensorView> out = new ArrayList<>(entries.size());
         for (Entry x : entries) {

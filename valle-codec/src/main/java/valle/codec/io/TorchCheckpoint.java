@@ -30,6 +30,9 @@ public final class TorchCheckpoint {
     private static final byte[] LEGACY_MAGIC = {(byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c,
         0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19};
 
+    /** A state dict's pickle holds names and shapes only: a few MB even for large models. */
+    private static final long MAX_PICKLE_BYTES = 256L << 20;
+
     private TorchCheckpoint() {
     }
 
@@ -62,6 +65,7 @@ public final class TorchCheckpoint {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             List<String> pickles = new ArrayList<>();
             for (ZipEntry e : Collections.list(zip.entries())) {
+                requireContained(e.getName(), source);
                 if (e.getName().endsWith("/data.pkl") && e.getName().indexOf('/') == e.getName().length() - "/data.pkl".length()) {
                     pickles.add(e.getName());
                 }
@@ -79,7 +83,7 @@ public final class TorchCheckpoint {
                 }
             }
             Map<String, StateDictUnpickler.TensorRef> refs =
-                    StateDictUnpickler.load(bytes(zip, zip.getEntry(pickles.getFirst()), source, 1 << 30), source);
+                    StateDictUnpickler.load(bytes(zip, zip.getEntry(pickles.getFirst()), source, MAX_PICKLE_BYTES), source);
             Map<String, ByteBuffer> storages = new HashMap<>();
             List<TensorView> out = new ArrayList<>(refs.size());
             for (Map.Entry<String, StateDictUnpickler.TensorRef> e : refs.entrySet()) {
@@ -92,7 +96,8 @@ public final class TorchCheckpoint {
                         throw new ModelFormatException(source + ": storage '" + s.key() + "' of tensor '" + e.getKey()
                                 + "' is missing from the archive (truncated?)");
                     }
-                    data = ByteBuffer.wrap(bytes(zip, entry, source, Integer.MAX_VALUE - 8)).order(ByteOrder.LITTLE_ENDIAN);
+                    data = ByteBuffer.wrap(bytes(zip, entry, source, storageBytes(s, e.getKey(), source)))
+                            .order(ByteOrder.LITTLE_ENDIAN);
                     storages.put(s.key(), data);
                 }
                 out.add(tensor(e.getKey(), t, data, source));
@@ -114,16 +119,22 @@ public final class TorchCheckpoint {
         }
         long count = 1;
         long last = t.offset();
-        for (int i = 0; i < t.size().length; i++) {
-            count *= t.size()[i];
-            last += (long) (t.size()[i] - 1) * t.stride()[i];
-        }
-        if (count > Integer.MAX_VALUE - 8) {
-            throw new ModelFormatException(source + ": tensor '" + name + "' is too large");
+        try {
+            for (int i = 0; i < t.size().length; i++) {
+                count = Math.multiplyExact(count, t.size()[i]);
+                last = Math.addExact(last, Math.multiplyExact((long) t.size()[i] - 1, t.stride()[i]));
+            }
+        } catch (ArithmeticException overflow) {
+            throw new ModelFormatException(source + ": tensor '" + name + "' has sizes and strides that overflow");
         }
         if (count > 0 && (t.offset() < 0 || last >= s.numel())) {
             throw new ModelFormatException(source + ": tensor '" + name + "' reaches element " + last
                     + " of a storage of " + s.numel());
+        }
+        if (count > s.numel()) {
+            // a broadcast view (stride 0) would let a few stored bytes expand into gigabytes; state dicts hold none
+            throw new ModelFormatException(source + ": tensor '" + name + "' has " + count + " elements, more than the "
+                    + s.numel() + " of its storage (broadcast views are not supported)");
         }
         float[] v = new float[(int) count];
         int[] idx = new int[t.size().length];
@@ -158,16 +169,52 @@ public final class TorchCheckpoint {
         };
     }
 
-    private static byte[] bytes(ZipFile zip, ZipEntry entry, String source, int limit) throws IOException {
-        if (entry.getSize() > limit) {
-            throw new ModelFormatException(source + ": archive member " + entry.getName() + " is too large");
+    /**
+     * The bytes of {@code entry}, at most {@code limit}. Never more is inflated than the entry declares, so a
+     * member that inflates past its declared size (a zip bomb) costs no memory.
+     */
+    private static byte[] bytes(ZipFile zip, ZipEntry entry, String source, long limit) throws IOException {
+        long declared = entry.getSize();
+        if (declared > limit) {
+            throw new ModelFormatException(source + ": archive member " + entry.getName() + " declares " + declared
+                    + " bytes, more than the " + limit + " it can hold");
         }
+        int expected = (int) (declared >= 0 ? declared : limit);
         try (InputStream in = zip.getInputStream(entry)) {
-            byte[] b = in.readAllBytes();
-            if (entry.getSize() >= 0 && b.length != entry.getSize()) {
-                throw new ModelFormatException(source + ": archive member " + entry.getName() + " is truncated");
+            byte[] b = in.readNBytes(expected);
+            if (declared >= 0 && (b.length != declared || in.read() != -1)) {
+                throw new ModelFormatException(source + ": archive member " + entry.getName() + " does not hold the "
+                        + declared + " bytes it declares (truncated or damaged)");
             }
             return b;
+        }
+    }
+
+    /** The bytes a storage must hold: its element count times its element width. */
+    private static long storageBytes(StateDictUnpickler.Storage s, String tensor, String source) {
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(s.numel(), storageWidth(s.type()));
+        } catch (ArithmeticException overflow) {
+            bytes = Long.MAX_VALUE;
+        }
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new ModelFormatException(source + ": storage '" + s.key() + "' of tensor '" + tensor + "' claims "
+                    + s.numel() + " elements, too many to read into memory");
+        }
+        return bytes;
+    }
+
+    /** Refuses member names that would leave the archive's folder if they were ever extracted. */
+    private static void requireContained(String name, String source) {
+        boolean escapes = name.startsWith("/") || name.contains("\0") || name.contains("\\")
+                || name.matches("^[A-Za-z]:.*");
+        for (String part : name.split("/", -1)) {
+            escapes |= part.equals("..");
+        }
+        if (escapes) {
+            throw new ModelFormatException(source + ": archive member '" + name + "' has a path that escapes the archive"
+                    + " (a hostile or damaged file)");
         }
     }
 

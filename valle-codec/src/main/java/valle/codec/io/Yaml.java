@@ -18,6 +18,8 @@ import valle.api.ModelFormatException;
 public final class Yaml {
     private static final Pattern INT = Pattern.compile("[-+]?[0-9][0-9_]*");
     private static final Pattern FLOAT = Pattern.compile("[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+");
+    /** Deeper nesting is refused: configs nest three or four levels, and it bounds the recursion. */
+    private static final int MAX_DEPTH = 64;
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
 
     private final String source;
@@ -53,7 +55,7 @@ public final class Yaml {
             throw new ModelFormatException(source + ": the YAML file is empty");
         }
         int indent = y.lines.getFirst().indent();
-        Map<String, Object> m = y.mapping(indent);
+        Map<String, Object> m = y.mapping(indent, 0);
         if (y.at < y.lines.size()) {
             Line l = y.lines.get(y.at);
             throw y.fail(l.number(), "unexpected indentation");
@@ -61,7 +63,10 @@ public final class Yaml {
         return m;
     }
 
-    private Map<String, Object> mapping(int indent) {
+    private Map<String, Object> mapping(int indent, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw fail(lines.get(at).number(), "mappings nested deeper than " + MAX_DEPTH + " levels");
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         while (at < lines.size() && lines.get(at).indent() == indent) {
             Line l = lines.get(at++);
@@ -80,7 +85,7 @@ public final class Yaml {
             if (!rest.isEmpty()) {
                 m.put(key, scalarOrList(rest, l.number()));
             } else if (at < lines.size() && lines.get(at).indent() > indent) {
-                m.put(key, mapping(lines.get(at).indent()));
+                m.put(key, mapping(lines.get(at).indent(), depth + 1));
             } else {
                 m.put(key, null);
             }

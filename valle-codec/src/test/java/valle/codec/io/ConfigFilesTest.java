@@ -75,4 +75,14 @@ class ConfigFilesTest {
             assertTrue(e.getMessage().startsWith("config.yaml: ") && e.getMessage().contains(bad[1]), e.getMessage());
         }
     }
+
+    @Test
+    void yamlNestedDeeperThanAnyConfigIsRefusedWithoutExhaustingTheStack() {
+        StringBuilder deep = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            deep.append(" ".repeat(i)).append("k:\n");
+        }
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Yaml.parse(deep.toString(), "config.yaml"));
+        assertTrue(e.getMessage().contains("nested deeper than 64"), e.getMessage());
+    }
 }

@@ -87,6 +87,52 @@ class WeightFileTest {
     }
 
     @Test
+    void viewsThatOverflowOrOutgrowTheirStorageAreRefusedBeforeAnyAllocation(@TempDir Path tmp) throws Exception {
+        // stride 2^62 over 3 elements: the extent, 2^63, overflows a long
+        assertRefused(tensorOver(tmp, "overflow.th", "K\u0003\u0085\u008a\u0008\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0040\u0085",
+                8), "sizes and strides that overflow");
+        // 2^24 elements of stride 0 over a storage of 2: a broadcast that would turn 8 bytes into 64 MiB
+        assertRefused(tensorOver(tmp, "broadcast.th", "J\u0000\u0000\u0000\u0001\u0085K\u0000\u0085", 8), "broadcast views");
+        // a storage member that holds more than its 2 elements: read no further than the pickle allows
+        assertRefused(tensorOver(tmp, "bomb.th", "K\u0002\u0085K\u0001\u0085", 1 << 20), "more than the 8 it can hold");
+    }
+
+    @Test
+    void memberNamesThatEscapeTheArchiveAreRefused(@TempDir Path tmp) throws Exception {
+        for (String name : new String[] {"../evil/data.pkl", "/abs/data.pkl", "a\\b/data.pkl", "C:/x/data.pkl"}) {
+            assertRefused(zip(tmp.resolve("escape.th"), name, pickle("}.")), "escapes the archive");
+        }
+    }
+
+    @Test
+    void safetensorsDataMustBeTiledByTheTensors(@TempDir Path tmp) throws Exception {
+        assertRefused(safetensors(tmp, "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8),
+                "bytes 0 to 4 of the data belong to no tensor");
+        assertRefused(safetensors(tmp, "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8),
+                "4 bytes after the last tensor");
+    }
+
+    /**
+     * A checkpoint of one tensor 'w' over a FloatStorage of 2 elements, its size and stride tuples given as pickle
+     * opcodes, with {@code storageBytes} zero bytes (deflated) in the storage member.
+     */
+    private static Path tensorOver(Path dir, String name, String sizeAndStride, int storageBytes) throws Exception {
+        String p = "}X\u0001\u0000\u0000\u0000wctorch._utils\n_rebuild_tensor_v2\n((X\u0007\u0000\u0000\u0000storagectorch\nFloatStorage\n"
+                + "X\u0001\u0000\u0000\u00000X\u0003\u0000\u0000\u0000cpuK\u0002tQK\u0000" + sizeAndStride
+                + "\u0089ccollections\nOrderedDict\n)RtRs.";
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+        try (ZipOutputStream z = new ZipOutputStream(zipped)) {
+            stored(z, "m/data.pkl", pickle(p));
+            z.putNextEntry(new ZipEntry("m/data/0"));
+            z.write(new byte[storageBytes]);
+            z.closeEntry();
+        }
+        Path f = dir.resolve(name);
+        Files.write(f, zipped.toByteArray());
+        return f;
+    }
+
+    @Test
     void safetensorsHeadersAreCheckedBeforeUse(@TempDir Path tmp) throws Exception {
         assertRefused(safetensors(tmp, "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12), "overlap");

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import valle.api.ModelFormatException;
 import valle.core.load.AtomicFile;
@@ -13,7 +14,7 @@ import valle.core.load.AtomicFile;
  * RIFF/WAVE files. Reading takes integer PCM of 8, 16, 24 and 32 bits, IEEE float of 32 and 64 bits, plain or
  * as {@code WAVE_FORMAT_EXTENSIBLE}, any number of channels, and scales as {@code torchaudio.load} does
  * (see {@link PcmAudio}). Anything else (compressed formats, RF64, a truncated or inconsistent header or data
- * chunk) is refused with a {@link ModelFormatException} naming the file and the problem.
+ * chunk, non-finite float samples) is refused with a {@link ModelFormatException} naming the file and the problem.
  *
  * <p>Writing makes a mono file of 32-bit float (what {@code torchaudio.save} writes for a float32 tensor) or
  * 16-bit PCM, through {@link AtomicFile}: a failure leaves no half-written file.
@@ -22,6 +23,8 @@ public final class WavFile {
     private static final int PCM = 1;
     private static final int IEEE_FLOAT = 3;
     private static final int EXTENSIBLE = 0xFFFE;
+    /** The file is read whole into one array; a RIFF size field cannot describe more anyway. */
+    private static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
     /** The RIFF and data sizes a streaming writer puts in a header before it knows the length (as ffmpeg does). */
     public static final long STREAMED_SIZE = 0xFFFFFFFFL;
 
@@ -44,17 +47,42 @@ public final class WavFile {
 
     /** Reads a WAV file. */
     public static PcmAudio read(Path file) {
-        byte[] raw;
-        try {
-            raw = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ModelFormatException(file + ": cannot read: " + e.getMessage(), e);
-        }
-        return parse(raw, file.toString());
+        return parse(readAll(file), file.toString());
+    }
+
+    /** The sample format of a WAV file, its header and data chunk validated as {@link #read} does. */
+    public static Format format(Path file) {
+        return layout(readAll(file), file.toString()).format();
     }
 
     /** Parses the bytes of a WAV file; {@code source} names it in errors. */
     public static PcmAudio parse(byte[] raw, String source) {
+        Layout layout = layout(raw, source);
+        Format fmt = layout.format();
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        int frames = (int) (layout.dataSize() / fmt.blockAlign());
+        float[][] channels = new float[fmt.channels()][frames];
+        int bytes = fmt.bits() / 8;
+        for (int t = 0; t < frames; t++) {
+            int at = layout.dataAt() + t * fmt.blockAlign();
+            for (int c = 0; c < channels.length; c++) {
+                float s = sample(b, at + c * bytes, fmt);
+                if (!Float.isFinite(s)) {
+                    // one NaN spreads through the resampler and every conv after it into codes of garbage
+                    throw new ModelFormatException(source + ": sample " + t + " of channel " + c + " is " + s
+                            + " (a float WAV must hold finite samples; the file is damaged)");
+                }
+                channels[c][t] = s;
+            }
+        }
+        return new PcmAudio(fmt.sampleRate(), channels);
+    }
+
+    /** Where the audio is: the format and the data chunk, every header field checked. */
+    private record Layout(Format format, int dataAt, long dataSize) {
+    }
+
+    private static Layout layout(byte[] raw, String source) {
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         if (raw.length < 12 || !tag(raw, 0).equals("RIFF") || !tag(raw, 8).equals("WAVE")) {
             String what = raw.length >= 4 && tag(raw, 0).equals("RF64") ? "an RF64 file (WAV over 4 GiB), which is not supported"
@@ -101,16 +129,22 @@ public final class WavFile {
             throw new ModelFormatException(source + ": the 'data' chunk of " + dataSize + " bytes is not a whole number of "
                     + fmt.blockAlign() + "-byte frames (truncated?)");
         }
-        int frames = (int) (dataSize / fmt.blockAlign());
-        float[][] channels = new float[fmt.channels()][frames];
-        int bytes = fmt.bits() / 8;
-        for (int t = 0; t < frames; t++) {
-            int at = dataAt + t * fmt.blockAlign();
-            for (int c = 0; c < channels.length; c++) {
-                channels[c][t] = sample(b, at + c * bytes, fmt);
+        return new Layout(fmt, dataAt, dataSize);
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ModelFormatException(file + ": " + size + " bytes is too large to read whole (over 2 GiB); "
+                        + "cut it into shorter prompts");
             }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ModelFormatException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ModelFormatException(file + ": cannot read: " + e.getMessage(), e);
         }
-        return new PcmAudio(fmt.sampleRate(), channels);
     }
 
     /** Writes mono samples at {@code sampleRate}; PCM16 rounds and clips to [-32768, 32767]. */
@@ -172,7 +206,18 @@ public final class WavFile {
         return b.array();
     }
 
-    private record Format(int tag, int channels, int sampleRate, int blockAlign, int bits) {
+    /**
+     * A WAV file's sample format.
+     *
+     * @param tag        {@code 1} integer PCM or {@code 3} IEEE float (the sub-format of an extensible file)
+     * @param extensible whether the file declares it as {@code WAVE_FORMAT_EXTENSIBLE}
+     */
+    public record Format(int tag, boolean extensible, int channels, int sampleRate, int blockAlign, int bits) {
+
+        /** {@code "PCM 16-bit"}, {@code "float 32-bit (extensible)"}, ... */
+        public String describe() {
+            return (tag == PCM ? "PCM " : "float ") + bits + "-bit" + (extensible ? " (extensible)" : "");
+        }
     }
 
     private static Format format(ByteBuffer b, int at, int size, String source) {
@@ -180,6 +225,7 @@ public final class WavFile {
             throw new ModelFormatException(source + ": the 'fmt ' chunk has " + size + " bytes, fewer than the 16 it needs");
         }
         int tag = b.getShort(at) & 0xffff;
+        boolean extensible = tag == EXTENSIBLE;
         int channels = b.getShort(at + 2) & 0xffff;
         long sampleRate = Integer.toUnsignedLong(b.getInt(at + 4));
         int blockAlign = b.getShort(at + 12) & 0xffff;
@@ -211,7 +257,7 @@ public final class WavFile {
             throw new ModelFormatException(source + ": block align " + blockAlign + " does not match " + channels
                     + " channels of " + bits + " bits");
         }
-        return new Format(tag, channels, (int) sampleRate, blockAlign, bits);
+        return new Format(tag, extensible, channels, (int) sampleRate, blockAlign, bits);
     }
 
     private static float sample(ByteBuffer b, int at, Format f) {

@@ -1,6 +1,7 @@
 package valle.core.load;
 
 import java.nio.file.Path;
+import valle.api.codec.AudioCodec;
 import valle.api.codec.Codes;
 
 /**
@@ -8,11 +9,14 @@ import valle.api.codec.Codes;
  * {@code .enc} files (read with {@link EncFile}'s strict unpickler).
  */
 public final class CodesFile {
+    /** EnCodec 24 kHz has 32 codebooks (24 kbps), the most of any codec VALL-E uses. */
+    public static final int MAX_LEVELS = 32;
     private CodesFile() {
     }
 
     /**
-     * Reads codes, checking their rank, type and range ({@code 0 .. 1023}, the codebooks of EnCodec 24 kHz).
+     * Reads codes, checking their rank, type, size (at least one frame, 1 to {@value #MAX_LEVELS} levels) and range
+     * ({@code 0 .. 1023}, the codebooks of EnCodec 24 kHz).
      *
      * @throws IllegalArgumentException naming the file when it holds no code matrix
      * @throws valle.api.ModelFormatException when the file is malformed
@@ -23,7 +27,15 @@ public final class CodesFile {
         }
         NpyArray a = NpyArray.read(file);
         if (a.shape().length != 2 || !a.integral()) {
-            throw new IllegalArgumentException(file + ": codes must be an integer array [T, levels], got " + a.shapeString());
+            throw new IllegalArgumentException(file + ": codes must be an integer array [T, levels], got "
+                    + (a.integral() ? "" : "floats of shape ") + a.shapeString());
+        }
+        if (a.shape()[0] == 0 || a.shape()[1] == 0) {
+            throw new IllegalArgumentException(file + ": the codes " + a.shapeString() + " hold no frames or no levels");
+        }
+        if (a.shape()[1] > MAX_LEVELS) {
+            throw new IllegalArgumentException(file + ": " + a.shape()[1] + " levels of codes, more than any codec has ("
+                    + MAX_LEVELS + "); the array is [T, levels], not [levels, T]?");
         }
         int[] data = a.ints();
         for (int c : data) {
@@ -32,6 +44,24 @@ public final class CodesFile {
             }
         }
         return new Codes(a.shape()[0], a.shape()[1], data);
+    }
+
+    /**
+     * Refuses codes that {@code codec} cannot decode, naming the file: more levels than it has codebooks, or a
+     * code beyond its codebook size.
+     */
+    public static void requireDecodable(Path file, Codes codes, AudioCodec codec, String codecName) {
+        if (codes.levels() > codec.maxLevels()) {
+            throw new IllegalArgumentException(file + ": " + codes.levels() + " levels of codes, but the " + codecName
+                    + " codec has " + codec.maxLevels() + " (codes made for another codec?)");
+        }
+        for (int i = 0; i < codes.data().length; i++) {
+            int c = codes.data()[i];
+            if (c < 0 || c >= codec.codebookSize()) {
+                throw new IllegalArgumentException(file + ": code " + c + " at frame " + i / codes.levels() + ", level "
+                        + i % codes.levels() + " is outside the " + codecName + " codebooks (0.." + (codec.codebookSize() - 1) + ")");
+            }
+        }
     }
 
     /** Writes {@code .npy} int32 {@code [T, levels]}, atomically. */

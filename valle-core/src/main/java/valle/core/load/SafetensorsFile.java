@@ -162,20 +162,31 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
             }
             out.put(name, entry(name, e.getValue(), dataSize, source));
         }
+        // as safetensors' own validation: sorted by offset, the ranges must tile the data exactly, so no byte is
+        // shared by two tensors (a write through one would change the other) or hidden between them
+        // (empty tensors own no bytes: they may sit anywhere in the data)
         List<Map.Entry<String, Entry>> byStart = new ArrayList<>(out.entrySet());
         byStart.removeIf(x -> x.getValue().begin() == x.getValue().end());
-        byStart.sort(Comparator.comparingLong(x -> x.getValue().begin()));
-        // compare each range with the furthest-reaching one before it, so no range can hide an overlap
-        Map.Entry<String, Entry> reach = null;
+        byStart.sort(Comparator.<Map.Entry<String, Entry>>comparingLong(x -> x.getValue().begin())
+                .thenComparingLong(x -> x.getValue().end()));
+        long reach = 0;
+        String previous = null;
         for (Map.Entry<String, Entry> b : byStart) {
-            if (reach != null && b.getValue().begin() < reach.getValue().end()) {
-                throw new ModelFormatException(source + ": tensors '" + reach.getKey() + "' [" + reach.getValue().begin()
-                        + ", " + reach.getValue().end() + ") and '" + b.getKey() + "' [" + b.getValue().begin() + ", "
-                        + b.getValue().end() + ") overlap");
+            long begin = b.getValue().begin();
+            if (begin < reach) {
+                throw new ModelFormatException(source + ": tensors '" + previous + "' and '" + b.getKey() + "' overlap"
+                        + " (bytes " + begin + " to " + reach + " of the data belong to both)");
             }
-            if (reach == null || b.getValue().end() > reach.getValue().end()) {
-                reach = b;
+            if (begin > reach) {
+                throw new ModelFormatException(source + ": bytes " + reach + " to " + begin + " of the data belong to no"
+                        + " tensor (the header's data_offsets must cover the data without gaps)");
             }
+            reach = b.getValue().end();
+            previous = b.getKey();
+        }
+        if (reach != dataSize) {
+            throw new ModelFormatException(source + ": " + (dataSize - reach) + " bytes after the last tensor belong to"
+                    + " no tensor (the header's data_offsets must cover the data; a damaged or foreign file?)");
         }
         return out;
     }

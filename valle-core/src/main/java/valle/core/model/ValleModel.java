@@ -80,6 +80,8 @@ public final class ValleModel implements AutoCloseable {
             }
             ModelConfig config = ModelConfig.parse(configJson, source);
             ReferenceGaps.check(config, source);
+            // the symbol map is read lazily, but a broken one marks a broken file: refuse it before use
+            symbolMap(file);
             ModelLayout layout = ModelLayout.detect(config, file);
             SequenceBuilder sequences = new SequenceBuilder(config, layout, file);
             ClassifierHeads heads = new ClassifierHeads(layout, file);
@@ -168,16 +170,25 @@ public final class ValleModel implements AutoCloseable {
      * The phoneme vocabulary the checkpoint was trained with ({@code userdata.symmap}), or an empty map when
      * the file does not carry one.
      *
-     * @throws ModelFormatException when {@code userdata} is present but malformed
+     * @throws ModelFormatException when {@code userdata} or its {@code symmap} is present but malformed
      */
     public Map<String, Integer> symbolMap() {
+        return symbolMap(file);
+    }
+
+    private static Map<String, Integer> symbolMap(SafetensorsFile file) {
         String userdata = file.metadata().get("userdata");
         if (userdata == null) {
             return Map.of();
         }
         Map<String, Object> parsed = valle.core.load.Json.parseObject(userdata, file.source() + " userdata");
-        if (!(parsed.get("symmap") instanceof Map<?, ?> symmap)) {
+        Object found = parsed.get("symmap");
+        if (found == null) {
             return Map.of();
+        }
+        if (!(found instanceof Map<?, ?> symmap)) {
+            throw new ModelFormatException(file.source() + ": userdata.symmap is " + valle.core.load.Json.typeName(found)
+                    + ", not an object of phoneme -> token id");
         }
         Map<String, Integer> out = new java.util.LinkedHashMap<>();
         for (Map.Entry<?, ?> e : symmap.entrySet()) {

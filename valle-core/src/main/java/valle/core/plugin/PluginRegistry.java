@@ -14,7 +14,9 @@ import valle.api.plugin.Plugin;
 
 /**
  * The providers of one plugin kind, by name. Built once per {@code Valle} instance (never static); names are
- * checked when it is built and two providers with one name are an error naming both.
+ * checked when it is built. One name may have several providers when their {@linkplain Plugin#backend()
+ * backends} differ (the {@code llama} arch on java, onnx and djl); two providers with one name on one backend
+ * are an error naming both.
  *
  * @param <T> the plugin kind
  */
@@ -23,43 +25,83 @@ public final class PluginRegistry<T extends Plugin> {
     public static final String AUTO = "auto";
 
     private final String kind;
-    private final Map<String, T> byName;
+    /** Each name's providers, highest priority first. */
+    private final Map<String, List<T>> byName;
+    /** The backend {@link #onBackend} narrowed this view to, or {@code null}. */
+    private final String narrowedTo;
 
-    private PluginRegistry(String kind, Map<String, T> byName) {
+    private PluginRegistry(String kind, Map<String, List<T>> byName, String narrowedTo) {
         this.kind = kind;
         this.byName = byName;
+        this.narrowedTo = narrowedTo;
     }
 
     /**
      * A registry of {@code providers}.
      *
      * @param kind what the plugins are, for messages ({@code "attention kernel"})
-     * @throws ValleException when a name is invalid or taken twice
+     * @throws ValleException when a name or backend is invalid, or a name is taken twice on one backend
      */
     public static <T extends Plugin> PluginRegistry<T> of(String kind, List<? extends T> providers) {
-        Map<String, T> byName = new TreeMap<>();
+        Map<String, List<T>> byName = new TreeMap<>();
         for (T p : providers) {
             String name = p.name();
             if (!Plugin.isValidName(name) || name.equals(AUTO)) {
                 throw new ValleException(kind + " provider " + p.getClass().getName() + " has the invalid name '"
                         + name + "': use lowercase letters, digits and '-', starting with a letter, and not 'auto'");
             }
-            T previous = byName.putIfAbsent(name, p);
-            if (previous != null) {
-                throw new ValleException("two " + kind + " providers are named '" + name + "': "
-                        + origin(previous) + " and " + origin(p) + ". Remove one of the modules from the path.");
+            String backend = p.backend();
+            if (!Plugin.isValidName(backend) || backend.equals(AUTO)) {
+                throw new ValleException(kind + " provider " + p.getClass().getName() + " has the invalid backend '"
+                        + backend + "': use lowercase letters, digits and '-', starting with a letter, and not 'auto'");
             }
+            List<T> same = byName.computeIfAbsent(name, n -> new ArrayList<>());
+            for (T previous : same) {
+                if (previous.backend().equals(backend)) {
+                    throw new ValleException("two " + kind + " providers are named '" + name + "'"
+                            + (Plugin.JAVA_BACKEND.equals(backend) ? "" : " on backend '" + backend + "'") + ": "
+                            + origin(previous) + " and " + origin(p) + ". Remove one of the modules from the path.");
+                }
+            }
+            same.add(p);
         }
-        return new PluginRegistry<>(kind, byName);
+        byName.replaceAll((n, list) -> ranked(list));
+        return new PluginRegistry<>(kind, byName, null);
     }
 
     public String kind() {
         return kind;
     }
 
-    /** Every provider, sorted by name. */
+    /** Every provider, sorted by name, then highest priority first. */
     public List<T> all() {
-        return List.copyOf(byName.values());
+        return byName.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** Every backend some provider of this kind runs on, sorted. */
+    public java.util.SortedSet<String> backends() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        all().forEach(p -> out.add(p.backend()));
+        return out;
+    }
+
+    /**
+     * The providers on {@code backend} when this kind has any there, else this registry unchanged (a kind no
+     * native runtime implements, such as samplers, keeps its java providers); {@code auto} or {@code null}
+     * changes nothing. See {@link Plugins#onBackend}.
+     */
+    public PluginRegistry<T> onBackend(String backend) {
+        if (backend == null || AUTO.equals(backend) || !backends().contains(backend)) {
+            return this;
+        }
+        Map<String, List<T>> narrowed = new TreeMap<>();
+        byName.forEach((name, list) -> {
+            List<T> there = list.stream().filter(p -> p.backend().equals(backend)).toList();
+            if (!there.isEmpty()) {
+                narrowed.put(name, there);
+            }
+        });
+        return new PluginRegistry<>(kind, narrowed, backend);
     }
 
     /**
@@ -80,22 +122,13 @@ public final class PluginRegistry<T extends Plugin> {
             throw notFound(String.valueOf(name), "no " + kind + " name given (use a name or 'auto').");
         }
         if (!AUTO.equals(name)) {
-            T p = byName.get(name);
-            if (p == null) {
+            List<T> candidates = byName.get(name);
+            if (candidates == null) {
                 throw notFound(name, "no " + kind + " named '" + name + "'.");
             }
-            Availability a = p.availability();
-            if (!a.ok()) {
-                throw notFound(name, kind + " '" + name + "' cannot run here: " + a + ".");
-            }
-            Availability supported = supports.apply(p);
-            if (!supported.ok()) {
-                throw notFound(name, kind + " '" + name + "' does not support this request: " + supported + ".");
-            }
-            return new Selection<>(p, Map.of());
+            return best(name, candidates, supports);
         }
-        List<T> ranked = new ArrayList<>(byName.values());
-        ranked.sort(Comparator.comparingInt((T p) -> p.priority()).reversed().thenComparing(Plugin::name));
+        List<T> ranked = ranked(all());
         Map<String, String> losers = new LinkedHashMap<>();
         T chosen = null;
         for (T p : ranked) {
@@ -106,20 +139,67 @@ public final class PluginRegistry<T extends Plugin> {
             if (chosen == null && a.ok()) {
                 chosen = p;
             } else {
-                losers.put(p.name(), a.ok() ? "priority " + p.priority() : a.toString());
+                losers.put(label(p), a.ok() ? "priority " + p.priority() : a.toString());
             }
         }
         if (chosen == null) {
             StringBuilder why = new StringBuilder("no " + kind + " can run this request.");
             // unavailable providers get their reason in the listing; say why the available ones refused
-            losers.forEach((n, reason) -> {
-                if (byName.get(n).availability().ok()) {
-                    why.append(' ').append(n).append(" does not support it: ").append(reason).append('.');
+            for (T p : ranked) {
+                if (p.availability().ok()) {
+                    why.append(' ').append(label(p)).append(" does not support it: ").append(losers.get(label(p))).append('.');
                 }
-            });
+            }
             throw notFound(AUTO, why.toString());
         }
         return new Selection<>(chosen, losers);
+    }
+
+    /**
+     * The first of one name's providers (highest priority first) that can run here and supports the request.
+     * With one provider the messages are the plain ones; with several each backend's reason is given.
+     */
+    private Selection<T> best(String name, List<T> candidates, Function<? super T, Availability> supports) {
+        Map<String, String> losers = new LinkedHashMap<>();
+        List<String> cannotRun = new ArrayList<>();
+        List<String> refuse = new ArrayList<>();
+        T chosen = null;
+        for (T p : candidates) {
+            Availability a = p.availability();
+            Availability supported = a.ok() ? supports.apply(p) : a;
+            if (chosen == null && a.ok() && supported.ok()) {
+                chosen = p;
+            } else if (!a.ok()) {
+                cannotRun.add(candidates.size() == 1 ? a.toString() : "on " + p.backend() + ": " + a);
+                losers.put(label(p), a.toString());
+            } else if (!supported.ok()) {
+                refuse.add(candidates.size() == 1 ? supported.toString() : "on " + p.backend() + ": " + supported);
+                losers.put(label(p), supported.toString());
+            } else {
+                losers.put(label(p), "priority " + p.priority());
+            }
+        }
+        if (chosen != null) {
+            return new Selection<>(chosen, losers);
+        }
+        if (refuse.isEmpty()) {
+            throw notFound(name, kind + " '" + name + "' cannot run here: " + String.join("; ", cannotRun) + ".");
+        }
+        throw notFound(name, kind + " '" + name + "' does not support this request: " + String.join("; ", refuse)
+                + (cannotRun.isEmpty() ? "" : "; " + String.join("; ", cannotRun)) + ".");
+    }
+
+    /** {@code name}, or {@code name on backend} where the name has providers on several backends. */
+    private String label(T p) {
+        List<T> same = byName.get(p.name());
+        return same != null && same.size() > 1 ? p.name() + " on " + p.backend() : p.name();
+    }
+
+    private static <T extends Plugin> List<T> ranked(List<T> providers) {
+        List<T> out = new ArrayList<>(providers);
+        out.sort(Comparator.comparingInt((T p) -> p.priority()).reversed().thenComparing(Plugin::name)
+                .thenComparing(Plugin::backend));
+        return List.copyOf(out);
     }
 
     /** What {@code auto} or a name resolved to, and why every other provider lost. */
@@ -130,7 +210,11 @@ public final class PluginRegistry<T extends Plugin> {
 
         /** e.g. {@code "sdpa (flash: needs --add-modules jdk.incubator.vector)"}. */
         public String explain() {
-            StringBuilder sb = new StringBuilder(plugin.name()).append(" (priority ").append(plugin.priority());
+            StringBuilder sb = new StringBuilder(plugin.name());
+            if (!Plugin.JAVA_BACKEND.equals(plugin.backend())) {
+                sb.append(" on ").append(plugin.backend());
+            }
+            sb.append(" (priority ").append(plugin.priority());
             losers.forEach((n, why) -> sb.append("; ").append(n).append(": ").append(why));
             return sb.append(')').toString();
         }
@@ -144,13 +228,17 @@ public final class PluginRegistry<T extends Plugin> {
         } else {
             sb.append(" Available here: ");
             List<String> parts = new ArrayList<>();
-            for (T p : byName.values()) {
+            for (T p : all()) {
                 Availability a = p.availability();
-                parts.add(a.ok() ? p.name() : p.name() + " (" + a + ")");
+                parts.add(a.ok() ? label(p) : label(p) + " (" + a + ")");
             }
             sb.append(String.join(", ", parts)).append('.');
         }
         // when the providers exist but cannot run, their availability already says what to do
+        if (narrowedTo != null) {
+            sb.append(" Only ").append(kind).append(" providers on backend '").append(narrowedTo)
+                    .append("' were considered (--backend ").append(narrowedTo).append("; auto considers all).");
+        }
         if (names.isEmpty() || (!AUTO.equals(requested) && !byName.containsKey(requested))) {
             sb.append(" Add the module that provides it to the module path or class path.");
         }

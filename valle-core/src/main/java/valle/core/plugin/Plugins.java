@@ -37,6 +37,40 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
         return List.of(archs, attentionKernels, codecs, samplers, phonemizers);
     }
 
+    /** Every backend some discovered plugin runs on ({@code java}, {@code onnx}, {@code djl}, ...), sorted. */
+    public java.util.SortedSet<String> backends() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        all().forEach(r -> out.addAll(r.backends()));
+        return out;
+    }
+
+    /**
+     * The selection rule of {@code --backend}: each plugin kind that has a provider on {@code backend} is
+     * narrowed to its providers there (so {@code --backend onnx} runs the {@code llama} arch on ONNX Runtime,
+     * and a checkpoint whose arch has no ONNX provider is refused, naming the backend); a kind with none there
+     * (attention kernels, samplers, phonemizers, and codecs until a backend provides one) keeps its java
+     * providers. {@code auto} (or {@code null}) narrows nothing: every name then resolves to its available
+     * provider with the highest priority, and the backends' priorities come from measured speed (README,
+     * "Backends").
+     *
+     * @throws PluginNotFoundException when no discovered plugin runs on {@code backend}
+     */
+    public Plugins onBackend(String backend) {
+        if (backend == null || PluginRegistry.AUTO.equals(backend)) {
+            return this;
+        }
+        java.util.SortedSet<String> known = backends();
+        if (!known.contains(backend)) {
+            throw new valle.api.PluginNotFoundException("backend", backend, List.copyOf(known),
+                    "no plugin runs on backend '" + backend + "'. Backends here: " + String.join(", ", known)
+                            + " (or auto). Add the backend's module (valle-backend-" + backend
+                            + ") to the module path or class path.");
+        }
+        LOG.log(System.Logger.Level.INFO, "backend: {0}", backend);
+        return new Plugins(archs.onBackend(backend), attentionKernels.onBackend(backend), codecs.onBackend(backend),
+                samplers.onBackend(backend), phonemizers.onBackend(backend));
+    }
+
     /**
      * The name to use for a plugin kind: the explicit choice if given, else the system property
      * {@code valle.<key>}, else the environment variable {@code VALLE_<KEY>}, else {@code auto}.

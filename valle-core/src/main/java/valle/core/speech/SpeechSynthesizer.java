@@ -12,6 +12,7 @@ import valle.core.infer.Languages;
 import valle.core.text.PhonemeTokenizer;
 import valle.core.text.SentenceSplitter;
 import valle.core.text.TextEncoder;
+import valle.core.text.TextLimits;
 
 /**
  * What the reference's {@code TTS.inference} does between a text and its audio: split the text into sentences,
@@ -87,8 +88,11 @@ public final class SpeechSynthesizer {
                 throw new IllegalArgumentException("the text has no words to speak, only punctuation or symbols");
             }
         } else {
+            // phoneme lines skip the text front end, so they meet its limits here
+            TextLimits.requireWithinLength(request.text());
             for (String line : request.text().split("\\R")) {
                 if (!line.isBlank()) {
+                    TextLimits.requireSpeakable(line.strip());
                     out.add(line.strip());
                 }
             }

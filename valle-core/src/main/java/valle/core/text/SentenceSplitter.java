@@ -73,8 +73,13 @@ public final class SentenceSplitter {
     private SentenceSplitter() {
     }
 
-    /** The sentences of {@code text}, each as it stands in the text (inner whitespace kept), none empty. */
+    /**
+     * The sentences of {@code text}, each as it stands in the text (inner whitespace kept), none empty.
+     *
+     * @throws IllegalArgumentException when the text is longer than {@link TextLimits#maxChars()}
+     */
     public static List<String> split(String text) {
+        TextLimits.requireWithinLength(text);
         String s = text.replace("\"", QUOTE_PLACEHOLDER);
         List<String> out = new ArrayList<>();
         for (int[] span : realign(s, slices(s))) {

@@ -29,7 +29,8 @@ public final class TextEncoder {
      * @param language the caller's language code ({@code en}, {@code de}, ...); unlike the reference, it is
      *                 checked even when the precheck would skip the phonemizer, so a wrong code never passes
      *                 silently
-     * @throws IllegalArgumentException for empty text or a language no phonemizer supports
+     * @throws IllegalArgumentException for empty text, text {@link TextLimits} refuses, or a language no
+     *                                  phonemizer supports
      */
     public EncodedText encode(String text, String language) {
         Objects.requireNonNull(text, "text");
@@ -37,6 +38,7 @@ public final class TextEncoder {
         if (text.isBlank()) {
             throw new IllegalArgumentException("the text is empty: give the words to speak");
         }
+        TextLimits.requireSpeakable(text);
         Phonemizer phonemizer = phonemizerFor.apply(language);
         int[] raw = tokenizer.encode(text);
         if (!contains(raw, tokenizer.unknownId())) {

@@ -110,6 +110,27 @@ class WavFileTest {
     }
 
     @Test
+    void nonFiniteFloatSamplesAreRefusedNamingWhere() {
+        ByteBuffer f32 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(0.5f).putFloat(Float.NaN).putFloat(0f);
+        assertRefused(wav(3, 1, 8000, 32, f32.array()), "sample 1 of channel 0 is NaN");
+        ByteBuffer f64 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(Double.NEGATIVE_INFINITY);
+        assertRefused(wav(3, 1, 8000, 64, f64.array()), "sample 0 of channel 0 is -Infinity");
+        // a finite double beyond float's range is infinite once narrowed
+        ByteBuffer big = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putDouble(1e300);
+        assertRefused(wav(3, 1, 8000, 64, big.array()), "is Infinity");
+    }
+
+    @Test
+    void theFormatIsReportedForCheck(@TempDir Path tmp) throws Exception {
+        Path f = tmp.resolve("x.wav");
+        Files.write(f, wav(3, 2, 8000, 32, new byte[16]));
+        WavFile.Format format = WavFile.format(f);
+        assertEquals("float 32-bit", format.describe());
+        assertEquals(2, format.channels());
+        assertEquals(8000, format.sampleRate());
+    }
+
+    @Test
     void referenceMonoKeepsChannelZeroOfStereoAndAveragesOtherCounts() {
         float[] a = {1f, 2f};
         float[] b = {3f, 4f};

@@ -470,6 +470,16 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void bytesBetweenOrAfterTheTensorsAreRefusedAsSafetensorsDoes() {
+        String gap = refusedHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
+                + " \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [8, 12]}}", new byte[12]);
+        assertTrue(gap.contains("bytes 4 to 8 of the data belong to no tensor"), gap);
+        String trailing = refusedHeader("{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}",
+                new byte[12]);
+        assertTrue(trailing.contains("8 bytes after the last tensor belong to no tensor"), trailing);
+    }
+
+    @Test
     void emptyTensorAtTheSameOffsetAsAnotherIsNoOverlap() {
         Path file = SafetensorsWriter.writeRaw(dir.resolve(FILE),
                 "{\"empty\": {\"dtype\": \"F32\", \"shape\": [0], \"data_offsets\": [4, 4]},"

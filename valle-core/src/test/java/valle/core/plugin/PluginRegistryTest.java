@@ -46,6 +46,10 @@ class PluginRegistryTest {
         }
     }
 
+    /** A plugin on a backend other than java. */
+    record OnBackend(String name, String backend, int priority, Availability availability) implements Plugin {
+    }
+
     private static PluginRegistry<Fake> registry(Fake... providers) {
         return PluginRegistry.of(KIND, List.of(providers));
     }
@@ -269,5 +273,57 @@ class PluginRegistryTest {
         assertEquals(1, r.all().size());
         assertInstanceOf(PluginNotFoundException.class,
                 assertThrows(ValleException.class, () -> r.get("naive")));
+    }
+
+    // ---- backends ----------------------------------------------------------------------------------------
+
+    @Test
+    void oneNameMayHaveAProviderOnEachBackendAndTheNameResolvesToTheBestAvailable() {
+        Plugin java = Fake.ok("llama", 10);
+        Plugin onnx = new OnBackend("llama", "onnx", 30, Availability.no("no native library", "use java"));
+        Plugin djl = new OnBackend("llama", "djl", 20, Availability.yes());
+        PluginRegistry<Plugin> r = PluginRegistry.of("arch", List.of(java, onnx, djl));
+        assertEquals(List.of(onnx, djl, java), r.all());
+        assertEquals(new java.util.TreeSet<>(List.of("djl", "java", "onnx")), r.backends());
+        PluginRegistry.Selection<Plugin> s = r.select("llama", p -> Availability.yes());
+        assertSame(djl, s.plugin());
+        assertEquals("llama on djl (priority 20; llama on onnx: no native library (use java); llama on java: priority 10)",
+                s.explain());
+        assertSame(djl, r.get("auto"));
+    }
+
+    @Test
+    void aNameTakenTwiceOnOneBackendFailsNamingTheBackend() {
+        List<Plugin> providers = List.of(new OnBackend("llama", "onnx", 1, Availability.yes()),
+                new OnBackend("llama", "onnx", 2, Availability.yes()), Fake.ok("llama", 1));
+        ValleException e = assertThrows(ValleException.class, () -> PluginRegistry.of("arch", providers));
+        assertTrue(e.getMessage().startsWith("two arch providers are named 'llama' on backend 'onnx': "), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ONNX", "auto", "", "on nx"})
+    void invalidBackendsAreRefused(String backend) {
+        ValleException e = assertThrows(ValleException.class,
+                () -> PluginRegistry.of("arch", List.of(new OnBackend("llama", backend, 1, Availability.yes()))));
+        assertTrue(e.getMessage().contains("invalid backend '" + backend + "'"), e.getMessage());
+    }
+
+    @Test
+    void aBackendNarrowsAKindThatHasProvidersThereAndLeavesOtherKindsAlone() {
+        Plugin java = Fake.ok("llama", 10);
+        Plugin mamba = Fake.ok("mamba", 10);
+        Plugin onnx = new OnBackend("llama", "onnx", 5, Availability.yes());
+        PluginRegistry<Plugin> archs = PluginRegistry.of("arch", List.of(java, mamba, onnx));
+        PluginRegistry<Plugin> onOnnx = archs.onBackend("onnx");
+        assertEquals(List.of(onnx), onOnnx.all());
+        assertSame(onnx, onOnnx.get("llama"));
+        assertSame(onnx, onOnnx.get("auto"));
+        PluginNotFoundException e = assertThrows(PluginNotFoundException.class, () -> onOnnx.get("mamba"));
+        assertTrue(e.getMessage().contains("Only arch providers on backend 'onnx' were considered (--backend onnx; auto considers all)."),
+                e.getMessage());
+        assertSame(java, archs.onBackend("java").get("llama"));
+        assertSame(archs, archs.onBackend("auto"));
+        PluginRegistry<Fake> kernels = registry(Fake.ok("sdpa", 10));
+        assertSame(kernels, kernels.onBackend("onnx"));
     }
 }

@@ -1,0 +1,235 @@
+package valle.backend.djl;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import java.util.ArrayList;
+import java.util.List;
+import valle.api.ModelFormatException;
+import valle.api.arch.Backbone;
+import valle.api.arch.BackboneConfig;
+import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneProbe;
+import valle.api.arch.BackboneState;
+import valle.api.arch.MaskMode;
+import valle.api.attention.AttentionMask;
+import valle.api.math.Rotary;
+import valle.api.tensor.Weights;
+
+/**
+ * A pre-norm Llama stack (HF {@code LlamaModel} without {@code embed_tokens}) as NDArray operations on DJL's
+ * PyTorch engine: {@code h = x + o(attn(rope(q), rope(k), v))} over {@code rms1(x)}, then
+ * {@code y = h + down(act(gate(n)) ⊙ up(n))} with {@code n = rms2(h)}, then the final RMSNorm. Every pass goes
+ * through a {@link DjlKvCache}, so full passes and cached decoding share one code path, as in the java llama.
+ *
+ * <p>The weights are widened to float32 once and held by libtorch; each pass's intermediates live in a
+ * sub-manager closed when the pass ends, so native memory does not pile up between garbage collections.
+ */
+final class DjlLlamaBackbone implements Backbone {
+    private final BackboneConfig config;
+    private final NDManager manager;
+    private final List<Layer> layers;
+    private final NDArray finalNorm;
+    private final float[] inverseFrequencies;
+    private volatile boolean closed;
+
+    /** One block's weights; the linear ones transposed to {@code [in, out]} so that {@code y = x · W}. */
+    private record Layer(NDArray attentionNorm, NDArray q, NDArray k, NDArray v, NDArray o,
+                         NDArray mlpNorm, NDArray gate, NDArray up, NDArray down) {
+    }
+
+    private DjlLlamaBackbone(BackboneConfig config, NDManager manager, List<Layer> layers, NDArray finalNorm) {
+        this.config = config;
+        this.manager = manager;
+        this.layers = layers;
+        this.finalNorm = finalNorm;
+        this.inverseFrequencies = Rotary.inverseFrequencies(config.headDim(), config.ropeTheta());
+    }
+
+    static boolean knowsActivation(String name) {
+        return name.equals("gelu") || name.equals("silu");
+    }
+
+    /**
+     * Binds the weights, checking every shape, on the engine's device with {@code threads} intra-op threads.
+     *
+     * @throws ModelFormatException naming the tensor when one is missing or has another shape
+     */
+    static DjlLlamaBackbone open(BackboneConfig c, Weights w, int threads) {
+        if (w.find("layers." + c.layers() + ".input_layernorm.weight").isPresent()) {
+            throw new ModelFormatException(w.source() + ": the checkpoint has more than the "
+                    + c.layers() + " layers its config declares");
+        }
+        PyTorchEngine.useThreads(threads);
+        NDManager manager = Engine.getEngine(PyTorchEngine.NAME).newBaseManager(PyTorchEngine.device());
+        try {
+            int d = c.hiddenSize();
+            int kv = c.kvHeads() * c.headDim();
+            int f = c.intermediateSize();
+            List<Layer> layers = new ArrayList<>(c.layers());
+            for (int i = 0; i < c.layers(); i++) {
+                String p = "layers." + i + ".";
+                layers.add(new Layer(
+                        vector(manager, w, p + "input_layernorm.weight", d),
+                        linear(manager, w, p + "self_attn.q_proj.weight", d, d),
+                        linear(manager, w, p + "self_attn.k_proj.weight", kv, d),
+                        linear(manager, w, p + "self_attn.v_proj.weight", kv, d),
+                        linear(manager, w, p + "self_attn.o_proj.weight", d, d),
+                        vector(manager, w, p + "post_attention_layernorm.weight", d),
+                        linear(manager, w, p + "mlp.gate_proj.weight", f, d),
+                        linear(manager, w, p + "mlp.up_proj.weight", f, d),
+                        linear(manager, w, p + "mlp.down_proj.weight", d, f)));
+            }
+            return new DjlLlamaBackbone(c, manager, List.copyOf(layers), vector(manager, w, "norm.weight", d));
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static NDArray vector(NDManager m, Weights w, String name, int n) {
+        return m.create(w.require(name, n).toFloatArray(), new Shape(n));
+    }
+
+    /** A linear weight {@code [out, in]} as its transpose {@code [in, out]} (a strided view; BLAS reads it as is). */
+    private static NDArray linear(NDManager m, Weights w, String name, int out, int in) {
+        return m.create(w.require(name, out, in).toFloatArray(), new Shape(out, in)).transpose();
+    }
+
+    @Override
+    public BackboneConfig config() {
+        return config;
+    }
+
+    @Override
+    public float[] forward(BackboneInput input) {
+        try (DjlKvCache scratch = newState()) {
+            return forward(scratch, input);
+        }
+    }
+
+    /** A full pass that also hands each block's output to {@code probe}. */
+    @Override
+    public float[] forward(BackboneInput input, BackboneProbe probe) {
+        try (DjlKvCache scratch = newState()) {
+            return pass(scratch, input, probe);
+        }
+    }
+
+    @Override
+    public DjlKvCache newState() {
+        return new DjlKvCache(this, manager, config.layers());
+    }
+
+    @Override
+    public float[] forward(BackboneState state, BackboneInput input) {
+        return pass(state, input, null);
+    }
+
+    /** Appends the rows to the state's cache; {@code probe} (may be null) gets each block's output. */
+    private float[] pass(BackboneState state, BackboneInput input, BackboneProbe probe) {
+        if (closed) {
+            throw new IllegalStateException("this llama backbone on djl is closed");
+        }
+        if (!(state instanceof DjlKvCache cache) || cache.owner != this) {
+            throw new IllegalArgumentException("this state was not made by this llama backbone on djl");
+        }
+        int d = config.hiddenSize();
+        int rows = input.rows();
+        if (rows == 0) {
+            return new float[0];
+        }
+        if (input.width() != d) {
+            throw new IllegalArgumentException("input rows are " + input.width() + " wide, the backbone is " + d);
+        }
+        int past = cache.length();
+        int half = inverseFrequencies.length;
+        float[] cosValues = new float[rows * half];
+        float[] sinValues = new float[rows * half];
+        Rotary.tables(input.positions(), inverseFrequencies, cosValues, sinValues);
+        try (NDManager pass = manager.newSubManager()) {
+            NDArray x = pass.create(input.embeddings(), new Shape(rows, d));
+            NDArray cos = pass.create(cosValues, new Shape(rows, 1, half));
+            NDArray sin = pass.create(sinValues, new Shape(rows, 1, half));
+            NDArray mask = pass.create(additiveMask(input.mask(), past, rows), new Shape(rows, past + rows));
+            for (int l = 0; l < layers.size(); l++) {
+                Layer layer = layers.get(l);
+                NDArray h = x.add(attention(l, layer, rmsNorm(x, layer.attentionNorm()), cos, sin, mask, cache));
+                x = h.add(mlp(layer, rmsNorm(h, layer.mlpNorm())));
+                if (probe != null) {
+                    probe.layerOutput(l, x.toFloatArray(), rows);
+                }
+            }
+            cache.advance(rows);
+            return rmsNorm(x, finalNorm).toFloatArray();
+        }
+    }
+
+    /** The attention output {@code [T, D]} over normed rows {@code n}; appends this pass's keys and values to the cache. */
+    private NDArray attention(int l, Layer layer, NDArray n, NDArray cos, NDArray sin, NDArray mask, DjlKvCache cache) {
+        int heads = config.heads();
+        int kvHeads = config.kvHeads();
+        int hd = config.headDim();
+        int rows = (int) n.getShape().get(0);
+        NDArray q = rope(n.matMul(layer.q()).reshape(rows, heads, hd), cos, sin);
+        NDArray k = rope(n.matMul(layer.k()).reshape(rows, kvHeads, hd), cos, sin);
+        NDArray v = n.matMul(layer.v()).reshape(rows, kvHeads, hd);
+        NDArray keys = cache.append(l, true, k);
+        NDArray values = cache.append(l, false, v);
+        // heads as the batch; query head h reads kv head h / group (HF's repeat_kv), so a group's queries are
+        // stacked as rows of their kv head
+        int group = heads / kvHeads;
+        NDArray qh = q.transpose(1, 0, 2).reshape(kvHeads, (long) group * rows, hd);
+        NDArray kh = keys.transpose(1, 2, 0);
+        NDArray vh = values.transpose(1, 0, 2);
+        long seen = keys.getShape().get(0);
+        NDArray scores = qh.matMul(kh).mul((float) (1.0 / Math.sqrt(hd))).reshape(heads, rows, seen).add(mask);
+        NDArray probabilities = scores.softmax(-1).reshape(kvHeads, (long) group * rows, seen);
+        NDArray context = probabilities.matMul(vh).reshape(heads, rows, hd).transpose(1, 0, 2)
+                .reshape(rows, config.hiddenSize());
+        return context.matMul(layer.o());
+    }
+
+    /** Rotate-half RoPE on {@code x [T, heads, hd]}: halves {@code (x1, x2)} become {@code (x1·cos - x2·sin, x2·cos + x1·sin)}. */
+    private NDArray rope(NDArray x, NDArray cos, NDArray sin) {
+        int half = config.headDim() / 2;
+        NDArray x1 = x.get(":, :, :" + half);
+        NDArray x2 = x.get(":, :, " + half + ":");
+        return x1.mul(cos).sub(x2.mul(sin)).concat(x2.mul(cos).add(x1.mul(sin)), 2);
+    }
+
+    private NDArray mlp(Layer layer, NDArray n) {
+        NDArray gate = n.matMul(layer.gate());
+        NDArray activated = config.activation().equals("gelu") ? Activation.gelu(gate) : Activation.swish(gate, 1f);
+        return activated.mul(n.matMul(layer.up())).matMul(layer.down());
+    }
+
+    /** {@code w · x / sqrt(mean(x²) + eps)} per row. */
+    private NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(config.normEps()).sqrt();
+        return x.div(rms).mul(weight);
+    }
+
+    /** 0 where query row {@code i} may see key {@code j}, {@code -inf} elsewhere; keys = past rows + new rows. */
+    private static float[] additiveMask(MaskMode mode, int past, int rows) {
+        int keys = past + rows;
+        AttentionMask mask = mode == MaskMode.CAUSAL ? AttentionMask.causal(past) : AttentionMask.none();
+        float[] out = new float[rows * keys];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < keys; j++) {
+                out[i * keys + j] = mask.visible(i, j, keys) ? 0f : Float.NEGATIVE_INFINITY;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            manager.close();
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package valle.backend.onnx;
+
+import java.util.ArrayList;
+import java.util.List;
+import valle.api.arch.BackboneConfig;
+
+/**
+ * The ONNX graph of a Llama stack (HF {@code LlamaModel} without {@code embed_tokens}), in two forms over the
+ * same weights: a <em>prefill</em> graph over the rows alone, and a <em>cached</em> graph that also takes every
+ * layer's past keys and values. Both return the final hidden states and each layer's keys (after RoPE) and
+ * values for all rows seen, which the next cached call takes as its past.
+ *
+ * <p>Inputs: {@code embeddings [T, D]}; {@code cos}, {@code sin [T, 1, headDim/2]} (rotary tables, made in
+ * Java so every backend rotates by the same float32 values); {@code mask [T, S]} added to the attention
+ * scores (0 or -inf; {@code S} = past + T); for the cached graph {@code past.{l}.key}, {@code past.{l}.value
+ * [P, kvHeads, headDim]}. Outputs: {@code hidden [T, D]} (after the final norm), {@code present.{l}.key},
+ * {@code present.{l}.value [S, kvHeads, headDim]}, {@code layer.{l}.output [T, D]} (the residual stream after
+ * each block, fetched only for a {@link valle.api.arch.BackboneProbe}). Weights keep the checkpoint's names
+ * ({@code layers.0.self_attn.q_proj.weight}, ...) and its {@code [out, in]} layout (Gemm with transB).
+ */
+final class LlamaGraph {
+    static final String EMBEDDINGS = "embeddings";
+    static final String COS = "cos";
+    static final String SIN = "sin";
+    static final String MASK = "mask";
+    static final String HIDDEN = "hidden";
+
+    private final BackboneConfig c;
+    private final OnnxGraph g;
+    private final boolean cached;
+    private final String eps;
+
+    private LlamaGraph(BackboneConfig config, boolean cached) {
+        this.c = config;
+        this.cached = cached;
+        this.g = new OnnxGraph(cached ? "llama_cached" : "llama_prefill");
+        this.eps = g.scalar(config.normEps());
+    }
+
+    static String pastKey(int layer) {
+        return "past." + layer + ".key";
+    }
+
+    static String pastValue(int layer) {
+        return "past." + layer + ".value";
+    }
+
+    static String presentKey(int layer) {
+        return "present." + layer + ".key";
+    }
+
+    static String presentValue(int layer) {
+        return "present." + layer + ".value";
+    }
+
+    /** The residual stream after block {@code layer}, before the final norm (read only for a probe). */
+    static String layerOutput(int layer) {
+        return "layer." + layer + ".output";
+    }
+
+    /** The names and {@code [out, in]} (or {@code [D]}) shapes of every weight the graphs declare. */
+    static List<WeightSpec> weights(BackboneConfig c) {
+        int d = c.hiddenSize();
+        int kv = c.kvHeads() * c.headDim();
+        int f = c.intermediateSize();
+        List<WeightSpec> out = new ArrayList<>();
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "layers." + i + ".";
+            out.add(new WeightSpec(p + "input_layernorm.weight", d));
+            out.add(new WeightSpec(p + "self_attn.q_proj.weight", d, d));
+            out.add(new WeightSpec(p + "self_attn.k_proj.weight", kv, d));
+            out.add(new WeightSpec(p + "self_attn.v_proj.weight", kv, d));
+            out.add(new WeightSpec(p + "self_attn.o_proj.weight", d, d));
+            out.add(new WeightSpec(p + "post_attention_layernorm.weight", d));
+            out.add(new WeightSpec(p + "mlp.gate_proj.weight", f, d));
+            out.add(new WeightSpec(p + "mlp.up_proj.weight", f, d));
+            out.add(new WeightSpec(p + "mlp.down_proj.weight", d, f));
+        }
+        out.add(new WeightSpec("norm.weight", d));
+        return out;
+    }
+
+    /** A weight's name and shape. */
+    record WeightSpec(String name, int... shape) {
+        long[] dims() {
+            long[] out = new long[shape.length];
+            for (int i = 0; i < shape.length; i++) {
+                out[i] = shape[i];
+            }
+            return out;
+        }
+    }
+
+    /** The serialized model; {@code cached} adds the past inputs. */
+    static byte[] build(BackboneConfig config, boolean cached) {
+        return new LlamaGraph(config, cached).stack();
+    }
+
+    private byte[] stack() {
+        int d = c.hiddenSize();
+        int half = c.headDim() / 2;
+        for (WeightSpec w : weights(c)) {
+            g.weight(w.name(), w.dims());
+        }
+        String x = g.input(EMBEDDINGS, "T", d);
+        String cos = g.input(COS, "T", 1, half);
+        String sin = g.input(SIN, "T", 1, half);
+        String mask = g.input(MASK, "T", "S");
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "layers." + l + ".";
+            String h = g.node("Add", new String[] {x, attention(l, rmsNorm(x, p + "input_layernorm.weight"), cos, sin, mask)});
+            x = g.nodeWithOutputs("Add", new String[] {h, mlp(p, rmsNorm(h, p + "post_attention_layernorm.weight"))},
+                    new String[] {layerOutput(l)})[0];
+        }
+        String hidden = rmsNorm(x, "norm.weight");
+        g.nodeWithOutputs("Identity", new String[] {hidden}, new String[] {HIDDEN});
+        g.output(HIDDEN, "T", d);
+        for (int l = 0; l < c.layers(); l++) {
+            g.output(presentKey(l), "S", c.kvHeads(), c.headDim());
+            g.output(presentValue(l), "S", c.kvHeads(), c.headDim());
+            g.output(layerOutput(l), "T", d);
+        }
+        return g.toBytes();
+    }
+
+    /** {@code w · x / sqrt(mean(x²) + eps)} per row. */
+    private String rmsNorm(String x, String weight) {
+        String meanSquare = g.node("ReduceMean", g.node("Mul", new String[] {x, x}), "axes", new long[] {-1}, "keepdims", 1);
+        String inverse = g.node("Reciprocal", g.node("Sqrt", g.node("Add", new String[] {meanSquare, eps})));
+        return g.node("Mul", new String[] {g.node("Mul", new String[] {x, inverse}), weight});
+    }
+
+    /** {@code x [T, in] · Wᵀ} for a weight {@code [out, in]}. */
+    private String linear(String x, String weight) {
+        return g.node("Gemm", new String[] {x, weight}, "transB", 1);
+    }
+
+    /** The attention block's output {@code [T, D]} (before the residual add) over normed rows {@code n}. */
+    private String attention(int l, String n, String cos, String sin, String mask) {
+        String p = "layers." + l + ".self_attn.";
+        int heads = c.heads();
+        int kvHeads = c.kvHeads();
+        int hd = c.headDim();
+        String q = rope(g.node("Reshape", new String[] {linear(n, p + "q_proj.weight"), g.ints(-1, heads, hd)}), cos, sin);
+        String k = rope(g.node("Reshape", new String[] {linear(n, p + "k_proj.weight"), g.ints(-1, kvHeads, hd)}), cos, sin);
+        String v = g.node("Reshape", new String[] {linear(n, p + "v_proj.weight"), g.ints(-1, kvHeads, hd)});
+        String keys;
+        String values;
+        if (cached) {
+            keys = g.nodeWithOutputs("Concat", new String[] {g.input(pastKey(l), "P", kvHeads, hd), k},
+                    new String[] {presentKey(l)}, "axis", 0)[0];
+            values = g.nodeWithOutputs("Concat", new String[] {g.input(pastValue(l), "P", kvHeads, hd), v},
+                    new String[] {presentValue(l)}, "axis", 0)[0];
+        } else {
+            keys = g.nodeWithOutputs("Identity", new String[] {k}, new String[] {presentKey(l)})[0];
+            values = g.nodeWithOutputs("Identity", new String[] {v}, new String[] {presentValue(l)})[0];
+        }
+        // heads as the batch: q [H, T, hd], k [kvH, hd, S], v [kvH, S, hd]; query head h reads kv head
+        // h / group (HF's repeat_kv), so the group's queries are stacked as rows of their kv head
+        int group = heads / kvHeads;
+        String qh = g.node("Transpose", q, "perm", new long[] {1, 0, 2});
+        if (group > 1) {
+            qh = g.node("Reshape", new String[] {qh, g.ints(kvHeads, -1, hd)});
+        }
+        String kh = g.node("Transpose", keys, "perm", new long[] {1, 2, 0});
+        String vh = g.node("Transpose", values, "perm", new long[] {1, 0, 2});
+        String scores = g.node("Mul", new String[] {g.node("MatMul", new String[] {qh, kh}),
+                g.scalar((float) (1.0 / Math.sqrt(hd)))});
+        if (group > 1) {
+            scores = g.node("Reshape", new String[] {scores, g.ints(heads, -1, 0)});
+        }
+        String probabilities = g.node("Softmax", g.node("Add", new String[] {scores, mask}), "axis", -1);
+        if (group > 1) {
+            probabilities = g.node("Reshape", new String[] {probabilities, g.ints(kvHeads, -1, 0)});
+        }
+        String context = g.node("MatMul", new String[] {probabilities, vh});
+        if (group > 1) {
+            context = g.node("Reshape", new String[] {context, g.ints(heads, -1, hd)});
+        }
+        String rows = g.node("Reshape", new String[] {g.node("Transpose", context, "perm", new long[] {1, 0, 2}),
+                g.ints(-1, c.hiddenSize())});
+        return linear(rows, p + "o_proj.weight");
+    }
+
+    /** Rotate-half RoPE on {@code x [T, heads, hd]}: halves {@code (x1, x2)} become {@code (x1·cos - x2·sin, x2·cos + x1·sin)}. */
+    private String rope(String x, String cos, String sin) {
+        int half = c.headDim() / 2;
+        String[] halves = g.nodes("Split", new String[] {x, g.ints(half, half)}, 2, "axis", 2);
+        String x1 = halves[0];
+        String x2 = halves[1];
+        String first = g.node("Sub", new String[] {g.node("Mul", new String[] {x1, cos}), g.node("Mul", new String[] {x2, sin})});
+        String second = g.node("Add", new String[] {g.node("Mul", new String[] {x2, cos}), g.node("Mul", new String[] {x1, sin})});
+        return g.node("Concat", new String[] {first, second}, "axis", 2);
+    }
+
+    /** {@code down(act(gate(n)) ⊙ up(n))}. */
+    private String mlp(String p, String n) {
+        String gate = linear(n, p + "mlp.gate_proj.weight");
+        String up = linear(n, p + "mlp.up_proj.weight");
+        return linear(g.node("Mul", new String[] {activation(gate), up}), p + "mlp.down_proj.weight");
+    }
+
+    private String activation(String x) {
+        return switch (c.activation()) {
+            // exact GELU: x/2 · (1 + erf(x/√2))
+            case "gelu" -> g.node("Mul", new String[] {g.node("Mul", new String[] {x, g.scalar(0.5f)}),
+                    g.node("Add", new String[] {g.node("Erf", g.node("Mul", new String[] {x, g.scalar((float) (1 / Math.sqrt(2))) })),
+                            g.scalar(1f)})});
+            case "silu" -> g.node("Mul", new String[] {x, g.node("Sigmoid", x)});
+            default -> throw new IllegalArgumentException("llama on onnx has no activation '" + c.activation() + "'");
+        };
+    }
+
+    /** Activations the graph can express, for {@code supports}. */
+    static boolean knowsActivation(String name) {
+        return name.equals("gelu") || name.equals("silu");
+    }
+}

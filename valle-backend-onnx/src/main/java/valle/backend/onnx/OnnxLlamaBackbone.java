@@ -1,0 +1,235 @@
+package valle.backend.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import valle.api.ModelFormatException;
+import valle.api.ValleException;
+import valle.api.arch.Backbone;
+import valle.api.arch.BackboneConfig;
+import valle.api.arch.BackboneInput;
+import valle.api.arch.BackboneProbe;
+import valle.api.arch.BackboneState;
+import valle.api.arch.MaskMode;
+import valle.api.attention.AttentionMask;
+import valle.api.math.Rotary;
+import valle.api.tensor.TensorView;
+import valle.api.tensor.Weights;
+
+/**
+ * A Llama stack run by ONNX Runtime: the {@link LlamaGraph prefill and cached graphs} in two sessions that share
+ * one copy of the weights. The weights are widened to float32 once, into direct buffers that ORT reads in place
+ * ({@code addExternalInitializers}), so the graphs themselves hold no weights (55 KB each at the published
+ * size) and are rebuilt on every open in a fraction of a second: there is nothing worth caching on disk.
+ */
+final class OnnxLlamaBackbone implements Backbone {
+    private final BackboneConfig config;
+    private final OrtEnvironment env;
+    private final Map<String, OnnxTensor> weights;
+    private final OrtSession prefill;
+    private final OrtSession cached;
+    private final float[] inverseFrequencies;
+    private volatile boolean closed;
+
+    private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, Map<String, OnnxTensor> weights,
+                              OrtSession prefill, OrtSession cached) {
+        this.config = config;
+        this.env = env;
+        this.weights = weights;
+        this.prefill = prefill;
+        this.cached = cached;
+        this.inverseFrequencies = Rotary.inverseFrequencies(config.headDim(), config.ropeTheta());
+    }
+
+    /**
+     * Binds the weights (checking every shape) and makes both sessions with {@code threads} threads.
+     *
+     * @throws ModelFormatException naming the tensor when one is missing or has another shape
+     */
+    static OnnxLlamaBackbone open(BackboneConfig config, Weights w, int threads) {
+        if (w.find("layers." + config.layers() + ".input_layernorm.weight").isPresent()) {
+            throw new ModelFormatException(w.source() + ": the checkpoint has more than the "
+                    + config.layers() + " layers its config declares");
+        }
+        OrtEnvironment env = OrtRuntime.environment();
+        Map<String, OnnxTensor> weights = new LinkedHashMap<>();
+        OrtSession prefill = null;
+        try {
+            for (LlamaGraph.WeightSpec spec : LlamaGraph.weights(config)) {
+                weights.put(spec.name(), widened(env, w.require(spec.name(), spec.shape()), spec.dims()));
+            }
+            prefill = session(env, LlamaGraph.build(config, false), weights, threads);
+            OrtSession cached = session(env, LlamaGraph.build(config, true), weights, threads);
+            return new OnnxLlamaBackbone(config, env, weights, prefill, cached);
+        } catch (OrtException e) {
+            closeAll(weights, prefill);
+            throw new ValleException("ONNX Runtime refused the llama graph: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll(weights, prefill);
+            throw e;
+        }
+    }
+
+    private static OrtSession session(OrtEnvironment env, byte[] model, Map<String, OnnxTensor> weights, int threads)
+            throws OrtException {
+        try (OrtSession.SessionOptions options = OrtRuntime.options(threads)) {
+            options.addExternalInitializers(new HashMap<String, OnnxTensorLike>(weights));
+            return env.createSession(model, options);
+        }
+    }
+
+    /** The tensor as float32 in a direct buffer ORT uses without copying; read a row at a time. */
+    private static OnnxTensor widened(OrtEnvironment env, TensorView t, long[] dims) throws OrtException {
+        FloatBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(Math.toIntExact(t.size()), 4))
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        float[] row = new float[t.columns()];
+        for (int r = 0; r < t.rows(); r++) {
+            t.readRow(r, row, 0);
+            out.put(row);
+        }
+        return OnnxTensor.createTensor(env, out.flip(), dims);
+    }
+
+    @Override
+    public BackboneConfig config() {
+        return config;
+    }
+
+    @Override
+    public float[] forward(BackboneInput input) {
+        try (OnnxKvCache scratch = newState()) {
+            return forward(scratch, input);
+        }
+    }
+
+    /** A full pass that also hands each block's output to {@code probe}. */
+    @Override
+    public float[] forward(BackboneInput input, BackboneProbe probe) {
+        try (OnnxKvCache scratch = newState()) {
+            return pass(scratch, input, probe);
+        }
+    }
+
+    @Override
+    public OnnxKvCache newState() {
+        return new OnnxKvCache(this, config.layers());
+    }
+
+    @Override
+    public float[] forward(BackboneState state, BackboneInput input) {
+        return pass(state, input, null);
+    }
+
+    /** Runs the rows through the prefill graph (empty state) or the cached one; {@code probe} may be null. */
+    private float[] pass(BackboneState state, BackboneInput input, BackboneProbe probe) {
+        if (closed) {
+            throw new IllegalStateException("this llama backbone on onnx is closed");
+        }
+        if (!(state instanceof OnnxKvCache cache) || cache.owner != this) {
+            throw new IllegalArgumentException("this state was not made by this llama backbone on onnx");
+        }
+        int d = config.hiddenSize();
+        int rows = input.rows();
+        if (rows == 0) {
+            return new float[0];
+        }
+        if (input.width() != d) {
+            throw new IllegalArgumentException("input rows are " + input.width() + " wide, the backbone is " + d);
+        }
+        int past = cache.length();
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            int half = inverseFrequencies.length;
+            float[] cos = new float[rows * half];
+            float[] sin = new float[rows * half];
+            Rotary.tables(input.positions(), inverseFrequencies, cos, sin);
+            feeds.put(LlamaGraph.EMBEDDINGS, tensor(input.embeddings(), rows, d));
+            feeds.put(LlamaGraph.COS, tensor(cos, rows, 1, half));
+            feeds.put(LlamaGraph.SIN, tensor(sin, rows, 1, half));
+            feeds.put(LlamaGraph.MASK, tensor(additiveMask(input.mask(), past, rows), rows, past + rows));
+            OrtSession session = past == 0 ? prefill : cached;
+            Map<String, OnnxTensorLike> inputs = new HashMap<>(feeds);
+            if (past > 0) {
+                for (int l = 0; l < config.layers(); l++) {
+                    inputs.put(LlamaGraph.pastKey(l), cache.keys(l));
+                    inputs.put(LlamaGraph.pastValue(l), cache.values(l));
+                }
+            }
+            Set<String> outputs = new HashSet<>();
+            outputs.add(LlamaGraph.HIDDEN);
+            for (int l = 0; l < config.layers(); l++) {
+                outputs.add(LlamaGraph.presentKey(l));
+                outputs.add(LlamaGraph.presentValue(l));
+                if (probe != null) {
+                    outputs.add(LlamaGraph.layerOutput(l));
+                }
+            }
+            OrtSession.Result result = session.run(inputs, outputs);
+            float[] hidden = new float[rows * d];
+            ((OnnxTensor) result.get(LlamaGraph.HIDDEN).orElseThrow()).getFloatBuffer().get(hidden);
+            if (probe != null) {
+                for (int l = 0; l < config.layers(); l++) {
+                    float[] layer = new float[rows * d];
+                    ((OnnxTensor) result.get(LlamaGraph.layerOutput(l)).orElseThrow()).getFloatBuffer().get(layer);
+                    probe.layerOutput(l, layer, rows);
+                }
+            }
+            cache.take(result, rows);
+            return hidden;
+        } catch (OrtException e) {
+            throw new ValleException("ONNX Runtime failed a llama pass: " + e.getMessage(), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** 0 where query row {@code i} may see key {@code j}, {@code -inf} elsewhere; keys = past rows + new rows. */
+    static float[] additiveMask(MaskMode mode, int past, int rows) {
+        int keys = past + rows;
+        AttentionMask mask = mode == MaskMode.CAUSAL ? AttentionMask.causal(past) : AttentionMask.none();
+        float[] out = new float[rows * keys];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < keys; j++) {
+                out[i * keys + j] = mask.visible(i, j, keys) ? 0f : Float.NEGATIVE_INFINITY;
+            }
+        }
+        return out;
+    }
+
+    OnnxTensor tensor(float[] values, long... dims) throws OrtException {
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(values), dims);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            closeAll(weights, prefill, cached);
+        }
+    }
+
+    /** Closes the sessions, then the weights they read. */
+    private static void closeAll(Map<String, OnnxTensor> weights, OrtSession... sessions) {
+        try {
+            for (OrtSession s : sessions) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        } catch (OrtException e) {
+            throw new ValleException("ONNX Runtime failed to release a session: " + e.getMessage(), e);
+        } finally {
+            weights.values().forEach(OnnxTensor::close);
+        }
+    }
+}
