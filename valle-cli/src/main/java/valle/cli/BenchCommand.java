@@ -125,11 +125,13 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             List<BenchTimer.Row> rows;
+            long[] routed;
             try (Valle valle = Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).build()) {
                 rows = run(valle, n, format);
+                routed = routedPerExpert(valle.model());
             }
             BenchReport report = new BenchReport(n, format == null ? (model == null ? "f32" : "file")
-                    : format.name().toLowerCase(Locale.ROOT), PackedMatrix.vectorBits(), rows);
+                    : format.name().toLowerCase(Locale.ROOT), PackedMatrix.vectorBits(), rows, routed);
             if (json) {
                 report.printJson(out);
             } else {
@@ -232,6 +234,37 @@ final class BenchCommand implements Callable<Integer> {
                     (len.median() + narLen.median() + narAll.median()) / OUTPUT_SECONDS, narLen.reps(), "s"));
         }
         return rows;
+    }
+
+    /**
+     * Where a mixture-of-experts backbone sends the tokens of the bench request's first NAR pass (level 1 over
+     * the prompt and 375 frames), summed over layers; empty for a dense model.
+     */
+    private static long[] routedPerExpert(ValleModel m) {
+        if (m.config().experts() <= 1) {
+            return new long[0];
+        }
+        SplittableRandom rnd = new SplittableRandom(3);
+        int[] text = new int[TEXT_TOKENS];
+        text[0] = 1;
+        text[TEXT_TOKENS - 1] = 2;
+        for (int i = 1; i < TEXT_TOKENS - 1; i++) {
+            text[i] = 3 + rnd.nextInt(250);
+        }
+        Codes prompt = randomCodes(rnd, PROMPT_FRAMES, 8);
+        Codes level0 = randomCodes(rnd, OUTPUT_FRAMES, 1);
+        valle.core.model.InputSequence seq = m.sequences().nar(text, 0, prompt, level0, 1);
+        long[] counts = new long[m.config().experts()];
+        m.backbone(1).forward(seq.toBackboneInput(), new valle.api.arch.BackboneProbe() {
+            @Override
+            public void routing(int layer, int rows, int experts, float[] logits, int[] chosen, float[] weights) {
+                // chosen is [rows, k]: every entry is one token sent to one expert
+                for (int e : chosen) {
+                    counts[e]++;
+                }
+            }
+        });
+        return counts;
     }
 
     /** The duration loop of a 3-digit length: 4 passes over S = prefill + 1 … + 4, last row through the len head. */

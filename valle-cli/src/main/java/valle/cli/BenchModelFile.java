@@ -39,8 +39,10 @@ final class BenchModelFile {
 
     /** Writes the checkpoint to {@code path} and returns the number of parameters. */
     static long write(Path path, Arch arch, int layers, DType dtype, long seed) {
+        // a mixture of experts at the published layout of Mixtral-style VALL-E models: 8 experts, top-2
+        int experts = arch.name().equals("mixtral") ? 8 : 1;
         BackboneConfig backbone = new BackboneConfig(arch.name(), WIDTH, HEADS, HEADS, layers, MLP, 1e-6f, 10000f,
-                "gelu", Map.of());
+                "gelu", experts > 1 ? Map.of("experts", Integer.toString(experts)) : Map.of());
         Weights stack = arch.randomWeights(backbone, seed);
         List<Tensor> tensors = new ArrayList<>();
         int[] heads = {AUDIO + 1, AUDIO, AUDIO, AUDIO, AUDIO, AUDIO, AUDIO, AUDIO, AUDIO, 256, 11};
@@ -68,7 +70,7 @@ final class BenchModelFile {
         tensors.add(random("tones_emb.weight", 0.02f, 0f, 1, WIDTH));
 
         String config = "{\"name\":\"bench-random\",\"version\":5,\"size\":{\"dim\":" + WIDTH + ",\"heads\":" + HEADS
-                + ",\"layers\":" + layers + "},\"resp_levels\":8,\"tasks\":9,\"langs\":6,\"tones\":1,\"experts\":1,"
+                + ",\"layers\":" + layers + "},\"resp_levels\":8,\"tasks\":9,\"langs\":6,\"tones\":1,\"experts\":" + experts + ","
                 + "\"arch_type\":\"" + arch.name() + "\",\"capabilities\":[\"ar\",\"nar\",\"len\",\"lang\"],"
                 + "\"experimental\":{\"split_classifiers\":true,\"audio_embedding_sums\":true,\"kv_heads\":0,"
                 + "\"noncausal_masks\":true,\"classifiers_bias\":true,\"tie_classifier_to_embedding\":false,"

@@ -10,8 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** What {@code valle bench} prints: a table, or one JSON object with {@code --json}. */
-record BenchReport(int threads, String weightDtype, int vectorBits, List<BenchTimer.Row> rows) {
+/**
+ * What {@code valle bench} prints: a table, or one JSON object with {@code --json}.
+ *
+ * @param routedPerExpert for a mixture-of-experts model, the tokens each expert received in one NAR pass over
+ *                        all layers (a token counts once per expert it is routed to); empty otherwise
+ */
+record BenchReport(int threads, String weightDtype, int vectorBits, List<BenchTimer.Row> rows, long[] routedPerExpert) {
 
     void printTable(PrintWriter out) {
         out.printf(Locale.ROOT, "threads %d, weights %s, vectors %d bits, peak heap %.0f MB, peak RSS %.0f MB%n",
@@ -20,6 +25,10 @@ record BenchReport(int threads, String weightDtype, int vectorBits, List<BenchTi
         for (BenchTimer.Row r : rows) {
             out.printf(Locale.ROOT, "%-16s %12.4f %12.4f %5d  %s%n", r.name(), r.min(), r.median(), r.reps(),
                     r.unit().equals("s") ? "s" : r.unit() + " (best in MIN)");
+        }
+        if (routedPerExpert.length > 0) {
+            out.printf(Locale.ROOT, "tokens routed per expert (one NAR pass, all layers): %s%n",
+                    java.util.Arrays.toString(routedPerExpert));
         }
         out.flush();
     }
@@ -35,7 +44,11 @@ record BenchReport(int threads, String weightDtype, int vectorBits, List<BenchTi
                     "{\"name\":\"%s\",\"min_s\":%.6g,\"median_s\":%.6g,\"reps\":%d}", r.name(), r.min(), r.median(),
                     r.reps()));
         }
-        out.println(sb.append("]}"));
+        sb.append(']');
+        if (routedPerExpert.length > 0) {
+            sb.append(",\"routed_per_expert\":").append(java.util.Arrays.toString(routedPerExpert).replace(" ", ""));
+        }
+        out.println(sb.append('}'));
         out.flush();
     }
 

@@ -41,6 +41,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void aMixtureOfExpertsReportsTheTokensEachExpertReceived() {
+        // one layer of the published Mixtral layout (8 experts of 4096, top-2) keeps the test short
+        Result r = run("bench", "--quick", "--json", "--layers", "1", "--threads", "2", "--arch", "mixtral");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> json = Json.parseObject(r.out().trim(), "bench output");
+        List<?> routed = (List<?>) json.get("routed_per_expert");
+        assertEquals(8, routed.size(), routed.toString());
+        long total = routed.stream().mapToLong(v -> (Long) v).sum();
+        // every token of the pass goes to two experts
+        assertTrue(total > 0 && total % 2 == 0, routed.toString());
+        assertTrue(routed.stream().allMatch(v -> (Long) v < total), "more than one expert is used: " + routed);
+    }
+
+    @Test
     void anUnknownWeightDtypeIsRefusedWithTheChoices() {
         Result r = run("bench", "--quick", "--weight-dtype", "fp8");
         assertEquals(2, r.code());
