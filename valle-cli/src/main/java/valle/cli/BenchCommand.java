@@ -140,6 +140,11 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the benchmark model file: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // the weights are unreachable once this unwinds, so there is room to say what happened
+            throw new IllegalStateException("the " + arch + " model of " + layers + " layers does not fit the Java heap ("
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): give the JVM more (VALLE_JAVA_OPTS=-Xmx16g"
+                    + " with ./valle) or fewer --layers");
         } finally {
             System.clearProperty("valle.llama.weights");
             System.clearProperty("valle.threads");
