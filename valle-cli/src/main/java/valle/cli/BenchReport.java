@@ -7,8 +7,13 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import valle.core.load.JsonWriter;
 
 /**
  * What {@code valle bench} prints: a table, or one JSON object with {@code --json}.
@@ -28,27 +33,32 @@ record BenchReport(int threads, String weightDtype, int vectorBits, List<BenchTi
         }
         if (routedPerExpert.length > 0) {
             out.printf(Locale.ROOT, "tokens routed per expert (one NAR pass, all layers): %s%n",
-                    java.util.Arrays.toString(routedPerExpert));
+                    Arrays.toString(routedPerExpert));
         }
         out.flush();
     }
 
     void printJson(PrintWriter out) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "{\"threads\":%d,\"weight_dtype\":\"%s\",\"vector_bits\":%d,"
-                + "\"peak_heap_bytes\":%d,\"rss_bytes\":%d,\"rows\":[", threads, weightDtype, vectorBits,
-                peakHeapBytes(), peakRssBytes()));
-        for (int i = 0; i < rows.size(); i++) {
-            BenchTimer.Row r = rows.get(i);
-            sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT,
-                    "{\"name\":\"%s\",\"min_s\":%.6g,\"median_s\":%.6g,\"reps\":%d}", r.name(), r.min(), r.median(),
-                    r.reps()));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("threads", threads);
+        json.put("weight_dtype", weightDtype);
+        json.put("vector_bits", vectorBits);
+        json.put("peak_heap_bytes", peakHeapBytes());
+        json.put("rss_bytes", peakRssBytes());
+        List<Object> rowList = new ArrayList<>();
+        for (BenchTimer.Row r : rows) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", r.name());
+            row.put("min_s", r.min());
+            row.put("median_s", r.median());
+            row.put("reps", r.reps());
+            rowList.add(row);
         }
-        sb.append(']');
+        json.put("rows", rowList);
         if (routedPerExpert.length > 0) {
-            sb.append(",\"routed_per_expert\":").append(java.util.Arrays.toString(routedPerExpert).replace(" ", ""));
+            json.put("routed_per_expert", Arrays.stream(routedPerExpert).boxed().toList());
         }
-        out.println(sb.append('}'));
+        out.println(JsonWriter.write(json));
         out.flush();
     }
 
