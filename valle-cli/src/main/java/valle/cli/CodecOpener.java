@@ -33,20 +33,26 @@ final class CodecOpener {
     static Path configuredWeights(Codec codec, String flag) {
         Path location = configuredWeightsOrNull(codec);
         if (location == null) {
-            String key = "valle." + codec.name() + ".weights";
-            String env = "VALLE_" + codec.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_WEIGHTS";
             throw new IllegalArgumentException("no weights for the " + codec.name() + " codec: pass " + flag + " PATH, "
-                    + "or set -D" + key + " or " + env + " (" + codec.description() + ")");
+                    + "or set -D" + propertyKey(codec) + " or " + environmentName(codec) + " (" + codec.description() + ")");
         }
         return location;
     }
 
     /** The weights configured for {@code codec} by {@code -Dvalle.<codec>.weights} or {@code VALLE_<CODEC>_WEIGHTS}, or {@code null}. */
     static Path configuredWeightsOrNull(Codec codec) {
-        String location = System.getProperty("valle." + codec.name() + ".weights");
+        String location = System.getProperty(propertyKey(codec));
         if (location == null || location.isBlank()) {
-            location = System.getenv("VALLE_" + codec.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_WEIGHTS");
+            location = System.getenv(environmentName(codec));
         }
         return location == null || location.isBlank() ? null : Path.of(location);
+    }
+
+    private static String propertyKey(Codec codec) {
+        return "valle." + codec.name() + ".weights";
+    }
+
+    private static String environmentName(Codec codec) {
+        return "VALLE_" + codec.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_WEIGHTS";
     }
 }

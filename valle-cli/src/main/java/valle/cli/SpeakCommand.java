@@ -121,7 +121,7 @@ final class SpeakCommand implements Callable<Integer> {
                 sampling.settings());
 
         long started = System.nanoTime();
-        boolean needsCodec = prompts.stream().anyMatch(p -> !isCodesFile(p));
+        boolean needsCodec = prompts.stream().anyMatch(p -> !CodesFile.isCodesFile(p));
         boolean needsVocoder = out != null;
         try (Valle valle = models.open(needsCodec, needsVocoder, err)) {
             long loaded = System.nanoTime();
@@ -243,11 +243,6 @@ final class SpeakCommand implements Callable<Integer> {
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("standard input is not valid UTF-8 text");
         }
-    }
-
-    private static boolean isCodesFile(Path p) {
-        String name = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-        return name.endsWith(".npy") || name.endsWith(".enc");
     }
 
     private static void deleteQuietly(Path file) {

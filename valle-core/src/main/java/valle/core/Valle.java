@@ -6,7 +6,6 @@ import com.google.inject.ProvisionException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import valle.api.ValleException;
@@ -173,7 +172,7 @@ public final class Valle implements AutoCloseable {
      */
     public Voice voice(Path file) {
         String name = file.getFileName().toString();
-        if (name.toLowerCase(Locale.ROOT).endsWith(".npy") || name.toLowerCase(Locale.ROOT).endsWith(".enc")) {
+        if (CodesFile.isCodesFile(file)) {
             return Voice.of(name, CodesFile.read(file));
         }
         return voice(name, WavFile.read(file));

@@ -14,6 +14,12 @@ public final class CodesFile {
     private CodesFile() {
     }
 
+    /** Whether {@code file} is named as a codes file ({@code .npy} or {@code .enc}) rather than audio. */
+    public static boolean isCodesFile(Path file) {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".npy") || name.endsWith(".enc");
+    }
+
     /**
      * Reads codes, checking their rank, type, size (at least one frame, 1 to {@value #MAX_LEVELS} levels) and range
      * ({@code 0 .. 1023}, the codebooks of EnCodec 24 kHz).
