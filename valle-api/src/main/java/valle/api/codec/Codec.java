@@ -37,4 +37,27 @@ public interface Codec extends Plugin {
     default AudioCodec openRandom(long seed) {
         throw new UnsupportedOperationException("codec '" + name() + "' cannot make random weights");
     }
+
+    /**
+     * Reads the weight files {@link #open} reads, checked the same way, as named tensors and settings for a
+     * backend that runs this codec's network on another runtime (see {@link CodecWeights}).
+     *
+     * @throws valle.api.ModelFormatException as {@link #open} does
+     * @throws UnsupportedOperationException when the plugin does not hand out its weights
+     */
+    @Experimental("added for the ONNX Runtime codecs")
+    default CodecWeights readWeights(Path location) {
+        throw new UnsupportedOperationException("codec '" + name() + "' does not hand out its weights");
+    }
+
+    /**
+     * As {@link #readWeights} for the published model's shapes with random weights ({@link #openRandom}'s
+     * draws for the same seed), for benchmarks of another backend.
+     *
+     * @throws UnsupportedOperationException when the plugin cannot make them
+     */
+    @Experimental("added for the ONNX Runtime codecs")
+    default CodecWeights randomWeights(long seed) {
+        throw new UnsupportedOperationException("codec '" + name() + "' cannot make random weights");
+    }
 }

@@ -15,9 +15,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A small writer of ONNX graphs (opset 17, float32): nodes with generated output names, graph inputs and
- * outputs with symbolic dimensions, constants stored in the graph, and weights that are only declared (their
- * data is handed to ONNX Runtime in memory when the session is made, see {@link OnnxLlamaBackbone}).
+ * A small writer of ONNX graphs (opset 17; float32, with int64 for codes and shapes): nodes with generated output
+ * names, graph inputs and outputs with symbolic dimensions, constants stored in the graph, and weights that are
+ * only declared (their data is handed to ONNX Runtime in memory when the session is made, see
+ * {@link OrtRuntime#session}).
  */
 final class OnnxGraph {
     static final int OPSET = 17;
@@ -25,6 +26,7 @@ final class OnnxGraph {
     private static final int INT64 = TensorProto.DataType.INT64.getNumber();
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
+    private final java.util.List<String> weights = new java.util.ArrayList<>();
     private int next;
 
     OnnxGraph(String name) {
@@ -33,13 +35,29 @@ final class OnnxGraph {
 
     /** A float32 graph input; a {@code String} dimension is symbolic, an {@code Integer} fixed. */
     String input(String name, Object... dims) {
-        graph.addInput(valueInfo(name, dims));
+        graph.addInput(valueInfo(name, FLOAT, dims));
+        return name;
+    }
+
+    /** An int64 graph input (codes, ids). */
+    String int64Input(String name, Object... dims) {
+        graph.addInput(valueInfo(name, INT64, dims));
         return name;
     }
 
     /** Declares {@code name} (a node's output) a float32 graph output. */
     void output(String name, Object... dims) {
-        graph.addOutput(valueInfo(name, dims));
+        graph.addOutput(valueInfo(name, FLOAT, dims));
+    }
+
+    /** Declares {@code name} (a node's output) an int64 graph output. */
+    void int64Output(String name, Object... dims) {
+        graph.addOutput(valueInfo(name, INT64, dims));
+    }
+
+    /** The names of the weights declared so far, in order: what the session must be given. */
+    java.util.List<String> weights() {
+        return java.util.List.copyOf(weights);
     }
 
     /**
@@ -54,6 +72,7 @@ final class OnnxGraph {
             t.addDims(d);
         }
         graph.addInitializer(t);
+        weights.add(name);
         return name;
     }
 
@@ -115,6 +134,15 @@ final class OnnxGraph {
         return outputs;
     }
 
+    /** A serialized model and the names of the weights its session must be given. */
+    record Model(byte[] bytes, java.util.List<String> weights) {
+    }
+
+    /** {@link #toBytes} with the declared weights. */
+    Model model() {
+        return new Model(toBytes(), weights());
+    }
+
     /** The model: this graph under opset {@value #OPSET}, IR version 8. */
     byte[] toBytes() {
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("valle")
@@ -133,7 +161,7 @@ final class OnnxGraph {
         return name;
     }
 
-    private static ValueInfoProto valueInfo(String name, Object... dims) {
+    private static ValueInfoProto valueInfo(String name, int elemType, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object d : dims) {
             TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
@@ -145,7 +173,7 @@ final class OnnxGraph {
             shape.addDim(dim);
         }
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape))).build();
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape))).build();
     }
 
     private static AttributeProto attribute(String name, Object value) {
@@ -154,6 +182,7 @@ final class OnnxGraph {
             case Integer i -> a.setType(AttributeProto.AttributeType.INT).setI(i);
             case Long l -> a.setType(AttributeProto.AttributeType.INT).setI(l);
             case Float f -> a.setType(AttributeProto.AttributeType.FLOAT).setF(f);
+            case String str -> a.setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(str));
             case long[] ls -> {
                 a.setType(AttributeProto.AttributeType.INTS);
                 for (long l : ls) {

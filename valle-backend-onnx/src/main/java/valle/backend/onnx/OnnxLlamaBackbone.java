@@ -5,8 +5,6 @@ import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -23,7 +21,6 @@ import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.api.attention.AttentionMask;
 import valle.api.math.Rotary;
-import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 
 /**
@@ -66,10 +63,10 @@ final class OnnxLlamaBackbone implements Backbone {
         OrtSession prefill = null;
         try {
             for (LlamaGraph.WeightSpec spec : LlamaGraph.weights(config)) {
-                weights.put(spec.name(), widened(env, w.require(spec.name(), spec.shape()), spec.dims()));
+                weights.put(spec.name(), OrtRuntime.widened(env, w.require(spec.name(), spec.shape()), spec.dims()));
             }
-            prefill = session(env, LlamaGraph.build(config, false), weights, threads);
-            OrtSession cached = session(env, LlamaGraph.build(config, true), weights, threads);
+            prefill = OrtRuntime.session(env, LlamaGraph.build(config, false), weights, threads);
+            OrtSession cached = OrtRuntime.session(env, LlamaGraph.build(config, true), weights, threads);
             return new OnnxLlamaBackbone(config, env, weights, prefill, cached);
         } catch (OrtException e) {
             closeAll(weights, prefill);
@@ -78,26 +75,6 @@ final class OnnxLlamaBackbone implements Backbone {
             closeAll(weights, prefill);
             throw e;
         }
-    }
-
-    private static OrtSession session(OrtEnvironment env, byte[] model, Map<String, OnnxTensor> weights, int threads)
-            throws OrtException {
-        try (OrtSession.SessionOptions options = OrtRuntime.options(threads)) {
-            options.addExternalInitializers(new HashMap<String, OnnxTensorLike>(weights));
-            return env.createSession(model, options);
-        }
-    }
-
-    /** The tensor as float32 in a direct buffer ORT uses without copying; read a row at a time. */
-    private static OnnxTensor widened(OrtEnvironment env, TensorView t, long[] dims) throws OrtException {
-        FloatBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(Math.toIntExact(t.size()), 4))
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
-        float[] row = new float[t.columns()];
-        for (int r = 0; r < t.rows(); r++) {
-            t.readRow(r, row, 0);
-            out.put(row);
-        }
-        return OnnxTensor.createTensor(env, out.flip(), dims);
     }
 
     @Override

@@ -1,10 +1,18 @@
 package valle.backend.onnx;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
 import valle.api.plugin.Availability;
+import valle.api.tensor.TensorView;
 
 /**
  * ONNX Runtime in this JVM: whether its native library loads (once; it is extracted from the jar to a
@@ -65,5 +73,29 @@ final class OrtRuntime {
             options.addCUDA();
         }
         return options;
+    }
+
+    /**
+     * A session of {@code model} whose declared weights ({@link OnnxGraph#weight}) are read in place from
+     * {@code weights} (tensors the caller owns and closes after the session).
+     */
+    static OrtSession session(OrtEnvironment env, byte[] model, Map<String, OnnxTensor> weights, int threads)
+            throws OrtException {
+        try (OrtSession.SessionOptions options = options(threads)) {
+            options.addExternalInitializers(new HashMap<String, OnnxTensorLike>(weights));
+            return env.createSession(model, options);
+        }
+    }
+
+    /** The tensor as float32 in a direct buffer ORT uses without copying; read a row at a time. */
+    static OnnxTensor widened(OrtEnvironment env, TensorView t, long[] dims) throws OrtException {
+        FloatBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(Math.toIntExact(t.size()), 4))
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        float[] row = new float[t.columns()];
+        for (int r = 0; r < t.rows(); r++) {
+            t.readRow(r, row, 0);
+            out.put(row);
+        }
+        return OnnxTensor.createTensor(env, out.flip(), dims);
     }
 }

@@ -3,6 +3,7 @@ package valle.codec.encodec;
 import java.nio.file.Path;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codec;
+import valle.api.codec.CodecWeights;
 import valle.api.plugin.Availability;
 
 /**
@@ -46,6 +47,20 @@ public final class EncodecCodec implements Codec {
     @Override
     public AudioCodec open(Path location) {
         return EncodecModel.open(location);
+    }
+
+    /**
+     * The tensors under the HF names ({@code encoder.layers.N.conv.weight} with weight norm folded,
+     * {@code ...lstm.weight_ih_l0}, {@code quantizer.layers.i.codebook.embed}) and {@code EncodecConfig}'s settings.
+     */
+    @Override
+    public CodecWeights readWeights(Path location) {
+        return EncodecModel.readWeights(location);
+    }
+
+    @Override
+    public CodecWeights randomWeights(long seed) {
+        return EncodecModel.randomWeights(EncodecConfig.published24khz(), seed);
     }
 
     /** The published 24 kHz model's shapes (n_filters 32, dimension 128, 32 codebooks of 1024) with random weights. */

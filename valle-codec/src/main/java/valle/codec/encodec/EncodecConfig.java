@@ -114,6 +114,32 @@ public record EncodecConfig(int sampleRate, int filters, int dimension, int resi
         return filters << ratios.length;
     }
 
+    /**
+     * The settings a backend needs to build this network ({@code valle.api.codec.CodecWeights}): {@code sample_rate},
+     * {@code filters}, {@code dimension}, {@code residual_layers}, {@code ratios} (decoder order),
+     * {@code kernel_size}, {@code last_kernel_size}, {@code residual_kernel_size}, {@code dilation_base},
+     * {@code compress}, {@code lstm_layers}, {@code bins}, {@code quantizers} (codebooks) and {@code levels} (the
+     * codebooks of {@code kbps}, vall-e's level count).
+     */
+    java.util.Map<String, double[]> settings(double kbps) {
+        java.util.Map<String, double[]> s = new java.util.TreeMap<>();
+        s.put("sample_rate", new double[] {sampleRate});
+        s.put("filters", new double[] {filters});
+        s.put("dimension", new double[] {dimension});
+        s.put("residual_layers", new double[] {residualLayers});
+        s.put("ratios", Arrays.stream(ratios).asDoubleStream().toArray());
+        s.put("kernel_size", new double[] {kernelSize});
+        s.put("last_kernel_size", new double[] {lastKernelSize});
+        s.put("residual_kernel_size", new double[] {residualKernelSize});
+        s.put("dilation_base", new double[] {dilationBase});
+        s.put("compress", new double[] {compress});
+        s.put("lstm_layers", new double[] {lstmLayers});
+        s.put("bins", new double[] {bins});
+        s.put("quantizers", new double[] {quantizers()});
+        s.put("levels", new double[] {Math.min(quantizers(), levelsFor(kbps))});
+        return s;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof EncodecConfig c && c.toString().equals(toString());

@@ -1,12 +1,12 @@
 package valle.codec.encodec;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import valle.api.ModelFormatException;
 import valle.api.codec.AudioCodec;
+import valle.api.codec.CodecWeights;
 import valle.api.codec.Codes;
 import valle.api.tensor.Weights;
 import valle.codec.io.ConfigMap;
@@ -51,6 +51,22 @@ final class EncodecModel implements AudioCodec {
         return of(config, EncodecWeights.random(seed));
     }
 
+    /** {@link #open}'s files as the tensors the model is built from and its settings ({@code EncodecConfig#settings}). */
+    static CodecWeights readWeights(Path location) {
+        Files files = Files.of(location);
+        return handedOut(files.config(), new EncodecWeights(files.weights()));
+    }
+
+    /** {@link #random}'s weights, handed out. */
+    static CodecWeights randomWeights(EncodecConfig config, long seed) {
+        return handedOut(config, EncodecWeights.random(seed));
+    }
+
+    private static CodecWeights handedOut(EncodecConfig config, EncodecWeights weights) {
+        of(config, weights).close();
+        return new CodecWeights("encodec", weights.source(), config.settings(VALLE_KBPS), weights.handedOut());
+    }
+
     private static EncodecModel of(EncodecConfig config, EncodecWeights weights) {
         Parallel par = Parallel.perProcessor();
         try {
@@ -67,30 +83,38 @@ final class EncodecModel implements AudioCodec {
      * (configured by a {@code config.json} beside it if there is one, else the 24 kHz architecture).
      */
     static EncodecModel open(Path location) {
-        Path weightsFile;
-        Path configFile;
-        if (Files.isDirectory(location)) {
-            configFile = location.resolve("config.json");
-            if (Files.isRegularFile(configFile)) {
-                weightsFile = first(location, "model.safetensors", "pytorch_model.bin");
+        Files files = Files.of(location);
+        return of(files.config(), files.weights());
+    }
+
+    /** An EnCodec model's weight file, read, and its configuration. */
+    private record Files(EncodecConfig config, Weights weights) {
+        static Files of(Path location) {
+            Path weightsFile;
+            Path configFile;
+            if (java.nio.file.Files.isDirectory(location)) {
+                configFile = location.resolve("config.json");
+                if (java.nio.file.Files.isRegularFile(configFile)) {
+                    weightsFile = first(location, "model.safetensors", "pytorch_model.bin");
+                } else {
+                    configFile = null;
+                    weightsFile = single(location, ".th");
+                }
+            } else if (java.nio.file.Files.isRegularFile(location)) {
+                weightsFile = location;
+                Path beside = location.toAbsolutePath().resolveSibling("config.json");
+                configFile = java.nio.file.Files.isRegularFile(beside) ? beside : null;
             } else {
-                configFile = null;
-                weightsFile = single(location, ".th");
+                throw new ModelFormatException(location + ": no such file or folder (EnCodec weights: the HF "
+                        + "facebook/encodec_24khz folder, or encodec_24khz-d7cc33bc.th)");
             }
-        } else if (Files.isRegularFile(location)) {
-            weightsFile = location;
-            Path beside = location.toAbsolutePath().resolveSibling("config.json");
-            configFile = Files.isRegularFile(beside) ? beside : null;
-        } else {
-            throw new ModelFormatException(location + ": no such file or folder (EnCodec weights: the HF "
-                    + "facebook/encodec_24khz folder, or encodec_24khz-d7cc33bc.th)");
+            Weights weights = WeightFile.read(weightsFile);
+            EncodecConfig config = configFile != null
+                    ? EncodecConfig.fromHf(new ConfigMap(Json.parseObject(WeightFile.text(configFile, "EnCodec config"),
+                            configFile.toString()), configFile.toString()))
+                    : widthsOf24khz(weights);
+            return new Files(config, weights);
         }
-        Weights weights = WeightFile.read(weightsFile);
-        EncodecConfig config = configFile != null
-                ? EncodecConfig.fromHf(new ConfigMap(Json.parseObject(WeightFile.text(configFile, "EnCodec config"),
-                        configFile.toString()), configFile.toString()))
-                : widthsOf24khz(weights);
-        return of(config, weights);
     }
 
     /** The original checkpoint has no config: the 24 kHz architecture, widths from the first conv and a codebook. */
@@ -108,7 +132,7 @@ final class EncodecModel implements AudioCodec {
 
     private static Path first(Path dir, String... names) {
         for (String n : names) {
-            if (Files.isRegularFile(dir.resolve(n))) {
+            if (java.nio.file.Files.isRegularFile(dir.resolve(n))) {
                 return dir.resolve(n);
             }
         }
@@ -117,8 +141,9 @@ final class EncodecModel implements AudioCodec {
 
     private static Path single(Path dir, String suffix) {
         List<Path> found;
-        try (Stream<Path> s = Files.list(dir)) {
-            found = s.filter(p -> p.getFileName().toString().endsWith(suffix) && Files.isRegularFile(p)).sorted().toList();
+        try (Stream<Path> s = java.nio.file.Files.list(dir)) {
+            found = s.filter(p -> p.getFileName().toString().endsWith(suffix) && java.nio.file.Files.isRegularFile(p))
+                    .sorted().toList();
         } catch (IOException e) {
             throw new ModelFormatException(dir + ": cannot list: " + e.getMessage(), e);
         }

@@ -70,7 +70,7 @@ final class EncodecWeights {
         if (has(prefix + ".weight_v") || has(prefix + ".weight_g")) {
             float[] v = take(prefix + ".weight_v", shape);
             float[] g = take(prefix + ".weight_g", shape[0], 1, 1);
-            w = WeightNorm.fold(g, v);
+            w = binder.handOut(prefix + ".weight", shape, WeightNorm.fold(g, v), prefix + ".weight_v", prefix + ".weight_g");
         } else {
             w = take(prefix + ".weight", shape);
         }
@@ -83,6 +83,11 @@ final class EncodecWeights {
 
     float[] codebook(int level, int bins, int dim) {
         return binder.drawUnit("quantizer.layers." + level + ".codebook.embed", bins, dim);
+    }
+
+    /** The tensors the model was built from: HF names, weight norm folded into {@code prefix.weight}. */
+    valle.api.tensor.Weights handedOut() {
+        return binder.handedOut();
     }
 
     void checkAllUsed() {

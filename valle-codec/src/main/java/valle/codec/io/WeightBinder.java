@@ -1,6 +1,7 @@
 package valle.codec.io;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import valle.api.ModelFormatException;
+import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 
@@ -16,12 +18,14 @@ import valle.api.tensor.Weights;
  * Hands a checkpoint's tensors to the model that binds them, strictly: each is checked against the shape the
  * model's config implies, and {@link #checkAllUsed} refuses tensors no part of the model took, so a checkpoint
  * of another model or configuration fails naming the tensor and the file. In random mode (benchmarks) every
- * tensor asked for is drawn instead, deterministically for a seed, in the order the model asks.
+ * tensor asked for is drawn instead, deterministically for a seed, in the order the model asks. What it hands
+ * out is remembered, so that the tensors a model was built from can be handed on ({@link #handedOut}).
  */
 public final class WeightBinder {
     private final String source;
     private final Map<String, TensorView> byName = new TreeMap<>();
     private final Set<String> used = new LinkedHashSet<>();
+    private final Map<String, TensorView> handedOut = new LinkedHashMap<>();
     private final SplittableRandom random;
 
     private WeightBinder(String source, SplittableRandom random) {
@@ -69,7 +73,7 @@ public final class WeightBinder {
     /** The tensor {@code name} as float32, checked against {@code shape}. */
     public float[] take(String name, int... shape) {
         if (random != null) {
-            return draw(shape, shape.length == 1 ? 0.01 : Math.sqrt(3.0 / (count(shape) / shape[0])));
+            return handOut(name, shape, draw(shape, shape.length == 1 ? 0.01 : Math.sqrt(3.0 / (count(shape) / shape[0]))));
         }
         TensorView t = byName.get(name);
         if (t == null) {
@@ -81,12 +85,29 @@ public final class WeightBinder {
                     + ", expected " + Arrays.toString(shape) + " for this configuration");
         }
         used.add(name);
-        return t.toFloatArray();
+        return handOut(name, shape, t.toFloatArray());
     }
 
     /** As {@link #take}, but drawn uniform in [-1, 1] in random mode (codebooks, whose scale is the signal's). */
     public float[] drawUnit(String name, int... shape) {
-        return random != null ? draw(shape, 1.0) : take(name, shape);
+        return random != null ? handOut(name, shape, draw(shape, 1.0)) : take(name, shape);
+    }
+
+    /**
+     * Records {@code data} as the tensor {@code name} the model was built from, in place of the tensors
+     * {@code replacing} it was derived from (a weight-norm pair folded into one weight); returns {@code data}.
+     */
+    public float[] handOut(String name, int[] shape, float[] data, String... replacing) {
+        for (String r : replacing) {
+            handedOut.remove(r);
+        }
+        handedOut.put(name, new ArrayTensor(name, shape, data));
+        return data;
+    }
+
+    /** Every tensor handed out so far (as float32 arrays shared with the model, not copied), under its name. */
+    public Weights handedOut() {
+        return Weights.of(source, handedOut.values());
     }
 
     /**

@@ -32,7 +32,8 @@ final class IstftHead {
         this.bins = c.bins();
         this.out = new Dense(2 * bins, c.dim(), w.take("head.out.weight", 2 * bins, c.dim()), w.take("head.out.bias", 2 * bins));
         // the window is a constant of the architecture, not a learned weight: random models get the real one
-        this.window = w.isRandom() ? hann(nFft) : w.take("head.istft.window", nFft);
+        this.window = w.isRandom() ? w.handOut("head.istft.window", new int[] {nFft}, hann(nFft))
+                : w.take("head.istft.window", nFft);
         this.fft = new RealInverseFft(nFft);
     }
 

@@ -3,6 +3,7 @@ package valle.codec.vocos;
 import java.nio.file.Path;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codec;
+import valle.api.codec.CodecWeights;
 import valle.api.plugin.Availability;
 
 /**
@@ -45,6 +46,17 @@ public final class VocosCodec implements Codec {
     @Override
     public AudioCodec open(Path location) {
         return VocosModel.open(location);
+    }
+
+    /** The tensors under the original names (as {@code pytorch_model.bin} has them) and {@link VocosConfig}'s settings. */
+    @Override
+    public CodecWeights readWeights(Path location) {
+        return VocosModel.readWeights(location);
+    }
+
+    @Override
+    public CodecWeights randomWeights(long seed) {
+        return VocosModel.randomWeights(seed);
     }
 
     /** The published model's shapes (dim 384, 8 blocks, 16 codebooks of 1024 × 128) with random weights. */

@@ -101,6 +101,37 @@ public record VocosConfig(int inputChannels, int dim, int intermediateDim, int l
                 + Arrays.toString(bandwidths) + ")");
     }
 
+    /**
+     * The settings a backend needs to build this network ({@code valle.api.codec.CodecWeights}):
+     * {@code input_channels}, {@code dim}, {@code intermediate_dim}, {@code layers}, {@code conditions},
+     * {@code n_fft}, {@code hop}, {@code sample_rate}, {@code bins} (entries per codebook), {@code levels}
+     * (vall-e's level count) and {@code condition_for_levels}: for each level count {@code 0..codebooks} the
+     * AdaLayerNorm condition vall-e decodes it under ({@link #bandwidthId}), or -1 where the model has none.
+     */
+    java.util.Map<String, double[]> settings(int codebooks) {
+        java.util.Map<String, double[]> s = new java.util.TreeMap<>();
+        s.put("input_channels", new double[] {inputChannels});
+        s.put("dim", new double[] {dim});
+        s.put("intermediate_dim", new double[] {intermediateDim});
+        s.put("layers", new double[] {layers});
+        s.put("conditions", new double[] {conditions});
+        s.put("n_fft", new double[] {nFft});
+        s.put("hop", new double[] {hop});
+        s.put("sample_rate", new double[] {SAMPLE_RATE});
+        s.put("bins", new double[] {BINS});
+        s.put("levels", new double[] {Math.min(VocosModel.VALLE_LEVELS, codebooks)});
+        double[] conditionFor = new double[codebooks + 1];
+        for (int l = 0; l <= codebooks; l++) {
+            try {
+                conditionFor[l] = bandwidthId(l);
+            } catch (IllegalArgumentException e) {
+                conditionFor[l] = -1;
+            }
+        }
+        s.put("condition_for_levels", conditionFor);
+        return s;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof VocosConfig v && v.toString().equals(toString());

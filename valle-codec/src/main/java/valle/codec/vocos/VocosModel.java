@@ -1,9 +1,9 @@
 package valle.codec.vocos;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import valle.api.ModelFormatException;
 import valle.api.codec.AudioCodec;
+import valle.api.codec.CodecWeights;
 import valle.api.codec.Codes;
 import valle.api.tensor.Weights;
 import valle.codec.io.ConfigMap;
@@ -21,7 +21,7 @@ import valle.codec.nn.Taps;
  */
 final class VocosModel implements AudioCodec {
     /** vall-e decodes 8 levels (6 kbps). */
-    private static final int VALLE_LEVELS = 8;
+    static final int VALLE_LEVELS = 8;
 
     private final VocosConfig config;
     private final int levels;
@@ -73,27 +73,52 @@ final class VocosModel implements AudioCodec {
      * {@code config.yaml} beside it.
      */
     static VocosModel open(Path location) {
-        Path weightsFile;
-        Path dir;
-        if (Files.isDirectory(location)) {
-            dir = location;
-            weightsFile = Files.isRegularFile(dir.resolve("model.safetensors")) ? dir.resolve("model.safetensors")
-                    : dir.resolve("pytorch_model.bin");
-            if (!Files.isRegularFile(weightsFile)) {
-                throw new ModelFormatException(dir + ": no model.safetensors or pytorch_model.bin (Vocos weights: the hub "
-                        + "folder charactr/vocos-encodec-24khz)");
+        Files files = Files.of(location);
+        return of(files.config(), files.weights());
+    }
+
+    /** {@link #open}'s files as the tensors the model is built from and {@link VocosConfig#settings}. */
+    static CodecWeights readWeights(Path location) {
+        Files files = Files.of(location);
+        return handedOut(files.config(), WeightBinder.of(files.weights(), n -> n));
+    }
+
+    /** {@link #random}'s weights, handed out. */
+    static CodecWeights randomWeights(long seed) {
+        return handedOut(VocosConfig.published(), WeightBinder.random("Vocos", seed));
+    }
+
+    private static CodecWeights handedOut(VocosConfig config, WeightBinder w) {
+        VocosModel model = of(config, w);
+        model.close();
+        return new CodecWeights("vocos", w.source(), config.settings(model.levels), w.handedOut());
+    }
+
+    /** A Vocos model's weight file, read, and the config.yaml beside it. */
+    private record Files(VocosConfig config, Weights weights) {
+        static Files of(Path location) {
+            Path weightsFile;
+            Path dir;
+            if (java.nio.file.Files.isDirectory(location)) {
+                dir = location;
+                weightsFile = java.nio.file.Files.isRegularFile(dir.resolve("model.safetensors"))
+                        ? dir.resolve("model.safetensors") : dir.resolve("pytorch_model.bin");
+                if (!java.nio.file.Files.isRegularFile(weightsFile)) {
+                    throw new ModelFormatException(dir + ": no model.safetensors or pytorch_model.bin (Vocos weights: the "
+                            + "hub folder charactr/vocos-encodec-24khz)");
+                }
+            } else if (java.nio.file.Files.isRegularFile(location)) {
+                weightsFile = location;
+                dir = location.toAbsolutePath().getParent();
+            } else {
+                throw new ModelFormatException(location + ": no such file or folder (Vocos weights: the hub folder "
+                        + "charactr/vocos-encodec-24khz with config.yaml and pytorch_model.bin)");
             }
-        } else if (Files.isRegularFile(location)) {
-            weightsFile = location;
-            dir = location.toAbsolutePath().getParent();
-        } else {
-            throw new ModelFormatException(location + ": no such file or folder (Vocos weights: the hub folder "
-                    + "charactr/vocos-encodec-24khz with config.yaml and pytorch_model.bin)");
+            Path yaml = dir.resolve("config.yaml");
+            VocosConfig config = VocosConfig.fromYaml(new ConfigMap(Yaml.parse(WeightFile.text(yaml, "the Vocos "
+                    + "config.yaml that goes with " + weightsFile.getFileName()), yaml.toString()), yaml.toString()));
+            return new Files(config, WeightFile.read(weightsFile));
         }
-        Path yaml = dir.resolve("config.yaml");
-        VocosConfig config = VocosConfig.fromYaml(new ConfigMap(Yaml.parse(WeightFile.text(yaml, "the Vocos config.yaml "
-                + "that goes with " + weightsFile.getFileName()), yaml.toString()), yaml.toString()));
-        return of(config, WeightFile.read(weightsFile));
     }
 
     VocosConfig config() {

@@ -1,0 +1,62 @@
+package valle.backend.onnx;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import valle.api.codec.AudioCodec;
+import valle.api.codec.Codec;
+import valle.api.codec.CodecWeights;
+import valle.api.plugin.Availability;
+
+/**
+ * A codec plugin on ONNX Runtime. The plain-Java plugin of the same name reads the weight files
+ * ({@link Codec#readWeights}: every layout it reads, checked as strictly), and this one builds ONNX graphs of
+ * the tensors it hands out, so the two cannot disagree about a file.
+ */
+abstract class OnnxCodecPlugin implements Codec {
+
+    @Override
+    public final String backend() {
+        return "onnx";
+    }
+
+    @Override
+    public final Availability availability() {
+        Availability ort = OrtRuntime.availability();
+        if (!ort.ok()) {
+            return ort;
+        }
+        return reader().isPresent() ? Availability.yes()
+                : Availability.no("the onnx '" + name() + "' codec reads its weight files through the java '" + name()
+                        + "' codec plugin, which is not on the path", "add the valle-codec module to the module path");
+    }
+
+    @Override
+    public final AudioCodec open(Path location) {
+        return build(requireReader().readWeights(location), threads());
+    }
+
+    @Override
+    public final AudioCodec openRandom(long seed) {
+        return build(requireReader().randomWeights(seed), threads());
+    }
+
+    /** The codec over weights the java plugin handed out. */
+    abstract AudioCodec build(CodecWeights weights, int threads);
+
+    private static int threads() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    private Codec requireReader() {
+        return reader().orElseThrow(() -> new IllegalStateException(availability().toString()));
+    }
+
+    /** The java plugin of the same name, found the way the registry finds plugins. */
+    private Optional<Codec> reader() {
+        return ServiceLoader.load(Codec.class, OnnxCodecPlugin.class.getClassLoader()).stream()
+                .map(ServiceLoader.Provider::get)
+                .filter(c -> c.name().equals(name()) && JAVA_BACKEND.equals(c.backend()))
+                .findFirst();
+    }
+}

@@ -1,0 +1,42 @@
+package valle.backend.onnx;
+
+import valle.api.codec.AudioCodec;
+import valle.api.codec.CodecWeights;
+
+/** The {@code encodec} codec on ONNX Runtime: EnCodec 24 kHz encoder + RVQ and decoder as ONNX graphs. */
+public final class OnnxEncodecCodec extends OnnxCodecPlugin {
+
+    @Override
+    public String name() {
+        return "encodec";
+    }
+
+    /**
+     * Above the java encodec's 10 (measured faster: README, "Backends"), below every vocos, so that {@code auto}
+     * still decodes with Vocos as vall-e does.
+     */
+    @Override
+    public int priority() {
+        return 15;
+    }
+
+    @Override
+    public String description() {
+        return "EnCodec 24 kHz encoder + RVQ + decoder as ONNX graphs on ONNX Runtime; weights as the java encodec reads them";
+    }
+
+    @Override
+    public boolean canEncode() {
+        return true;
+    }
+
+    @Override
+    public boolean canDecode() {
+        return true;
+    }
+
+    @Override
+    AudioCodec build(CodecWeights weights, int threads) {
+        return OnnxEncodec.open(weights, threads);
+    }
+}

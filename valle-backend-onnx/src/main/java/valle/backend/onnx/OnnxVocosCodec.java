@@ -1,0 +1,39 @@
+package valle.backend.onnx;
+
+import valle.api.codec.AudioCodec;
+import valle.api.codec.CodecWeights;
+
+/** The {@code vocos} codec on ONNX Runtime: Vocos' backbone and ISTFT head as one ONNX graph, decode only. */
+public final class OnnxVocosCodec extends OnnxCodecPlugin {
+
+    @Override
+    public String name() {
+        return "vocos";
+    }
+
+    /** Above the java vocos's 20 (measured faster: README, "Backends"). */
+    @Override
+    public int priority() {
+        return 25;
+    }
+
+    @Override
+    public String description() {
+        return "Vocos decoder of EnCodec codes as an ONNX graph on ONNX Runtime; weights as the java vocos reads them";
+    }
+
+    @Override
+    public boolean canEncode() {
+        return false;
+    }
+
+    @Override
+    public boolean canDecode() {
+        return true;
+    }
+
+    @Override
+    AudioCodec build(CodecWeights weights, int threads) {
+        return OnnxVocos.open(weights, threads);
+    }
+}
