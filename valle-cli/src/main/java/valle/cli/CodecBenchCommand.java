@@ -18,7 +18,8 @@ import valle.core.Valle;
  * {@code valle codec-bench}: encode and decode speed of each codec at the published model's size (EnCodec
  * 24 kHz: 32 filters, 128-d latent, 32 codebooks; Vocos: 384 wide, 8 blocks) on random weights, as a real-time
  * factor (seconds of compute per second of audio; below 1 is faster than real time). The input is a chirp with
- * noise; decoding takes the encoder's codes, or random codes for a codec that only decodes.
+ * noise; decoding takes the encoder's codes, or random codes for a codec that only decodes. Each codec runs on
+ * every backend that provides it (java, onnx), so the rows compare backends in one run.
  */
 @Command(name = "codec-bench", description = "Time encode and decode of each codec at the published size (random weights).")
 final class CodecBenchCommand implements Callable<Integer> {
@@ -28,6 +29,9 @@ final class CodecBenchCommand implements Callable<Integer> {
 
     @Option(names = "--codec", paramLabel = "NAME", description = "One codec (default: every discovered one).")
     String codec;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "One backend (default: every one).")
+    String backend;
 
     @Option(names = "--seconds", defaultValue = "10", description = "Audio per run (default: ${DEFAULT-VALUE}).")
     double seconds;
@@ -46,31 +50,42 @@ final class CodecBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Codecs at the published size, random weights, %.1f s of audio per run (%s, %d threads)%n", seconds,
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
-        out.printf("%-8s %-7s %10s %10s %8s%n", "CODEC", "PART", "MEAN s", "BEST s", "RTF");
+        out.printf("%-8s %-8s %-7s %10s %10s %8s%n", "CODEC", "BACKEND", "PART", "MEAN s", "BEST s", "RTF");
         try (Valle valle = Valle.builder().build()) {
-            List<Codec> codecs = codec == null ? valle.plugins().codecs().all() : List.of(valle.plugins().codecs().get(codec));
+            List<Codec> codecs = valle.plugins().codecs().all().stream()
+                    .filter(c -> (codec == null || c.name().equals(codec)) && (backend == null || c.backend().equals(backend)))
+                    .toList();
+            if (codecs.isEmpty()) {
+                throw new IllegalArgumentException("no codec" + (codec == null ? "" : " named '" + codec + "'")
+                        + (backend == null ? "" : " on backend '" + backend + "'") + " is on the path");
+            }
             for (Codec c : codecs) {
+                String label = String.format("%-8s %-8s", c.name(), c.backend());
+                if (!c.availability().ok()) {
+                    out.printf("%s %s%n", label, c.availability());
+                    continue;
+                }
                 try (AudioCodec model = c.openRandom(1)) {
                     float[] pcm = signal(model.sampleRate(), (int) Math.round(seconds * model.sampleRate()));
                     Codes codes;
                     if (c.canEncode()) {
                         codes = model.encode(pcm);
-                        time(out, c.name(), "encode", () -> model.encode(pcm));
+                        time(out, label, "encode", () -> model.encode(pcm));
                     } else {
                         codes = randomCodes(model, (int) Math.ceil(seconds * model.frameRate()));
                     }
                     if (c.canDecode()) {
-                        time(out, c.name(), "decode", () -> model.decode(codes));
+                        time(out, label, "decode", () -> model.decode(codes));
                     }
                 } catch (UnsupportedOperationException e) {
-                    out.printf("%-8s %s%n", c.name(), e.getMessage());
+                    out.printf("%s %s%n", label, e.getMessage());
                 }
             }
         }
         return 0;
     }
 
-    private void time(PrintWriter out, String name, String part, Runnable work) {
+    private void time(PrintWriter out, String label, String part, Runnable work) {
         for (int i = 0; i < warmup; i++) {
             work.run();
         }
@@ -84,7 +99,7 @@ final class CodecBenchCommand implements Callable<Integer> {
             best = Math.min(best, s);
         }
         double mean = total / runs;
-        out.printf("%-8s %-7s %10.3f %10.3f %8.3f%n", name, part, mean, best, mean / seconds);
+        out.printf("%s %-7s %10.3f %10.3f %8.3f%n", label, part, mean, best, mean / seconds);
         out.flush();
     }
 

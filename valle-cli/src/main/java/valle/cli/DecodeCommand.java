@@ -45,6 +45,10 @@ final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--pcm16", description = "Write 16-bit PCM (rounded, clipped to [-1, 1)) instead of 32-bit float.")
     boolean pcm16;
 
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "java, onnx or auto (default: auto, the fastest available; -Dvalle.backend or VALLE_BACKEND).")
+    String backend;
+
     @Mixin
     VerboseOption verbose;
 
@@ -52,14 +56,14 @@ final class DecodeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         Codes codes = CodesFile.read(input);
-        try (Valle valle = Valle.builder().build()) {
+        try (Valle valle = Valle.builder().backend(backend).build()) {
             Codec chosen = CodecOpener.choose(valle, CodecRole.DECODE, codec);
             try (AudioCodec c = CodecOpener.open(chosen, weights)) {
                 CodesFile.requireDecodable(input, codes, c, chosen.name());
                 float[] pcm = c.decode(codes);
                 WavFile.write(out, pcm, c.sampleRate(), pcm16 ? WavFile.Encoding.PCM16 : WavFile.Encoding.FLOAT32);
                 stdout.printf("%s: %d frames x %d levels (%s) -> %.2f s at %d Hz -> %s%n", input, codes.frames(),
-                        codes.levels(), chosen.name(), (double) pcm.length / c.sampleRate(), c.sampleRate(), out);
+                        codes.levels(), chosen.name() + " on " + chosen.backend(), (double) pcm.length / c.sampleRate(), c.sampleRate(), out);
             }
         } catch (UncheckedIOException e) {
             throw new ValleException(e.getMessage(), e);

@@ -46,6 +46,10 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--levels", paramLabel = "N", description = "Codebooks per frame (default: the codec's, 8 = 6 kbps).")
     Integer levels;
 
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "java, onnx or auto (default: auto, the fastest available; -Dvalle.backend or VALLE_BACKEND).")
+    String backend;
+
     @Mixin
     VerboseOption verbose;
 
@@ -53,7 +57,7 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PcmAudio audio = WavFile.read(input);
-        try (Valle valle = Valle.builder().build()) {
+        try (Valle valle = Valle.builder().backend(backend).build()) {
             Codec chosen = CodecOpener.choose(valle, CodecRole.ENCODE, codec);
             try (AudioCodec c = CodecOpener.open(chosen, weights)) {
                 float[] pcm = audio.referenceMonoAt(c.sampleRate());
@@ -64,7 +68,7 @@ final class EncodeCommand implements Callable<Integer> {
                 CodesFile.write(out, codes);
                 stdout.printf("%s: %.2f s at %d Hz, %d channel(s) -> %d frames x %d levels (%s) -> %s%n", input,
                         (double) audio.frames() / audio.sampleRate(), audio.sampleRate(), audio.channels().length,
-                        codes.frames(), codes.levels(), chosen.name(), out);
+                        codes.frames(), codes.levels(), chosen.name() + " on " + chosen.backend(), out);
             }
         } catch (UncheckedIOException e) {
             throw new ValleException(e.getMessage(), e);

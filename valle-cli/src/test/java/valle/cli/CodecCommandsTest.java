@@ -24,11 +24,26 @@ class CodecCommandsTest {
         Result r = run("encode", CODEC.resolve("golden/prompt_16k_stereo/prompt_16k_stereo.wav").toString(), "--out",
                 out.toString(), "--weights", CODEC.resolve("weights/encodec_hf").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("0.40 s at 16000 Hz, 2 channel(s) -> 30 frames x 8 levels (encodec)"), r.out());
-        NpyArray got = NpyArray.read(out);
+        assertTrue(r.out().contains("0.40 s at 16000 Hz, 2 channel(s) -> 30 frames x 8 levels (encodec on onnx)"), r.out());
         NpyArray want = NpyArray.read(CODEC.resolve("golden/prompt_16k_stereo/codes.npy"));
+        NpyArray got = NpyArray.read(out);
         assertArrayEquals(want.shape(), got.shape());
         assertArrayEquals(want.ints(), got.ints());
+        r = run("encode", CODEC.resolve("golden/prompt_16k_stereo/prompt_16k_stereo.wav").toString(), "--out",
+                out.toString(), "--weights", CODEC.resolve("weights/encodec_hf").toString(), "--backend", "java");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("(encodec on java)"), r.out());
+        assertArrayEquals(want.ints(), NpyArray.read(out).ints());
+    }
+
+    @Test
+    void codecBenchTimesEachCodecOnEachBackend() {
+        Result r = run("codec-bench", "--codec", "vocos", "--seconds", "0.2", "--runs", "1", "--warmup", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s).*vocos +onnx +decode .*vocos +java +decode .*"), r.out());
+        r = run("codec-bench", "--codec", "vocos", "--backend", "djl");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("no codec named 'vocos' on backend 'djl'"), r.err());
     }
 
     @Test
@@ -37,7 +52,7 @@ class CodecCommandsTest {
         Path vocos = tmp.resolve("vocos.wav");
         Result r = run("decode", codes, "--out", vocos.toString(), "--weights", CODEC.resolve("weights/vocos").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("(vocos)"), r.out());
+        assertTrue(r.out().contains("(vocos on onnx)"), r.out());
         assertMatches(vocos, CODEC.resolve("golden/decode_main/vocos_wav.npy"));
         Path encodec = tmp.resolve("encodec.wav");
         r = run("decode", codes, "--out", encodec.toString(), "--codec", "encodec", "--weights",
