@@ -5,14 +5,14 @@ import java.util.List;
 import valle.api.arch.BackboneConfig;
 
 /**
- * The ONNX graph of a Llama stack (HF {@code LlamaModel} without {@code embed_tokens}), in two forms over the
- * same weights: a <em>prefill</em> graph over the rows alone, and a <em>cached</em> graph that also takes every
- * layer's past keys and values. Both return the final hidden states and each layer's keys (after RoPE) and
- * values for all rows seen, which the next cached call takes as its past.
+ * The ONNX graph of a Llama stack (HF {@code LlamaModel} without {@code embed_tokens}) over new rows and every
+ * layer's past keys and values (empty, {@code [0, kvHeads, headDim]}, on a first pass: one graph, so one ORT
+ * session and one set of pre-packed weights serve prefill and decode). It returns the final hidden states and
+ * each layer's keys (after RoPE) and values for all rows seen, which the next call takes as its past.
  *
  * <p>Inputs: {@code embeddings [T, D]}; {@code cos}, {@code sin [T, 1, headDim/2]} (rotary tables, made in
  * Java so every backend rotates by the same float32 values); {@code mask [T, S]} added to the attention
- * scores (0 or -inf; {@code S} = past + T); for the cached graph {@code past.{l}.key}, {@code past.{l}.value
+ * scores (0 or -inf; {@code S} = past + T); {@code past.{l}.key}, {@code past.{l}.value
  * [P, kvHeads, headDim]}. Outputs: {@code hidden [T, D]} (after the final norm), {@code present.{l}.key},
  * {@code present.{l}.value [S, kvHeads, headDim]}, {@code layer.{l}.output [T, D]} (the residual stream after
  * each block, fetched only for a {@link valle.api.arch.BackboneProbe}). Weights keep the checkpoint's names
@@ -27,13 +27,11 @@ final class LlamaGraph {
 
     private final BackboneConfig c;
     private final OnnxGraph g;
-    private final boolean cached;
     private final String eps;
 
-    private LlamaGraph(BackboneConfig config, boolean cached) {
+    private LlamaGraph(BackboneConfig config) {
         this.c = config;
-        this.cached = cached;
-        this.g = new OnnxGraph(cached ? "llama_cached" : "llama_prefill");
+        this.g = new OnnxGraph("llama");
         this.eps = g.scalar(config.normEps());
     }
 
@@ -91,9 +89,9 @@ final class LlamaGraph {
         }
     }
 
-    /** The serialized model; {@code cached} adds the past inputs. */
-    static byte[] build(BackboneConfig config, boolean cached) {
-        return new LlamaGraph(config, cached).stack();
+    /** The serialized model. */
+    static byte[] build(BackboneConfig config) {
+        return new LlamaGraph(config).stack();
     }
 
     private byte[] stack() {
@@ -144,17 +142,10 @@ final class LlamaGraph {
         String q = rope(g.node("Reshape", new String[] {linear(n, p + "q_proj.weight"), g.ints(-1, heads, hd)}), cos, sin);
         String k = rope(g.node("Reshape", new String[] {linear(n, p + "k_proj.weight"), g.ints(-1, kvHeads, hd)}), cos, sin);
         String v = g.node("Reshape", new String[] {linear(n, p + "v_proj.weight"), g.ints(-1, kvHeads, hd)});
-        String keys;
-        String values;
-        if (cached) {
-            keys = g.nodeWithOutputs("Concat", new String[] {g.input(pastKey(l), "P", kvHeads, hd), k},
-                    new String[] {presentKey(l)}, "axis", 0)[0];
-            values = g.nodeWithOutputs("Concat", new String[] {g.input(pastValue(l), "P", kvHeads, hd), v},
-                    new String[] {presentValue(l)}, "axis", 0)[0];
-        } else {
-            keys = g.nodeWithOutputs("Identity", new String[] {k}, new String[] {presentKey(l)})[0];
-            values = g.nodeWithOutputs("Identity", new String[] {v}, new String[] {presentValue(l)})[0];
-        }
+        String keys = g.nodeWithOutputs("Concat", new String[] {g.input(pastKey(l), "P", kvHeads, hd), k},
+                new String[] {presentKey(l)}, "axis", 0)[0];
+        String values = g.nodeWithOutputs("Concat", new String[] {g.input(pastValue(l), "P", kvHeads, hd), v},
+                new String[] {presentValue(l)}, "axis", 0)[0];
         // heads as the batch: q [H, T, hd], k [kvH, hd, S], v [kvH, S, hd]; query head h reads kv head
         // h / group (HF's repeat_kv), so the group's queries are stacked as rows of their kv head
         int group = heads / kvHeads;
