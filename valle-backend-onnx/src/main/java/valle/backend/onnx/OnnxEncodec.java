@@ -3,7 +3,6 @@ package valle.backend.onnx;
 import ai.onnxruntime.OrtSession;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import valle.api.codec.AudioCodec;
 import valle.api.codec.CodecWeights;
 import valle.api.codec.Codes;
 
@@ -11,31 +10,25 @@ import valle.api.codec.Codes;
  * EnCodec on ONNX Runtime ({@link EncodecGraph}): the decoder graph is made when the codec is opened, an
  * encoder graph per level count on its first use. Thread-safe; owns its sessions and weights until closed.
  */
-final class OnnxEncodec implements AudioCodec {
+final class OnnxEncodec extends OnnxAudioCodec {
     private final CodecWeights weights;
-    private final CodecRuntime runtime;
     private final OrtSession decoder;
     private final Map<Integer, OrtSession> encoders = new ConcurrentHashMap<>();
-    private final int sampleRate;
-    private final int hop;
-    private final int levels;
-    private final int quantizers;
-    private final int bins;
-    private volatile boolean closed;
 
     private OnnxEncodec(CodecWeights weights, CodecRuntime runtime) {
+        super(runtime, "EnCodec model", weights.integer("sample_rate"), hop(weights.integers("ratios")),
+                weights.integer("levels"), weights.integer("quantizers"), weights.integer("bins"));
         this.weights = weights;
-        this.runtime = runtime;
-        this.sampleRate = weights.integer("sample_rate");
+        this.decoder = runtime.session(EncodecGraph.decoder(weights));
+    }
+
+    /** Samples per frame: the product of the up-sampling ratios. */
+    private static int hop(int[] ratios) {
         int h = 1;
-        for (int r : weights.integers("ratios")) {
+        for (int r : ratios) {
             h *= r;
         }
-        this.hop = h;
-        this.levels = weights.integer("levels");
-        this.quantizers = weights.integer("quantizers");
-        this.bins = weights.integer("bins");
-        this.decoder = runtime.session(EncodecGraph.decoder(weights));
+        return h;
     }
 
     /** Builds the decoder graph over {@code weights}, checking every tensor it reads. */
@@ -50,35 +43,10 @@ final class OnnxEncodec implements AudioCodec {
     }
 
     @Override
-    public int sampleRate() {
-        return sampleRate;
-    }
-
-    @Override
-    public int levels() {
-        return levels;
-    }
-
-    @Override
-    public int maxLevels() {
-        return quantizers;
-    }
-
-    @Override
-    public int codebookSize() {
-        return bins;
-    }
-
-    @Override
-    public double frameRate() {
-        return (double) sampleRate / hop;
-    }
-
-    @Override
     public Codes encode(float[] pcm, int levels) {
-        open();
-        if (levels < 1 || levels > quantizers) {
-            throw new IllegalArgumentException("levels must be in 1.." + quantizers + ", got " + levels);
+        ensureOpen();
+        if (levels < 1 || levels > maxLevels()) {
+            throw new IllegalArgumentException("levels must be in 1.." + maxLevels() + ", got " + levels);
         }
         if (pcm.length == 0) {
             throw new IllegalArgumentException("no samples to encode");
@@ -91,27 +59,15 @@ final class OnnxEncodec implements AudioCodec {
 
     @Override
     public float[] decode(Codes codes) {
-        open();
-        if (codes.levels() > quantizers) {
-            throw new IllegalArgumentException(codes.levels() + " levels of codes, but the model has " + quantizers);
+        ensureOpen();
+        if (codes.levels() > maxLevels()) {
+            throw new IllegalArgumentException(codes.levels() + " levels of codes, but the model has " + maxLevels());
         }
-        CodeRange.check(codes, bins);
+        CodeRange.check(codes, codebookSize());
         if (codes.frames() == 0) {
             return new float[0];
         }
         return runtime.runFloats(decoder, Map.of(EncodecGraph.CODES,
                 runtime.longs(codes.data(), codes.frames(), codes.levels())), EncodecGraph.AUDIO);
-    }
-
-    private void open() {
-        if (closed) {
-            throw new IllegalStateException("this EnCodec model on onnx is closed");
-        }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        runtime.close();
     }
 }
