@@ -51,7 +51,8 @@ final class CodecBenchCommand implements Callable<Integer> {
         out.printf("Codecs at the published size, random weights, %.1f s of audio per run (%s, %d threads)%n", seconds,
                 System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
         out.printf("%-8s %-8s %-7s %10s %10s %8s%n", "CODEC", "BACKEND", "PART", "MEAN s", "BEST s", "RTF");
-        try (Valle valle = Valle.builder().build()) {
+        // every backend: this command filters by --backend itself, whatever -Dvalle.backend or VALLE_BACKEND say
+        try (Valle valle = Valle.builder().backend("auto").build()) {
             List<Codec> codecs = valle.plugins().codecs().all().stream()
                     .filter(c -> (codec == null || c.name().equals(codec)) && (backend == null || c.backend().equals(backend)))
                     .toList();

@@ -27,6 +27,7 @@ public record CodecWeights(String codec, String source, Map<String, double[]> se
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(tensors, "tensors");
+        Objects.requireNonNull(settings, "settings");
         Map<String, double[]> copy = new TreeMap<>();
         settings.forEach((k, v) -> copy.put(k, v.clone()));
         settings = java.util.Collections.unmodifiableMap(copy);

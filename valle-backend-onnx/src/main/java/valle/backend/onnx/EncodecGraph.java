@@ -19,7 +19,6 @@ final class EncodecGraph {
 
     private final CodecWeights w;
     private final SignalGraph s;
-    private final int filters;
     private final int residualLayers;
     private final int[] ratios;
     private final int dilationBase;
@@ -28,7 +27,6 @@ final class EncodecGraph {
     private EncodecGraph(CodecWeights weights, String name) {
         this.w = weights;
         this.s = new SignalGraph(name, weights);
-        this.filters = weights.integer("filters");
         this.residualLayers = weights.integer("residual_layers");
         this.ratios = weights.integers("ratios");
         this.dilationBase = weights.integer("dilation_base");
@@ -36,24 +34,24 @@ final class EncodecGraph {
     }
 
     /** Audio to {@code levels} levels of codes; with the weights it reads. */
-    static OnnxGraph.Model encoder(CodecWeights weights, int levels) {
+    static SignalGraph.Built encoder(CodecWeights weights, int levels) {
         EncodecGraph e = new EncodecGraph(weights, "encodec_encoder_" + levels);
         OnnxGraph g = e.s.onnx();
         String latent = e.encode(g.input(AUDIO, 1, 1, "N"));
         e.quantize(latent, levels);
         g.int64Output(CODES, "T", levels);
-        return g.model();
+        return e.s.built();
     }
 
     /** Codes to audio; with the weights it reads. */
-    static OnnxGraph.Model decoder(CodecWeights weights) {
+    static SignalGraph.Built decoder(CodecWeights weights) {
         EncodecGraph e = new EncodecGraph(weights, "encodec_decoder");
         OnnxGraph g = e.s.onnx();
         String codes = g.int64Input(CODES, "T", "L");
         String latent = e.s.codebookSum(codes, e.stackedCodebooks(), weights.integer("bins"), weights.integer("quantizers"));
         g.nodeWithOutputs("Identity", new String[] {e.decode(latent)}, new String[] {AUDIO});
         g.output(AUDIO, 1, 1, "S");
-        return g.model();
+        return e.s.built();
     }
 
     // ---- SEANet (the layer walk of valle-codec's SeanetEncoder / SeanetDecoder) ----
@@ -131,19 +129,26 @@ final class EncodecGraph {
         String seq = g.node("Transpose", x, "perm", new long[] {2, 0, 1});
         for (int l = 0; l < lstmLayers; l++) {
             String p = prefix + ".lstm.";
-            String wi = g.constant(gatesInOnnxOrder(s.values(p + "weight_ih_l" + l), dim), 1, 4L * dim, dim);
-            String wh = g.constant(gatesInOnnxOrder(s.values(p + "weight_hh_l" + l), dim), 1, 4L * dim, dim);
-            float[] bias = new float[8 * dim];
-            System.arraycopy(gatesInOnnxOrder(s.values(p + "bias_ih_l" + l), dim), 0, bias, 0, 4 * dim);
-            System.arraycopy(gatesInOnnxOrder(s.values(p + "bias_hh_l" + l), dim), 0, bias, 4 * dim, 4 * dim);
-            String y = g.nodes("LSTM", new String[] {seq, wi, wh, g.constant(bias, 1, 8L * dim)}, 1, "hidden_size", dim)[0];
+            String ih = p + "weight_ih_l" + l;
+            String hh = p + "weight_hh_l" + l;
+            String wi = s.derived(ih, () -> gatesInOnnxOrder(s.values(ih)), 1, 4 * dim, dim);
+            String wh = s.derived(hh, () -> gatesInOnnxOrder(s.values(hh)), 1, 4 * dim, dim);
+            String bi = p + "bias_ih_l" + l;
+            String bh = p + "bias_hh_l" + l;
+            String bias = s.derived(p + "bias_l" + l, () -> {
+                float[] b = new float[8 * dim];
+                System.arraycopy(gatesInOnnxOrder(s.values(bi)), 0, b, 0, 4 * dim);
+                System.arraycopy(gatesInOnnxOrder(s.values(bh)), 0, b, 4 * dim, 4 * dim);
+                return b;
+            }, 1, 8 * dim);
+            String y = g.nodes("LSTM", new String[] {seq, wi, wh, bias}, 1, "hidden_size", dim)[0];
             seq = g.node("Squeeze", new String[] {y, g.ints(1)});
         }
         return s.add(g.node("Transpose", seq, "perm", new long[] {1, 2, 0}), x);
     }
 
     /** Rows in blocks {@code i, f, g, o} of {@code dim} rows each, reordered to {@code i, o, f, g}. */
-    private static float[] gatesInOnnxOrder(float[] pytorch, int dim) {
+    private static float[] gatesInOnnxOrder(float[] pytorch) {
         int block = pytorch.length / 4;
         float[] out = new float[pytorch.length];
         int[] from = {0, 3, 1, 2};
@@ -165,20 +170,12 @@ final class EncodecGraph {
         String residual = s.rows(latent);
         String[] chosen = new String[levels];
         for (int q = 0; q < levels; q++) {
-            String book = s.weight(codebook(q));
-            float[] e = s.values(codebook(q));
-            int bins = s.shape(codebook(q))[0];
-            int dim = e.length / bins;
-            float[] norms = new float[bins];
-            for (int j = 0; j < bins; j++) {
-                double sum = 0;
-                for (int d = 0; d < dim; d++) {
-                    sum += (double) e[j * dim + d] * e[j * dim + d];
-                }
-                norms[j] = (float) sum;
-            }
+            String name = codebook(q);
+            String book = s.weight(name);
+            int bins = s.shape(name)[0];
+            String norms = s.derived(name + ".squared_norms", () -> squaredNorms(s.values(name), bins), bins);
             String dots = g.node("Gemm", new String[] {residual, book}, "transB", 1, "alpha", -2f);
-            String index = g.node("ArgMin", g.node("Add", new String[] {dots, g.constant(norms, bins)}), "axis", 1, "keepdims", 0);
+            String index = g.node("ArgMin", g.node("Add", new String[] {dots, norms}), "axis", 1, "keepdims", 0);
             chosen[q] = g.node("Unsqueeze", new String[] {index, g.ints(1)});
             residual = g.node("Sub", new String[] {residual, g.node("Gather", new String[] {book, index}, "axis", 0)});
         }
@@ -186,16 +183,32 @@ final class EncodecGraph {
                 levels == 1 ? new Object[0] : new Object[] {"axis", 1});
     }
 
+    /** {@code |e_j|²} of each of a codebook's {@code bins} rows, summed in double. */
+    private static float[] squaredNorms(float[] book, int bins) {
+        int dim = book.length / bins;
+        float[] norms = new float[bins];
+        for (int j = 0; j < bins; j++) {
+            double sum = 0;
+            for (int d = 0; d < dim; d++) {
+                sum += (double) book[j * dim + d] * book[j * dim + d];
+            }
+            norms[j] = (float) sum;
+        }
+        return norms;
+    }
+
     /** Every codebook stacked {@code [quantizers · bins, dim]}, level-major, for the decoder's lookup. */
     private String stackedCodebooks() {
         int quantizers = w.integer("quantizers");
         int[] shape = s.shape(codebook(0));
-        float[] stacked = new float[quantizers * shape[0] * shape[1]];
-        for (int q = 0; q < quantizers; q++) {
-            float[] e = s.values(codebook(q));
-            System.arraycopy(e, 0, stacked, q * e.length, e.length);
-        }
-        return s.onnx().constant(stacked, (long) quantizers * shape[0], shape[1]);
+        return s.derived("quantizer.stacked_codebooks", () -> {
+            float[] stacked = new float[quantizers * shape[0] * shape[1]];
+            for (int q = 0; q < quantizers; q++) {
+                float[] e = s.values(codebook(q));
+                System.arraycopy(e, 0, stacked, q * e.length, e.length);
+            }
+            return stacked;
+        }, quantizers * shape[0], shape[1]);
     }
 
     private static String codebook(int level) {

@@ -14,6 +14,8 @@ import valle.api.plugin.Availability;
  * the tensors it hands out, so the two cannot disagree about a file.
  */
 abstract class OnnxCodecPlugin implements Codec {
+    /** The java plugin that reads the weight files, once looked up ({@code null} before). */
+    private volatile Optional<Codec> reader;
 
     @Override
     public final String backend() {
@@ -52,11 +54,33 @@ abstract class OnnxCodecPlugin implements Codec {
         return reader().orElseThrow(() -> new IllegalStateException(availability().toString()));
     }
 
-    /** The java plugin of the same name, found the way the registry finds plugins. */
+    /** The java plugin of the same name, looked up once. */
     private Optional<Codec> reader() {
-        return ServiceLoader.load(Codec.class, OnnxCodecPlugin.class.getClassLoader()).stream()
-                .map(ServiceLoader.Provider::get)
-                .filter(c -> c.name().equals(name()) && JAVA_BACKEND.equals(c.backend()))
-                .findFirst();
+        Optional<Codec> r = reader;
+        if (r == null) {
+            r = findReader(name());
+            reader = r;
+        }
+        return r;
+    }
+
+    /**
+     * The java codec called {@code name}, found the way the registry finds plugins; a provider that fails to
+     * load (a broken third-party module) is passed over, so that {@link #availability()} never throws.
+     */
+    private static Optional<Codec> findReader(String name) {
+        for (var it = ServiceLoader.load(Codec.class, OnnxCodecPlugin.class.getClassLoader()).stream().iterator(); ; ) {
+            try {
+                if (!it.hasNext()) {
+                    return Optional.empty();
+                }
+                Codec c = it.next().get();
+                if (c.name().equals(name) && JAVA_BACKEND.equals(c.backend())) {
+                    return Optional.of(c);
+                }
+            } catch (java.util.ServiceConfigurationError e) {
+                // another provider is broken; the registry reports it, this lookup goes on
+            }
+        }
     }
 }

@@ -8,7 +8,8 @@ import valle.api.codec.Codes;
 
 /**
  * EnCodec on ONNX Runtime ({@link EncodecGraph}): the decoder graph is made when the codec is opened, an
- * encoder graph per level count on its first use. Thread-safe; owns its sessions and weights until closed.
+ * encoder graph per level count on its first use (so the handed-out weights stay referenced while it is open).
+ * Thread-safe; owns its sessions and weights until closed.
  */
 final class OnnxEncodec extends OnnxAudioCodec {
     private final CodecWeights weights;
@@ -52,8 +53,7 @@ final class OnnxEncodec extends OnnxAudioCodec {
             throw new IllegalArgumentException("no samples to encode");
         }
         OrtSession encoder = encoders.computeIfAbsent(levels, l -> runtime.session(EncodecGraph.encoder(weights, l)));
-        int[] codes = runtime.runInts(encoder, Map.of(EncodecGraph.AUDIO, runtime.floats(pcm, 1, 1, pcm.length)),
-                EncodecGraph.CODES);
+        int[] codes = runtime.runInts(encoder, f -> f.floats(EncodecGraph.AUDIO, pcm, 1, 1, pcm.length), EncodecGraph.CODES);
         return new Codes(codes.length / levels, levels, codes);
     }
 
@@ -67,7 +67,7 @@ final class OnnxEncodec extends OnnxAudioCodec {
         if (codes.frames() == 0) {
             return new float[0];
         }
-        return runtime.runFloats(decoder, Map.of(EncodecGraph.CODES,
-                runtime.longs(codes.data(), codes.frames(), codes.levels())), EncodecGraph.AUDIO);
+        return runtime.runFloats(decoder, f -> f.longs(EncodecGraph.CODES, codes.data(), codes.frames(), codes.levels()),
+                EncodecGraph.AUDIO);
     }
 }

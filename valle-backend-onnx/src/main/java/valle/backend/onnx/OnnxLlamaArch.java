@@ -40,7 +40,7 @@ public final class OnnxLlamaArch implements Arch {
 
     @Override
     public String description() {
-        return "Llama decoder stack as ONNX graphs (prefill + KV-cached) on ONNX Runtime's "
+        return "Llama decoder stack as one ONNX graph (KV cache as inputs) on ONNX Runtime's "
                 + (OrtRuntime.availability().ok() && OrtRuntime.hasCuda() ? "CUDA" : "CPU") + " provider";
     }
 

@@ -1,7 +1,6 @@
 package valle.backend.onnx;
 
 import ai.onnxruntime.OrtSession;
-import java.util.Map;
 import valle.api.codec.CodecWeights;
 import valle.api.codec.Codes;
 
@@ -51,7 +50,9 @@ final class OnnxVocos extends OnnxAudioCodec {
         if (codes.frames() == 0) {
             return new float[0];
         }
-        return runtime.runFloats(session, Map.of(VocosGraph.CODES, runtime.longs(codes.data(), codes.frames(), codes.levels()),
-                VocosGraph.CONDITION, runtime.longs(new int[] {condition}, 1)), VocosGraph.AUDIO);
+        return runtime.runFloats(session, f -> {
+            f.longs(VocosGraph.CODES, codes.data(), codes.frames(), codes.levels());
+            f.longs(VocosGraph.CONDITION, new int[] {condition}, 1);
+        }, VocosGraph.AUDIO);
     }
 }

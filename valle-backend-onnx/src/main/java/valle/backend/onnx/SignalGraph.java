@@ -1,18 +1,28 @@
 package valle.backend.onnx;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import valle.api.ModelFormatException;
 import valle.api.codec.CodecWeights;
+import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
 
 /**
  * The operations the codec graphs are made of, over signals {@code [1, channels, length]} and rows
  * {@code [length, channels]}, with the weights of one {@link CodecWeights} declared as the graph uses them
- * (by their names there; ORT reads them from the tensors {@link CodecRuntime} hands it). Lengths are symbolic,
- * so one graph serves every input length: padding that depends on the length is computed inside the graph.
+ * (by their names there; ORT reads them from the tensors {@link CodecRuntime} hands it), and tensors derived from
+ * them (reordered LSTM gates, stacked codebooks, the ISTFT basis), declared the same way under names no checkpoint
+ * uses, so that the sessions of one codec share them instead of each holding a copy in its graph. Lengths are
+ * symbolic, so one graph serves every input length: padding that depends on the length is computed inside the
+ * graph.
  */
 final class SignalGraph {
+    /** Where derived tensors' names start: no checkpoint tensor name has a '/'. */
+    private static final String DERIVED = "derived/";
+
     private final OnnxGraph g;
     private final CodecWeights weights;
+    private final Map<String, TensorView> derived = new LinkedHashMap<>();
 
     SignalGraph(String name, CodecWeights weights) {
         this.g = new OnnxGraph(name);
@@ -21,6 +31,32 @@ final class SignalGraph {
 
     OnnxGraph onnx() {
         return g;
+    }
+
+    /** A serialized graph, the names of the weights it reads, and the derived ones among them. */
+    record Built(OnnxGraph.Model model, Map<String, TensorView> derived) {
+    }
+
+    /** The graph as built so far. */
+    Built built() {
+        return new Built(g.model(), Map.copyOf(derived));
+    }
+
+    /**
+     * Declares the derived tensor {@code name} of shape {@code dims}, made by {@code values} (called only the first
+     * time this graph declares it), and returns its graph name.
+     */
+    String derived(String name, java.util.function.Supplier<float[]> values, int... dims) {
+        String full = DERIVED + name;
+        if (!derived.containsKey(full)) {
+            derived.put(full, new ArrayTensor(full, dims, values.get()));
+            long[] wide = new long[dims.length];
+            for (int i = 0; i < dims.length; i++) {
+                wide[i] = dims[i];
+            }
+            g.weight(full, wide);
+        }
+        return full;
     }
 
     /** The shape of the weight {@code name}; refuses a missing one naming it. */

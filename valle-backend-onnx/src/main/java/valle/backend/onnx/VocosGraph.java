@@ -37,7 +37,7 @@ final class VocosGraph {
         this.ones = g.constant(one, dim);
     }
 
-    static OnnxGraph.Model build(CodecWeights weights) {
+    static SignalGraph.Built build(CodecWeights weights) {
         VocosGraph v = new VocosGraph(weights);
         OnnxGraph g = v.g;
         String codes = g.int64Input(CODES, "T", "L");
@@ -48,7 +48,7 @@ final class VocosGraph {
         String rows = v.backbone(features, condition);
         g.nodeWithOutputs("Identity", new String[] {v.head(rows, codes)}, new String[] {AUDIO});
         g.output(AUDIO, 1, 1, "S");
-        return g.model();
+        return v.s.built();
     }
 
     /** Features {@code [1, input, T]} to rows {@code [T, dim]}. */
@@ -90,12 +90,13 @@ final class VocosGraph {
         String spectrum = g.node("Concat", new String[] {s.mul(magnitude, g.node("Cos", halves[1])),
             s.mul(magnitude, g.node("Sin", halves[1]))}, "axis", 1);
         float[] window = s.values("head.istft.window");
-        String signal = g.node("ConvTranspose", new String[] {s.signal(spectrum), g.constant(inverseBasis(window, nFft),
-            2L * bins, 1, nFft)}, "strides", new long[] {hop});
         float[] squared = new float[nFft];
         for (int i = 0; i < nFft; i++) {
             squared[i] = window[i] * window[i];
         }
+        requireOverlapAdd(squared, hop);
+        String basis = s.derived("head.istft.inverse_basis", () -> inverseBasis(window, nFft), 2 * bins, 1, nFft);
+        String signal = g.node("ConvTranspose", new String[] {s.signal(spectrum), basis}, "strides", new long[] {hop});
         String frameOnes = g.node("Expand", new String[] {g.scalar(1f),
             g.node("Concat", new String[] {g.ints(1, 1), s.length(codes, 0)}, "axis", 0)});
         String envelope = g.node("ConvTranspose", new String[] {frameOnes, g.constant(squared, 1, 1, nFft)},
@@ -105,21 +106,46 @@ final class VocosGraph {
     }
 
     /**
+     * Refuses a window and hop whose overlap-added squared window vanishes inside the kept samples (the java
+     * Vocos fails there at decode time; the envelope depends only on these two, so the graph is refused at once).
+     */
+    private void requireOverlapAdd(float[] squared, int hop) {
+        int n = squared.length;
+        int pad = (n - hop) / 2;
+        // three frames reach every phase of the steady state and both edges the trim keeps
+        int frames = 3;
+        float[] envelope = new float[(frames - 1) * hop + n];
+        for (int t = 0; t < frames; t++) {
+            for (int i = 0; i < n; i++) {
+                envelope[t * hop + i] += squared[i];
+            }
+        }
+        for (int i = pad; i < pad + frames * hop; i++) {
+            if (!(envelope[i] > 1e-11f)) {
+                throw new valle.api.ModelFormatException(w.source() + ": the ISTFT window envelope vanishes at sample "
+                        + (i - pad) + " (window and hop do not overlap-add)");
+            }
+        }
+    }
+
+    /**
      * The transposed-conv weight {@code [2·bins, 1, n]} that turns a one-sided spectrum into its windowed
      * {@code irfft} frame: row {@code k} (real part of bin {@code k}) is {@code c_k cos(2πkn/N) / N · w[n]}, row
      * {@code bins + k} (imaginary part) is {@code -c_k sin(2πkn/N) / N · w[n]}, with {@code c_k = 1} at DC and
-     * Nyquist and 2 between (whose imaginary parts {@code irfft} ignores, as the sines vanish there).
+     * Nyquist and 2 between; the imaginary rows of DC and Nyquist are zero, as {@code irfft} ignores those parts.
      */
     static float[] inverseBasis(float[] window, int n) {
         int bins = n / 2 + 1;
         float[] basis = new float[2 * bins * n];
         for (int k = 0; k < bins; k++) {
-            double c = (k == 0 || 2 * k == n) ? 1.0 : 2.0;
+            boolean edge = k == 0 || 2 * k == n;
+            double c = edge ? 1.0 : 2.0;
             for (int i = 0; i < n; i++) {
                 // the angle reduced modulo n first keeps it exact for large k·i
                 double angle = 2 * Math.PI * ((long) k * i % n) / n;
                 basis[k * n + i] = (float) (c * Math.cos(angle) / n * window[i]);
-                basis[(bins + k) * n + i] = (float) (-c * Math.sin(angle) / n * window[i]);
+                // irfft ignores the imaginary parts at DC and Nyquist (their sines vanish, up to rounding)
+                basis[(bins + k) * n + i] = edge ? 0f : (float) (-c * Math.sin(angle) / n * window[i]);
             }
         }
         return basis;

@@ -135,6 +135,53 @@ class OnnxCodecTest {
         assertThrows(IllegalStateException.class, () -> closed.decode(new Codes(1, 8, new int[8])));
     }
 
+    /** A close waits for the calls in flight (native memory is never freed under a running call). */
+    @Test
+    void closingWhileDecodingEndsCallsCleanly() throws Exception {
+        AudioCodec vocos = new OnnxVocosCodec().open(VOCOS);
+        Codes codes;
+        try (AudioCodec encodec = java("encodec").open(ENCODEC_HF)) {
+            codes = encodec.encode(chirp(24000, 4));
+        }
+        float[] expected = vocos.decode(codes);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        java.util.List<java.util.concurrent.Future<Integer>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            done.add(pool.submit(() -> {
+                int decoded = 0;
+                try {
+                    while (true) {
+                        assertArrayEquals(expected, vocos.decode(codes));
+                        decoded++;
+                    }
+                } catch (IllegalStateException closed) {
+                    return decoded;
+                }
+            }));
+        }
+        Thread.sleep(200);
+        vocos.close();
+        for (java.util.concurrent.Future<Integer> f : done) {
+            f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+    }
+
+    /** A window and hop that do not overlap-add are refused when the graph is built, as the java Vocos refuses to decode. */
+    @Test
+    void aWindowThatDoesNotOverlapAddIsRefused() {
+        valle.api.codec.CodecWeights read = java("vocos").readWeights(VOCOS);
+        java.util.List<valle.api.tensor.TensorView> tensors = new java.util.ArrayList<>();
+        for (String name : read.tensors().names()) {
+            valle.api.tensor.TensorView t = read.tensors().find(name).orElseThrow();
+            tensors.add(name.equals("head.istft.window") ? new valle.api.tensor.ArrayTensor(name, t.shape(), new float[t.shape()[0]]) : t);
+        }
+        valle.api.codec.CodecWeights silent = new valle.api.codec.CodecWeights(read.codec(), read.source(), read.settings(),
+                valle.api.tensor.Weights.of(read.source(), tensors));
+        String message = assertThrows(valle.api.ModelFormatException.class, () -> OnnxVocos.open(silent, 1)).getMessage();
+        assertTrue(message.contains("window envelope vanishes"), message);
+    }
+
     @Test
     void theJavaReadersErrorsReachTheUser() {
         Path missing = WEIGHTS.resolve("no-such-folder");
