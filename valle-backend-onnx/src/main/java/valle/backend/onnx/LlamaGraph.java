@@ -6,15 +6,16 @@ import valle.api.arch.BackboneConfig;
 
 /**
  * The ONNX graph of a Llama stack (HF {@code LlamaModel} without {@code embed_tokens}) over new rows and every
- * layer's past keys and values (empty, {@code [0, kvHeads, headDim]}, on a first pass: one graph, so one ORT
+ * layer's past keys and values (empty, {@code [kvHeads, 0, headDim]}, on a first pass: one graph, so one ORT
  * session and one set of pre-packed weights serve prefill and decode). It returns the final hidden states and
  * each layer's keys (after RoPE) and values for all rows seen, which the next call takes as its past.
  *
  * <p>Inputs: {@code embeddings [T, D]}; {@code cos}, {@code sin [T, 1, headDim/2]} (rotary tables, made in
  * Java so every backend rotates by the same float32 values); {@code mask [T, S]} added to the attention
  * scores (0 or -inf; {@code S} = past + T); {@code past.{l}.key}, {@code past.{l}.value
- * [P, kvHeads, headDim]}. Outputs: {@code hidden [T, D]} (after the final norm), {@code present.{l}.key},
- * {@code present.{l}.value [S, kvHeads, headDim]}, {@code layer.{l}.output [T, D]} (the residual stream after
+ * [kvHeads, P, headDim]}. Outputs: {@code hidden [T, D]} (after the final norm), {@code present.{l}.key},
+ * {@code present.{l}.value [kvHeads, S, headDim]} (head-major, so that attention reads the cache in place: the
+ * values as they are, the keys through a last-two-axes transpose that ORT folds into its matrix product), {@code layer.{l}.output [T, D]} (the residual stream after
  * each block, fetched only for a {@link valle.api.arch.BackboneProbe}). Weights keep the checkpoint's names
  * ({@code layers.0.self_attn.q_proj.weight}, ...) and its {@code [out, in]} layout (Gemm with transB).
  */
@@ -114,8 +115,8 @@ final class LlamaGraph {
         g.nodeWithOutputs("Identity", new String[] {hidden}, new String[] {HIDDEN});
         g.output(HIDDEN, "T", d);
         for (int l = 0; l < c.layers(); l++) {
-            g.output(presentKey(l), "S", c.kvHeads(), c.headDim());
-            g.output(presentValue(l), "S", c.kvHeads(), c.headDim());
+            g.output(presentKey(l), c.kvHeads(), "S", c.headDim());
+            g.output(presentValue(l), c.kvHeads(), "S", c.headDim());
             g.output(layerOutput(l), "T", d);
         }
         return g.toBytes();
@@ -142,10 +143,10 @@ final class LlamaGraph {
         String q = rope(g.node("Reshape", new String[] {linear(n, p + "q_proj.weight"), g.ints(-1, heads, hd)}), cos, sin);
         String k = rope(g.node("Reshape", new String[] {linear(n, p + "k_proj.weight"), g.ints(-1, kvHeads, hd)}), cos, sin);
         String v = g.node("Reshape", new String[] {linear(n, p + "v_proj.weight"), g.ints(-1, kvHeads, hd)});
-        String keys = g.nodeWithOutputs("Concat", new String[] {g.input(pastKey(l), "P", kvHeads, hd), k},
-                new String[] {presentKey(l)}, "axis", 0)[0];
-        String values = g.nodeWithOutputs("Concat", new String[] {g.input(pastValue(l), "P", kvHeads, hd), v},
-                new String[] {presentValue(l)}, "axis", 0)[0];
+        String keys = g.nodeWithOutputs("Concat", new String[] {g.input(pastKey(l), kvHeads, "P", hd),
+            g.node("Transpose", k, "perm", new long[] {1, 0, 2})}, new String[] {presentKey(l)}, "axis", 1)[0];
+        String values = g.nodeWithOutputs("Concat", new String[] {g.input(pastValue(l), kvHeads, "P", hd),
+            g.node("Transpose", v, "perm", new long[] {1, 0, 2})}, new String[] {presentValue(l)}, "axis", 1)[0];
         // heads as the batch: q [H, T, hd], k [kvH, hd, S], v [kvH, S, hd]; query head h reads kv head
         // h / group (HF's repeat_kv), so the group's queries are stacked as rows of their kv head
         int group = heads / kvHeads;
@@ -153,8 +154,8 @@ final class LlamaGraph {
         if (group > 1) {
             qh = g.node("Reshape", new String[] {qh, g.ints(kvHeads, -1, hd)});
         }
-        String kh = g.node("Transpose", keys, "perm", new long[] {1, 2, 0});
-        String vh = g.node("Transpose", values, "perm", new long[] {1, 0, 2});
+        // a swap of the last two axes, which ORT's optimiser folds into the product (no copy of the cache)
+        String kh = g.node("Transpose", keys, "perm", new long[] {0, 2, 1});
         String scores = g.node("Mul", new String[] {g.node("MatMul", new String[] {qh, kh}),
                 g.scalar((float) (1.0 / Math.sqrt(hd)))});
         if (group > 1) {
@@ -164,7 +165,7 @@ final class LlamaGraph {
         if (group > 1) {
             probabilities = g.node("Reshape", new String[] {probabilities, g.ints(kvHeads, -1, 0)});
         }
-        String context = g.node("MatMul", new String[] {probabilities, vh});
+        String context = g.node("MatMul", new String[] {probabilities, values});
         if (group > 1) {
             context = g.node("Reshape", new String[] {context, g.ints(heads, -1, hd)});
         }

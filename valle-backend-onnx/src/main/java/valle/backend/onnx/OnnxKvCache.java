@@ -9,7 +9,7 @@ import valle.api.ValleException;
 import valle.api.arch.BackboneState;
 
 /**
- * Every layer's keys (after RoPE) and values for the rows consumed so far, {@code [rows, kvHeads, headDim]},
+ * Every layer's keys (after RoPE) and values for the rows consumed so far, {@code [kvHeads, rows, headDim]},
  * held as the ORT tensors the last pass returned (its {@code present.*} outputs), which the next cached pass
  * takes as its past without a copy.
  */

@@ -37,7 +37,7 @@ final class OnnxLlamaBackbone implements Backbone {
     private final OrtEnvironment env;
     private final Map<String, OnnxTensor> weights;
     private final OrtSession session;
-    /** The past of a first pass: {@code [0, kvHeads, headDim]}, fed for every layer. */
+    /** The past of a first pass: {@code [kvHeads, 0, headDim]}, fed for every layer. */
     private final OnnxTensor emptyPast;
     private final float[] inverseFrequencies;
     private volatile boolean closed;
@@ -71,7 +71,7 @@ final class OnnxLlamaBackbone implements Backbone {
             }
             session = OrtRuntime.session(env, LlamaGraph.build(config), weights, threads);
             OnnxTensor emptyPast = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
-                    new long[] {0, config.kvHeads(), config.headDim()});
+                    new long[] {config.kvHeads(), 0, config.headDim()});
             return new OnnxLlamaBackbone(config, env, weights, session, emptyPast);
         } catch (OrtException e) {
             closeAll(weights, session);
