@@ -12,7 +12,9 @@ import valle.api.plugin.Availability;
  * {@code queryTile} rows run in parallel (per head); each walks the key tiles its rows can see, keeping per
  * row a running maximum, a running denominator and an unnormalised accumulator, rescaled when the maximum
  * grows; the division happens once at the end. Key tiles wholly outside a tile's visible range (above the
- * causal diagonal, before a sliding window) are never visited.
+ * causal diagonal, before a sliding window) are never visited. With the Vector API, a key tile is transposed
+ * once for the whole query tile and each row's scores come from {@link KeyTile} (vectors of keys, not one
+ * horizontal sum per key).
  */
 public final class FlashKernel implements AttentionKernel {
     private final int queryTile;
@@ -95,6 +97,11 @@ public final class FlashKernel implements AttentionKernel {
         float[] sum = new float[rows];
         float[] acc = new float[rows * dv];
         float[] s = new float[keyTile];
+        boolean tiled = Scores.vectorized();
+        int width = tiled ? KeyTile.width(keyTile) : 0;
+        float[] kt = tiled ? new float[p.headDim() * width] : null;
+        float[] dots = tiled ? new float[width] : null;
+        int kvh = h / (p.heads() / p.kvHeads());
         int[] from = new int[rows];
         int[] to = new int[rows];
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
@@ -110,14 +117,21 @@ public final class FlashKernel implements AttentionKernel {
         }
         for (int j0 = lo; j0 < hi; j0 += keyTile) {
             int j1 = Math.min(j0 + keyTile, hi);
+            if (tiled) {
+                KeyTile.transpose(p.k(), p.kvHeads(), kvh, p.headDim(), j0, j1 - j0, kt, width);
+            }
             for (int r = 0; r < rows; r++) {
                 int i = i0 + r;
                 if (j1 <= from[r] || j0 >= to[r]) {
                     continue;
                 }
                 float tileMax = Float.NEGATIVE_INFINITY;
+                if (tiled) {
+                    KeyTile.dots(p.q(), (i * p.heads() + h) * p.headDim(), p.headDim(), kt, width, j1 - j0, dots);
+                }
                 for (int j = j0; j < j1; j++) {
-                    s[j - j0] = Scores.score(p, bias, i, h, j, from[r], to[r], true);
+                    s[j - j0] = tiled ? Scores.fromDot(p, bias, i, j, from[r], to[r], dots[j - j0])
+                            : Scores.score(p, bias, i, h, j, from[r], to[r], true);
                     tileMax = Math.max(tileMax, s[j - j0]);
                 }
                 if (tileMax == Float.NEGATIVE_INFINITY) {

@@ -54,6 +54,24 @@ final class Scores {
         return s * p.scale() + b;
     }
 
+    /**
+     * {@link #score} from its dot product {@code q_i·k_j} computed elsewhere (a {@link KeyTile}): {@code -inf}
+     * when the key is hidden, else {@code scale · dot + bias_ij}.
+     */
+    static float fromDot(AttentionProblem p, float[] bias, int i, int j, int from, int to, float dot) {
+        if (j < from || j >= to) {
+            return Float.NEGATIVE_INFINITY;
+        }
+        float b = 0f;
+        if (bias != null) {
+            b = bias[i * p.keys() + j];
+            if (b == Float.NEGATIVE_INFINITY) {
+                return b;
+            }
+        }
+        return dot * p.scale() + b;
+    }
+
     static float[] bias(AttentionProblem p) {
         return p.mask() instanceof AttentionMask.Bias b ? b.values() : null;
     }
