@@ -40,4 +40,30 @@ class IncrementalDecodingTest {
             }
         }
     }
+
+    /** An AR step embeds only the rows it adds: the same embeddings and positions as the whole sequence's. */
+    @Test
+    void aSequenceTailIsTheWholeSequencesLastRows() {
+        for (String name : new String[] {"golden/ar_nar", "golden/ar_nar_len"}) {
+            Path variant = Path.of(name);
+            try (Valle valle = Valle.builder().model(variant.resolve("model.sft")).build()) {
+                ValleModel model = valle.model();
+                VariantInputs in = VariantInputs.read(new GoldenFolder(variant.resolve("inputs")));
+                int[] response = {5, 1, 17, 3};
+                InputSequence full = model.sequences().ar(in.text(), in.lang(), in.prompt(), response);
+                int d = model.layout().hiddenSize();
+                for (int from : new int[] {0, 1, full.rows() - response.length, full.rows() - 1, full.rows()}) {
+                    var tail = model.sequences().arTail(in.text(), in.lang(), in.prompt(), response, from);
+                    assertEquals(full.rows(), tail.totalRows(), name);
+                    assertEquals(full.head(), tail.head(), name);
+                    assertEquals(full.mask(), tail.input().mask(), name);
+                    assertEquals(full.rows() - from, tail.input().rows(), name);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(full.embeddings(),
+                            from * d, full.rows() * d), tail.input().embeddings(), name + " from " + from);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(full.positions(),
+                            from, full.rows()), tail.input().positions(), name + " from " + from);
+                }
+            }
+        }
+    }
 }

@@ -1,15 +1,14 @@
 package valle.core.infer;
 
 import java.util.Arrays;
-import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneState;
 import valle.api.codec.Codes;
-import valle.core.model.InputSequence;
+import valle.core.model.SequenceBuilder;
 import valle.core.model.ValleModel;
 
 /**
  * One AR sequence fed to the backbone incrementally: the first call prefills every row, later calls only the
- * response rows added since. It keeps the hidden states of the output rows (the {@code sep} before the
+ * response rows added since (embedded alone: {@link SequenceBuilder#arTail}). It keeps the hidden states of the output rows (the {@code sep} before the
  * response and every response row), which causal attention never changes once computed.
  */
 final class IncrementalPass implements AutoCloseable {
@@ -51,18 +50,16 @@ final class IncrementalPass implements AutoCloseable {
      * @return hidden states of the output rows {@code [response.length + 1, D]}
      */
     float[] advance(int[] response) {
-        InputSequence full = model.sequences().ar(text, lang, prompt, response);
-        head = full.head();
         int from = state.length();
-        int rows = full.rows() - from;
-        BackboneInput part = new BackboneInput(Arrays.copyOfRange(full.embeddings(), from * width, full.rows() * width),
-                rows, Arrays.copyOfRange(full.positions(), from, full.rows()), full.mask());
-        float[] hidden = model.backbone().forward(state, part);
-        int outputStart = full.rows() - response.length - 1;
+        SequenceBuilder.Tail tail = model.sequences().arTail(text, lang, prompt, response, from);
+        head = tail.head();
+        float[] hidden = model.backbone().forward(state, tail.input());
+        int total = tail.totalRows();
+        int outputStart = total - response.length - 1;
         int keepFrom = Math.max(outputStart, from);
         int old = outputHidden.length;
         outputHidden = Arrays.copyOf(outputHidden, (response.length + 1) * width);
-        System.arraycopy(hidden, (keepFrom - from) * width, outputHidden, old, (full.rows() - keepFrom) * width);
+        System.arraycopy(hidden, (keepFrom - from) * width, outputHidden, old, (total - keepFrom) * width);
         return outputHidden;
     }
 

@@ -3,6 +3,7 @@ package valle.core.model;
 import java.util.ArrayList;
 import java.util.List;
 import valle.api.ModelFormatException;
+import valle.api.arch.BackboneInput;
 import valle.api.arch.MaskMode;
 import valle.api.codec.Codes;
 import valle.api.tensor.TensorView;
@@ -67,10 +68,33 @@ public final class SequenceBuilder {
      * @param response level-0 codes generated so far (may be empty; 1024 = stop is allowed)
      */
     public InputSequence ar(int[] textIds, int lang, Codes prompt, int[] response) {
+        return arParts(textIds, lang, prompt, response).finish("AR:0:0");
+    }
+
+    /**
+     * The rows from {@code fromRow} on of {@link #ar}'s sequence, as backbone input: what an AR step feeds after
+     * the rows its KV cache holds, without embedding those rows again (the same embeddings and positions as
+     * {@link #ar}'s rows).
+     */
+    public Tail arTail(int[] textIds, int lang, Codes prompt, int[] response, int fromRow) {
+        return arParts(textIds, lang, prompt, response).tail("AR:0:0", fromRow);
+    }
+
+    /**
+     * The last rows of a sequence as backbone input.
+     *
+     * @param input     the rows from the first one not yet fed
+     * @param totalRows the rows of the whole sequence
+     * @param head      the classifier head that reads its output segment
+     */
+    public record Tail(BackboneInput input, int totalRows, String head) {
+    }
+
+    private Parts arParts(int[] textIds, int lang, Codes prompt, int[] response) {
         Parts p = prefix(textIds, lang, 0, prompt);
         int table = layout.responseTable("AR:0:0");
         p.add("resp", response.length, (row, out) -> add(responses.get(table), response[row], out, "AR:0:0 code"));
-        return p.finish("AR:0:0");
+        return p;
     }
 
     /**
@@ -183,37 +207,72 @@ public final class SequenceBuilder {
         }
 
         InputSequence finish(String head) {
-            int total = 0;
+            int total = totalRows();
+            return new InputSequence(embed(0, total), total, positions(total), maskFor(head), segments, head);
+        }
+
+        Tail tail(String head, int fromRow) {
+            int total = totalRows();
+            if (fromRow < 0 || fromRow > total) {
+                throw new IllegalArgumentException("row " + fromRow + " is outside a sequence of " + total + " rows");
+            }
+            int[] pos = java.util.Arrays.copyOfRange(positions(total), fromRow, total);
+            return new Tail(new BackboneInput(embed(fromRow, total), total - fromRow, pos, maskFor(head)), total, head);
+        }
+
+        /** Segment rows plus a sep between segments. */
+        private int totalRows() {
+            int total = segments.size() - 1;
             for (Segment s : segments) {
                 total += s.rows();
             }
-            total += segments.size() - 1;
-            float[] x = new float[total * d];
-            int[] pos = new int[total];
+            return total;
+        }
+
+        /** The embeddings of rows {@code from .. to - 1} (segment rows and seps), {@code [to - from, D]}. */
+        private float[] embed(int from, int to) {
+            float[] x = new float[(to - from) * d];
             float[] row = new float[d];
             int r = 0;
-            for (int s = 0; s < segments.size(); s++) {
+            for (int s = 0; s < segments.size() && r < to; s++) {
                 Segment seg = segments.get(s);
-                for (int i = 0; i < seg.rows(); i++) {
-                    java.util.Arrays.fill(row, 0f);
-                    embedders.get(s).embed(i, row);
-                    System.arraycopy(row, 0, x, r * d, d);
-                    pos[r] = i;
-                    r++;
+                for (int i = 0; i < seg.rows(); i++, r++) {
+                    if (r >= from && r < to) {
+                        java.util.Arrays.fill(row, 0f);
+                        embedders.get(s).embed(i, row);
+                        System.arraycopy(row, 0, x, (r - from) * d, d);
+                    }
                 }
                 if (s < segments.size() - 1) {
-                    // the sep after a segment takes that segment's next position
-                    System.arraycopy(sep, 0, x, r * d, d);
-                    pos[r] = seg.rows();
+                    if (r >= from && r < to) {
+                        System.arraycopy(sep, 0, x, (r - from) * d, d);
+                    }
                     r++;
                 }
             }
+            return x;
+        }
+
+        /** Each row's position: its index in its segment (a sep takes its segment's next one), or unified. */
+        private int[] positions(int total) {
+            int[] pos = new int[total];
             if (config.unifiedPositionIds()) {
                 for (int i = 0; i < total; i++) {
                     pos[i] = i;
                 }
+                return pos;
             }
-            return new InputSequence(x, total, pos, maskFor(head), segments, head);
+            int r = 0;
+            for (int s = 0; s < segments.size(); s++) {
+                int rows = segments.get(s).rows();
+                for (int i = 0; i < rows; i++) {
+                    pos[r++] = i;
+                }
+                if (s < segments.size() - 1) {
+                    pos[r++] = rows;
+                }
+            }
+            return pos;
         }
     }
 
