@@ -118,10 +118,10 @@ public record EncodecConfig(int sampleRate, int filters, int dimension, int resi
      * The settings a backend needs to build this network ({@code valle.api.codec.CodecWeights}): {@code sample_rate},
      * {@code filters}, {@code dimension}, {@code residual_layers}, {@code ratios} (decoder order),
      * {@code kernel_size}, {@code last_kernel_size}, {@code residual_kernel_size}, {@code dilation_base},
-     * {@code compress}, {@code lstm_layers}, {@code bins}, {@code quantizers} (codebooks) and {@code levels} (the
-     * codebooks of {@code kbps}, vall-e's level count).
+     * {@code compress}, {@code lstm_layers}, {@code bins}, {@code quantizers} (codebooks) and {@code levels}
+     * (vall-e's level count, as the model reports it).
      */
-    java.util.Map<String, double[]> settings(double kbps) {
+    java.util.Map<String, double[]> settings(int levels) {
         java.util.Map<String, double[]> s = new java.util.TreeMap<>();
         s.put("sample_rate", new double[] {sampleRate});
         s.put("filters", new double[] {filters});
@@ -136,7 +136,7 @@ public record EncodecConfig(int sampleRate, int filters, int dimension, int resi
         s.put("lstm_layers", new double[] {lstmLayers});
         s.put("bins", new double[] {bins});
         s.put("quantizers", new double[] {quantizers()});
-        s.put("levels", new double[] {Math.min(quantizers(), levelsFor(kbps))});
+        s.put("levels", new double[] {levels});
         return s;
     }
 

@@ -1,6 +1,7 @@
 package valle.codec.encodec;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -53,7 +54,7 @@ final class EncodecModel implements AudioCodec {
 
     /** {@link #open}'s files as the tensors the model is built from and its settings ({@code EncodecConfig#settings}). */
     static CodecWeights readWeights(Path location) {
-        Files files = Files.of(location);
+        Loaded files = Loaded.of(location);
         return handedOut(files.config(), new EncodecWeights(files.weights()));
     }
 
@@ -63,8 +64,9 @@ final class EncodecModel implements AudioCodec {
     }
 
     private static CodecWeights handedOut(EncodecConfig config, EncodecWeights weights) {
-        of(config, weights).close();
-        return new CodecWeights("encodec", weights.source(), config.settings(VALLE_KBPS), weights.handedOut());
+        EncodecModel model = of(config, weights);
+        model.close();
+        return new CodecWeights("encodec", weights.source(), config.settings(model.levels()), weights.handedOut());
     }
 
     private static EncodecModel of(EncodecConfig config, EncodecWeights weights) {
@@ -83,27 +85,27 @@ final class EncodecModel implements AudioCodec {
      * (configured by a {@code config.json} beside it if there is one, else the 24 kHz architecture).
      */
     static EncodecModel open(Path location) {
-        Files files = Files.of(location);
+        Loaded files = Loaded.of(location);
         return of(files.config(), files.weights());
     }
 
     /** An EnCodec model's weight file, read, and its configuration. */
-    private record Files(EncodecConfig config, Weights weights) {
-        static Files of(Path location) {
+    private record Loaded(EncodecConfig config, Weights weights) {
+        static Loaded of(Path location) {
             Path weightsFile;
             Path configFile;
-            if (java.nio.file.Files.isDirectory(location)) {
+            if (Files.isDirectory(location)) {
                 configFile = location.resolve("config.json");
-                if (java.nio.file.Files.isRegularFile(configFile)) {
+                if (Files.isRegularFile(configFile)) {
                     weightsFile = first(location, "model.safetensors", "pytorch_model.bin");
                 } else {
                     configFile = null;
                     weightsFile = single(location, ".th");
                 }
-            } else if (java.nio.file.Files.isRegularFile(location)) {
+            } else if (Files.isRegularFile(location)) {
                 weightsFile = location;
                 Path beside = location.toAbsolutePath().resolveSibling("config.json");
-                configFile = java.nio.file.Files.isRegularFile(beside) ? beside : null;
+                configFile = Files.isRegularFile(beside) ? beside : null;
             } else {
                 throw new ModelFormatException(location + ": no such file or folder (EnCodec weights: the HF "
                         + "facebook/encodec_24khz folder, or encodec_24khz-d7cc33bc.th)");
@@ -113,7 +115,7 @@ final class EncodecModel implements AudioCodec {
                     ? EncodecConfig.fromHf(new ConfigMap(Json.parseObject(WeightFile.text(configFile, "EnCodec config"),
                             configFile.toString()), configFile.toString()))
                     : widthsOf24khz(weights);
-            return new Files(config, weights);
+            return new Loaded(config, weights);
         }
     }
 
@@ -132,7 +134,7 @@ final class EncodecModel implements AudioCodec {
 
     private static Path first(Path dir, String... names) {
         for (String n : names) {
-            if (java.nio.file.Files.isRegularFile(dir.resolve(n))) {
+            if (Files.isRegularFile(dir.resolve(n))) {
                 return dir.resolve(n);
             }
         }
@@ -141,8 +143,8 @@ final class EncodecModel implements AudioCodec {
 
     private static Path single(Path dir, String suffix) {
         List<Path> found;
-        try (Stream<Path> s = java.nio.file.Files.list(dir)) {
-            found = s.filter(p -> p.getFileName().toString().endsWith(suffix) && java.nio.file.Files.isRegularFile(p))
+        try (Stream<Path> s = Files.list(dir)) {
+            found = s.filter(p -> p.getFileName().toString().endsWith(suffix) && Files.isRegularFile(p))
                     .sorted().toList();
         } catch (IOException e) {
             throw new ModelFormatException(dir + ": cannot list: " + e.getMessage(), e);

@@ -87,28 +87,42 @@ public record VocosConfig(int inputChannels, int dim, int intermediateDim, int l
      * other count → 6 kbps; the id is that bandwidth's place in {@link #bandwidths}.
      */
     int bandwidthId(int levels) {
-        double kbps = switch (levels) {
-            case 2 -> 1.5;
-            case 4 -> 3.0;
-            default -> 6.0;
-        };
+        int id = conditionIndex(levels);
+        if (id < 0) {
+            throw new IllegalArgumentException("the model has no " + valleKbps(levels) + " kbps condition (bandwidths "
+                    + Arrays.toString(bandwidths) + ")");
+        }
+        return id;
+    }
+
+    /** {@link #bandwidthId}, or -1 where the model has no condition for that bandwidth. */
+    private int conditionIndex(int levels) {
+        double kbps = valleKbps(levels);
         for (int i = 0; i < bandwidths.length; i++) {
             if (bandwidths[i] == kbps) {
                 return i;
             }
         }
-        throw new IllegalArgumentException("the model has no " + kbps + " kbps condition (bandwidths "
-                + Arrays.toString(bandwidths) + ")");
+        return -1;
+    }
+
+    private static double valleKbps(int levels) {
+        return switch (levels) {
+            case 2 -> 1.5;
+            case 4 -> 3.0;
+            default -> 6.0;
+        };
     }
 
     /**
      * The settings a backend needs to build this network ({@code valle.api.codec.CodecWeights}):
      * {@code input_channels}, {@code dim}, {@code intermediate_dim}, {@code layers}, {@code conditions},
      * {@code n_fft}, {@code hop}, {@code sample_rate}, {@code bins} (entries per codebook), {@code levels}
-     * (vall-e's level count) and {@code condition_for_levels}: for each level count {@code 0..codebooks} the
-     * AdaLayerNorm condition vall-e decodes it under ({@link #bandwidthId}), or -1 where the model has none.
+     * (vall-e's level count, as the model reports it) and {@code condition_for_levels}: for each level count
+     * {@code 0..codebooks} the AdaLayerNorm condition vall-e decodes it under ({@link #bandwidthId}), or -1 where
+     * the model has none.
      */
-    java.util.Map<String, double[]> settings(int codebooks) {
+    java.util.Map<String, double[]> settings(int codebooks, int levels) {
         java.util.Map<String, double[]> s = new java.util.TreeMap<>();
         s.put("input_channels", new double[] {inputChannels});
         s.put("dim", new double[] {dim});
@@ -119,14 +133,10 @@ public record VocosConfig(int inputChannels, int dim, int intermediateDim, int l
         s.put("hop", new double[] {hop});
         s.put("sample_rate", new double[] {SAMPLE_RATE});
         s.put("bins", new double[] {BINS});
-        s.put("levels", new double[] {Math.min(VocosModel.VALLE_LEVELS, codebooks)});
+        s.put("levels", new double[] {levels});
         double[] conditionFor = new double[codebooks + 1];
         for (int l = 0; l <= codebooks; l++) {
-            try {
-                conditionFor[l] = bandwidthId(l);
-            } catch (IllegalArgumentException e) {
-                conditionFor[l] = -1;
-            }
+            conditionFor[l] = conditionIndex(l);
         }
         s.put("condition_for_levels", conditionFor);
         return s;

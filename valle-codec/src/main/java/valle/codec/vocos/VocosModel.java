@@ -1,5 +1,6 @@
 package valle.codec.vocos;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import valle.api.ModelFormatException;
 import valle.api.codec.AudioCodec;
@@ -21,7 +22,7 @@ import valle.codec.nn.Taps;
  */
 final class VocosModel implements AudioCodec {
     /** vall-e decodes 8 levels (6 kbps). */
-    static final int VALLE_LEVELS = 8;
+    private static final int VALLE_LEVELS = 8;
 
     private final VocosConfig config;
     private final int levels;
@@ -73,13 +74,13 @@ final class VocosModel implements AudioCodec {
      * {@code config.yaml} beside it.
      */
     static VocosModel open(Path location) {
-        Files files = Files.of(location);
+        Loaded files = Loaded.of(location);
         return of(files.config(), files.weights());
     }
 
     /** {@link #open}'s files as the tensors the model is built from and {@link VocosConfig#settings}. */
     static CodecWeights readWeights(Path location) {
-        Files files = Files.of(location);
+        Loaded files = Loaded.of(location);
         return handedOut(files.config(), WeightBinder.of(files.weights(), n -> n));
     }
 
@@ -91,23 +92,23 @@ final class VocosModel implements AudioCodec {
     private static CodecWeights handedOut(VocosConfig config, WeightBinder w) {
         VocosModel model = of(config, w);
         model.close();
-        return new CodecWeights("vocos", w.source(), config.settings(model.levels), w.handedOut());
+        return new CodecWeights("vocos", w.source(), config.settings(model.maxLevels(), model.levels()), w.handedOut());
     }
 
     /** A Vocos model's weight file, read, and the config.yaml beside it. */
-    private record Files(VocosConfig config, Weights weights) {
-        static Files of(Path location) {
+    private record Loaded(VocosConfig config, Weights weights) {
+        static Loaded of(Path location) {
             Path weightsFile;
             Path dir;
-            if (java.nio.file.Files.isDirectory(location)) {
+            if (Files.isDirectory(location)) {
                 dir = location;
-                weightsFile = java.nio.file.Files.isRegularFile(dir.resolve("model.safetensors"))
+                weightsFile = Files.isRegularFile(dir.resolve("model.safetensors"))
                         ? dir.resolve("model.safetensors") : dir.resolve("pytorch_model.bin");
-                if (!java.nio.file.Files.isRegularFile(weightsFile)) {
+                if (!Files.isRegularFile(weightsFile)) {
                     throw new ModelFormatException(dir + ": no model.safetensors or pytorch_model.bin (Vocos weights: the "
                             + "hub folder charactr/vocos-encodec-24khz)");
                 }
-            } else if (java.nio.file.Files.isRegularFile(location)) {
+            } else if (Files.isRegularFile(location)) {
                 weightsFile = location;
                 dir = location.toAbsolutePath().getParent();
             } else {
@@ -117,7 +118,7 @@ final class VocosModel implements AudioCodec {
             Path yaml = dir.resolve("config.yaml");
             VocosConfig config = VocosConfig.fromYaml(new ConfigMap(Yaml.parse(WeightFile.text(yaml, "the Vocos "
                     + "config.yaml that goes with " + weightsFile.getFileName()), yaml.toString()), yaml.toString()));
-            return new Files(config, WeightFile.read(weightsFile));
+            return new Loaded(config, WeightFile.read(weightsFile));
         }
     }
 
