@@ -50,7 +50,7 @@ final class CodecRuntime implements AutoCloseable {
                 if (t == null) {
                     TensorView view = graph.derived().containsKey(name) ? graph.derived().get(name)
                             : weights.tensors().find(name).orElseThrow();
-                    t = OrtRuntime.widened(env, view, java.util.Arrays.stream(view.shape()).asLongStream().toArray());
+                    t = OrtRuntime.widened(env, view);
                     tensors.put(name, t);
                 }
                 declared.put(name, t);

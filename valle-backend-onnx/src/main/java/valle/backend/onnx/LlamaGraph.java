@@ -81,13 +81,6 @@ final class LlamaGraph {
 
     /** A weight's name and shape. */
     record WeightSpec(String name, int... shape) {
-        long[] dims() {
-            long[] out = new long[shape.length];
-            for (int i = 0; i < shape.length; i++) {
-                out[i] = shape[i];
-            }
-            return out;
-        }
     }
 
     /** The serialized model. */
@@ -99,7 +92,7 @@ final class LlamaGraph {
         int d = c.hiddenSize();
         int half = c.headDim() / 2;
         for (WeightSpec w : weights(c)) {
-            g.weight(w.name(), w.dims());
+            g.weight(w.name(), w.shape());
         }
         String x = g.input(EMBEDDINGS, "T", d);
         String cos = g.input(COS, "T", 1, half);

@@ -64,11 +64,11 @@ final class OnnxGraph {
      * A weight of shape {@code dims} whose values are not in the graph: it is marked as external data, which
      * ONNX Runtime replaces with the tensor given to {@code SessionOptions.addExternalInitializers}.
      */
-    String weight(String name, long... dims) {
+    String weight(String name, int... dims) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("in-memory"));
-        for (long d : dims) {
+        for (int d : dims) {
             t.addDims(d);
         }
         graph.addInitializer(t);

@@ -67,7 +67,7 @@ final class OnnxLlamaBackbone implements Backbone {
         OrtSession session = null;
         try {
             for (LlamaGraph.WeightSpec spec : LlamaGraph.weights(config)) {
-                weights.put(spec.name(), OrtRuntime.widened(env, w.require(spec.name(), spec.shape()), spec.dims()));
+                weights.put(spec.name(), OrtRuntime.widened(env, w.require(spec.name(), spec.shape())));
             }
             session = OrtRuntime.session(env, LlamaGraph.build(config), weights, threads);
             OnnxTensor emptyPast = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),

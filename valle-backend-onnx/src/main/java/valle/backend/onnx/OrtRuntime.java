@@ -87,8 +87,9 @@ final class OrtRuntime {
         }
     }
 
-    /** The tensor as float32 in a direct buffer ORT uses without copying; read a row at a time. */
-    static OnnxTensor widened(OrtEnvironment env, TensorView t, long[] dims) throws OrtException {
+    /** The tensor as float32 in a direct buffer ORT uses without copying, of its own shape; read a row at a time. */
+    static OnnxTensor widened(OrtEnvironment env, TensorView t) throws OrtException {
+        long[] dims = java.util.Arrays.stream(t.shape()).asLongStream().toArray();
         FloatBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(Math.toIntExact(t.size()), 4))
                 .order(ByteOrder.nativeOrder()).asFloatBuffer();
         float[] row = new float[t.columns()];

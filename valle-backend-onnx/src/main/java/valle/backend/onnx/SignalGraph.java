@@ -50,11 +50,7 @@ final class SignalGraph {
         String full = DERIVED + name;
         if (!derived.containsKey(full)) {
             derived.put(full, new ArrayTensor(full, dims, values.get()));
-            long[] wide = new long[dims.length];
-            for (int i = 0; i < dims.length; i++) {
-                wide[i] = dims[i];
-            }
-            g.weight(full, wide);
+            g.weight(full, dims);
         }
         return full;
     }
@@ -69,12 +65,7 @@ final class SignalGraph {
     /** Declares the weight {@code name} (once) and returns its graph name. */
     String weight(String name) {
         if (!g.weights().contains(name)) {
-            int[] shape = shape(name);
-            long[] dims = new long[shape.length];
-            for (int i = 0; i < shape.length; i++) {
-                dims[i] = shape[i];
-            }
-            g.weight(name, dims);
+            g.weight(name, shape(name));
         }
         return name;
     }
