@@ -28,15 +28,9 @@ final class Scores {
     }
 
     static float score(AttentionProblem p, float[] bias, int i, int h, int j, int from, int to, boolean vector) {
-        if (j < from || j >= to) {
-            return Float.NEGATIVE_INFINITY;
-        }
-        float b = 0f;
-        if (bias != null) {
-            b = bias[i * p.keys() + j];
-            if (b == Float.NEGATIVE_INFINITY) {
-                return b;
-            }
+        float b = biasOrHidden(p, bias, i, j, from, to);
+        if (b == Float.NEGATIVE_INFINITY) {
+            return b;
         }
         int d = p.headDim();
         int kvh = h / (p.heads() / p.kvHeads());
@@ -59,17 +53,16 @@ final class Scores {
      * when the key is hidden, else {@code scale · dot + bias_ij}.
      */
     static float fromDot(AttentionProblem p, float[] bias, int i, int j, int from, int to, float dot) {
+        float b = biasOrHidden(p, bias, i, j, from, to);
+        return b == Float.NEGATIVE_INFINITY ? b : dot * p.scale() + b;
+    }
+
+    /** {@code -inf} when key {@code j} is outside {@code [from, to)}, else its bias for row {@code i} (0 without one). */
+    private static float biasOrHidden(AttentionProblem p, float[] bias, int i, int j, int from, int to) {
         if (j < from || j >= to) {
             return Float.NEGATIVE_INFINITY;
         }
-        float b = 0f;
-        if (bias != null) {
-            b = bias[i * p.keys() + j];
-            if (b == Float.NEGATIVE_INFINITY) {
-                return b;
-            }
-        }
-        return dot * p.scale() + b;
+        return bias == null ? 0f : bias[i * p.keys() + j];
     }
 
     static float[] bias(AttentionProblem p) {
