@@ -45,9 +45,8 @@ final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--pcm16", description = "Write 16-bit PCM (rounded, clipped to [-1, 1)) instead of 32-bit float.")
     boolean pcm16;
 
-    @Option(names = "--backend", paramLabel = "NAME",
-            description = "java, onnx or auto (default: auto, the fastest available; -Dvalle.backend or VALLE_BACKEND).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Mixin
     VerboseOption verbose;
@@ -56,7 +55,7 @@ final class DecodeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         Codes codes = CodesFile.read(input);
-        try (Valle valle = Valle.builder().backend(backend).build()) {
+        try (Valle valle = Valle.builder().backend(backend.name).build()) {
             Codec chosen = CodecOpener.choose(valle, CodecRole.DECODE, codec);
             try (AudioCodec c = CodecOpener.open(chosen, weights)) {
                 CodesFile.requireDecodable(input, codes, c, chosen.name());

@@ -46,9 +46,8 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--levels", paramLabel = "N", description = "Codebooks per frame (default: the codec's, 8 = 6 kbps).")
     Integer levels;
 
-    @Option(names = "--backend", paramLabel = "NAME",
-            description = "java, onnx or auto (default: auto, the fastest available; -Dvalle.backend or VALLE_BACKEND).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Mixin
     VerboseOption verbose;
@@ -57,7 +56,7 @@ final class EncodeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PcmAudio audio = WavFile.read(input);
-        try (Valle valle = Valle.builder().backend(backend).build()) {
+        try (Valle valle = Valle.builder().backend(backend.name).build()) {
             Codec chosen = CodecOpener.choose(valle, CodecRole.ENCODE, codec);
             try (AudioCodec c = CodecOpener.open(chosen, weights)) {
                 float[] pcm = audio.referenceMonoAt(c.sampleRate());

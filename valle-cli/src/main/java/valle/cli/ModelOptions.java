@@ -2,6 +2,7 @@ package valle.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import valle.api.codec.Codec;
 import valle.core.Valle;
@@ -43,8 +44,8 @@ final class ModelOptions {
     @Option(names = "--attention", description = "Attention kernel of the java backbones (default: auto).")
     String attention;
 
-    @Option(names = "--backend", description = "Compute backend: java, onnx, djl or auto (default: auto).")
-    String backend;
+    @Mixin
+    BackendOption backend;
 
     @Option(names = "--phonemizer", description = "Phonemizer plugin (default: auto).")
     String phonemizer;
@@ -73,7 +74,7 @@ final class ModelOptions {
             vocoderPath = vocoderPath != null ? vocoderPath : defaults.vocoder();
         }
         Valle.Builder builder = Valle.builder().model(modelPath).arch(arch).attention(attention).phonemizer(phonemizer)
-                .backend(backend);
+                .backend(backend.name);
         if (lora != null) {
             builder.lora(lora, loraMerge);
         } else if (loraMerge) {
