@@ -8,8 +8,9 @@ import valle.core.model.ValleModel;
 
 /**
  * One AR sequence fed to the backbone incrementally: the first call prefills every row, later calls only the
- * response rows added since (embedded alone: {@link SequenceBuilder#arTail}). It keeps the hidden states of the output rows (the {@code sep} before the
- * response and every response row), which causal attention never changes once computed.
+ * response rows added since (embedded alone: {@link SequenceBuilder#arTail}). It keeps the hidden states of the
+ * output rows (the {@code sep} before the response and every response row), which causal attention never
+ * changes once computed.
  */
 final class IncrementalPass implements AutoCloseable {
     private final ValleModel model;
