@@ -38,8 +38,8 @@ final class VectorKernels {
     static void gemv(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
         switch (m.format) {
             case F32 -> gemvF32(m, x, y, p0, p1);
-            case BF16 -> gemvBf16(m, x, y, p0, p1);
-            case F16 -> gemvF16(m, x, y, p0, p1);
+            case BF16 -> gemvHalf(m, x, y, p0, p1, true);
+            case F16 -> gemvHalf(m, x, y, p0, p1, false);
             case INT8 -> gemvInt8(m, x, y, p0, p1);
         }
     }
@@ -69,7 +69,8 @@ final class VectorKernels {
         }
     }
 
-    private static void gemvBf16(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+    /** The 16-bit formats: {@code bf16} true for bfloat16 pairs, false for IEEE halves (the branch is loop-invariant). */
+    private static void gemvHalf(PackedMatrix m, float[] x, float[] y, int p0, int p1, boolean bf16) {
         int in = m.in;
         int[] w = m.half;
         for (int p = p0; p < p1; p++) {
@@ -81,46 +82,27 @@ final class VectorKernels {
                 FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
                 IntVector v0 = IntVector.fromArray(IS, w, i);
                 IntVector v1 = IntVector.fromArray(IS, w, i + L);
-                a0 = bf16Low(v0).fma(x0, a0);
-                a1 = bf16High(v0).fma(x0, a1);
-                a2 = bf16Low(v1).fma(x1, a2);
-                a3 = bf16High(v1).fma(x1, a3);
+                a0 = low(v0, bf16).fma(x0, a0);
+                a1 = high(v0, bf16).fma(x0, a1);
+                a2 = low(v1, bf16).fma(x1, a2);
+                a3 = high(v1, bf16).fma(x1, a3);
             }
             if (k < in) {
                 FloatVector x0 = FloatVector.broadcast(FS, x[k]);
                 IntVector v0 = IntVector.fromArray(IS, w, i);
-                a0 = bf16Low(v0).fma(x0, a0);
-                a1 = bf16High(v0).fma(x0, a1);
+                a0 = low(v0, bf16).fma(x0, a0);
+                a1 = high(v0, bf16).fma(x0, a1);
             }
             store(y, p * m.nr, a0.add(a2), a1.add(a3), m.out - p * m.nr);
         }
     }
 
-    private static void gemvF16(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
-        int in = m.in;
-        int[] w = m.half;
-        for (int p = p0; p < p1; p++) {
-            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-            int i = p * in * L;
-            int k = 0;
-            for (; k + 2 <= in; k += 2, i += 2 * L) {
-                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
-                IntVector v0 = IntVector.fromArray(IS, w, i);
-                IntVector v1 = IntVector.fromArray(IS, w, i + L);
-                a0 = f16Low(v0).fma(x0, a0);
-                a1 = f16High(v0).fma(x0, a1);
-                a2 = f16Low(v1).fma(x1, a2);
-                a3 = f16High(v1).fma(x1, a3);
-            }
-            if (k < in) {
-                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                IntVector v0 = IntVector.fromArray(IS, w, i);
-                a0 = f16Low(v0).fma(x0, a0);
-                a1 = f16High(v0).fma(x0, a1);
-            }
-            store(y, p * m.nr, a0.add(a2), a1.add(a3), m.out - p * m.nr);
-        }
+    private static FloatVector low(IntVector v, boolean bf16) {
+        return bf16 ? bf16Low(v) : f16Low(v);
+    }
+
+    private static FloatVector high(IntVector v, boolean bf16) {
+        return bf16 ? bf16High(v) : f16High(v);
     }
 
     private static void gemvInt8(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
