@@ -14,9 +14,12 @@ import jdk.incubator.vector.VectorSpecies;
  * 16-bit and int8 formats are widened in registers by shifts of 32-bit words (one loop per format, so the JIT
  * sees one load shape).
  *
- * <p>Matrix-matrix: for each panel and block of {@link #KC} input columns, the block (widened to float32 once
- * when stored narrower) stays in L1 while a register tile of 4 input rows × 2 vectors of outputs (8
- * accumulators: within the 16 registers of AVX2 and the 32 of AVX-512) runs over it.
+ * <p>Matrix-matrix: the input rows are taken in blocks that stay in L2 (about {@link #ROW_BLOCK_BYTES}) while
+ * every panel of the thread streams past them (otherwise each panel would re-read all of {@code x} from L3);
+ * for each panel and block of {@link #KC} input columns, the block (widened to float32 once when stored
+ * narrower) stays in L1 while a register tile runs over it: 8 input rows × 2 vectors of outputs (16
+ * accumulators, one broadcast per two multiply-adds) where there are 32 vector registers (AVX-512), else 4
+ * rows × 2 vectors (8 accumulators, within AVX2's 16 registers).
  */
 final class VectorKernels {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -24,7 +27,14 @@ final class VectorKernels {
     private static final int L = FS.length();
     /** Input columns per block of the matrix-matrix kernel: a 16-32 KB panel slice. */
     static final int KC = 256;
+    /** Bytes of input rows kept in L2 while the panels stream past them. */
+    static final int ROW_BLOCK_BYTES = 1 << 20;
+    /** Whether the 8-row tile fits the registers: 32 of them come with 512-bit vectors. */
+    private static final boolean EIGHT_ROWS = FS.vectorBitSize() >= 512;
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[KC * 2 * L]);
+    /** The row block's 8-row tiles interleaved ({@code [tile][k][8]}), so that a tile's broadcasts share a line. */
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[8 * 2 * L]);
+    private static final ThreadLocal<float[]> PACKED_ROWS = ThreadLocal.withInitial(() -> new float[0]);
 
     private VectorKernels() {
     }
@@ -164,27 +174,50 @@ final class VectorKernels {
         int in = m.in;
         int out = m.out;
         float[] scratch = m.format == WeightFormat.F32 ? null : SCRATCH.get();
-        for (int p = p0; p < p1; p++) {
-            int valid = out - p * nr;
-            for (int k0 = 0; k0 < in; k0 += KC) {
-                int kc = Math.min(KC, in - k0);
-                float[] b;
-                int bOff;
-                if (scratch == null) {
-                    b = m.f32;
-                    bOff = (p * in + k0) * nr;
-                } else {
-                    widen(m, p, k0, kc, scratch);
-                    b = scratch;
-                    bOff = 0;
+        int rowBlock = Math.max(8, ROW_BLOCK_BYTES / (Float.BYTES * in) / 8 * 8);
+        for (int r0 = 0; r0 < rows; r0 += rowBlock) {
+            int r1 = Math.min(rows, r0 + rowBlock);
+            int tiles8 = EIGHT_ROWS ? (r1 - r0) / 8 : 0;
+            float[] xp = PACKED_ROWS.get();
+            float[] tile = TILE.get();
+            if (xp.length < tiles8 * 8 * in) {
+                xp = new float[rowBlock * in];
+                PACKED_ROWS.set(xp);
+            }
+            for (int t = 0; t < tiles8; t++) {
+                for (int rr = 0; rr < 8; rr++) {
+                    int src = (r0 + 8 * t + rr) * in;
+                    int dst = t * 8 * in + rr;
+                    for (int k = 0; k < in; k++) {
+                        xp[dst + 8 * k] = x[src + k];
+                    }
                 }
-                boolean first = k0 == 0;
-                int r = 0;
-                for (; r + 4 <= rows; r += 4) {
-                    tile4(x, r * in + k0, in, b, bOff, kc, nr, y, r * out + p * nr, out, valid, first);
-                }
-                for (; r < rows; r++) {
-                    tile1(x, r * in + k0, b, bOff, kc, nr, y, r * out + p * nr, valid, first);
+            }
+            for (int p = p0; p < p1; p++) {
+                int valid = out - p * nr;
+                for (int k0 = 0; k0 < in; k0 += KC) {
+                    int kc = Math.min(KC, in - k0);
+                    float[] b;
+                    int bOff;
+                    if (scratch == null) {
+                        b = m.f32;
+                        bOff = (p * in + k0) * nr;
+                    } else {
+                        widen(m, p, k0, kc, scratch);
+                        b = scratch;
+                        bOff = 0;
+                    }
+                    boolean first = k0 == 0;
+                    int r = r0;
+                    for (int t = 0; t < tiles8; t++, r += 8) {
+                        tile8(xp, (t * in + k0) * 8, b, bOff, kc, nr, y, r * out + p * nr, out, valid, first, tile);
+                    }
+                    for (; r + 4 <= r1; r += 4) {
+                        tile4(x, r * in + k0, in, b, bOff, kc, nr, y, r * out + p * nr, out, valid, first);
+                    }
+                    for (; r < r1; r++) {
+                        tile1(x, r * in + k0, b, bOff, kc, nr, y, r * out + p * nr, valid, first);
+                    }
                 }
             }
         }
@@ -227,22 +260,75 @@ final class VectorKernels {
         }
     }
 
+    /**
+     * {@code y} rows {@code += (or =, when first)} 8 packed rows times a panel block. The products go to
+     * {@code tile} first: kept free of the masked loads and stores of the panel's edge, the inner method stays
+     * small enough for the JIT to keep all 16 accumulators in registers instead of boxing them (and starting
+     * them from zero rather than from loads keeps it ~15 % faster).
+     */
+    private static void tile8(float[] xp, int xOff, float[] b, int bOff, int kc, int nr,
+                              float[] y, int yOff, int out, int valid, boolean first, float[] tile) {
+        products8(xp, xOff, b, bOff, kc, nr, tile);
+        for (int rr = 0; rr < 8; rr++) {
+            store(y, yOff + rr * out, FloatVector.fromArray(FS, tile, rr * nr),
+                    FloatVector.fromArray(FS, tile, rr * nr + L), valid, first);
+        }
+    }
+
+    private static void products8(float[] xp, int xOff, float[] b, int bOff, int kc, int nr, float[] tile) {
+        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+                c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00,
+                c70 = c00, c71 = c00;
+        for (int k = 0, i = bOff, xk = xOff; k < kc; k++, i += nr, xk += 8) {
+            FloatVector b0 = FloatVector.fromArray(FS, b, i);
+            FloatVector b1 = FloatVector.fromArray(FS, b, i + L);
+            FloatVector a = FloatVector.broadcast(FS, xp[xk]);
+            c00 = b0.fma(a, c00);
+            c01 = b1.fma(a, c01);
+            a = FloatVector.broadcast(FS, xp[xk + 1]);
+            c10 = b0.fma(a, c10);
+            c11 = b1.fma(a, c11);
+            a = FloatVector.broadcast(FS, xp[xk + 2]);
+            c20 = b0.fma(a, c20);
+            c21 = b1.fma(a, c21);
+            a = FloatVector.broadcast(FS, xp[xk + 3]);
+            c30 = b0.fma(a, c30);
+            c31 = b1.fma(a, c31);
+            a = FloatVector.broadcast(FS, xp[xk + 4]);
+            c40 = b0.fma(a, c40);
+            c41 = b1.fma(a, c41);
+            a = FloatVector.broadcast(FS, xp[xk + 5]);
+            c50 = b0.fma(a, c50);
+            c51 = b1.fma(a, c51);
+            a = FloatVector.broadcast(FS, xp[xk + 6]);
+            c60 = b0.fma(a, c60);
+            c61 = b1.fma(a, c61);
+            a = FloatVector.broadcast(FS, xp[xk + 7]);
+            c70 = b0.fma(a, c70);
+            c71 = b1.fma(a, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, nr);
+        c11.intoArray(tile, nr + L);
+        c20.intoArray(tile, 2 * nr);
+        c21.intoArray(tile, 2 * nr + L);
+        c30.intoArray(tile, 3 * nr);
+        c31.intoArray(tile, 3 * nr + L);
+        c40.intoArray(tile, 4 * nr);
+        c41.intoArray(tile, 4 * nr + L);
+        c50.intoArray(tile, 5 * nr);
+        c51.intoArray(tile, 5 * nr + L);
+        c60.intoArray(tile, 6 * nr);
+        c61.intoArray(tile, 6 * nr + L);
+        c70.intoArray(tile, 7 * nr);
+        c71.intoArray(tile, 7 * nr + L);
+    }
+
     private static void tile4(float[] x, int xOff, int in, float[] b, int bOff, int kc, int nr,
                               float[] y, int yOff, int out, int valid, boolean first) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
-        if (first) {
-            c00 = FloatVector.zero(FS);
-            c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
-        } else {
-            c00 = load(y, yOff, 0, valid);
-            c01 = load(y, yOff, L, valid);
-            c10 = load(y, yOff + out, 0, valid);
-            c11 = load(y, yOff + out, L, valid);
-            c20 = load(y, yOff + 2 * out, 0, valid);
-            c21 = load(y, yOff + 2 * out, L, valid);
-            c30 = load(y, yOff + 3 * out, 0, valid);
-            c31 = load(y, yOff + 3 * out, L, valid);
-        }
+        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+                c30 = c00, c31 = c00;
         int x1 = xOff + in;
         int x2 = xOff + 2 * in;
         int x3 = xOff + 3 * in;
@@ -262,22 +348,22 @@ final class VectorKernels {
             c30 = b0.fma(a, c30);
             c31 = b1.fma(a, c31);
         }
-        store(y, yOff, c00, c01, valid);
-        store(y, yOff + out, c10, c11, valid);
-        store(y, yOff + 2 * out, c20, c21, valid);
-        store(y, yOff + 3 * out, c30, c31, valid);
+        store(y, yOff, c00, c01, valid, first);
+        store(y, yOff + out, c10, c11, valid, first);
+        store(y, yOff + 2 * out, c20, c21, valid, first);
+        store(y, yOff + 3 * out, c30, c31, valid, first);
     }
 
     private static void tile1(float[] x, int xOff, float[] b, int bOff, int kc, int nr,
                               float[] y, int yOff, int valid, boolean first) {
-        FloatVector c0 = first ? FloatVector.zero(FS) : load(y, yOff, 0, valid);
-        FloatVector c1 = first ? FloatVector.zero(FS) : load(y, yOff, L, valid);
+        FloatVector c0 = FloatVector.zero(FS);
+        FloatVector c1 = c0;
         for (int k = 0, i = bOff; k < kc; k++, i += nr) {
             FloatVector a = FloatVector.broadcast(FS, x[xOff + k]);
             c0 = FloatVector.fromArray(FS, b, i).fma(a, c0);
             c1 = FloatVector.fromArray(FS, b, i + L).fma(a, c1);
         }
-        store(y, yOff, c0, c1, valid);
+        store(y, yOff, c0, c1, valid, first);
     }
 
     /** The vector at lane offset {@code half} (0 or L) of a panel row of which {@code valid} lanes exist. */
@@ -286,6 +372,19 @@ final class VectorKernels {
             return FloatVector.fromArray(FS, y, off + half);
         }
         return FloatVector.fromArray(FS, y, off + half, FS.indexInRange(half, valid));
+    }
+
+    /**
+     * A panel row's two vectors of one column block's products into {@code y}: stored for the first block, else
+     * added to what the earlier blocks left (every tile shape adds a block's sum to {@code y} the same way, so
+     * an output does not depend on the tile its row fell in).
+     */
+    private static void store(float[] y, int off, FloatVector lo, FloatVector hi, int valid, boolean first) {
+        if (first) {
+            store(y, off, lo, hi, valid);
+        } else {
+            store(y, off, lo.add(load(y, off, 0, valid)), hi.add(load(y, off, L, valid)), valid);
+        }
     }
 
     /** Stores a panel row's two vectors, of which only the first {@code valid} lanes exist in {@code y}. */

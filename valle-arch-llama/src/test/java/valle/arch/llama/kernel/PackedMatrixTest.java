@@ -16,6 +16,7 @@ class PackedMatrixTest {
     @CsvSource({
             "F32, 1, 1, 1", "F32, 7, 7, 3", "F32, 33, 15, 4", "F32, 65, 16, 5", "F32, 130, 17, 9", "F32, 64, 33, 1",
             "F32, 200, 300, 8", "F32, 3, 1024, 2", "F32, 96, 520, 13", "F32, 1025, 64, 1",
+            "F32, 40, 4100, 150", "BF16, 70, 2050, 137",
             "BF16, 7, 7, 3", "BF16, 65, 16, 1", "BF16, 130, 300, 9", "BF16, 33, 257, 4",
             "F16, 7, 7, 3", "F16, 65, 16, 1", "F16, 130, 300, 9", "F16, 33, 257, 4",
             "INT8, 7, 7, 3", "INT8, 65, 16, 1", "INT8, 130, 300, 9", "INT8, 33, 257, 4"})
@@ -34,6 +35,26 @@ class PackedMatrixTest {
                     // only the summation order differs
                     assertEquals(simple[i], fast[i], 2e-6 * in, format + " element " + i + " threads " + threads);
                 }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRowComesOutTheSameWhateverTileItFallsIn() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        int out = 70;
+        int in = 600;
+        PackedMatrix m = PackedMatrix.of(WeightFormat.F32, random(rnd, out * in), out, in);
+        float[] x = random(rnd, 17 * in);
+        try (KernelPool pool = new KernelPool(2, "test")) {
+            float[] all = new float[17 * out];
+            m.multiply(x, 17, all, pool);
+            // 17 rows: two 8-row tiles and a single row (4-row tiles without 512-bit vectors); 5 rows: 4 + 1; 3 rows: 1 + 1 + 1
+            for (int rows : new int[] {5, 3, 2}) {
+                float[] part = new float[rows * out];
+                m.multiply(x, rows, part, pool);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOf(all, rows * out), part,
+                        rows + " rows");
             }
         }
     }
