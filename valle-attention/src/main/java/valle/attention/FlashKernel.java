@@ -12,9 +12,9 @@ import valle.api.plugin.Availability;
  * {@code queryTile} rows run in parallel (per head); each walks the key tiles its rows can see, keeping per
  * row a running maximum, a running denominator and an unnormalised accumulator, rescaled when the maximum
  * grows; the division happens once at the end. Key tiles wholly outside a tile's visible range (above the
- * causal diagonal, before a sliding window) are never visited. With the Vector API, a key tile is transposed
- * once for the whole query tile and each row's scores come from {@link KeyTile} (vectors of keys, not one
- * horizontal sum per key).
+ * causal diagonal, before a sliding window) are never visited. With the Vector API the same algorithm runs on
+ * whole vectors ({@link VectorFlash}); the scalar loops below are its readable form and the class path's
+ * fallback.
  */
 public final class FlashKernel implements AttentionKernel {
     private final int queryTile;
@@ -83,6 +83,10 @@ public final class FlashKernel implements AttentionKernel {
 
     @Override
     public void attend(AttentionProblem p, float[] out, float[] logSumExp) {
+        if (Scores.vectorized()) {
+            VectorFlash.attend(p, queryTile, keyTile, threads, out, logSumExp);
+            return;
+        }
         int tiles = (p.queries() + queryTile - 1) / queryTile;
         WorkerPool.run(p.heads() * tiles, threads, task -> tile(p, task / tiles, task % tiles, out, logSumExp));
     }
@@ -97,11 +101,6 @@ public final class FlashKernel implements AttentionKernel {
         float[] sum = new float[rows];
         float[] acc = new float[rows * dv];
         float[] s = new float[keyTile];
-        boolean tiled = Scores.vectorized();
-        int width = tiled ? KeyTile.width(keyTile) : 0;
-        float[] kt = tiled ? new float[p.headDim() * width] : null;
-        float[] dots = tiled ? new float[width] : null;
-        int kvh = h / (p.heads() / p.kvHeads());
         int[] from = new int[rows];
         int[] to = new int[rows];
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
@@ -117,21 +116,14 @@ public final class FlashKernel implements AttentionKernel {
         }
         for (int j0 = lo; j0 < hi; j0 += keyTile) {
             int j1 = Math.min(j0 + keyTile, hi);
-            if (tiled) {
-                KeyTile.transpose(p.k(), p.kvHeads(), kvh, p.headDim(), j0, j1 - j0, kt, width);
-            }
             for (int r = 0; r < rows; r++) {
                 int i = i0 + r;
                 if (j1 <= from[r] || j0 >= to[r]) {
                     continue;
                 }
                 float tileMax = Float.NEGATIVE_INFINITY;
-                if (tiled) {
-                    KeyTile.dots(p.q(), (i * p.heads() + h) * p.headDim(), p.headDim(), kt, width, j1 - j0, dots);
-                }
                 for (int j = j0; j < j1; j++) {
-                    s[j - j0] = tiled ? Scores.fromDot(p, bias, i, j, from[r], to[r], dots[j - j0])
-                            : Scores.score(p, bias, i, h, j, from[r], to[r], true);
+                    s[j - j0] = Scores.score(p, bias, i, h, j, from[r], to[r]);
                     tileMax = Math.max(tileMax, s[j - j0]);
                 }
                 if (tileMax == Float.NEGATIVE_INFINITY) {
@@ -150,7 +142,7 @@ public final class FlashKernel implements AttentionKernel {
                     }
                     float e = (float) Math.exp(s[j - j0] - newMax);
                     sum[r] += e;
-                    Scores.addValue(p, h, j, e, acc, r * dv, true);
+                    Scores.addValue(p, h, j, e, acc, r * dv);
                 }
                 max[r] = newMax;
             }

@@ -48,15 +48,6 @@ final class Scores {
         return s * p.scale() + b;
     }
 
-    /**
-     * {@link #score} from its dot product {@code q_i·k_j} computed elsewhere (a {@link KeyTile}): {@code -inf}
-     * when the key is hidden, else {@code scale · dot + bias_ij}.
-     */
-    static float fromDot(AttentionProblem p, float[] bias, int i, int j, int from, int to, float dot) {
-        float b = biasOrHidden(p, bias, i, j, from, to);
-        return b == Float.NEGATIVE_INFINITY ? b : dot * p.scale() + b;
-    }
-
     /** {@code -inf} when key {@code j} is outside {@code [from, to)}, else its bias for row {@code i} (0 without one). */
     private static float biasOrHidden(AttentionProblem p, float[] bias, int i, int j, int from, int to) {
         if (j < from || j >= to) {

@@ -11,11 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorDot {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-    /** Rotations by half, a quarter, ... of the lanes: the steps of {@link #sum}. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] HALVES = java.util.stream.IntStream
-            .iterate(FS.length() / 2, h -> h >= 1, h -> h / 2)
-            .mapToObj(h -> VectorShuffle.iota(FS, h, 1, true)).toArray(VectorShuffle[]::new);
+    private static final int L = FS.length();
+    /** Rotations by 8, 4, 2 and 1 lanes (those shorter than the vector): the steps of {@link #sum}, as constants. */
+    private static final VectorShuffle<Float> ROTATE_8 = L >= 16 ? VectorShuffle.iota(FS, 8, 1, true) : null;
+    private static final VectorShuffle<Float> ROTATE_4 = L >= 8 ? VectorShuffle.iota(FS, 4, 1, true) : null;
+    private static final VectorShuffle<Float> ROTATE_2 = L >= 4 ? VectorShuffle.iota(FS, 2, 1, true) : null;
+    private static final VectorShuffle<Float> ROTATE_1 = L >= 2 ? VectorShuffle.iota(FS, 1, 1, true) : null;
 
     private VectorDot() {
     }
@@ -49,11 +50,31 @@ final class VectorDot {
     /**
      * The sum of the lanes in a fixed order (halves added pairwise): {@code reduceLanes(ADD)} leaves the order
      * to the implementation, and the JIT's intrinsic and the interpreter's fallback differ, so results would
-     * change after warm-up.
+     * change after warm-up. (Each step's shuffle is its own constant: shuffles taken from an array in a loop
+     * were not compiled to vector instructions.)
      */
     static float sum(FloatVector v) {
-        for (VectorShuffle<Float> half : HALVES) {
-            v = v.add(v.rearrange(half));
+        if (L > 16) {
+            // wider than any x86 vector (SVE): the same pairwise tree on the lanes
+            float[] a = v.toArray();
+            for (int h = L / 2; h >= 1; h /= 2) {
+                for (int i = 0; i < h; i++) {
+                    a[i] += a[i + h];
+                }
+            }
+            return a[0];
+        }
+        if (L >= 16) {
+            v = v.add(v.rearrange(ROTATE_8));
+        }
+        if (L >= 8) {
+            v = v.add(v.rearrange(ROTATE_4));
+        }
+        if (L >= 4) {
+            v = v.add(v.rearrange(ROTATE_2));
+        }
+        if (L >= 2) {
+            v = v.add(v.rearrange(ROTATE_1));
         }
         return v.lane(0);
     }

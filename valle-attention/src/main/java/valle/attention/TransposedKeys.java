@@ -1,0 +1,74 @@
+package valle.attention;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import valle.api.attention.AttentionProblem;
+
+/**
+ * A problem's keys transposed once per call into {@code [kvHeads][headDim][width]}, for the tiled kernel: a
+ * query row's scores against a run of keys then come from broadcast multiply-adds over whole vectors of keys
+ * ({@code headDim} multiply-adds per vector of scores, no horizontal sums), each score adding its products in
+ * index order (the same result on every run and JIT tier). Rows are padded by one vector so that a run may
+ * read whole vectors past its last key; those lanes are never used. Loaded only when the Vector API is present.
+ */
+final class TransposedKeys {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final int L = FS.length();
+    private final float[] data;
+    private final int headDim;
+    private final int width;
+
+    private TransposedKeys(float[] data, int headDim, int width) {
+        this.data = data;
+        this.headDim = headDim;
+        this.width = width;
+    }
+
+    /** Transposes {@code p}'s keys, one key head per task on {@code threads} threads. */
+    static TransposedKeys of(AttentionProblem p, int threads) {
+        int d = p.headDim();
+        int kvHeads = p.kvHeads();
+        int keys = p.keys();
+        int width = (keys + L - 1) / L * L + L;
+        float[] data = new float[kvHeads * d * width];
+        float[] k = p.k();
+        WorkerPool.run(kvHeads, threads, kvh -> {
+            int base = kvh * d * width;
+            for (int j = 0; j < keys; j++) {
+                int kOff = (j * kvHeads + kvh) * d;
+                for (int c = 0; c < d; c++) {
+                    data[base + c * width + j] = k[kOff + c];
+                }
+            }
+        });
+        return new TransposedKeys(data, d, width);
+    }
+
+    /** {@code out[jj] = q[qOff ..] · k_{j0 + jj}} of key head {@code kvh} for {@code jj < n}; lanes past n are garbage. */
+    void dots(float[] q, int qOff, int kvh, int j0, int n, float[] out) {
+        int base = kvh * headDim * width + j0;
+        int jb = 0;
+        // four vectors of keys at a time: four independent chains of multiply-adds in flight
+        for (; jb + 3 * L < n; jb += 4 * L) {
+            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+            for (int c = 0, i = base + jb; c < headDim; c++, i += width) {
+                FloatVector qc = FloatVector.broadcast(FS, q[qOff + c]);
+                a0 = FloatVector.fromArray(FS, data, i).fma(qc, a0);
+                a1 = FloatVector.fromArray(FS, data, i + L).fma(qc, a1);
+                a2 = FloatVector.fromArray(FS, data, i + 2 * L).fma(qc, a2);
+                a3 = FloatVector.fromArray(FS, data, i + 3 * L).fma(qc, a3);
+            }
+            a0.intoArray(out, jb);
+            a1.intoArray(out, jb + L);
+            a2.intoArray(out, jb + 2 * L);
+            a3.intoArray(out, jb + 3 * L);
+        }
+        for (; jb < n; jb += L) {
+            FloatVector a = FloatVector.zero(FS);
+            for (int c = 0, i = base + jb; c < headDim; c++, i += width) {
+                a = FloatVector.fromArray(FS, data, i).fma(FloatVector.broadcast(FS, q[qOff + c]), a);
+            }
+            a.intoArray(out, jb);
+        }
+    }
+}
