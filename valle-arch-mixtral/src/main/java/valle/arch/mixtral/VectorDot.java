@@ -10,11 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorDot {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    /** Rotations by half, a quarter, ... of the lanes: the steps of {@link #sum}. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] HALVES = java.util.stream.IntStream
-            .iterate(SPECIES.length() / 2, h -> h >= 1, h -> h / 2)
-            .mapToObj(h -> VectorShuffle.iota(SPECIES, h, 1, true)).toArray(VectorShuffle[]::new);
+    /** Rotations by 8, 4, 2 and 1 lanes (those shorter than the vector): the steps of {@link #sum}, as constants. */
+    private static final VectorShuffle<Float> ROTATE_8 = SPECIES.length() >= 16 ? VectorShuffle.iota(SPECIES, 8, 1, true) : null;
+    private static final VectorShuffle<Float> ROTATE_4 = SPECIES.length() >= 8 ? VectorShuffle.iota(SPECIES, 4, 1, true) : null;
+    private static final VectorShuffle<Float> ROTATE_2 = SPECIES.length() >= 4 ? VectorShuffle.iota(SPECIES, 2, 1, true) : null;
+    private static final VectorShuffle<Float> ROTATE_1 = SPECIES.length() >= 2 ? VectorShuffle.iota(SPECIES, 1, 1, true) : null;
 
     private VectorDot() {
     }
@@ -58,8 +58,28 @@ final class VectorDot {
      * warm-up.
      */
     static float sum(FloatVector v) {
-        for (VectorShuffle<Float> half : HALVES) {
-            v = v.add(v.rearrange(half));
+        int lanes = SPECIES.length();
+        if (lanes > 16) {
+            // wider than any x86 vector (SVE): the same pairwise tree on the lanes
+            float[] a = v.toArray();
+            for (int h = lanes / 2; h >= 1; h /= 2) {
+                for (int j = 0; j < h; j++) {
+                    a[j] += a[j + h];
+                }
+            }
+            return a[0];
+        }
+        if (lanes >= 16) {
+            v = v.add(v.rearrange(ROTATE_8));
+        }
+        if (lanes >= 8) {
+            v = v.add(v.rearrange(ROTATE_4));
+        }
+        if (lanes >= 4) {
+            v = v.add(v.rearrange(ROTATE_2));
+        }
+        if (lanes >= 2) {
+            v = v.add(v.rearrange(ROTATE_1));
         }
         return v.lane(0);
     }

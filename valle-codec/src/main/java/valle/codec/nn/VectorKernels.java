@@ -10,11 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-    /** Rotations by half, a quarter, ... of the lanes: the steps of {@link #sum}. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] HALVES = java.util.stream.IntStream
-            .iterate(S.length() / 2, h -> h >= 1, h -> h / 2)
-            .mapToObj(h -> VectorShuffle.iota(S, h, 1, true)).toArray(VectorShuffle[]::new);
+    /** Rotations by 8, 4, 2 and 1 lanes (those shorter than the vector): the steps of {@link #sum}, as constants. */
+    private static final VectorShuffle<Float> ROTATE_8 = S.length() >= 16 ? VectorShuffle.iota(S, 8, 1, true) : null;
+    private static final VectorShuffle<Float> ROTATE_4 = S.length() >= 8 ? VectorShuffle.iota(S, 4, 1, true) : null;
+    private static final VectorShuffle<Float> ROTATE_2 = S.length() >= 4 ? VectorShuffle.iota(S, 2, 1, true) : null;
+    private static final VectorShuffle<Float> ROTATE_1 = S.length() >= 2 ? VectorShuffle.iota(S, 1, 1, true) : null;
 
     private VectorKernels() {
     }
@@ -143,8 +143,28 @@ final class VectorKernels {
      * gave different last bits before and after warm-up; this order is the same everywhere.
      */
     static float sum(FloatVector v) {
-        for (VectorShuffle<Float> half : HALVES) {
-            v = v.add(v.rearrange(half));
+        int lanes = S.length();
+        if (lanes > 16) {
+            // wider than any x86 vector (SVE): the same pairwise tree on the lanes
+            float[] a = v.toArray();
+            for (int h = lanes / 2; h >= 1; h /= 2) {
+                for (int j = 0; j < h; j++) {
+                    a[j] += a[j + h];
+                }
+            }
+            return a[0];
+        }
+        if (lanes >= 16) {
+            v = v.add(v.rearrange(ROTATE_8));
+        }
+        if (lanes >= 8) {
+            v = v.add(v.rearrange(ROTATE_4));
+        }
+        if (lanes >= 4) {
+            v = v.add(v.rearrange(ROTATE_2));
+        }
+        if (lanes >= 2) {
+            v = v.add(v.rearrange(ROTATE_1));
         }
         return v.lane(0);
     }

@@ -68,70 +68,102 @@ final class LinearHead {
     /** Kept apart so that the Vector API classes load only when the module is present. */
     private static final class Vectors {
         private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-        /** Rotations by half, a quarter, ... of the lanes: the steps of {@link #sum}. */
-        @SuppressWarnings("unchecked")
-        private static final VectorShuffle<Float>[] HALVES = java.util.stream.IntStream
-                .iterate(FS.length() / 2, h -> h >= 1, h -> h / 2)
-                .mapToObj(h -> VectorShuffle.iota(FS, h, 1, true)).toArray(VectorShuffle[]::new);
+        /** Rotations by 8, 4, 2 and 1 lanes (those shorter than the vector): the steps of {@link #sum}, as constants. */
+        private static final VectorShuffle<Float> ROTATE_8 = FS.length() >= 16 ? VectorShuffle.iota(FS, 8, 1, true) : null;
+        private static final VectorShuffle<Float> ROTATE_4 = FS.length() >= 8 ? VectorShuffle.iota(FS, 4, 1, true) : null;
+        private static final VectorShuffle<Float> ROTATE_2 = FS.length() >= 4 ? VectorShuffle.iota(FS, 2, 1, true) : null;
+        private static final VectorShuffle<Float> ROTATE_1 = FS.length() >= 2 ? VectorShuffle.iota(FS, 1, 1, true) : null;
 
+        /**
+         * The classes of block {@code b} for every row. The products are small methods of their own: one method
+         * holding both loops was too large for the JIT to compile with vector instructions, and ran boxed.
+         */
         static void block(LinearHead h, int b, float[] x, int firstRow, int rows, float[] out) {
             int n = h.width;
             int c1 = Math.min(h.classes, (b + 1) * BLOCK);
             for (int c = b * BLOCK; c < c1; c++) {
-                int wOff = c * n;
                 float bc = h.bias == null ? 0f : h.bias[c];
                 int r = 0;
                 for (; r + 4 <= rows; r += 4) {
-                    int x0 = (firstRow + r) * n;
-                    FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-                    int k = 0;
-                    for (int bound = FS.loopBound(n); k < bound; k += FS.length()) {
-                        FloatVector w = FloatVector.fromArray(FS, h.weight, wOff + k);
-                        a0 = w.fma(FloatVector.fromArray(FS, x, x0 + k), a0);
-                        a1 = w.fma(FloatVector.fromArray(FS, x, x0 + n + k), a1);
-                        a2 = w.fma(FloatVector.fromArray(FS, x, x0 + 2 * n + k), a2);
-                        a3 = w.fma(FloatVector.fromArray(FS, x, x0 + 3 * n + k), a3);
-                    }
-                    float s0 = sum(a0);
-                    float s1 = sum(a1);
-                    float s2 = sum(a2);
-                    float s3 = sum(a3);
-                    for (; k < n; k++) {
-                        float wk = h.weight[wOff + k];
-                        s0 += wk * x[x0 + k];
-                        s1 += wk * x[x0 + n + k];
-                        s2 += wk * x[x0 + 2 * n + k];
-                        s3 += wk * x[x0 + 3 * n + k];
-                    }
-                    out[r * h.classes + c] = s0 + bc;
-                    out[(r + 1) * h.classes + c] = s1 + bc;
-                    out[(r + 2) * h.classes + c] = s2 + bc;
-                    out[(r + 3) * h.classes + c] = s3 + bc;
+                    dot4(h.weight, c * n, x, (firstRow + r) * n, n, out, r * h.classes + c, h.classes, bc);
                 }
                 for (; r < rows; r++) {
-                    int x0 = (firstRow + r) * n;
-                    FloatVector a = FloatVector.zero(FS);
-                    int k = 0;
-                    for (int bound = FS.loopBound(n); k < bound; k += FS.length()) {
-                        a = FloatVector.fromArray(FS, h.weight, wOff + k).fma(FloatVector.fromArray(FS, x, x0 + k), a);
-                    }
-                    float s = sum(a);
-                    for (; k < n; k++) {
-                        s += h.weight[wOff + k] * x[x0 + k];
-                    }
-                    out[r * h.classes + c] = s + bc;
+                    out[r * h.classes + c] = dot(h.weight, c * n, x, (firstRow + r) * n, n) + bc;
                 }
             }
+        }
+
+        /** {@code out[o + i·stride] = w · x_i + bias} for the four rows {@code x_i} from {@code x0}, {@code n} apart. */
+        private static void dot4(float[] w, int wOff, float[] x, int x0, int n, float[] out, int o, int stride,
+                                 float bias) {
+            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+            int k = 0;
+            for (int bound = FS.loopBound(n); k < bound; k += FS.length()) {
+                FloatVector wk = FloatVector.fromArray(FS, w, wOff + k);
+                a0 = wk.fma(FloatVector.fromArray(FS, x, x0 + k), a0);
+                a1 = wk.fma(FloatVector.fromArray(FS, x, x0 + n + k), a1);
+                a2 = wk.fma(FloatVector.fromArray(FS, x, x0 + 2 * n + k), a2);
+                a3 = wk.fma(FloatVector.fromArray(FS, x, x0 + 3 * n + k), a3);
+            }
+            float s0 = sum(a0);
+            float s1 = sum(a1);
+            float s2 = sum(a2);
+            float s3 = sum(a3);
+            for (; k < n; k++) {
+                float wk = w[wOff + k];
+                s0 += wk * x[x0 + k];
+                s1 += wk * x[x0 + n + k];
+                s2 += wk * x[x0 + 2 * n + k];
+                s3 += wk * x[x0 + 3 * n + k];
+            }
+            out[o] = s0 + bias;
+            out[o + stride] = s1 + bias;
+            out[o + 2 * stride] = s2 + bias;
+            out[o + 3 * stride] = s3 + bias;
+        }
+
+        private static float dot(float[] w, int wOff, float[] x, int x0, int n) {
+            FloatVector a = FloatVector.zero(FS);
+            int k = 0;
+            for (int bound = FS.loopBound(n); k < bound; k += FS.length()) {
+                a = FloatVector.fromArray(FS, w, wOff + k).fma(FloatVector.fromArray(FS, x, x0 + k), a);
+            }
+            float s = sum(a);
+            for (; k < n; k++) {
+                s += w[wOff + k] * x[x0 + k];
+            }
+            return s;
         }
 
         /**
          * The sum of the lanes in a fixed order (halves added pairwise): {@code reduceLanes(ADD)} leaves the order
          * to the implementation, and the JIT's intrinsic and the interpreter's fallback differ, so results would
-         * change after warm-up.
+         * change after warm-up. (Each step's shuffle is its own constant: shuffles taken from an array in a loop
+         * were not compiled to vector instructions.)
          */
         static float sum(FloatVector v) {
-            for (VectorShuffle<Float> half : HALVES) {
-                v = v.add(v.rearrange(half));
+            int lanes = FS.length();
+            if (lanes > 16) {
+                // wider than any x86 vector (SVE): the same pairwise tree on the lanes
+                float[] a = v.toArray();
+                for (int h = lanes / 2; h >= 1; h /= 2) {
+                    for (int j = 0; j < h; j++) {
+                        a[j] += a[j + h];
+                    }
+                }
+                return a[0];
+            }
+            if (lanes >= 16) {
+                v = v.add(v.rearrange(ROTATE_8));
+            }
+            if (lanes >= 8) {
+                v = v.add(v.rearrange(ROTATE_4));
+            }
+            if (lanes >= 4) {
+                v = v.add(v.rearrange(ROTATE_2));
+            }
+            if (lanes >= 2) {
+                v = v.add(v.rearrange(ROTATE_1));
             }
             return v.lane(0);
         }

@@ -177,22 +177,9 @@ final class VectorKernels {
         int rowBlock = Math.max(8, ROW_BLOCK_BYTES / (Float.BYTES * in) / 8 * 8);
         for (int r0 = 0; r0 < rows; r0 += rowBlock) {
             int r1 = Math.min(rows, r0 + rowBlock);
-            int tiles8 = EIGHT_ROWS ? (r1 - r0) / 8 : 0;
-            float[] xp = PACKED_ROWS.get();
+            int tiles8 = EIGHT_ROWS ? (r1 - r0 + 7) / 8 : 0;
+            float[] xp = EIGHT_ROWS ? packRows(x, r0, r1, in, rowBlock) : null;
             float[] tile = TILE.get();
-            if (xp.length < tiles8 * 8 * in) {
-                xp = new float[rowBlock * in];
-                PACKED_ROWS.set(xp);
-            }
-            for (int t = 0; t < tiles8; t++) {
-                for (int rr = 0; rr < 8; rr++) {
-                    int src = (r0 + 8 * t + rr) * in;
-                    int dst = t * 8 * in + rr;
-                    for (int k = 0; k < in; k++) {
-                        xp[dst + 8 * k] = x[src + k];
-                    }
-                }
-            }
             for (int p = p0; p < p1; p++) {
                 int valid = out - p * nr;
                 for (int k0 = 0; k0 < in; k0 += KC) {
@@ -208,10 +195,15 @@ final class VectorKernels {
                         bOff = 0;
                     }
                     boolean first = k0 == 0;
-                    int r = r0;
-                    for (int t = 0; t < tiles8; t++, r += 8) {
-                        tile8(xp, (t * in + k0) * 8, b, bOff, kc, nr, y, r * out + p * nr, out, valid, first, tile);
+                    if (EIGHT_ROWS) {
+                        for (int t = 0; t < tiles8; t++) {
+                            int r = r0 + 8 * t;
+                            tile8(xp, (t * in + k0) * 8, b, bOff, kc, nr, y, r * out + p * nr, out, valid, first,
+                                    tile, Math.min(8, r1 - r));
+                        }
+                        continue;
                     }
+                    int r = r0;
                     for (; r + 4 <= r1; r += 4) {
                         tile4(x, r * in + k0, in, b, bOff, kc, nr, y, r * out + p * nr, out, valid, first);
                     }
@@ -221,6 +213,35 @@ final class VectorKernels {
                 }
             }
         }
+    }
+
+    /**
+     * Rows {@code [r0, r1)} of {@code x} as 8-row tiles, interleaved ({@code [tile][k][8]}) so that a tile's
+     * broadcasts share a cache line; a last, partial tile is padded with zero rows.
+     */
+    private static float[] packRows(float[] x, int r0, int r1, int in, int rowBlock) {
+        int tiles = (r1 - r0 + 7) / 8;
+        float[] xp = PACKED_ROWS.get();
+        if (xp.length < tiles * 8 * in) {
+            xp = new float[(rowBlock + 7) / 8 * 8 * in];
+            PACKED_ROWS.set(xp);
+        }
+        for (int t = 0; t < tiles; t++) {
+            for (int rr = 0; rr < 8; rr++) {
+                int r = r0 + 8 * t + rr;
+                int dst = t * 8 * in + rr;
+                if (r >= r1) {
+                    for (int k = 0; k < in; k++) {
+                        xp[dst + 8 * k] = 0f;
+                    }
+                    continue;
+                }
+                for (int k = 0, src = r * in; k < in; k++) {
+                    xp[dst + 8 * k] = x[src + k];
+                }
+            }
+        }
+        return xp;
     }
 
     /** One panel's block of {@code kc} columns from {@code k0}, widened to float32 (int8 scaled per output). */
@@ -261,17 +282,23 @@ final class VectorKernels {
     }
 
     /**
-     * {@code y} rows {@code += (or =, when first)} 8 packed rows times a panel block. The products go to
-     * {@code tile} first: kept free of the masked loads and stores of the panel's edge, the inner method stays
-     * small enough for the JIT to keep all 16 accumulators in registers instead of boxing them (and starting
-     * them from zero rather than from loads keeps it ~15 % faster).
+     * The first {@code rows} of an 8-row tile {@code += (or =, when first)} its packed rows times a panel block.
+     * The products go through {@code tile}: kept free of the masked loads and stores of the panel's edge, the
+     * inner method stays small enough for the JIT to keep all 16 accumulators in registers instead of boxing
+     * them (and starting them from zero rather than from {@code y} keeps it ~15 % faster).
      */
     private static void tile8(float[] xp, int xOff, float[] b, int bOff, int kc, int nr,
-                              float[] y, int yOff, int out, int valid, boolean first, float[] tile) {
+                              float[] y, int yOff, int out, int valid, boolean first, float[] tile, int rows) {
         products8(xp, xOff, b, bOff, kc, nr, tile);
-        for (int rr = 0; rr < 8; rr++) {
-            store(y, yOff + rr * out, FloatVector.fromArray(FS, tile, rr * nr),
-                    FloatVector.fromArray(FS, tile, rr * nr + L), valid, first);
+        for (int rr = 0; rr < rows; rr++) {
+            FloatVector lo = FloatVector.fromArray(FS, tile, rr * nr);
+            FloatVector hi = FloatVector.fromArray(FS, tile, rr * nr + L);
+            int off = yOff + rr * out;
+            if (!first) {
+                lo = lo.add(load(y, off, 0, valid));
+                hi = hi.add(load(y, off, L, valid));
+            }
+            store(y, off, lo, hi, valid);
         }
     }
 
