@@ -1,13 +1,17 @@
 package valle.arch.llama.kernel;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The threads a model's matrix products run on: the caller plus {@code threads - 1} daemon workers that live
  * as long as the model. A range of work is cut into one contiguous chunk per thread; the caller computes the
  * first chunk itself, so a one-thread pool starts no thread at all.
+ *
+ * <p>A decode step is some fifty products of well under a millisecond each, so a worker that finishes one
+ * waits for the next by spinning for a short while ({@link #SPIN_NANOS}) before it parks: waking a parked
+ * thread costs tens of microseconds each time. One call uses the workers at a time; a call made while another
+ * holds them (two requests on one model) runs on its caller's thread alone rather than waiting.
  */
 public final class KernelPool implements AutoCloseable {
     /** Work on the half-open range {@code [from, to)}. */
@@ -16,8 +20,13 @@ public final class KernelPool implements AutoCloseable {
         void run(int from, int to);
     }
 
+    /** How long an idle worker spins for its next chunk before it parks. */
+    static final long SPIN_NANOS = 50_000;
+
     private final int threads;
-    private final ForkJoinPool workers;
+    private final Worker[] workers;
+    private final ReentrantLock inUse = new ReentrantLock();
+    private volatile boolean closed;
 
     /** @param threads how many threads share each product, the caller included (at least 1) */
     public KernelPool(int threads, String name) {
@@ -25,12 +34,11 @@ public final class KernelPool implements AutoCloseable {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.workers = threads == 1 ? null : new ForkJoinPool(threads - 1, p -> {
-            var worker = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            worker.setDaemon(true);
-            worker.setName(name + "-" + worker.getPoolIndex());
-            return worker;
-        }, null, false);
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(name + "-" + (i + 1));
+            workers[i].start();
+        }
     }
 
     /** The thread count from {@code -Dvalle.threads} or {@code VALLE_THREADS}, else the machine's processors. */
@@ -56,64 +64,122 @@ public final class KernelPool implements AutoCloseable {
 
     /**
      * Runs {@code body} over {@code [0, n)} in at most {@link #threads()} chunks, the first on the caller's
-     * thread, and returns when all are done. Small ranges ({@code n < minPerThread * 2}) stay on the caller.
+     * thread, and returns when all are done. Small ranges ({@code n < minPerThread * 2}) stay on the caller, as
+     * does everything after {@link #close}.
      */
     public void forRange(int n, int minPerThread, RangeBody body) {
         int chunks = Math.min(threads, Math.max(1, n / Math.max(1, minPerThread)));
-        if (chunks <= 1 || workers == null) {
+        if (chunks <= 1 || closed || !inUse.tryLock()) {
             body.run(0, n);
             return;
         }
-        ForkJoinTask<?>[] forked = new ForkJoinTask<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
-            int from = (int) ((long) n * c / chunks);
-            int to = (int) ((long) n * (c + 1) / chunks);
-            forked[c - 1] = workers.submit(new Chunk(body, from, to));
-        }
-        Throwable failure = null;
         try {
-            body.run(0, (int) ((long) n / chunks));
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (ForkJoinTask<?> t : forked) {
+            for (int c = 1; c < chunks; c++) {
+                workers[c - 1].post(body, (int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+            }
+            Throwable failure = null;
             try {
-                t.join();
+                body.run(0, (int) ((long) n / chunks));
             } catch (RuntimeException | Error e) {
+                failure = e;
+            }
+            for (int c = 1; c < chunks; c++) {
+                Throwable t = workers[c - 1].await();
                 if (failure == null) {
-                    failure = e;
+                    failure = t;
                 }
             }
-        }
-        if (failure instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure instanceof Error e) {
-            throw e;
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
+            }
+        } finally {
+            inUse.unlock();
         }
     }
 
     @Override
     public void close() {
-        if (workers != null) {
-            workers.shutdown();
+        closed = true;
+        for (Worker w : workers) {
+            w.shutdown();
         }
     }
 
-    private static final class Chunk extends RecursiveAction {
-        private final RangeBody body;
-        private final int from;
-        private final int to;
+    /** One worker thread: runs the chunk posted to it, then spins a while, then parks, until closed. */
+    private static final class Worker extends Thread {
+        private RangeBody body;
+        private int from;
+        private int to;
+        private Throwable failure;
+        /** Chunks posted and finished; a volatile write of one publishes the fields written before it. */
+        private volatile long posted;
+        private volatile long finished;
+        private volatile boolean closed;
 
-        Chunk(RangeBody body, int from, int to) {
+        Worker(String name) {
+            super(name);
+            setDaemon(true);
+        }
+
+        void post(RangeBody body, int from, int to) {
             this.body = body;
             this.from = from;
             this.to = to;
+            this.failure = null;
+            posted = posted + 1;
+            LockSupport.unpark(this);
+        }
+
+        /** Waits for the posted chunk; returns what it threw, or null. */
+        Throwable await() {
+            long target = posted;
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (finished != target) {
+                if (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            return failure;
+        }
+
+        void shutdown() {
+            closed = true;
+            LockSupport.unpark(this);
         }
 
         @Override
-        protected void compute() {
-            body.run(from, to);
+        public void run() {
+            long done = 0;
+            // a chunk posted before close still runs: its caller is waiting for it
+            while (true) {
+                long next = posted;
+                if (next != done) {
+                    try {
+                        body.run(from, to);
+                    } catch (Throwable t) {
+                        failure = t;
+                    }
+                    body = null;
+                    done = next;
+                    finished = next;
+                    continue;
+                }
+                if (closed) {
+                    return;
+                }
+                long spinUntil = System.nanoTime() + SPIN_NANOS;
+                while (posted == done && !closed && System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                }
+                if (posted == done && !closed) {
+                    LockSupport.park(this);
+                }
+            }
         }
     }
 }
