@@ -21,7 +21,7 @@ public final class KernelPool implements AutoCloseable {
     }
 
     /** How long an idle worker spins for its next chunk before it parks. */
-    static final long SPIN_NANOS = 50_000;
+    static final long SPIN_NANOS = 20_000;
 
     private final int threads;
     private final Worker[] workers;
