@@ -18,6 +18,13 @@ import valle.api.arch.BackboneConfig;
  * values as they are, the keys through a last-two-axes transpose that ORT folds into its matrix product), {@code layer.{l}.output [T, D]} (the residual stream after
  * each block, fetched only for a {@link valle.api.arch.BackboneProbe}). Weights keep the checkpoint's names
  * ({@code layers.0.self_attn.q_proj.weight}, ...) and its {@code [out, in]} layout (Gemm with transB).
+ *
+ * <p>The cached variant ({@link #buildCached}) serves passes over a non-empty cache without copying it: its
+ * {@code past.{l}.*} inputs are the cache's capacity buffers {@code [kvHeads, C, headDim]} (rows past the
+ * cache's length hidden by the mask, which is {@code [T, C + T]}), the scores against past and new keys are
+ * computed apart and joined, and it returns only the new rows' keys and values, {@code new.{l}.key},
+ * {@code new.{l}.value [kvHeads, T, headDim]}, which the caller writes into its buffers. (The first-pass graph
+ * keeps the plain form, which ORT's optimiser fuses into faster attention for long passes.)
  */
 final class LlamaGraph {
     static final String EMBEDDINGS = "embeddings";
@@ -52,6 +59,14 @@ final class LlamaGraph {
         return "present." + layer + ".value";
     }
 
+    static String newKey(int layer) {
+        return "new." + layer + ".key";
+    }
+
+    static String newValue(int layer) {
+        return "new." + layer + ".value";
+    }
+
     /** The residual stream after block {@code layer}, before the final norm (read only for a probe). */
     static String layerOutput(int layer) {
         return "layer." + layer + ".output";
@@ -83,12 +98,17 @@ final class LlamaGraph {
     record WeightSpec(String name, int... shape) {
     }
 
-    /** The serialized model. */
+    /** The serialized first-pass model (also right over a compact past). */
     static byte[] build(BackboneConfig config) {
-        return new LlamaGraph(config).stack();
+        return new LlamaGraph(config).stack(false);
     }
 
-    private byte[] stack() {
+    /** The serialized cached-pass model: the past as capacity buffers, only the new rows' keys and values out. */
+    static byte[] buildCached(BackboneConfig config) {
+        return new LlamaGraph(config).stack(true);
+    }
+
+    private byte[] stack(boolean cached) {
         int d = c.hiddenSize();
         int half = c.headDim() / 2;
         for (WeightSpec w : weights(c)) {
@@ -100,7 +120,9 @@ final class LlamaGraph {
         String mask = g.input(MASK, "T", "S");
         for (int l = 0; l < c.layers(); l++) {
             String p = "layers." + l + ".";
-            String h = g.node("Add", new String[] {x, attention(l, rmsNorm(x, p + "input_layernorm.weight"), cos, sin, mask)});
+            String normed = rmsNorm(x, p + "input_layernorm.weight");
+            String attended = cached ? cachedAttention(l, normed, cos, sin, mask) : attention(l, normed, cos, sin, mask);
+            String h = g.node("Add", new String[] {x, attended});
             x = g.nodeWithOutputs("Add", new String[] {h, mlp(p, rmsNorm(h, p + "post_attention_layernorm.weight"))},
                     new String[] {layerOutput(l)})[0];
         }
@@ -108,8 +130,13 @@ final class LlamaGraph {
         g.nodeWithOutputs("Identity", new String[] {hidden}, new String[] {HIDDEN});
         g.output(HIDDEN, "T", d);
         for (int l = 0; l < c.layers(); l++) {
-            g.output(presentKey(l), c.kvHeads(), "S", c.headDim());
-            g.output(presentValue(l), c.kvHeads(), "S", c.headDim());
+            if (cached) {
+                g.output(newKey(l), c.kvHeads(), "T", c.headDim());
+                g.output(newValue(l), c.kvHeads(), "T", c.headDim());
+            } else {
+                g.output(presentKey(l), c.kvHeads(), "S", c.headDim());
+                g.output(presentValue(l), c.kvHeads(), "S", c.headDim());
+            }
             g.output(layerOutput(l), "T", d);
         }
         return g.toBytes();
@@ -159,6 +186,53 @@ final class LlamaGraph {
             probabilities = g.node("Reshape", new String[] {probabilities, g.ints(kvHeads, -1, 0)});
         }
         String context = g.node("MatMul", new String[] {probabilities, values});
+        if (group > 1) {
+            context = g.node("Reshape", new String[] {context, g.ints(heads, -1, hd)});
+        }
+        String rows = g.node("Reshape", new String[] {g.node("Transpose", context, "perm", new long[] {1, 0, 2}),
+                g.ints(-1, c.hiddenSize())});
+        return linear(rows, p + "o_proj.weight");
+    }
+
+    /**
+     * The attention block over the capacity buffers {@code past.{l}.*} and the new rows: {@code q·Kᵀ} against
+     * each apart, the scores joined for one softmax, and the weights split again for the two products with the
+     * values, so that nothing copies the past.
+     */
+    private String cachedAttention(int l, String n, String cos, String sin, String mask) {
+        String p = "layers." + l + ".self_attn.";
+        int heads = c.heads();
+        int kvHeads = c.kvHeads();
+        int hd = c.headDim();
+        String q = rope(g.node("Reshape", new String[] {linear(n, p + "q_proj.weight"), g.ints(-1, heads, hd)}), cos, sin);
+        String k = rope(g.node("Reshape", new String[] {linear(n, p + "k_proj.weight"), g.ints(-1, kvHeads, hd)}), cos, sin);
+        String v = g.node("Reshape", new String[] {linear(n, p + "v_proj.weight"), g.ints(-1, kvHeads, hd)});
+        String newKeys = g.nodeWithOutputs("Transpose", new String[] {k}, new String[] {newKey(l)}, "perm", new long[] {1, 0, 2})[0];
+        String newValues = g.nodeWithOutputs("Transpose", new String[] {v}, new String[] {newValue(l)}, "perm", new long[] {1, 0, 2})[0];
+        String pastKeys = g.input(pastKey(l), kvHeads, "C", hd);
+        String pastValues = g.input(pastValue(l), kvHeads, "C", hd);
+        int group = heads / kvHeads;
+        String qh = g.node("Transpose", q, "perm", new long[] {1, 0, 2});
+        if (group > 1) {
+            qh = g.node("Reshape", new String[] {qh, g.ints(kvHeads, -1, hd)});
+        }
+        String pastScores = g.node("MatMul", new String[] {qh, g.node("Transpose", pastKeys, "perm", new long[] {0, 2, 1})});
+        String newScores = g.node("MatMul", new String[] {qh, g.node("Transpose", newKeys, "perm", new long[] {0, 2, 1})});
+        String scores = g.node("Mul", new String[] {g.node("Concat", new String[] {pastScores, newScores}, "axis", -1),
+                g.scalar((float) (1.0 / Math.sqrt(hd)))});
+        if (group > 1) {
+            scores = g.node("Reshape", new String[] {scores, g.ints(heads, -1, 0)});
+        }
+        String probabilities = g.node("Softmax", g.node("Add", new String[] {scores, mask}), "axis", -1);
+        if (group > 1) {
+            probabilities = g.node("Reshape", new String[] {probabilities, g.ints(kvHeads, -1, 0)});
+        }
+        // split the weights back at C: the sizes are the two score blocks' last dimensions
+        String sizes = g.node("Concat", new String[] {g.node("Shape", pastScores, "start", -1L),
+                g.node("Shape", newScores, "start", -1L)}, "axis", 0);
+        String[] parts = g.nodes("Split", new String[] {probabilities, sizes}, 2, "axis", -1);
+        String context = g.node("Add", new String[] {g.node("MatMul", new String[] {parts[0], pastValues}),
+                g.node("MatMul", new String[] {parts[1], newValues})});
         if (group > 1) {
             context = g.node("Reshape", new String[] {context, g.ints(heads, -1, hd)});
         }

@@ -3,29 +3,43 @@ package valle.backend.onnx;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.util.ArrayList;
-import java.util.List;
+import java.lang.foreign.Arena;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import valle.api.ValleException;
 import valle.api.arch.BackboneState;
 
 /**
- * Every layer's keys (after RoPE) and values for the rows consumed so far, {@code [kvHeads, rows, headDim]},
- * held as the ORT tensors the last pass returned (its {@code present.*} outputs), which the next cached pass
- * takes as its past without a copy.
+ * Every layer's keys (after RoPE) and values for the rows consumed so far, head-major
+ * {@code [kvHeads, capacity, headDim]} in direct buffers that the cached-pass graph reads in place (its
+ * {@code past.*} inputs; rows from {@link #length()} on are hidden by the pass's mask). A first pass's
+ * {@code present.*} outputs and a cached pass's {@code new.*} rows are copied in; nothing else copies the cache.
+ * Capacity grows in steps of {@link #GROWTH} rows. The buffers live in an {@link Arena} freed when the cache
+ * grows or closes (direct buffers left to the garbage collector piled up across passes, and the JVM's
+ * direct-memory limit then stalled allocations behind full collections).
  */
 final class OnnxKvCache implements BackboneState {
+    /** Rows added to the capacity when it runs out: few regrowths, little attention over hidden rows. */
+    static final int GROWTH = 128;
+
     final OnnxLlamaBackbone owner;
     private final int layers;
-    /** What owns the tensors below: the last pass's result, or this cache's own copies after a fork. */
-    private AutoCloseable holder;
-    private OnnxTensor[] keys;
-    private OnnxTensor[] values;
+    private final int kvHeads;
+    private final int headDim;
+    private Arena arena;
+    private FloatBuffer[] keys;
+    private FloatBuffer[] values;
+    private OnnxTensor[] keyTensors;
+    private OnnxTensor[] valueTensors;
+    private int capacity;
     private int length;
     private boolean closed;
 
-    OnnxKvCache(OnnxLlamaBackbone owner, int layers) {
+    OnnxKvCache(OnnxLlamaBackbone owner, int layers, int kvHeads, int headDim) {
         this.owner = owner;
         this.layers = layers;
+        this.kvHeads = kvHeads;
+        this.headDim = headDim;
     }
 
     @Override
@@ -33,68 +47,124 @@ final class OnnxKvCache implements BackboneState {
         return length;
     }
 
+    /** Rows the buffers hold, visible or not (the {@code C} of the cached graph). */
+    int capacity() {
+        return capacity;
+    }
+
     OnnxTensor keys(int layer) {
-        return keys[layer];
+        return keyTensors[layer];
     }
 
     OnnxTensor values(int layer) {
-        return values[layer];
+        return valueTensors[layer];
     }
 
-    /** Takes the {@code present.*} outputs of a pass that consumed {@code rows} more rows; releases the old ones. */
-    void take(OrtSession.Result result, int rows) {
+    /** Takes a first pass's {@code present.*} outputs ({@code rows} rows, the cache being empty). */
+    void takePresent(OrtSession.Result result, int rows) throws OrtException {
         ensureOpen();
-        OnnxTensor[] k = new OnnxTensor[layers];
-        OnnxTensor[] v = new OnnxTensor[layers];
+        append(result, rows, true);
+    }
+
+    /** Appends a cached pass's {@code new.*} rows. */
+    void takeNew(OrtSession.Result result, int rows) throws OrtException {
+        ensureOpen();
+        append(result, rows, false);
+    }
+
+    private void append(OrtSession.Result result, int rows, boolean present) throws OrtException {
+        reserve(length + rows);
         for (int l = 0; l < layers; l++) {
-            k[l] = (OnnxTensor) result.get(LlamaGraph.presentKey(l)).orElseThrow();
-            v[l] = (OnnxTensor) result.get(LlamaGraph.presentValue(l)).orElseThrow();
+            String k = present ? LlamaGraph.presentKey(l) : LlamaGraph.newKey(l);
+            String v = present ? LlamaGraph.presentValue(l) : LlamaGraph.newValue(l);
+            write(((OnnxTensor) result.get(k).orElseThrow()).getFloatBuffer(), keys[l], rows);
+            write(((OnnxTensor) result.get(v).orElseThrow()).getFloatBuffer(), values[l], rows);
         }
-        release();
-        holder = result;
+        length += rows;
+    }
+
+    /** Copies {@code rows} head-major rows {@code [kvHeads, rows, headDim]} to rows {@code length..} of {@code dst}. */
+    private void write(FloatBuffer src, FloatBuffer dst, int rows) {
+        int run = rows * headDim;
+        for (int h = 0; h < kvHeads; h++) {
+            dst.put((h * capacity + length) * headDim, src, h * run, run);
+        }
+    }
+
+    /** Makes the buffers hold at least {@code rows} rows, keeping the rows written so far. */
+    private void reserve(int rows) throws OrtException {
+        if (rows <= capacity) {
+            return;
+        }
+        int grown = (rows + GROWTH - 1) / GROWTH * GROWTH;
+        FloatBuffer[] k = new FloatBuffer[layers];
+        FloatBuffer[] v = new FloatBuffer[layers];
+        OnnxTensor[] kt = new OnnxTensor[layers];
+        OnnxTensor[] vt = new OnnxTensor[layers];
+        Arena grownArena = Arena.ofShared();
+        try {
+            for (int l = 0; l < layers; l++) {
+                k[l] = buffer(grownArena, grown);
+                v[l] = buffer(grownArena, grown);
+                if (keys != null) {
+                    copyRows(keys[l], k[l], grown);
+                    copyRows(values[l], v[l], grown);
+                }
+                kt[l] = OnnxTensor.createTensor(owner.env(), k[l], new long[] {kvHeads, grown, headDim});
+                vt[l] = OnnxTensor.createTensor(owner.env(), v[l], new long[] {kvHeads, grown, headDim});
+            }
+        } catch (OrtException | RuntimeException e) {
+            closeAll(kt);
+            closeAll(vt);
+            grownArena.close();
+            throw e;
+        }
+        closeTensors();
+        arena = grownArena;
         keys = k;
         values = v;
-        length += rows;
+        keyTensors = kt;
+        valueTensors = vt;
+        capacity = grown;
+    }
+
+    private FloatBuffer buffer(Arena in, int rows) {
+        long bytes = Math.multiplyExact((long) kvHeads * rows * headDim, Float.BYTES);
+        return in.allocate(bytes, 64).asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** The first {@link #length} rows of each head from buffers of {@link #capacity} rows into ones of {@code rows}. */
+    private void copyRows(FloatBuffer from, FloatBuffer to, int rows) {
+        for (int h = 0; h < kvHeads; h++) {
+            to.put(h * rows * headDim, from, h * capacity * headDim, length * headDim);
+        }
     }
 
     @Override
     public OnnxKvCache fork() {
         ensureOpen();
-        OnnxKvCache copy = new OnnxKvCache(owner, layers);
-        copy.length = length;
-        if (keys == null) {
+        OnnxKvCache copy = new OnnxKvCache(owner, layers, kvHeads, headDim);
+        if (length == 0) {
             return copy;
         }
-        List<OnnxTensor> owned = new ArrayList<>();
         try {
-            copy.keys = new OnnxTensor[layers];
-            copy.values = new OnnxTensor[layers];
-            for (int l = 0; l < layers; l++) {
-                copy.keys[l] = copyOf(keys[l]);
-                owned.add(copy.keys[l]);
-                copy.values[l] = copyOf(values[l]);
-                owned.add(copy.values[l]);
-            }
+            copy.reserve(length);
         } catch (OrtException e) {
-            owned.forEach(OnnxTensor::close);
             throw new ValleException("ONNX Runtime failed to copy a KV cache: " + e.getMessage(), e);
         }
-        copy.holder = () -> owned.forEach(OnnxTensor::close);
+        for (int l = 0; l < layers; l++) {
+            for (int h = 0; h < kvHeads; h++) {
+                copy.keys[l].put(h * copy.capacity * headDim, keys[l], h * capacity * headDim, length * headDim);
+                copy.values[l].put(h * copy.capacity * headDim, values[l], h * capacity * headDim, length * headDim);
+            }
+        }
+        copy.length = length;
         return copy;
-    }
-
-    private OnnxTensor copyOf(OnnxTensor t) throws OrtException {
-        // getFloatBuffer returns a copy of the tensor's data
-        java.nio.FloatBuffer data = t.getFloatBuffer();
-        float[] values = new float[data.remaining()];
-        data.get(values);
-        return owner.tensor(values, t.getInfo().getShape());
     }
 
     @Override
     public void reset() {
         ensureOpen();
-        release();
         length = 0;
     }
 
@@ -102,21 +172,32 @@ final class OnnxKvCache implements BackboneState {
     public void close() {
         if (!closed) {
             closed = true;
-            release();
+            closeTensors();
+            keys = null;
+            values = null;
         }
     }
 
-    private void release() {
-        if (holder != null) {
-            try {
-                holder.close();
-            } catch (Exception e) {
-                throw new ValleException("ONNX Runtime failed to release a KV cache: " + e.getMessage(), e);
+    /** Closes the tensors over the buffers, then frees the buffers. */
+    private void closeTensors() {
+        if (keyTensors != null) {
+            closeAll(keyTensors);
+            closeAll(valueTensors);
+            keyTensors = null;
+            valueTensors = null;
+        }
+        if (arena != null) {
+            arena.close();
+            arena = null;
+        }
+    }
+
+    private static void closeAll(OnnxTensor[] tensors) {
+        for (OnnxTensor t : tensors) {
+            if (t != null) {
+                t.close();
             }
         }
-        holder = null;
-        keys = null;
-        values = null;
     }
 
     private void ensureOpen() {

@@ -24,9 +24,10 @@ import valle.api.math.Rotary;
 import valle.api.tensor.Weights;
 
 /**
- * A Llama stack run by ONNX Runtime: the {@link LlamaGraph llama graph} in one session, for first passes (over
- * an empty past) and cached ones alike. The weights are widened to float32 once, into direct buffers that ORT
- * reads in place ({@code addExternalInitializers}), so the graph itself holds no weights. That is why nothing
+ * A Llama stack run by ONNX Runtime: the {@link LlamaGraph llama graph} in two sessions, one for first passes
+ * (over an empty past) and one for passes over a cache, which reads the {@link OnnxKvCache}'s buffers in place
+ * instead of copying the whole cache into a new one every step. The weights are widened to float32 once, into
+ * direct buffers that both sessions read in place ({@code addExternalInitializers}), so the graphs hold no weights. That is why nothing
  * is cached on disk: at the published size the graph (57 KB) is built in 15 ms, while opening costs about
  * 0.3 s of widening and 1.2 s of ORT's session set-up (optimisation and weight pre-packing, which live in
  * memory and are redone by any load), and hashing the 0.9 GB checkpoint to key a cache would cost 2.5 s
@@ -37,23 +38,26 @@ final class OnnxLlamaBackbone implements Backbone {
     private final OrtEnvironment env;
     private final Map<String, OnnxTensor> weights;
     private final OrtSession session;
+    private final OrtSession cachedSession;
     /** The past of a first pass: {@code [kvHeads, 0, headDim]}, fed for every layer. */
     private final OnnxTensor emptyPast;
     private final float[] inverseFrequencies;
     private volatile boolean closed;
 
     private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, Map<String, OnnxTensor> weights,
-                              OrtSession session, OnnxTensor emptyPast) {
+                              OrtSession session, OrtSession cachedSession, OnnxTensor emptyPast) {
         this.config = config;
         this.env = env;
         this.weights = weights;
         this.session = session;
+        this.cachedSession = cachedSession;
         this.emptyPast = emptyPast;
         this.inverseFrequencies = Rotary.inverseFrequencies(config.headDim(), config.ropeTheta());
     }
 
     /**
-     * Binds the weights (checking every shape) and makes both sessions with {@code threads} threads.
+     * Binds the weights (checking every shape) and makes both sessions with {@code threads} threads (the cached
+     * one without its own packed copy of the weights).
      *
      * @throws ModelFormatException naming the tensor when one is missing or has another shape
      */
@@ -65,19 +69,21 @@ final class OnnxLlamaBackbone implements Backbone {
         OrtEnvironment env = OrtRuntime.environment();
         Map<String, OnnxTensor> weights = new LinkedHashMap<>();
         OrtSession session = null;
+        OrtSession cachedSession = null;
         try {
             for (LlamaGraph.WeightSpec spec : LlamaGraph.weights(config)) {
                 weights.put(spec.name(), OrtRuntime.widened(env, w.require(spec.name(), spec.shape())));
             }
             session = OrtRuntime.session(env, LlamaGraph.build(config), weights, threads);
+            cachedSession = OrtRuntime.session(env, LlamaGraph.buildCached(config), weights, threads, false);
             OnnxTensor emptyPast = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
                     new long[] {config.kvHeads(), 0, config.headDim()});
-            return new OnnxLlamaBackbone(config, env, weights, session, emptyPast);
+            return new OnnxLlamaBackbone(config, env, weights, session, cachedSession, emptyPast);
         } catch (OrtException e) {
-            closeAll(weights, session);
+            closeAll(weights, session, cachedSession);
             throw new ValleException("ONNX Runtime refused the llama graph: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeAll(weights, session);
+            closeAll(weights, session, cachedSession);
             throw e;
         }
     }
@@ -90,7 +96,7 @@ final class OnnxLlamaBackbone implements Backbone {
     @Override
     public float[] forward(BackboneInput input) {
         try (OnnxKvCache scratch = newState()) {
-            return forward(scratch, input);
+            return pass(scratch, input, null, false);
         }
     }
 
@@ -98,22 +104,25 @@ final class OnnxLlamaBackbone implements Backbone {
     @Override
     public float[] forward(BackboneInput input, BackboneProbe probe) {
         try (OnnxKvCache scratch = newState()) {
-            return pass(scratch, input, probe);
+            return pass(scratch, input, probe, false);
         }
     }
 
     @Override
     public OnnxKvCache newState() {
-        return new OnnxKvCache(this, config.layers());
+        return new OnnxKvCache(this, config.layers(), config.kvHeads(), config.headDim());
     }
 
     @Override
     public float[] forward(BackboneState state, BackboneInput input) {
-        return pass(state, input, null);
+        return pass(state, input, null, true);
     }
 
-    /** Runs the rows through the graph after the cache's rows (none for an empty one); {@code probe} may be null. */
-    private float[] pass(BackboneState state, BackboneInput input, BackboneProbe probe) {
+    /**
+     * Runs the rows through the graph after the cache's rows (none for an empty one); {@code probe} may be null.
+     * {@code keep}: the new keys and values go into the cache (a throw-away full pass fetches none of them).
+     */
+    private float[] pass(BackboneState state, BackboneInput input, BackboneProbe probe, boolean keep) {
         if (closed) {
             throw new IllegalStateException("this llama backbone on onnx is closed");
         }
@@ -129,6 +138,7 @@ final class OnnxLlamaBackbone implements Backbone {
             throw new IllegalArgumentException("input rows are " + input.width() + " wide, the backbone is " + d);
         }
         int past = cache.length();
+        boolean cached = past > 0;
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
             int half = inverseFrequencies.length;
@@ -138,33 +148,40 @@ final class OnnxLlamaBackbone implements Backbone {
             feeds.put(LlamaGraph.EMBEDDINGS, tensor(input.embeddings(), rows, d));
             feeds.put(LlamaGraph.COS, tensor(cos, rows, 1, half));
             feeds.put(LlamaGraph.SIN, tensor(sin, rows, 1, half));
-            feeds.put(LlamaGraph.MASK, tensor(additiveMask(input.mask(), past, rows), rows, past + rows));
+            int keys = (cached ? cache.capacity() : 0) + rows;
+            feeds.put(LlamaGraph.MASK, tensor(cached ? cachedMask(input.mask(), past, cache.capacity(), rows)
+                    : additiveMask(input.mask(), 0, rows), rows, keys));
             Map<String, OnnxTensorLike> inputs = new HashMap<>(feeds);
-            for (int l = 0; l < config.layers(); l++) {
-                inputs.put(LlamaGraph.pastKey(l), past == 0 ? emptyPast : cache.keys(l));
-                inputs.put(LlamaGraph.pastValue(l), past == 0 ? emptyPast : cache.values(l));
-            }
             Set<String> outputs = new HashSet<>();
             outputs.add(LlamaGraph.HIDDEN);
             for (int l = 0; l < config.layers(); l++) {
-                outputs.add(LlamaGraph.presentKey(l));
-                outputs.add(LlamaGraph.presentValue(l));
+                inputs.put(LlamaGraph.pastKey(l), cached ? cache.keys(l) : emptyPast);
+                inputs.put(LlamaGraph.pastValue(l), cached ? cache.values(l) : emptyPast);
+                if (keep) {
+                    outputs.add(cached ? LlamaGraph.newKey(l) : LlamaGraph.presentKey(l));
+                    outputs.add(cached ? LlamaGraph.newValue(l) : LlamaGraph.presentValue(l));
+                }
                 if (probe != null) {
                     outputs.add(LlamaGraph.layerOutput(l));
                 }
             }
-            OrtSession.Result result = session.run(inputs, outputs);
-            float[] hidden = new float[rows * d];
-            ((OnnxTensor) result.get(LlamaGraph.HIDDEN).orElseThrow()).getFloatBuffer().get(hidden);
-            if (probe != null) {
-                for (int l = 0; l < config.layers(); l++) {
-                    float[] layer = new float[rows * d];
-                    ((OnnxTensor) result.get(LlamaGraph.layerOutput(l)).orElseThrow()).getFloatBuffer().get(layer);
-                    probe.layerOutput(l, layer, rows);
+            try (OrtSession.Result result = (cached ? cachedSession : session).run(inputs, outputs)) {
+                float[] hidden = new float[rows * d];
+                ((OnnxTensor) result.get(LlamaGraph.HIDDEN).orElseThrow()).getFloatBuffer().get(hidden);
+                if (probe != null) {
+                    for (int l = 0; l < config.layers(); l++) {
+                        float[] layer = new float[rows * d];
+                        ((OnnxTensor) result.get(LlamaGraph.layerOutput(l)).orElseThrow()).getFloatBuffer().get(layer);
+                        probe.layerOutput(l, layer, rows);
+                    }
                 }
+                if (keep && cached) {
+                    cache.takeNew(result, rows);
+                } else if (keep) {
+                    cache.takePresent(result, rows);
+                }
+                return hidden;
             }
-            cache.take(result, rows);
-            return hidden;
         } catch (OrtException e) {
             throw new ValleException("ONNX Runtime failed a llama pass: " + e.getMessage(), e);
         } finally {
@@ -185,6 +202,26 @@ final class OnnxLlamaBackbone implements Backbone {
         return out;
     }
 
+    /**
+     * The mask of a cached pass, {@code [rows, capacity + rows]}: the {@code past} cached rows visible, the rest
+     * of the capacity hidden, the new rows as {@code mode} has them.
+     */
+    static float[] cachedMask(MaskMode mode, int past, int capacity, int rows) {
+        int keys = capacity + rows;
+        float[] out = new float[rows * keys];
+        java.util.Arrays.fill(out, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < rows; i++) {
+            java.util.Arrays.fill(out, i * keys, i * keys + past, 0f);
+            int visibleNew = mode == MaskMode.CAUSAL ? i + 1 : rows;
+            java.util.Arrays.fill(out, i * keys + capacity, i * keys + capacity + visibleNew, 0f);
+        }
+        return out;
+    }
+
+    OrtEnvironment env() {
+        return env;
+    }
+
     OnnxTensor tensor(float[] values, long... dims) throws OrtException {
         return OnnxTensor.createTensor(env, FloatBuffer.wrap(values), dims);
     }
@@ -194,20 +231,25 @@ final class OnnxLlamaBackbone implements Backbone {
         if (!closed) {
             closed = true;
             emptyPast.close();
-            closeAll(weights, session);
+            closeAll(weights, session, cachedSession);
         }
     }
 
-    /** Closes the sessions, then the weights they read. */
-    private static void closeAll(Map<String, OnnxTensor> weights, OrtSession session) {
-        try {
-            if (session != null) {
-                session.close();
+    /** Closes the sessions (each, even when one fails), then the weights they read. */
+    private static void closeAll(Map<String, OnnxTensor> weights, OrtSession... sessions) {
+        OrtException failure = null;
+        for (OrtSession session : sessions) {
+            try {
+                if (session != null) {
+                    session.close();
+                }
+            } catch (OrtException e) {
+                failure = failure == null ? e : failure;
             }
-        } catch (OrtException e) {
-            throw new ValleException("ONNX Runtime failed to release a session: " + e.getMessage(), e);
-        } finally {
-            weights.values().forEach(OnnxTensor::close);
+        }
+        weights.values().forEach(OnnxTensor::close);
+        if (failure != null) {
+            throw new ValleException("ONNX Runtime failed to release a session: " + failure.getMessage(), failure);
         }
     }
 }

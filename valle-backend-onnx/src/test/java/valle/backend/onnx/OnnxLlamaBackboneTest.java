@@ -95,6 +95,44 @@ class OnnxLlamaBackboneTest {
     }
 
     @Test
+    void stepsPastTheCachesGrowthStepsAndMultiRowPassesOverItMatchTheJavaLlama() {
+        BackboneConfig c = config(4, 1, "silu");
+        Weights w = java.randomWeights(c, 6);
+        SplittableRandom rnd = new SplittableRandom(11);
+        try (Backbone expected = java.open(c, w, new SdpaKernel()); Backbone actual = onnx.open(c, w, null);
+             BackboneState e = expected.newState(); BackboneState a = actual.newState()) {
+            int length = OnnxKvCache.GROWTH - 3;
+            BackboneInput prefill = input(rnd, length, 0, MaskMode.CAUSAL);
+            assertClose(expected.forward(e, prefill), actual.forward(a, prefill));
+            // one-row steps across the first growth, then causal and bidirectional blocks across the second
+            for (int step = 0; step < 6; step++, length++) {
+                BackboneInput row = input(rnd, 1, length, MaskMode.CAUSAL);
+                assertClose(expected.forward(e, row), actual.forward(a, row));
+            }
+            BackboneInput block = input(rnd, OnnxKvCache.GROWTH - 5, length, MaskMode.CAUSAL);
+            assertClose(expected.forward(e, block), actual.forward(a, block));
+            length += OnnxKvCache.GROWTH - 5;
+            BackboneInput nar = input(rnd, 9, length, MaskMode.BIDIRECTIONAL);
+            assertClose(expected.forward(e, nar), actual.forward(a, nar));
+            assertEquals(length + 9, a.length());
+            try (BackboneState fork = a.fork()) {
+                BackboneInput row = input(rnd, 1, length + 9, MaskMode.CAUSAL);
+                assertClose(expected.forward(e, row), actual.forward(fork, row));
+            }
+        }
+    }
+
+    @Test
+    void theCachedMaskShowsThePastHidesTheSpareCapacityAndKeepsTheNewRowsMode() {
+        float inf = Float.NEGATIVE_INFINITY;
+        // 2 cached rows in a capacity of 4, then 2 new rows
+        float[] causal = OnnxLlamaBackbone.cachedMask(MaskMode.CAUSAL, 2, 4, 2);
+        float[] both = OnnxLlamaBackbone.cachedMask(MaskMode.BIDIRECTIONAL, 2, 4, 2);
+        assertEquals(Arrays.toString(new float[] {0, 0, inf, inf, 0, inf, 0, 0, inf, inf, 0, 0}), Arrays.toString(causal));
+        assertEquals(Arrays.toString(new float[] {0, 0, inf, inf, 0, 0, 0, 0, inf, inf, 0, 0}), Arrays.toString(both));
+    }
+
+    @Test
     void aForkContinuesIndependentlyAndResetStartsOver() {
         BackboneConfig c = config(4, 4, "gelu");
         Weights w = java.randomWeights(c, 5);
