@@ -17,7 +17,8 @@ import valle.api.arch.BackboneConfig;
  * {@code present.{l}.value [kvHeads, S, headDim]} (head-major, so that attention reads the cache in place: the
  * values as they are, the keys through a last-two-axes transpose that ORT folds into its matrix product), {@code layer.{l}.output [T, D]} (the residual stream after
  * each block, fetched only for a {@link valle.api.arch.BackboneProbe}). Weights keep the checkpoint's names
- * ({@code layers.0.self_attn.q_proj.weight}, ...) and its {@code [out, in]} layout (Gemm with transB).
+ * ({@code layers.0.self_attn.o_proj.weight}, ...) and its {@code [out, in]} layout (Gemm with transB), except
+ * that q, k, v and gate, up are stacked into one weight each ({@link #graphWeights}: fewer, larger products).
  *
  * <p>The cached variant ({@link #buildCached}) serves passes over a non-empty cache without copying it: its
  * {@code past.{l}.*} inputs are the cache's capacity buffers {@code [kvHeads, C, headDim]} (rows past the
@@ -72,30 +73,60 @@ final class LlamaGraph {
         return "layer." + layer + ".output";
     }
 
-    /** The names and {@code [out, in]} (or {@code [D]}) shapes of every weight the graphs declare. */
+    /** The checkpoint's tensors the graphs read, names and {@code [out, in]} (or {@code [D]}) shapes, in binding order. */
     static List<WeightSpec> weights(BackboneConfig c) {
-        int d = c.hiddenSize();
-        int kv = c.kvHeads() * c.headDim();
-        int f = c.intermediateSize();
-        List<WeightSpec> out = new ArrayList<>();
-        for (int i = 0; i < c.layers(); i++) {
-            String p = "layers." + i + ".";
-            out.add(new WeightSpec(p + "input_layernorm.weight", d));
-            out.add(new WeightSpec(p + "self_attn.q_proj.weight", d, d));
-            out.add(new WeightSpec(p + "self_attn.k_proj.weight", kv, d));
-            out.add(new WeightSpec(p + "self_attn.v_proj.weight", kv, d));
-            out.add(new WeightSpec(p + "self_attn.o_proj.weight", d, d));
-            out.add(new WeightSpec(p + "post_attention_layernorm.weight", d));
-            out.add(new WeightSpec(p + "mlp.gate_proj.weight", f, d));
-            out.add(new WeightSpec(p + "mlp.up_proj.weight", f, d));
-            out.add(new WeightSpec(p + "mlp.down_proj.weight", d, f));
-        }
-        out.add(new WeightSpec("norm.weight", d));
-        return out;
+        return graphWeights(c).stream().flatMap(w -> w.parts().stream()).toList();
     }
 
     /** A weight's name and shape. */
     record WeightSpec(String name, int... shape) {
+    }
+
+    /**
+     * A weight the graphs declare: the checkpoint tensors it stacks along its rows, in order (one for most; the
+     * q, k, v projections and the gate and up projections become one product each, split after).
+     */
+    record GraphWeight(String name, List<WeightSpec> parts) {
+        static GraphWeight of(String name, int... shape) {
+            return new GraphWeight(name, List.of(new WeightSpec(name, shape)));
+        }
+
+        int[] shape() {
+            if (parts.size() == 1) {
+                return parts.getFirst().shape();
+            }
+            return new int[] {parts.stream().mapToInt(p -> p.shape()[0]).sum(), parts.getFirst().shape()[1]};
+        }
+    }
+
+    static String qkvWeight(int layer) {
+        return "layers." + layer + ".self_attn.qkv_proj.weight";
+    }
+
+    static String gateUpWeight(int layer) {
+        return "layers." + layer + ".mlp.gate_up_proj.weight";
+    }
+
+    /** The graphs' weights, each made of checkpoint tensors. */
+    static List<GraphWeight> graphWeights(BackboneConfig c) {
+        int d = c.hiddenSize();
+        int kv = c.kvHeads() * c.headDim();
+        int f = c.intermediateSize();
+        List<GraphWeight> out = new ArrayList<>();
+        for (int i = 0; i < c.layers(); i++) {
+            String p = "layers." + i + ".";
+            out.add(GraphWeight.of(p + "input_layernorm.weight", d));
+            out.add(new GraphWeight(qkvWeight(i), List.of(new WeightSpec(p + "self_attn.q_proj.weight", d, d),
+                    new WeightSpec(p + "self_attn.k_proj.weight", kv, d),
+                    new WeightSpec(p + "self_attn.v_proj.weight", kv, d))));
+            out.add(GraphWeight.of(p + "self_attn.o_proj.weight", d, d));
+            out.add(GraphWeight.of(p + "post_attention_layernorm.weight", d));
+            out.add(new GraphWeight(gateUpWeight(i), List.of(new WeightSpec(p + "mlp.gate_proj.weight", f, d),
+                    new WeightSpec(p + "mlp.up_proj.weight", f, d))));
+            out.add(GraphWeight.of(p + "mlp.down_proj.weight", d, f));
+        }
+        out.add(GraphWeight.of("norm.weight", d));
+        return out;
     }
 
     /** The serialized first-pass model (also right over a compact past). */
@@ -111,7 +142,7 @@ final class LlamaGraph {
     private byte[] stack(boolean cached) {
         int d = c.hiddenSize();
         int half = c.headDim() / 2;
-        for (WeightSpec w : weights(c)) {
+        for (GraphWeight w : graphWeights(c)) {
             g.weight(w.name(), w.shape());
         }
         String x = g.input(EMBEDDINGS, "T", d);
@@ -123,7 +154,7 @@ final class LlamaGraph {
             String normed = rmsNorm(x, p + "input_layernorm.weight");
             String attended = cached ? cachedAttention(l, normed, cos, sin, mask) : attention(l, normed, cos, sin, mask);
             String h = g.node("Add", new String[] {x, attended});
-            x = g.nodeWithOutputs("Add", new String[] {h, mlp(p, rmsNorm(h, p + "post_attention_layernorm.weight"))},
+            x = g.nodeWithOutputs("Add", new String[] {h, mlp(l, rmsNorm(h, p + "post_attention_layernorm.weight"))},
                     new String[] {layerOutput(l)})[0];
         }
         String hidden = rmsNorm(x, "norm.weight");
@@ -160,9 +191,11 @@ final class LlamaGraph {
         int heads = c.heads();
         int kvHeads = c.kvHeads();
         int hd = c.headDim();
-        String q = rope(g.node("Reshape", new String[] {linear(n, p + "q_proj.weight"), g.ints(-1, heads, hd)}), cos, sin);
-        String k = rope(g.node("Reshape", new String[] {linear(n, p + "k_proj.weight"), g.ints(-1, kvHeads, hd)}), cos, sin);
-        String v = g.node("Reshape", new String[] {linear(n, p + "v_proj.weight"), g.ints(-1, kvHeads, hd)});
+        String[] qkv = g.nodes("Split", new String[] {linear(n, qkvWeight(l)),
+                g.ints(heads * hd, kvHeads * hd, kvHeads * hd)}, 3, "axis", -1);
+        String q = rope(g.node("Reshape", new String[] {qkv[0], g.ints(-1, heads, hd)}), cos, sin);
+        String k = rope(g.node("Reshape", new String[] {qkv[1], g.ints(-1, kvHeads, hd)}), cos, sin);
+        String v = g.node("Reshape", new String[] {qkv[2], g.ints(-1, kvHeads, hd)});
         String keys = g.nodeWithOutputs("Concat", new String[] {g.input(pastKey(l), kvHeads, "P", hd),
             g.node("Transpose", k, "perm", new long[] {1, 0, 2})}, new String[] {presentKey(l)}, "axis", 1)[0];
         String values = g.nodeWithOutputs("Concat", new String[] {g.input(pastValue(l), kvHeads, "P", hd),
@@ -204,9 +237,11 @@ final class LlamaGraph {
         int heads = c.heads();
         int kvHeads = c.kvHeads();
         int hd = c.headDim();
-        String q = rope(g.node("Reshape", new String[] {linear(n, p + "q_proj.weight"), g.ints(-1, heads, hd)}), cos, sin);
-        String k = rope(g.node("Reshape", new String[] {linear(n, p + "k_proj.weight"), g.ints(-1, kvHeads, hd)}), cos, sin);
-        String v = g.node("Reshape", new String[] {linear(n, p + "v_proj.weight"), g.ints(-1, kvHeads, hd)});
+        String[] qkv = g.nodes("Split", new String[] {linear(n, qkvWeight(l)),
+                g.ints(heads * hd, kvHeads * hd, kvHeads * hd)}, 3, "axis", -1);
+        String q = rope(g.node("Reshape", new String[] {qkv[0], g.ints(-1, heads, hd)}), cos, sin);
+        String k = rope(g.node("Reshape", new String[] {qkv[1], g.ints(-1, kvHeads, hd)}), cos, sin);
+        String v = g.node("Reshape", new String[] {qkv[2], g.ints(-1, kvHeads, hd)});
         String newKeys = g.nodeWithOutputs("Transpose", new String[] {k}, new String[] {newKey(l)}, "perm", new long[] {1, 0, 2})[0];
         String newValues = g.nodeWithOutputs("Transpose", new String[] {v}, new String[] {newValue(l)}, "perm", new long[] {1, 0, 2})[0];
         String pastKeys = g.input(pastKey(l), kvHeads, "C", hd);
@@ -252,11 +287,12 @@ final class LlamaGraph {
         return g.node("Concat", new String[] {first, second}, "axis", 2);
     }
 
-    /** {@code down(act(gate(n)) ⊙ up(n))}. */
-    private String mlp(String p, String n) {
-        String gate = linear(n, p + "mlp.gate_proj.weight");
-        String up = linear(n, p + "mlp.up_proj.weight");
-        return linear(g.node("Mul", new String[] {activation(gate), up}), p + "mlp.down_proj.weight");
+    /** {@code down(act(gate(n)) ⊙ up(n))}, gate and up from one product. */
+    private String mlp(int l, String n) {
+        int f = c.intermediateSize();
+        String[] gateUp = g.nodes("Split", new String[] {linear(n, gateUpWeight(l)), g.ints(f, f)}, 2, "axis", -1);
+        return linear(g.node("Mul", new String[] {activation(gateUp[0]), gateUp[1]}),
+                "layers." + l + ".mlp.down_proj.weight");
     }
 
     private String activation(String x) {

@@ -21,6 +21,7 @@ import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.api.attention.AttentionMask;
 import valle.api.math.Rotary;
+import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 
 /**
@@ -71,8 +72,9 @@ final class OnnxLlamaBackbone implements Backbone {
         OrtSession session = null;
         OrtSession cachedSession = null;
         try {
-            for (LlamaGraph.WeightSpec spec : LlamaGraph.weights(config)) {
-                weights.put(spec.name(), OrtRuntime.widened(env, w.require(spec.name(), spec.shape())));
+            for (LlamaGraph.GraphWeight gw : LlamaGraph.graphWeights(config)) {
+                TensorView[] parts = gw.parts().stream().map(p -> w.require(p.name(), p.shape())).toArray(TensorView[]::new);
+                weights.put(gw.name(), OrtRuntime.widened(env, gw.shape(), parts));
             }
             session = OrtRuntime.session(env, LlamaGraph.build(config), weights, threads);
             cachedSession = OrtRuntime.session(env, LlamaGraph.buildCached(config), weights, threads, false);

@@ -103,14 +103,24 @@ final class OrtRuntime {
 
     /** The tensor as float32 in a direct buffer ORT uses without copying, of its own shape; read a row at a time. */
     static OnnxTensor widened(OrtEnvironment env, TensorView t) throws OrtException {
-        long[] dims = java.util.Arrays.stream(t.shape()).asLongStream().toArray();
-        FloatBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(Math.toIntExact(t.size()), 4))
-                .order(ByteOrder.nativeOrder()).asFloatBuffer();
-        float[] row = new float[t.columns()];
-        for (int r = 0; r < t.rows(); r++) {
-            t.readRow(r, row, 0);
-            out.put(row);
+        return widened(env, t.shape(), t);
+    }
+
+    /** The tensors' rows one after another, as float32 in a direct buffer of shape {@code shape}. */
+    static OnnxTensor widened(OrtEnvironment env, int[] shape, TensorView... parts) throws OrtException {
+        long size = 0;
+        for (TensorView t : parts) {
+            size += t.size();
         }
-        return OnnxTensor.createTensor(env, out.flip(), dims);
+        FloatBuffer out = ByteBuffer.allocateDirect(Math.multiplyExact(Math.toIntExact(size), 4))
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (TensorView t : parts) {
+            float[] row = new float[t.columns()];
+            for (int r = 0; r < t.rows(); r++) {
+                t.readRow(r, row, 0);
+                out.put(row);
+            }
+        }
+        return OnnxTensor.createTensor(env, out.flip(), java.util.Arrays.stream(shape).asLongStream().toArray());
     }
 }
