@@ -175,9 +175,11 @@ final class LlamaGraph {
 
     /** {@code w · x / sqrt(mean(x²) + eps)} per row. */
     private String rmsNorm(String x, String weight) {
-        String meanSquare = g.node("ReduceMean", g.node("Mul", new String[] {x, x}), "axes", new long[] {-1}, "keepdims", 1);
-        String inverse = g.node("Reciprocal", g.node("Sqrt", g.node("Add", new String[] {meanSquare, eps})));
-        return g.node("Mul", new String[] {g.node("Mul", new String[] {x, inverse}), weight});
+        // in the form ORT's optimiser fuses into one SimplifiedLayerNormalization kernel (Pow, ReduceMean, Add,
+        // Sqrt, Div, Mul): one pass over the rows instead of six
+        String meanSquare = g.node("ReduceMean", g.node("Pow", new String[] {x, g.scalar(2f)}), "axes", new long[] {-1}, "keepdims", 1);
+        String root = g.node("Sqrt", g.node("Add", new String[] {meanSquare, eps}));
+        return g.node("Mul", new String[] {g.node("Div", new String[] {x, root}), weight});
     }
 
     /** {@code x [T, in] · Wᵀ} for a weight {@code [out, in]}. */
@@ -297,10 +299,10 @@ final class LlamaGraph {
 
     private String activation(String x) {
         return switch (c.activation()) {
-            // exact GELU: x/2 · (1 + erf(x/√2))
-            case "gelu" -> g.node("Mul", new String[] {g.node("Mul", new String[] {x, g.scalar(0.5f)}),
-                    g.node("Add", new String[] {g.node("Erf", g.node("Mul", new String[] {x, g.scalar((float) (1 / Math.sqrt(2))) })),
-                            g.scalar(1f)})});
+            // exact GELU, x · (1 + erf(x/√2)) / 2, in the form ORT's optimiser fuses into one Gelu kernel
+            case "gelu" -> g.node("Mul", new String[] {g.node("Mul", new String[] {x,
+                    g.node("Add", new String[] {g.node("Erf", g.node("Div", new String[] {x, g.scalar((float) Math.sqrt(2))})),
+                            g.scalar(1f)})}), g.scalar(0.5f)});
             case "silu" -> g.node("Mul", new String[] {x, g.node("Sigmoid", x)});
             default -> throw new IllegalArgumentException("llama on onnx has no activation '" + c.activation() + "'");
         };
