@@ -71,4 +71,47 @@ final class TransposedKeys {
             a.intoArray(out, jb);
         }
     }
+    /** {@link #dots} for two query rows at once ({@code out0}, {@code out1}), each vector of keys loaded once. */
+    void dots2(float[] q, int qOff0, int qOff1, int kvh, int j0, int n, float[] out0, float[] out1) {
+        int base = kvh * headDim * width + j0;
+        int jb = 0;
+        // four vectors of keys for two rows: eight independent chains of multiply-adds
+        for (; jb + 3 * L < n; jb += 4 * L) {
+            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int c = 0, i = base + jb; c < headDim; c++, i += width) {
+                FloatVector k0 = FloatVector.fromArray(FS, data, i);
+                FloatVector k1 = FloatVector.fromArray(FS, data, i + L);
+                FloatVector k2 = FloatVector.fromArray(FS, data, i + 2 * L);
+                FloatVector k3 = FloatVector.fromArray(FS, data, i + 3 * L);
+                FloatVector q0 = FloatVector.broadcast(FS, q[qOff0 + c]);
+                FloatVector q1 = FloatVector.broadcast(FS, q[qOff1 + c]);
+                a0 = k0.fma(q0, a0);
+                a1 = k1.fma(q0, a1);
+                a2 = k2.fma(q0, a2);
+                a3 = k3.fma(q0, a3);
+                b0 = k0.fma(q1, b0);
+                b1 = k1.fma(q1, b1);
+                b2 = k2.fma(q1, b2);
+                b3 = k3.fma(q1, b3);
+            }
+            a0.intoArray(out0, jb);
+            a1.intoArray(out0, jb + L);
+            a2.intoArray(out0, jb + 2 * L);
+            a3.intoArray(out0, jb + 3 * L);
+            b0.intoArray(out1, jb);
+            b1.intoArray(out1, jb + L);
+            b2.intoArray(out1, jb + 2 * L);
+            b3.intoArray(out1, jb + 3 * L);
+        }
+        for (; jb < n; jb += L) {
+            FloatVector a = FloatVector.zero(FS), b = a;
+            for (int c = 0, i = base + jb; c < headDim; c++, i += width) {
+                FloatVector k = FloatVector.fromArray(FS, data, i);
+                a = k.fma(FloatVector.broadcast(FS, q[qOff0 + c]), a);
+                b = k.fma(FloatVector.broadcast(FS, q[qOff1 + c]), b);
+            }
+            a.intoArray(out0, jb);
+            b.intoArray(out1, jb);
+        }
+    }
 }

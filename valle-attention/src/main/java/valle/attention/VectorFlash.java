@@ -56,17 +56,35 @@ final class VectorFlash {
                 hi = Math.max(hi, to[r]);
             }
         }
+        float[] s2 = new float[s.length];
         for (int j0 = lo; j0 < hi; j0 += keyTile) {
             int j1 = Math.min(j0 + keyTile, hi);
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0; r < rows; ) {
                 int a = Math.max(from[r], j0);
                 int b = Math.min(to[r], j1);
+                // two rows that see the same keys of this tile share every load of keys and values
+                boolean pair = keys != null && r + 1 < rows && Math.max(from[r + 1], j0) == a
+                        && Math.min(to[r + 1], j1) == b;
                 if (a >= b) {
+                    r += pair ? 2 : 1;
                     continue;
                 }
                 int i = i0 + r;
                 int n = b - a;
                 int qOff = (i * p.heads() + h) * p.headDim();
+                int biasOff = i * p.keys() + a;
+                if (pair) {
+                    keys.dots2(p.q(), qOff, qOff + p.heads() * p.headDim(), kvh, a, n, s, s2);
+                    boolean first = absorb(r, s, n, p.scale(), bias, biasOff, max, sum, acc, dv);
+                    boolean second = absorb(r + 1, s2, n, p.scale(), bias, biasOff + p.keys(), max, sum, acc, dv);
+                    if (first && second) {
+                        addValues2(p, kvh, a, n, s, s2, acc, r * dv, (r + 1) * dv, bias != null);
+                    } else if (first || second) {
+                        addValues(p, kvh, a, n, first ? s : s2, acc, (first ? r : r + 1) * dv, bias != null);
+                    }
+                    r += 2;
+                    continue;
+                }
                 if (keys != null) {
                     keys.dots(p.q(), qOff, kvh, a, n, s);
                 } else {
@@ -75,20 +93,10 @@ final class VectorFlash {
                                 p.headDim());
                     }
                 }
-                float runMax = scaleAndMask(s, n, p.scale(), bias, i * p.keys() + a);
-                if (runMax == Float.NEGATIVE_INFINITY) {
-                    continue;
+                if (absorb(r, s, n, p.scale(), bias, biasOff, max, sum, acc, dv)) {
+                    addValues(p, kvh, a, n, s, acc, r * dv, bias != null);
                 }
-                float newMax = Math.max(max[r], runMax);
-                // what was accumulated under the old maximum is rescaled; nothing was while it was -inf
-                if (max[r] != Float.NEGATIVE_INFINITY && newMax != max[r]) {
-                    float alpha = (float) Math.exp(max[r] - newMax);
-                    sum[r] *= alpha;
-                    scale(acc, r * dv, dv, alpha);
-                }
-                sum[r] += weights(s, n, newMax);
-                addValues(p, kvh, a, n, s, acc, r * dv, bias != null);
-                max[r] = newMax;
+                r++;
             }
         }
         for (int r = 0; r < rows; r++) {
@@ -102,6 +110,29 @@ final class VectorFlash {
                         ? Float.NEGATIVE_INFINITY : max[r] + (float) Math.log(sum[r]);
             }
         }
+    }
+
+    /**
+     * Row {@code r}'s dot products with a run of {@code n} keys, {@code s}, become its softmax weights under the
+     * running maximum: scaled, biased and masked, the maximum raised (and what was accumulated under the old one
+     * rescaled), exponentiated and added to the row's sum. Returns false when every key of the run is hidden.
+     */
+    private static boolean absorb(int r, float[] s, int n, float scale, float[] bias, int biasOff, float[] max,
+                                  float[] sum, float[] acc, int dv) {
+        float runMax = scaleAndMask(s, n, scale, bias, biasOff);
+        if (runMax == Float.NEGATIVE_INFINITY) {
+            return false;
+        }
+        float newMax = Math.max(max[r], runMax);
+        // what was accumulated under the old maximum is rescaled; nothing was while it was -inf
+        if (max[r] != Float.NEGATIVE_INFINITY && newMax != max[r]) {
+            float alpha = (float) Math.exp(max[r] - newMax);
+            sum[r] *= alpha;
+            scale(acc, r * dv, dv, alpha);
+        }
+        sum[r] += weights(s, n, newMax);
+        max[r] = newMax;
+        return true;
     }
 
     /**
@@ -198,6 +229,78 @@ final class VectorFlash {
                 }
             }
             acc[accOff + c] = a;
+        }
+    }
+    /**
+     * {@link #addValues} for two rows over the same keys, each value vector loaded once for both: eight
+     * independent chains of multiply-adds (four accumulator vectors a row) where dv allows, else row by row.
+     */
+    private static void addValues2(AttentionProblem p, int kvh, int j0, int n, float[] w0, float[] w1, float[] acc,
+                                   int off0, int off1, boolean skipZeros) {
+        int dv = p.valueDim();
+        if (dv % (4 * L) != 0) {
+            addValues(p, kvh, j0, n, w0, acc, off0, skipZeros);
+            addValues(p, kvh, j0, n, w1, acc, off1, skipZeros);
+            return;
+        }
+        int stride = p.kvHeads() * dv;
+        int base = (j0 * p.kvHeads() + kvh) * dv;
+        float[] v = p.v();
+        for (int c = 0; c < dv; c += 4 * L) {
+            FloatVector a0 = FloatVector.fromArray(FS, acc, off0 + c);
+            FloatVector a1 = FloatVector.fromArray(FS, acc, off0 + c + L);
+            FloatVector a2 = FloatVector.fromArray(FS, acc, off0 + c + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(FS, acc, off0 + c + 3 * L);
+            FloatVector b0 = FloatVector.fromArray(FS, acc, off1 + c);
+            FloatVector b1 = FloatVector.fromArray(FS, acc, off1 + c + L);
+            FloatVector b2 = FloatVector.fromArray(FS, acc, off1 + c + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(FS, acc, off1 + c + 3 * L);
+            for (int jj = 0, i = base + c; jj < n; jj++, i += stride) {
+                if (skipZeros && (w0[jj] == 0f || w1[jj] == 0f)) {
+                    // a hidden key's value row may hold anything: add it only to the row that sees it
+                    FloatVector x0 = FloatVector.fromArray(FS, v, i);
+                    FloatVector x1 = FloatVector.fromArray(FS, v, i + L);
+                    FloatVector x2 = FloatVector.fromArray(FS, v, i + 2 * L);
+                    FloatVector x3 = FloatVector.fromArray(FS, v, i + 3 * L);
+                    if (w0[jj] != 0f) {
+                        FloatVector u = FloatVector.broadcast(FS, w0[jj]);
+                        a0 = x0.fma(u, a0);
+                        a1 = x1.fma(u, a1);
+                        a2 = x2.fma(u, a2);
+                        a3 = x3.fma(u, a3);
+                    }
+                    if (w1[jj] != 0f) {
+                        FloatVector u = FloatVector.broadcast(FS, w1[jj]);
+                        b0 = x0.fma(u, b0);
+                        b1 = x1.fma(u, b1);
+                        b2 = x2.fma(u, b2);
+                        b3 = x3.fma(u, b3);
+                    }
+                    continue;
+                }
+                FloatVector x0 = FloatVector.fromArray(FS, v, i);
+                FloatVector x1 = FloatVector.fromArray(FS, v, i + L);
+                FloatVector x2 = FloatVector.fromArray(FS, v, i + 2 * L);
+                FloatVector x3 = FloatVector.fromArray(FS, v, i + 3 * L);
+                FloatVector u0 = FloatVector.broadcast(FS, w0[jj]);
+                FloatVector u1 = FloatVector.broadcast(FS, w1[jj]);
+                a0 = x0.fma(u0, a0);
+                a1 = x1.fma(u0, a1);
+                a2 = x2.fma(u0, a2);
+                a3 = x3.fma(u0, a3);
+                b0 = x0.fma(u1, b0);
+                b1 = x1.fma(u1, b1);
+                b2 = x2.fma(u1, b2);
+                b3 = x3.fma(u1, b3);
+            }
+            a0.intoArray(acc, off0 + c);
+            a1.intoArray(acc, off0 + c + L);
+            a2.intoArray(acc, off0 + c + 2 * L);
+            a3.intoArray(acc, off0 + c + 3 * L);
+            b0.intoArray(acc, off1 + c);
+            b1.intoArray(acc, off1 + c + L);
+            b2.intoArray(acc, off1 + c + 2 * L);
+            b3.intoArray(acc, off1 + c + 3 * L);
         }
     }
 }

@@ -21,7 +21,7 @@ import valle.api.attention.AttentionProblem;
 
 /**
  * Each attention kernel on the shapes the Llama backbone gives it: 16 heads of width 64, a causal prefill of T
- * rows, or one decoded row over a cache of T keys; on 1 and 2 threads (kernels found by their plugin name;
+ * rows, one decoded row over a cache of T keys, or T rows that all see each other (a NAR pass); on 1 and 2 threads (kernels found by their plugin name;
  * a kernel with one thread ignores the setting). {@code java -jar valle-bench/target/benchmarks.jar Attention}
  */
 @State(Scope.Benchmark)
@@ -40,7 +40,7 @@ public class AttentionBenchmark {
     @Param({"300", "1000"})
     public int length;
 
-    @Param({"prefill", "decode"})
+    @Param({"prefill", "decode", "bidirectional"})
     public String shape;
 
     @Param({"1", "2"})
@@ -57,12 +57,12 @@ public class AttentionBenchmark {
                 .orElseThrow(() -> new IllegalStateException("no attention kernel named " + kernel));
         attention = Threads.limit(attention, threads);
         SplittableRandom rnd = new SplittableRandom(1);
-        int queries = shape.equals("prefill") ? length : 1;
+        int queries = shape.equals("decode") ? 1 : length;
         float[] q = random(rnd, queries * HEADS * HEAD_DIM);
         float[] k = random(rnd, length * HEADS * HEAD_DIM);
         float[] v = random(rnd, length * HEADS * HEAD_DIM);
         problem = AttentionProblem.of(q, k, v, queries, length, HEADS, HEADS, HEAD_DIM,
-                AttentionMask.causal(length - queries));
+                shape.equals("bidirectional") ? AttentionMask.none() : AttentionMask.causal(length - queries));
         out = new float[problem.outputSize()];
     }
 
