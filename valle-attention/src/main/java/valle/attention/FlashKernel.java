@@ -20,18 +20,25 @@ public final class FlashKernel implements AttentionKernel {
     private final int queryTile;
     private final int keyTile;
     private final int threads;
+    /** Whether the Vector API form runs (when present); false keeps the scalar loops (a TCK variant). */
+    private final boolean vector;
 
     public FlashKernel() {
         this(32, 64, WorkerPool.defaultThreads());
     }
 
     FlashKernel(int queryTile, int keyTile, int threads) {
+        this(queryTile, keyTile, threads, true);
+    }
+
+    private FlashKernel(int queryTile, int keyTile, int threads, boolean vector) {
         if (queryTile < 1 || keyTile < 1 || threads < 1) {
             throw new IllegalArgumentException("tiles and threads must be >= 1");
         }
         this.queryTile = queryTile;
         this.keyTile = keyTile;
         this.threads = threads;
+        this.vector = vector && Scores.vectorized();
     }
 
     @Override
@@ -52,7 +59,7 @@ public final class FlashKernel implements AttentionKernel {
     @Override
     public String description() {
         return "tiled online softmax (FlashAttention-2 style), query tiles in parallel, " + queryTile + "x" + keyTile
-                + " tiles, " + threads + " thread(s)";
+                + " tiles, " + threads + " thread(s)" + (vector ? "" : ", scalar loops");
     }
 
     /**
@@ -73,17 +80,20 @@ public final class FlashKernel implements AttentionKernel {
             out.add(new FlashKernel(t[0], t[1], 1));
         }
         out.add(new FlashKernel(queryTile, keyTile, 2));
+        // the scalar form, which the vector one replaces wherever the Vector API is present
+        out.add(new FlashKernel(3, 3, 1, false));
+        out.add(new FlashKernel(queryTile, keyTile, 2, false));
         return out;
     }
 
     /** A copy with another thread count (benchmarks). */
     public FlashKernel withThreads(int n) {
-        return new FlashKernel(queryTile, keyTile, n);
+        return new FlashKernel(queryTile, keyTile, n, vector);
     }
 
     @Override
     public void attend(AttentionProblem p, float[] out, float[] logSumExp) {
-        if (Scores.vectorized()) {
+        if (vector) {
             VectorFlash.attend(p, queryTile, keyTile, threads, out, logSumExp);
             return;
         }

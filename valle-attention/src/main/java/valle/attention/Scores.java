@@ -5,8 +5,9 @@ import valle.api.attention.AttentionProblem;
 
 /**
  * The scaled score of one (query row, key) pair of one head, mask and bias applied. {@link #score} and
- * {@link #addValue} are the plain loops ({@code sdpa} uses them); the tiled kernels pass {@code vector = true}
- * for the Vector API forms when the module is present (same arithmetic, another summation order).
+ * {@link #addValue} are the plain loops ({@code sdpa} and the scalar {@code flash} use them); {@code mem-efficient}
+ * passes {@code vector = true} for the Vector API forms when the module is present (same arithmetic, another
+ * summation order). The vector {@code flash} ({@link VectorFlash}) scores whole runs of keys instead.
  */
 final class Scores {
     private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorExp {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-    /** Below this, {@code exp} is under float's normal range; such inputs (and {@code -inf}) give 0. */
+    /** Inputs below this (and {@code -inf}) give 0: {@code exp} is near the end of float's normal range there. */
     static final float LOWEST = -87f;
     private static final float LOG2_E = 1.44269504f;
     /** 1.5 · 2^23: adding it rounds to an integer, which then sits in the low bits of the float's pattern. */
@@ -29,7 +29,8 @@ final class VectorExp {
 
     /**
      * {@code e^x} for {@code x <= 88}: {@code x = n ln2 + r} with {@code |r| <= ln2/2}, {@code e^r} from its
-     * Taylor polynomial to degree 7 (remainder below 1e-9), times {@code 2^n} built in the exponent bits.
+     * Taylor polynomial to degree 7 (remainder about 1e-8, under a float ulp), times {@code 2^n} built in the
+     * exponent bits.
      */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(LOWEST);

@@ -12,8 +12,11 @@ import valle.api.attention.AttentionProblem;
  * {@link TransposedKeys} (or one dot product per key when there are too few query rows to pay for the
  * transpose, as in a one-row decode), are scaled, biased and masked, and turned into weights by
  * {@link VectorExp}; the weighted value rows are added with four vectors of the row's accumulator in registers
- * across the whole run. Every sum keeps a fixed order, so results do not change between runs or JIT tiers.
- * Loaded only when the Vector API module is present.
+ * across the whole run; two rows that see the same keys of a tile go together, sharing every load. Every sum
+ * keeps a fixed order, so results do not change between runs or JIT tiers; but a score's order depends on the
+ * path (index order over the transposed keys, a lane tree in a single dot product), so a row decoded alone
+ * may differ in its last bits from the same row inside a longer pass. Loaded only when the Vector API module
+ * is present.
  */
 final class VectorFlash {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -41,8 +44,8 @@ final class VectorFlash {
         float[] max = new float[rows];
         float[] sum = new float[rows];
         float[] acc = new float[rows * dv];
-        // room for whole vectors past the run's end (TransposedKeys writes up to four at a time)
-        float[] s = new float[keyTile + 4 * L];
+        // room for the last run's whole vectors, which may reach past its end
+        float[] s = new float[keyTile + L];
         int[] from = new int[rows];
         int[] to = new int[rows];
         Arrays.fill(max, Float.NEGATIVE_INFINITY);
@@ -56,7 +59,7 @@ final class VectorFlash {
                 hi = Math.max(hi, to[r]);
             }
         }
-        float[] s2 = new float[s.length];
+        float[] s2 = keys != null ? new float[s.length] : null;
         for (int j0 = lo; j0 < hi; j0 += keyTile) {
             int j1 = Math.min(j0 + keyTile, hi);
             for (int r = 0; r < rows; ) {

@@ -50,6 +50,8 @@ final class WorkerPool {
             drain.run();
         } catch (RuntimeException | Error e) {
             failure = e;
+            // the call fails anyway: the helpers need not run what is left
+            next.set(tasks);
         }
         for (ForkJoinTask<?> helper : helpers) {
             try {

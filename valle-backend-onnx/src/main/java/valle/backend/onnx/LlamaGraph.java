@@ -5,10 +5,10 @@ import java.util.List;
 import valle.api.arch.BackboneConfig;
 
 /**
- * The ONNX graph of a Llama stack (HF {@code LlamaModel} without {@code embed_tokens}) over new rows and every
- * layer's past keys and values (empty, {@code [kvHeads, 0, headDim]}, on a first pass: one graph, so one ORT
- * session and one set of pre-packed weights serve prefill and decode). It returns the final hidden states and
- * each layer's keys (after RoPE) and values for all rows seen, which the next call takes as its past.
+ * The ONNX graphs of a Llama stack (HF {@code LlamaModel} without {@code embed_tokens}). The first-pass graph
+ * ({@link #build}) takes new rows and every layer's past keys and values (empty, {@code [kvHeads, 0, headDim]},
+ * as the backbone feeds it) and returns the final hidden states and each layer's keys (after RoPE) and values
+ * for all rows seen, which become the cache.
  *
  * <p>Inputs: {@code embeddings [T, D]}; {@code cos}, {@code sin [T, 1, headDim/2]} (rotary tables, made in
  * Java so every backend rotates by the same float32 values); {@code mask [T, S]} added to the attention
@@ -189,44 +189,24 @@ final class LlamaGraph {
 
     /** The attention block's output {@code [T, D]} (before the residual add) over normed rows {@code n}. */
     private String attention(int l, String n, String cos, String sin, String mask) {
-        String p = "layers." + l + ".self_attn.";
-        int heads = c.heads();
         int kvHeads = c.kvHeads();
         int hd = c.headDim();
-        String[] qkv = g.nodes("Split", new String[] {linear(n, qkvWeight(l)),
-                g.ints(heads * hd, kvHeads * hd, kvHeads * hd)}, 3, "axis", -1);
-        String q = rope(g.node("Reshape", new String[] {qkv[0], g.ints(-1, heads, hd)}), cos, sin);
-        String k = rope(g.node("Reshape", new String[] {qkv[1], g.ints(-1, kvHeads, hd)}), cos, sin);
-        String v = g.node("Reshape", new String[] {qkv[2], g.ints(-1, kvHeads, hd)});
+        String[] qkv = projections(l, n, cos, sin);
+        String q = qkv[0];
+        String k = qkv[1];
+        String v = qkv[2];
         String keys = g.nodeWithOutputs("Concat", new String[] {g.input(pastKey(l), kvHeads, "P", hd),
             g.node("Transpose", k, "perm", new long[] {1, 0, 2})}, new String[] {presentKey(l)}, "axis", 1)[0];
         String values = g.nodeWithOutputs("Concat", new String[] {g.input(pastValue(l), kvHeads, "P", hd),
             g.node("Transpose", v, "perm", new long[] {1, 0, 2})}, new String[] {presentValue(l)}, "axis", 1)[0];
-        // heads as the batch: q [H, T, hd], k [kvH, hd, S], v [kvH, S, hd]; query head h reads kv head
-        // h / group (HF's repeat_kv), so the group's queries are stacked as rows of their kv head
-        int group = heads / kvHeads;
-        String qh = g.node("Transpose", q, "perm", new long[] {1, 0, 2});
-        if (group > 1) {
-            qh = g.node("Reshape", new String[] {qh, g.ints(kvHeads, -1, hd)});
-        }
+        String qh = queriesByKvHead(q);
         // a swap of the last two axes, which ORT's optimiser folds into the product (no copy of the cache)
         String kh = g.node("Transpose", keys, "perm", new long[] {0, 2, 1});
         String scores = g.node("Mul", new String[] {g.node("MatMul", new String[] {qh, kh}),
                 g.scalar((float) (1.0 / Math.sqrt(hd)))});
-        if (group > 1) {
-            scores = g.node("Reshape", new String[] {scores, g.ints(heads, -1, 0)});
-        }
-        String probabilities = g.node("Softmax", g.node("Add", new String[] {scores, mask}), "axis", -1);
-        if (group > 1) {
-            probabilities = g.node("Reshape", new String[] {probabilities, g.ints(kvHeads, -1, 0)});
-        }
+        String probabilities = softmax(scores, mask);
         String context = g.node("MatMul", new String[] {probabilities, values});
-        if (group > 1) {
-            context = g.node("Reshape", new String[] {context, g.ints(heads, -1, hd)});
-        }
-        String rows = g.node("Reshape", new String[] {g.node("Transpose", context, "perm", new long[] {1, 0, 2}),
-                g.ints(-1, c.hiddenSize())});
-        return linear(rows, p + "o_proj.weight");
+        return output(l, context);
     }
 
     /**
@@ -235,47 +215,74 @@ final class LlamaGraph {
      * values, so that nothing copies the past.
      */
     private String cachedAttention(int l, String n, String cos, String sin, String mask) {
-        String p = "layers." + l + ".self_attn.";
-        int heads = c.heads();
         int kvHeads = c.kvHeads();
         int hd = c.headDim();
-        String[] qkv = g.nodes("Split", new String[] {linear(n, qkvWeight(l)),
-                g.ints(heads * hd, kvHeads * hd, kvHeads * hd)}, 3, "axis", -1);
-        String q = rope(g.node("Reshape", new String[] {qkv[0], g.ints(-1, heads, hd)}), cos, sin);
-        String k = rope(g.node("Reshape", new String[] {qkv[1], g.ints(-1, kvHeads, hd)}), cos, sin);
-        String v = g.node("Reshape", new String[] {qkv[2], g.ints(-1, kvHeads, hd)});
+        String[] qkv = projections(l, n, cos, sin);
+        String q = qkv[0];
+        String k = qkv[1];
+        String v = qkv[2];
         String newKeys = g.nodeWithOutputs("Transpose", new String[] {k}, new String[] {newKey(l)}, "perm", new long[] {1, 0, 2})[0];
         String newValues = g.nodeWithOutputs("Transpose", new String[] {v}, new String[] {newValue(l)}, "perm", new long[] {1, 0, 2})[0];
         String pastKeys = g.input(pastKey(l), kvHeads, "C", hd);
         String pastValues = g.input(pastValue(l), kvHeads, "C", hd);
-        int group = heads / kvHeads;
-        String qh = g.node("Transpose", q, "perm", new long[] {1, 0, 2});
-        if (group > 1) {
-            qh = g.node("Reshape", new String[] {qh, g.ints(kvHeads, -1, hd)});
-        }
+        String qh = queriesByKvHead(q);
         String pastScores = g.node("MatMul", new String[] {qh, g.node("Transpose", pastKeys, "perm", new long[] {0, 2, 1})});
         String newScores = g.node("MatMul", new String[] {qh, g.node("Transpose", newKeys, "perm", new long[] {0, 2, 1})});
         String scores = g.node("Mul", new String[] {g.node("Concat", new String[] {pastScores, newScores}, "axis", -1),
                 g.scalar((float) (1.0 / Math.sqrt(hd)))});
-        if (group > 1) {
-            scores = g.node("Reshape", new String[] {scores, g.ints(heads, -1, 0)});
-        }
-        String probabilities = g.node("Softmax", g.node("Add", new String[] {scores, mask}), "axis", -1);
-        if (group > 1) {
-            probabilities = g.node("Reshape", new String[] {probabilities, g.ints(kvHeads, -1, 0)});
-        }
+        String probabilities = softmax(scores, mask);
         // split the weights back at C: the sizes are the two score blocks' last dimensions
         String sizes = g.node("Concat", new String[] {g.node("Shape", pastScores, "start", -1L),
                 g.node("Shape", newScores, "start", -1L)}, "axis", 0);
         String[] parts = g.nodes("Split", new String[] {probabilities, sizes}, 2, "axis", -1);
         String context = g.node("Add", new String[] {g.node("MatMul", new String[] {parts[0], pastValues}),
                 g.node("MatMul", new String[] {parts[1], newValues})});
-        if (group > 1) {
-            context = g.node("Reshape", new String[] {context, g.ints(heads, -1, hd)});
+        return output(l, context);
+    }
+
+    /** {@code q [T, heads, hd]} and {@code k [T, kvHeads, hd]} (both rotated) and {@code v} from one product. */
+    private String[] projections(int l, String n, String cos, String sin) {
+        int heads = c.heads();
+        int kvHeads = c.kvHeads();
+        int hd = c.headDim();
+        String[] qkv = g.nodes("Split", new String[] {linear(n, qkvWeight(l)),
+                g.ints(heads * hd, kvHeads * hd, kvHeads * hd)}, 3, "axis", -1);
+        return new String[] {
+            rope(g.node("Reshape", new String[] {qkv[0], g.ints(-1, heads, hd)}), cos, sin),
+            rope(g.node("Reshape", new String[] {qkv[1], g.ints(-1, kvHeads, hd)}), cos, sin),
+            g.node("Reshape", new String[] {qkv[2], g.ints(-1, kvHeads, hd)})};
+    }
+
+    /**
+     * {@code q [T, H, hd]} with the heads as the batch, {@code [kvH, group·T, hd]}: query head {@code h} reads kv
+     * head {@code h / group} (HF's repeat_kv), so a group's queries are stacked as rows of their kv head.
+     */
+    private String queriesByKvHead(String q) {
+        String qh = g.node("Transpose", q, "perm", new long[] {1, 0, 2});
+        if (c.heads() > c.kvHeads()) {
+            qh = g.node("Reshape", new String[] {qh, g.ints(c.kvHeads(), -1, c.headDim())});
+        }
+        return qh;
+    }
+
+    /** {@code softmax(scores + mask)} over the last axis of {@code [kvH, group·T, S]} scores; the mask is {@code [T, S]}. */
+    private String softmax(String scores, String mask) {
+        boolean grouped = c.heads() > c.kvHeads();
+        if (grouped) {
+            scores = g.node("Reshape", new String[] {scores, g.ints(c.heads(), -1, 0)});
+        }
+        String probabilities = g.node("Softmax", g.node("Add", new String[] {scores, mask}), "axis", -1);
+        return grouped ? g.node("Reshape", new String[] {probabilities, g.ints(c.kvHeads(), -1, 0)}) : probabilities;
+    }
+
+    /** The attention's {@code context} (per kv head, the group's query rows stacked) as rows through {@code o_proj}. */
+    private String output(int l, String context) {
+        if (c.heads() / c.kvHeads() > 1) {
+            context = g.node("Reshape", new String[] {context, g.ints(c.heads(), -1, c.headDim())});
         }
         String rows = g.node("Reshape", new String[] {g.node("Transpose", context, "perm", new long[] {1, 0, 2}),
                 g.ints(-1, c.hiddenSize())});
-        return linear(rows, p + "o_proj.weight");
+        return linear(rows, "layers." + l + ".self_attn.o_proj.weight");
     }
 
     /** Rotate-half RoPE on {@code x [T, heads, hd]}: halves {@code (x1, x2)} become {@code (x1·cos - x2·sin, x2·cos + x1·sin)}. */

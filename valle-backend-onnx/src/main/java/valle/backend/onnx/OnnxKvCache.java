@@ -14,7 +14,7 @@ import valle.api.arch.BackboneState;
  * {@code [kvHeads, capacity, headDim]} in direct buffers that the cached-pass graph reads in place (its
  * {@code past.*} inputs; rows from {@link #length()} on are hidden by the pass's mask). A first pass's
  * {@code present.*} outputs and a cached pass's {@code new.*} rows are copied in; nothing else copies the cache.
- * Capacity grows in steps of {@link #GROWTH} rows. The buffers live in an {@link Arena} freed when the cache
+ * Capacity grows in steps of {@link #GROWTH} rows (so up to {@code GROWTH - 1} spare rows are hidden). The buffers live in an {@link Arena} freed when the cache
  * grows or closes (direct buffers left to the garbage collector piled up across passes, and the JVM's
  * direct-memory limit then stalled allocations behind full collections).
  */
@@ -140,6 +140,13 @@ final class OnnxKvCache implements BackboneState {
         }
     }
 
+    /** Checks that the cache may be used (a closed one holds no buffers). */
+    void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("this llama KV cache on onnx is closed");
+        }
+    }
+
     @Override
     public OnnxKvCache fork() {
         ensureOpen();
@@ -153,10 +160,8 @@ final class OnnxKvCache implements BackboneState {
             throw new ValleException("ONNX Runtime failed to copy a KV cache: " + e.getMessage(), e);
         }
         for (int l = 0; l < layers; l++) {
-            for (int h = 0; h < kvHeads; h++) {
-                copy.keys[l].put(h * copy.capacity * headDim, keys[l], h * capacity * headDim, length * headDim);
-                copy.values[l].put(h * copy.capacity * headDim, values[l], h * capacity * headDim, length * headDim);
-            }
+            copyRows(keys[l], copy.keys[l], copy.capacity);
+            copyRows(values[l], copy.values[l], copy.capacity);
         }
         copy.length = length;
         return copy;
@@ -172,6 +177,7 @@ final class OnnxKvCache implements BackboneState {
     public void close() {
         if (!closed) {
             closed = true;
+            length = 0;
             closeTensors();
             keys = null;
             values = null;
@@ -200,9 +206,4 @@ final class OnnxKvCache implements BackboneState {
         }
     }
 
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this llama KV cache on onnx is closed");
-        }
-    }
 }

@@ -28,11 +28,12 @@ import valle.api.tensor.Weights;
  * A Llama stack run by ONNX Runtime: the {@link LlamaGraph llama graph} in two sessions, one for first passes
  * (over an empty past) and one for passes over a cache, which reads the {@link OnnxKvCache}'s buffers in place
  * instead of copying the whole cache into a new one every step. The weights are widened to float32 once, into
- * direct buffers that both sessions read in place ({@code addExternalInitializers}), so the graphs hold no weights. That is why nothing
- * is cached on disk: at the published size the graph (57 KB) is built in 15 ms, while opening costs about
- * 0.3 s of widening and 1.2 s of ORT's session set-up (optimisation and weight pre-packing, which live in
- * memory and are redone by any load), and hashing the 0.9 GB checkpoint to key a cache would cost 2.5 s
- * (sha256sum on the same machine): a cache keyed by the checkpoint's hash would make every start slower.
+ * direct buffers that both sessions read in place ({@code addExternalInitializers}), so the graphs hold no
+ * weights. That is why nothing is cached on disk: at the published size a graph (about 60 KB) is built in
+ * milliseconds, while opening costs about 0.3 s of widening and 1-2.5 s of ORT's set-up of the two sessions
+ * (optimisation and the first one's weight pre-packing, which live in memory and are redone by any load), and
+ * hashing the 0.9 GB checkpoint to key a cache would cost 2.5 s (sha256sum on the same machine): a cache keyed
+ * by the checkpoint's hash would make every start slower.
  */
 final class OnnxLlamaBackbone implements Backbone {
     private final BackboneConfig config;
@@ -131,6 +132,7 @@ final class OnnxLlamaBackbone implements Backbone {
         if (!(state instanceof OnnxKvCache cache) || cache.owner != this) {
             throw new IllegalArgumentException("this state was not made by this llama backbone on onnx");
         }
+        cache.ensureOpen();
         int d = config.hiddenSize();
         int rows = input.rows();
         if (rows == 0) {

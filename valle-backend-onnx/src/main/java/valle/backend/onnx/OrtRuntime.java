@@ -64,7 +64,7 @@ final class OrtRuntime {
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         options.setIntraOpNumThreads(threads);
         options.setInterOpNumThreads(1);
-        // every call has new shapes (the cache grows by a row per step): a memory pattern per shape is never reused
+        // calls come with ever new shapes (rows, and the cache's length or capacity): patterns per shape rarely repeat
         options.setMemoryPatternOptimization(false);
         // idle pool threads sleep instead of spinning: spinning takes the cores that the JVM's and other processes'
         // threads need (a 6-layer decode step on 2 busy cores: 137 ms spinning, 38-51 ms without)
@@ -86,9 +86,9 @@ final class OrtRuntime {
 
     /**
      * As above; {@code prepack} false keeps ORT from copying the weights into its own packed layout (for a second
-     * session over the same weights whose products are matrix-vector ones, which gain little from it: at the
-     * published size the cached llama session's decode step took 38.2-38.7 ms with and 38.8-39.0 ms without,
-     * and packing would hold a second 0.9 GB copy).
+     * session over the same weights whose products are mostly matrix-vector ones, which gain little from it: at
+     * the published size the cached llama session's decode step took 38.2-38.7 ms with and 38.8-39.0 ms without,
+     * and packing would hold a second 0.9 GB copy; its rarer multi-row passes run on the unpacked weights).
      */
     static OrtSession session(OrtEnvironment env, byte[] model, Map<String, OnnxTensor> weights, int threads,
                               boolean prepack) throws OrtException {

@@ -1,5 +1,7 @@
 package valle.arch.llama.kernel;
 
+import java.lang.ref.Cleaner;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -11,7 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A decode step is some fifty products of well under a millisecond each, so a worker that finishes one
  * waits for the next by spinning for a short while ({@link #SPIN_NANOS}) before it parks: waking a parked
  * thread costs tens of microseconds each time. One call uses the workers at a time; a call made while another
- * holds them (two requests on one model) runs on its caller's thread alone rather than waiting.
+ * holds them (two requests on one model, or a body that calls back in) runs on its caller's thread alone rather
+ * than waiting. A pool that is never closed stops its workers when it becomes unreachable.
  */
 public final class KernelPool implements AutoCloseable {
     /** Work on the half-open range {@code [from, to)}. */
@@ -25,7 +28,10 @@ public final class KernelPool implements AutoCloseable {
 
     private final int threads;
     private final Worker[] workers;
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final ReentrantLock inUse = new ReentrantLock();
+    private final Cleaner.Cleanable stopWorkers;
     private volatile boolean closed;
 
     /** @param threads how many threads share each product, the caller included (at least 1) */
@@ -39,6 +45,12 @@ public final class KernelPool implements AutoCloseable {
             workers[i] = new Worker(name + "-" + (i + 1));
             workers[i].start();
         }
+        Worker[] started = workers;
+        this.stopWorkers = CLEANER.register(this, () -> {
+            for (Worker w : started) {
+                w.shutdown();
+            }
+        });
     }
 
     /** The thread count from {@code -Dvalle.threads} or {@code VALLE_THREADS}, else the machine's processors. */
@@ -69,18 +81,24 @@ public final class KernelPool implements AutoCloseable {
      */
     public void forRange(int n, int minPerThread, RangeBody body) {
         int chunks = Math.min(threads, Math.max(1, n / Math.max(1, minPerThread)));
-        if (chunks <= 1 || closed || !inUse.tryLock()) {
+        if (chunks <= 1 || closed || inUse.isHeldByCurrentThread() || !inUse.tryLock()) {
             body.run(0, n);
             return;
         }
         try {
+            if (closed) {
+                // closed between the check above and the lock: the workers may be gone
+                body.run(0, n);
+                return;
+            }
             for (int c = 1; c < chunks; c++) {
                 workers[c - 1].post(body, (int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
             }
             Throwable failure = null;
             try {
                 body.run(0, (int) ((long) n / chunks));
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
+                // whatever it is, the workers' chunks are waited for before it goes on
                 failure = e;
             }
             for (int c = 1; c < chunks; c++) {
@@ -95,16 +113,23 @@ public final class KernelPool implements AutoCloseable {
             if (failure instanceof Error e) {
                 throw e;
             }
+            if (failure != null) {
+                throw new UndeclaredThrowableException(failure);
+            }
         } finally {
             inUse.unlock();
         }
     }
 
+    /** Stops the workers once a call in flight has finished; later calls run on their caller's thread. */
     @Override
     public void close() {
         closed = true;
-        for (Worker w : workers) {
-            w.shutdown();
+        inUse.lock();
+        try {
+            stopWorkers.clean();
+        } finally {
+            inUse.unlock();
         }
     }
 

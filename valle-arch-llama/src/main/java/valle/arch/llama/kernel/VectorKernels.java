@@ -32,8 +32,9 @@ final class VectorKernels {
     /** Whether the 8-row tile fits the registers: 32 of them come with 512-bit vectors. */
     private static final boolean EIGHT_ROWS = FS.vectorBitSize() >= 512;
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[KC * 2 * L]);
-    /** The row block's 8-row tiles interleaved ({@code [tile][k][8]}), so that a tile's broadcasts share a line. */
+    /** An 8-row tile's products, {@code [8][2L]}, on their way from the registers to {@code y}. */
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[8 * 2 * L]);
+    /** The row block's 8-row tiles interleaved ({@code [tile][k][8]}), so that a tile's broadcasts share a line. */
     private static final ThreadLocal<float[]> PACKED_ROWS = ThreadLocal.withInitial(() -> new float[0]);
 
     private VectorKernels() {
@@ -175,10 +176,12 @@ final class VectorKernels {
         int out = m.out;
         float[] scratch = m.format == WeightFormat.F32 ? null : SCRATCH.get();
         int rowBlock = Math.max(8, ROW_BLOCK_BYTES / (Float.BYTES * in) / 8 * 8);
+        // fewer than 8 rows (a stacked CFG decode step) would mostly multiply padding: 4-row and 1-row tiles then
+        boolean eight = EIGHT_ROWS && rows >= 8;
         for (int r0 = 0; r0 < rows; r0 += rowBlock) {
             int r1 = Math.min(rows, r0 + rowBlock);
-            int tiles8 = EIGHT_ROWS ? (r1 - r0 + 7) / 8 : 0;
-            float[] xp = EIGHT_ROWS ? packRows(x, r0, r1, in, rowBlock) : null;
+            int tiles8 = eight ? (r1 - r0 + 7) / 8 : 0;
+            float[] xp = eight ? packRows(x, r0, r1, in, rowBlock) : null;
             float[] tile = TILE.get();
             for (int p = p0; p < p1; p++) {
                 int valid = out - p * nr;
@@ -195,7 +198,7 @@ final class VectorKernels {
                         bOff = 0;
                     }
                     boolean first = k0 == 0;
-                    if (EIGHT_ROWS) {
+                    if (eight) {
                         for (int t = 0; t < tiles8; t++) {
                             int r = r0 + 8 * t;
                             tile8(xp, (t * in + k0) * 8, b, bOff, kc, nr, y, r * out + p * nr, out, valid, first,
@@ -291,14 +294,8 @@ final class VectorKernels {
                               float[] y, int yOff, int out, int valid, boolean first, float[] tile, int rows) {
         products8(xp, xOff, b, bOff, kc, nr, tile);
         for (int rr = 0; rr < rows; rr++) {
-            FloatVector lo = FloatVector.fromArray(FS, tile, rr * nr);
-            FloatVector hi = FloatVector.fromArray(FS, tile, rr * nr + L);
-            int off = yOff + rr * out;
-            if (!first) {
-                lo = lo.add(load(y, off, 0, valid));
-                hi = hi.add(load(y, off, L, valid));
-            }
-            store(y, off, lo, hi, valid);
+            store(y, yOff + rr * out, FloatVector.fromArray(FS, tile, rr * nr),
+                    FloatVector.fromArray(FS, tile, rr * nr + L), valid, first);
         }
     }
 

@@ -49,7 +49,7 @@ class PackedMatrixTest {
         try (KernelPool pool = new KernelPool(2, "test")) {
             float[] all = new float[17 * out];
             m.multiply(x, 17, all, pool);
-            // 512-bit vectors: 8-row tiles, the last one padded; else 17 rows are 4 x 4 + 1, 5 rows 4 + 1, 3 rows 1 + 1 + 1
+            // 512-bit vectors: 17 rows in 8-row tiles (the last padded), fewer than 8 in 4-row and 1-row tiles
             for (int rows : new int[] {5, 3, 2}) {
                 float[] part = new float[rows * out];
                 m.multiply(x, rows, part, pool);
