@@ -1,7 +1,6 @@
 package valle.attention;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionProblem;
@@ -103,29 +102,18 @@ public final class FlashKernel implements AttentionKernel {
 
     private void tile(AttentionProblem p, int h, int tile, float[] out, float[] logSumExp) {
         int i0 = tile * queryTile;
-        int i1 = Math.min(i0 + queryTile, p.queries());
-        int rows = i1 - i0;
+        OnlineSoftmax st = new OnlineSoftmax(p, i0, Math.min(i0 + queryTile, p.queries()));
+        int rows = st.rows;
         int dv = p.valueDim();
         float[] bias = Scores.bias(p);
-        float[] max = new float[rows];
-        float[] sum = new float[rows];
-        float[] acc = new float[rows * dv];
+        float[] max = st.max;
+        float[] sum = st.sum;
+        float[] acc = st.acc;
+        int[] from = st.from;
+        int[] to = st.to;
         float[] s = new float[keyTile];
-        int[] from = new int[rows];
-        int[] to = new int[rows];
-        Arrays.fill(max, Float.NEGATIVE_INFINITY);
-        int lo = Integer.MAX_VALUE;
-        int hi = 0;
-        for (int r = 0; r < rows; r++) {
-            from[r] = p.mask().visibleFrom(i0 + r, p.keys());
-            to[r] = p.mask().visibleTo(i0 + r, p.keys());
-            if (from[r] < to[r]) {
-                lo = Math.min(lo, from[r]);
-                hi = Math.max(hi, to[r]);
-            }
-        }
-        for (int j0 = lo; j0 < hi; j0 += keyTile) {
-            int j1 = Math.min(j0 + keyTile, hi);
+        for (int j0 = st.lo; j0 < st.hi; j0 += keyTile) {
+            int j1 = Math.min(j0 + keyTile, st.hi);
             for (int r = 0; r < rows; r++) {
                 int i = i0 + r;
                 if (j1 <= from[r] || j0 >= to[r]) {
@@ -157,16 +145,6 @@ public final class FlashKernel implements AttentionKernel {
                 max[r] = newMax;
             }
         }
-        for (int r = 0; r < rows; r++) {
-            int oOff = ((i0 + r) * p.heads() + h) * dv;
-            float inv = sum[r] == 0f ? 0f : 1f / sum[r];
-            for (int c = 0; c < dv; c++) {
-                out[oOff + c] = acc[r * dv + c] * inv;
-            }
-            if (logSumExp != null) {
-                logSumExp[(i0 + r) * p.heads() + h] = sum[r] == 0f
-                        ? Float.NEGATIVE_INFINITY : max[r] + (float) Math.log(sum[r]);
-            }
-        }
+        st.finish(p, h, out, logSumExp);
     }
 }

@@ -1,6 +1,5 @@
 package valle.attention;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -36,32 +35,18 @@ final class VectorFlash {
 
     private static void tile(AttentionProblem p, TransposedKeys keys, int h, int i0, int queryTile, int keyTile,
                              float[] out, float[] logSumExp) {
-        int i1 = Math.min(i0 + queryTile, p.queries());
-        int rows = i1 - i0;
+        OnlineSoftmax st = new OnlineSoftmax(p, i0, Math.min(i0 + queryTile, p.queries()));
+        int rows = st.rows;
+        int[] from = st.from;
+        int[] to = st.to;
         int dv = p.valueDim();
         int kvh = h / (p.heads() / p.kvHeads());
         float[] bias = Scores.bias(p);
-        float[] max = new float[rows];
-        float[] sum = new float[rows];
-        float[] acc = new float[rows * dv];
         // room for the last run's whole vectors, which may reach past its end
         float[] s = new float[keyTile + L];
-        int[] from = new int[rows];
-        int[] to = new int[rows];
-        Arrays.fill(max, Float.NEGATIVE_INFINITY);
-        int lo = Integer.MAX_VALUE;
-        int hi = 0;
-        for (int r = 0; r < rows; r++) {
-            from[r] = p.mask().visibleFrom(i0 + r, p.keys());
-            to[r] = p.mask().visibleTo(i0 + r, p.keys());
-            if (from[r] < to[r]) {
-                lo = Math.min(lo, from[r]);
-                hi = Math.max(hi, to[r]);
-            }
-        }
         float[] s2 = keys != null ? new float[s.length] : null;
-        for (int j0 = lo; j0 < hi; j0 += keyTile) {
-            int j1 = Math.min(j0 + keyTile, hi);
+        for (int j0 = st.lo; j0 < st.hi; j0 += keyTile) {
+            int j1 = Math.min(j0 + keyTile, st.hi);
             for (int r = 0; r < rows; ) {
                 int a = Math.max(from[r], j0);
                 int b = Math.min(to[r], j1);
@@ -78,12 +63,12 @@ final class VectorFlash {
                 int biasOff = i * p.keys() + a;
                 if (pair) {
                     keys.dots2(p.q(), qOff, qOff + p.heads() * p.headDim(), kvh, a, n, s, s2);
-                    boolean first = absorb(r, s, n, p.scale(), bias, biasOff, max, sum, acc, dv);
-                    boolean second = absorb(r + 1, s2, n, p.scale(), bias, biasOff + p.keys(), max, sum, acc, dv);
+                    boolean first = absorb(st, r, s, n, p.scale(), bias, biasOff, dv);
+                    boolean second = absorb(st, r + 1, s2, n, p.scale(), bias, biasOff + p.keys(), dv);
                     if (first && second) {
-                        addValues2(p, kvh, a, n, s, s2, acc, r * dv, (r + 1) * dv, bias != null);
+                        addValues2(p, kvh, a, n, s, s2, st.acc, r * dv, (r + 1) * dv, bias != null);
                     } else if (first || second) {
-                        addValues(p, kvh, a, n, first ? s : s2, acc, (first ? r : r + 1) * dv, bias != null);
+                        addValues(p, kvh, a, n, first ? s : s2, st.acc, (first ? r : r + 1) * dv, bias != null);
                     }
                     r += 2;
                     continue;
@@ -96,23 +81,13 @@ final class VectorFlash {
                                 p.headDim());
                     }
                 }
-                if (absorb(r, s, n, p.scale(), bias, biasOff, max, sum, acc, dv)) {
-                    addValues(p, kvh, a, n, s, acc, r * dv, bias != null);
+                if (absorb(st, r, s, n, p.scale(), bias, biasOff, dv)) {
+                    addValues(p, kvh, a, n, s, st.acc, r * dv, bias != null);
                 }
                 r++;
             }
         }
-        for (int r = 0; r < rows; r++) {
-            int oOff = ((i0 + r) * p.heads() + h) * dv;
-            float inv = sum[r] == 0f ? 0f : 1f / sum[r];
-            for (int c = 0; c < dv; c++) {
-                out[oOff + c] = acc[r * dv + c] * inv;
-            }
-            if (logSumExp != null) {
-                logSumExp[(i0 + r) * p.heads() + h] = sum[r] == 0f
-                        ? Float.NEGATIVE_INFINITY : max[r] + (float) Math.log(sum[r]);
-            }
-        }
+        st.finish(p, h, out, logSumExp);
     }
 
     /**
@@ -120,8 +95,10 @@ final class VectorFlash {
      * running maximum: scaled, biased and masked, the maximum raised (and what was accumulated under the old one
      * rescaled), exponentiated and added to the row's sum. Returns false when every key of the run is hidden.
      */
-    private static boolean absorb(int r, float[] s, int n, float scale, float[] bias, int biasOff, float[] max,
-                                  float[] sum, float[] acc, int dv) {
+    private static boolean absorb(OnlineSoftmax st, int r, float[] s, int n, float scale, float[] bias, int biasOff,
+                                  int dv) {
+        float[] max = st.max;
+        float[] sum = st.sum;
         float runMax = scaleAndMask(s, n, scale, bias, biasOff);
         if (runMax == Float.NEGATIVE_INFINITY) {
             return false;
@@ -131,7 +108,7 @@ final class VectorFlash {
         if (max[r] != Float.NEGATIVE_INFINITY && newMax != max[r]) {
             float alpha = (float) Math.exp(max[r] - newMax);
             sum[r] *= alpha;
-            scale(acc, r * dv, dv, alpha);
+            scale(st.acc, r * dv, dv, alpha);
         }
         sum[r] += weights(s, n, newMax);
         max[r] = newMax;

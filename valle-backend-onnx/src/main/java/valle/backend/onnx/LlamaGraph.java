@@ -152,7 +152,7 @@ final class LlamaGraph {
         for (int l = 0; l < c.layers(); l++) {
             String p = "layers." + l + ".";
             String normed = rmsNorm(x, p + "input_layernorm.weight");
-            String attended = cached ? cachedAttention(l, normed, cos, sin, mask) : attention(l, normed, cos, sin, mask);
+            String attended = attention(l, normed, cos, sin, mask, cached);
             String h = g.node("Add", new String[] {x, attended});
             x = g.nodeWithOutputs("Add", new String[] {h, mlp(l, rmsNorm(h, p + "post_attention_layernorm.weight"))},
                     new String[] {layerOutput(l)})[0];
@@ -188,46 +188,53 @@ final class LlamaGraph {
     }
 
     /** The attention block's output {@code [T, D]} (before the residual add) over normed rows {@code n}. */
-    private String attention(int l, String n, String cos, String sin, String mask) {
-        int kvHeads = c.kvHeads();
-        int hd = c.headDim();
+    private String attention(int l, String n, String cos, String sin, String mask, boolean cached) {
         String[] qkv = projections(l, n, cos, sin);
-        String q = qkv[0];
-        String k = qkv[1];
-        String v = qkv[2];
-        String keys = g.nodeWithOutputs("Concat", new String[] {g.input(pastKey(l), kvHeads, "P", hd),
-            g.node("Transpose", k, "perm", new long[] {1, 0, 2})}, new String[] {presentKey(l)}, "axis", 1)[0];
-        String values = g.nodeWithOutputs("Concat", new String[] {g.input(pastValue(l), kvHeads, "P", hd),
-            g.node("Transpose", v, "perm", new long[] {1, 0, 2})}, new String[] {presentValue(l)}, "axis", 1)[0];
-        String qh = queriesByKvHead(q);
-        // a swap of the last two axes, which ORT's optimiser folds into the product (no copy of the cache)
-        String kh = g.node("Transpose", keys, "perm", new long[] {0, 2, 1});
-        String scores = g.node("Mul", new String[] {g.node("MatMul", new String[] {qh, kh}),
-                g.scalar((float) (1.0 / Math.sqrt(hd)))});
-        String probabilities = softmax(scores, mask);
-        String context = g.node("MatMul", new String[] {probabilities, values});
+        String qh = queriesByKvHead(qkv[0]);
+        long[] headMajor = {1, 0, 2};
+        String context;
+        if (cached) {
+            String k = g.nodeWithOutputs("Transpose", new String[] {qkv[1]}, new String[] {newKey(l)}, "perm", headMajor)[0];
+            String v = g.nodeWithOutputs("Transpose", new String[] {qkv[2]}, new String[] {newValue(l)}, "perm", headMajor)[0];
+            context = contextOverBuffers(l, qh, k, v, mask);
+        } else {
+            String k = g.node("Transpose", qkv[1], "perm", headMajor);
+            String v = g.node("Transpose", qkv[2], "perm", headMajor);
+            context = contextOverPast(l, qh, k, v, mask);
+        }
         return output(l, context);
     }
 
     /**
-     * The attention block over the capacity buffers {@code past.{l}.*} and the new rows: {@code q·Kᵀ} against
-     * each apart, the scores joined for one softmax, and the weights split again for the two products with the
-     * values, so that nothing copies the past.
+     * The first-pass form: the new keys and values appended to the past ones ({@code present.*}, which the
+     * backbone keeps), one product with all keys, one with all values.
      */
-    private String cachedAttention(int l, String n, String cos, String sin, String mask) {
+    private String contextOverPast(int l, String qh, String k, String v, String mask) {
         int kvHeads = c.kvHeads();
         int hd = c.headDim();
-        String[] qkv = projections(l, n, cos, sin);
-        String q = qkv[0];
-        String k = qkv[1];
-        String v = qkv[2];
-        String newKeys = g.nodeWithOutputs("Transpose", new String[] {k}, new String[] {newKey(l)}, "perm", new long[] {1, 0, 2})[0];
-        String newValues = g.nodeWithOutputs("Transpose", new String[] {v}, new String[] {newValue(l)}, "perm", new long[] {1, 0, 2})[0];
+        String keys = g.nodeWithOutputs("Concat", new String[] {g.input(pastKey(l), kvHeads, "P", hd), k},
+                new String[] {presentKey(l)}, "axis", 1)[0];
+        String values = g.nodeWithOutputs("Concat", new String[] {g.input(pastValue(l), kvHeads, "P", hd), v},
+                new String[] {presentValue(l)}, "axis", 1)[0];
+        // a swap of the last two axes, which ORT's optimiser folds into the product (no copy of the cache)
+        String kh = g.node("Transpose", keys, "perm", new long[] {0, 2, 1});
+        String scores = g.node("Mul", new String[] {g.node("MatMul", new String[] {qh, kh}),
+                g.scalar((float) (1.0 / Math.sqrt(hd)))});
+        return g.node("MatMul", new String[] {softmax(scores, mask), values});
+    }
+
+    /**
+     * The cached form, over the capacity buffers {@code past.{l}.*} and the new rows: {@code q·Kᵀ} against each
+     * apart, the scores joined for one softmax, and the weights split again for the two products with the
+     * values, so that nothing copies the past.
+     */
+    private String contextOverBuffers(int l, String qh, String k, String v, String mask) {
+        int kvHeads = c.kvHeads();
+        int hd = c.headDim();
         String pastKeys = g.input(pastKey(l), kvHeads, "C", hd);
         String pastValues = g.input(pastValue(l), kvHeads, "C", hd);
-        String qh = queriesByKvHead(q);
         String pastScores = g.node("MatMul", new String[] {qh, g.node("Transpose", pastKeys, "perm", new long[] {0, 2, 1})});
-        String newScores = g.node("MatMul", new String[] {qh, g.node("Transpose", newKeys, "perm", new long[] {0, 2, 1})});
+        String newScores = g.node("MatMul", new String[] {qh, g.node("Transpose", k, "perm", new long[] {0, 2, 1})});
         String scores = g.node("Mul", new String[] {g.node("Concat", new String[] {pastScores, newScores}, "axis", -1),
                 g.scalar((float) (1.0 / Math.sqrt(hd)))});
         String probabilities = softmax(scores, mask);
@@ -235,9 +242,8 @@ final class LlamaGraph {
         String sizes = g.node("Concat", new String[] {g.node("Shape", pastScores, "start", -1L),
                 g.node("Shape", newScores, "start", -1L)}, "axis", 0);
         String[] parts = g.nodes("Split", new String[] {probabilities, sizes}, 2, "axis", -1);
-        String context = g.node("Add", new String[] {g.node("MatMul", new String[] {parts[0], pastValues}),
-                g.node("MatMul", new String[] {parts[1], newValues})});
-        return output(l, context);
+        return g.node("Add", new String[] {g.node("MatMul", new String[] {parts[0], pastValues}),
+                g.node("MatMul", new String[] {parts[1], v})});
     }
 
     /** {@code q [T, heads, hd]} and {@code k [T, kvHeads, hd]} (both rotated) and {@code v} from one product. */
