@@ -130,7 +130,7 @@ final class BenchCommand implements Callable<Integer> {
                 rows = run(valle, n, format);
                 routed = routedPerExpert(valle.model());
             }
-            BenchReport report = new BenchReport(n, format == null ? (model == null ? "f32" : "file")
+            BenchReport report = new BenchReport(backend, n, format == null ? (model == null ? "f32" : "file")
                     : format.name().toLowerCase(Locale.ROOT), PackedMatrix.vectorBits(), rows, routed);
             if (json) {
                 report.printJson(out);

@@ -21,6 +21,7 @@ class BenchCommandTest {
         Map<String, Object> json = Json.parseObject(r.out().trim(), "bench output");
         assertEquals(2L, json.get("threads"));
         assertEquals("f32", json.get("weight_dtype"));
+        assertEquals("java", json.get("backend"));
         assertTrue((Long) json.get("vector_bits") >= 128, "vector bits " + json.get("vector_bits"));
         assertTrue((Long) json.get("peak_heap_bytes") > 0);
         assertTrue((Long) json.get("rss_bytes") != 0);
