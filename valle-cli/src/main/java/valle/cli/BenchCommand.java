@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import valle.api.arch.BackboneState;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codes;
 import valle.api.tensor.DType;
@@ -258,7 +259,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Codes prompt = randomCodes(rnd, PROMPT_FRAMES, 8);
         Codes level0 = randomCodes(rnd, OUTPUT_FRAMES, 1);
-        valle.core.model.InputSequence seq = m.sequences().nar(text, 0, prompt, level0, 1);
+        InputSequence seq = m.sequences().nar(text, 0, prompt, level0, 1);
         long[] counts = new long[m.config().experts()];
         m.backbone(1).forward(seq.toBackboneInput(), new valle.api.arch.BackboneProbe() {
             @Override
@@ -273,11 +274,15 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The duration loop of a 3-digit length: 4 passes over S = prefill + 1 … + 4, last row through the len head. */
+    /** Four steps of the duration loop as {@code DurationLoop} runs them (one state, a digit a step), with fixed digits. */
     private static void lenLoop(ValleModel m, Prompted in) {
         int[][] digits = {{0}, {0, 3}, {0, 3, 7}, {0, 3, 7, 5}};
-        for (int[] d : digits) {
-            InputSequence seq = m.sequences().len(in.text(), in.lang(), in.prompt(), d);
-            m.logits(seq, m.hidden(seq), 1);
+        try (BackboneState state = m.backbone().newState()) {
+            for (int[] d : digits) {
+                var tail = m.sequences().lenTail(in.text(), in.lang(), in.prompt(), d, state.length());
+                float[] hidden = m.backbone().forward(state, tail.input());
+                m.heads().logits(tail.head(), hidden, tail.input().rows() - 1, 1);
+            }
         }
     }
 

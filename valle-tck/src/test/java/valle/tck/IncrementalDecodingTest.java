@@ -9,13 +9,14 @@ import org.junit.jupiter.api.Test;
 import valle.api.sample.SamplerSettings;
 import valle.core.Valle;
 import valle.core.infer.ArLoop;
+import valle.core.infer.DurationLoop;
 import valle.core.infer.InferenceSettings;
 import valle.core.infer.Sampling;
 import valle.core.model.InputSequence;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
 
-/** The AR loop's incremental decoding against the reference's way: the whole sequence again every step. */
+/** The AR and duration loops' incremental decoding against the reference's way: the whole sequence again every step. */
 class IncrementalDecodingTest {
 
     @Test
@@ -38,6 +39,39 @@ class IncrementalDecodingTest {
                     assertEquals(logits[c], cached[c], 1e-5, "step " + step + " class " + c);
                 }
             }
+        }
+    }
+
+    /** The duration loop feeds one digit a step through a cache; the reference runs the whole len sequence again. */
+    @Test
+    void everyCachedDurationStepMatchesAFullPassOverTheSameSequence() {
+        Path variant = Path.of("golden/ar_nar_len");
+        try (Valle valle = Valle.builder().model(variant.resolve("model.sft")).build()) {
+            ValleModel model = valle.model();
+            VariantInputs in = VariantInputs.read(new GoldenFolder(variant.resolve("inputs")));
+            DurationLoop.Result cached = DurationLoop.predict(model, in.prompted());
+            int[] tokens = cached.tokens();
+            assertEquals(tokens.length - 1, cached.stepLogits().size());
+            for (int step = 0; step < cached.stepLogits().size(); step++) {
+                int[] digits = java.util.Arrays.copyOf(tokens, step + 1);
+                InputSequence full = model.sequences().len(in.text(), in.lang(), in.prompt(), digits);
+                float[] logits = model.logits(full, model.hidden(full), 1);
+                float[] fromCache = cached.stepLogits().get(step);
+                for (int c = 0; c < logits.length; c++) {
+                    assertEquals(logits[c], fromCache[c], 1e-5, "step " + step + " class " + c);
+                }
+            }
+            // a len sequence's tail is the whole sequence's last rows, as for AR
+            int[] digits = {0, 4, 2};
+            InputSequence full = model.sequences().len(in.text(), in.lang(), in.prompt(), digits);
+            var tail = model.sequences().lenTail(in.text(), in.lang(), in.prompt(), digits, full.rows() - 1);
+            assertEquals(full.head(), tail.head());
+            assertEquals(full.mask(), tail.input().mask());
+            int d = model.layout().hiddenSize();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(full.embeddings(),
+                    (full.rows() - 1) * d, full.rows() * d), tail.input().embeddings());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {full.positions()[full.rows() - 1]},
+                    tail.input().positions());
         }
     }
 

@@ -2,8 +2,9 @@ package valle.core.infer;
 
 import java.util.ArrayList;
 import java.util.List;
-import valle.core.model.InputSequence;
+import valle.api.arch.BackboneState;
 import valle.core.model.ModelLayout;
+import valle.core.model.SequenceBuilder;
 import valle.core.model.ValleModel;
 import valle.core.sample.TokenPicker;
 
@@ -48,18 +49,27 @@ public final class DurationLoop {
         }
     }
 
+    /**
+     * The duration of {@code in}. The task is causal (§3.5: {@code len} never takes a bidirectional mask), so the
+     * sequence goes through one backbone state: the first step prefills text, prompt and the leading 0, every
+     * later step feeds only its new digit.
+     */
     public static Result predict(ValleModel model, Prompted in) {
         List<Integer> tokens = new ArrayList<>(List.of(0));
         List<float[]> stepLogits = new ArrayList<>();
-        for (int step = 0; step < MAX_STEPS; step++) {
-            int[] digits = tokens.stream().mapToInt(Integer::intValue).toArray();
-            InputSequence seq = model.sequences().len(in.text(), in.lang(), in.prompt(), digits);
-            float[] logits = model.logits(seq, model.hidden(seq), 1);
-            stepLogits.add(logits);
-            int token = Math.min(TokenPicker.argmax(logits, 0, ModelLayout.LEN_CLASSES), STOP);
-            tokens.add(token);
-            if (token == STOP) {
-                break;
+        try (BackboneState state = model.backbone().newState()) {
+            for (int step = 0; step < MAX_STEPS; step++) {
+                int[] digits = tokens.stream().mapToInt(Integer::intValue).toArray();
+                SequenceBuilder.Tail tail = model.sequences().lenTail(in.text(), in.lang(), in.prompt(), digits,
+                        state.length());
+                float[] hidden = model.backbone().forward(state, tail.input());
+                float[] logits = model.heads().logits(tail.head(), hidden, tail.input().rows() - 1, 1);
+                stepLogits.add(logits);
+                int token = Math.min(TokenPicker.argmax(logits, 0, ModelLayout.LEN_CLASSES), STOP);
+                tokens.add(token);
+                if (token == STOP) {
+                    break;
+                }
             }
         }
         return new Result(tokens.stream().mapToInt(Integer::intValue).toArray(), List.copyOf(stepLogits));

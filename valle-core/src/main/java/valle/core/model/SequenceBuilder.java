@@ -133,12 +133,24 @@ public final class SequenceBuilder {
 
     /** The duration pass: {@code digits} so far, starting with the 0 token; the {@code len} head reads the last row. */
     public InputSequence len(int[] textIds, int lang, Codes prompt, int[] digits) {
+        return lenParts(textIds, lang, prompt, digits).finish("len");
+    }
+
+    /**
+     * The rows of the {@code len} sequence from row {@code fromRow} on (embedded alone), for feeding it through a
+     * cached backbone a digit at a time: the task is causal, so earlier rows never change as digits are added.
+     */
+    public Tail lenTail(int[] textIds, int lang, Codes prompt, int[] digits, int fromRow) {
+        return lenParts(textIds, lang, prompt, digits).tail("len", fromRow);
+    }
+
+    private Parts lenParts(int[] textIds, int lang, Codes prompt, int[] digits) {
         if (lenDigits == null) {
             throw new IllegalStateException("this model has no len capability");
         }
         Parts p = prefix(textIds, lang, 0, prompt);
         p.add("len", digits.length, (row, out) -> add(lenDigits, digits[row], out, "len token"));
-        return p.finish("len");
+        return p;
     }
 
     private Parts prefix(int[] textIds, int lang, int level, Codes prompt) {
