@@ -236,42 +236,26 @@ final class VectorFlash {
             FloatVector b2 = FloatVector.fromArray(FS, acc, off1 + c + 2 * L);
             FloatVector b3 = FloatVector.fromArray(FS, acc, off1 + c + 3 * L);
             for (int jj = 0, i = base + c; jj < n; jj++, i += stride) {
-                if (skipZeros && (w0[jj] == 0f || w1[jj] == 0f)) {
-                    // a hidden key's value row may hold anything: add it only to the row that sees it
-                    FloatVector x0 = FloatVector.fromArray(FS, v, i);
-                    FloatVector x1 = FloatVector.fromArray(FS, v, i + L);
-                    FloatVector x2 = FloatVector.fromArray(FS, v, i + 2 * L);
-                    FloatVector x3 = FloatVector.fromArray(FS, v, i + 3 * L);
-                    if (w0[jj] != 0f) {
-                        FloatVector u = FloatVector.broadcast(FS, w0[jj]);
-                        a0 = x0.fma(u, a0);
-                        a1 = x1.fma(u, a1);
-                        a2 = x2.fma(u, a2);
-                        a3 = x3.fma(u, a3);
-                    }
-                    if (w1[jj] != 0f) {
-                        FloatVector u = FloatVector.broadcast(FS, w1[jj]);
-                        b0 = x0.fma(u, b0);
-                        b1 = x1.fma(u, b1);
-                        b2 = x2.fma(u, b2);
-                        b3 = x3.fma(u, b3);
-                    }
-                    continue;
-                }
                 FloatVector x0 = FloatVector.fromArray(FS, v, i);
                 FloatVector x1 = FloatVector.fromArray(FS, v, i + L);
                 FloatVector x2 = FloatVector.fromArray(FS, v, i + 2 * L);
                 FloatVector x3 = FloatVector.fromArray(FS, v, i + 3 * L);
-                FloatVector u0 = FloatVector.broadcast(FS, w0[jj]);
-                FloatVector u1 = FloatVector.broadcast(FS, w1[jj]);
-                a0 = x0.fma(u0, a0);
-                a1 = x1.fma(u0, a1);
-                a2 = x2.fma(u0, a2);
-                a3 = x3.fma(u0, a3);
-                b0 = x0.fma(u1, b0);
-                b1 = x1.fma(u1, b1);
-                b2 = x2.fma(u1, b2);
-                b3 = x3.fma(u1, b3);
+                // with skipZeros, a key hidden from one row (weight 0) is added only to the row that sees it:
+                // its value row may hold anything
+                if (!skipZeros || w0[jj] != 0f) {
+                    FloatVector u = FloatVector.broadcast(FS, w0[jj]);
+                    a0 = x0.fma(u, a0);
+                    a1 = x1.fma(u, a1);
+                    a2 = x2.fma(u, a2);
+                    a3 = x3.fma(u, a3);
+                }
+                if (!skipZeros || w1[jj] != 0f) {
+                    FloatVector u = FloatVector.broadcast(FS, w1[jj]);
+                    b0 = x0.fma(u, b0);
+                    b1 = x1.fma(u, b1);
+                    b2 = x2.fma(u, b2);
+                    b3 = x3.fma(u, b3);
+                }
             }
             a0.intoArray(acc, off0 + c);
             a1.intoArray(acc, off0 + c + L);

@@ -62,13 +62,11 @@ final class OnnxKvCache implements BackboneState {
 
     /** Takes a first pass's {@code present.*} outputs ({@code rows} rows, the cache being empty). */
     void takePresent(OrtSession.Result result, int rows) throws OrtException {
-        ensureOpen();
         append(result, rows, true);
     }
 
     /** Appends a cached pass's {@code new.*} rows. */
     void takeNew(OrtSession.Result result, int rows) throws OrtException {
-        ensureOpen();
         append(result, rows, false);
     }
 
@@ -140,7 +138,7 @@ final class OnnxKvCache implements BackboneState {
         }
     }
 
-    /** Checks that the cache may be used (a closed one holds no buffers). */
+    /** Checks that the cache may be used (a closed one holds no buffers); a pass checks before it runs. */
     void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("this llama KV cache on onnx is closed");
