@@ -18,16 +18,17 @@ import valle.core.load.JsonWriter;
 /**
  * What {@code valle bench} prints: a table, or one JSON object with {@code --json}.
  *
- * @param backend         the {@code --backend} the stages ran on ({@code java} unless asked otherwise)
+ * @param backend         the backend the arch ran on (what {@code auto} chose, or the one asked for)
+ * @param backendChoice   the {@code --backend} asked for ({@code auto} unless given)
  * @param routedPerExpert for a mixture-of-experts model, the tokens each expert received in one NAR pass over
  *                        all layers (a token counts once per expert it is routed to); empty otherwise
  */
-record BenchReport(String backend, int threads, String weightDtype, int vectorBits, List<BenchTimer.Row> rows,
+record BenchReport(String backend, String backendChoice, int threads, String weightDtype, int vectorBits, List<BenchTimer.Row> rows,
                    long[] routedPerExpert) {
 
     void printTable(PrintWriter out) {
-        out.printf(Locale.ROOT, "backend %s, threads %d, weights %s, vectors %d bits, peak heap %.0f MB, peak RSS %.0f MB%n",
-                backend, threads, weightDtype, vectorBits, peakHeapBytes() / 1e6, peakRssBytes() / 1e6);
+        out.printf(Locale.ROOT, "backend %s (%s), threads %d, weights %s, vectors %d bits, peak heap %.0f MB, peak RSS %.0f MB%n",
+                backend, backendChoice, threads, weightDtype, vectorBits, peakHeapBytes() / 1e6, peakRssBytes() / 1e6);
         out.printf(Locale.ROOT, "%-16s %12s %12s %5s  %s%n", "ROW", "MIN", "MEDIAN", "REPS", "UNIT");
         for (BenchTimer.Row r : rows) {
             out.printf(Locale.ROOT, "%-16s %12.4f %12.4f %5d  %s%n", r.name(), r.min(), r.median(), r.reps(),
@@ -43,6 +44,7 @@ record BenchReport(String backend, int threads, String weightDtype, int vectorBi
     void printJson(PrintWriter out) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("backend", backend);
+        json.put("backend_choice", backendChoice);
         json.put("threads", threads);
         json.put("weight_dtype", weightDtype);
         json.put("vector_bits", vectorBits);

@@ -21,7 +21,9 @@ class BenchCommandTest {
         Map<String, Object> json = Json.parseObject(r.out().trim(), "bench output");
         assertEquals(2L, json.get("threads"));
         assertEquals("f32", json.get("weight_dtype"));
-        assertEquals("java", json.get("backend"));
+        // as speak does, auto runs the arch on the fastest backend present (onnx is on this module's path)
+        assertEquals("auto", json.get("backend_choice"));
+        assertEquals("onnx", json.get("backend"));
         assertTrue((Long) json.get("vector_bits") >= 128, "vector bits " + json.get("vector_bits"));
         assertTrue((Long) json.get("peak_heap_bytes") > 0);
         assertTrue((Long) json.get("rss_bytes") != 0);
@@ -47,6 +49,7 @@ class BenchCommandTest {
         Result r = run("bench", "--quick", "--json", "--layers", "1", "--threads", "2", "--arch", "mixtral");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> json = Json.parseObject(r.out().trim(), "bench output");
+        assertEquals("java", json.get("backend"), "mixtral has a java provider only");
         List<?> routed = (List<?>) json.get("routed_per_expert");
         assertEquals(8, routed.size(), routed.toString());
         long total = routed.stream().mapToLong(v -> (Long) v).sum();

@@ -2,6 +2,7 @@ package valle.arch.llama;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
@@ -33,6 +34,12 @@ final class LlamaBackbone implements Backbone {
     private final Rope rope;
     /** Splits the matrix products; lives as long as the backbone. */
     private final KernelPool pool;
+    /**
+     * The largest workspace a finished pass left behind, taken by the next pass: a NAR pass's activations are
+     * some 60 MB, and allocating them anew each pass cost 40-180 ms of zeroing and collections. A pass that
+     * finds none (another pass holds it) makes its own.
+     */
+    private final AtomicReference<Workspace> spare = new AtomicReference<>();
     private volatile boolean closed;
 
     LlamaBackbone(BackboneConfig config, LlamaWeights weights, AttentionKernel attention, int threads) {
@@ -112,7 +119,27 @@ final class LlamaBackbone implements Backbone {
             past[s] = caches.get(s).length();
             caches.get(s).reserve(inputs.get(s).rows());
         }
-        Workspace w = new Workspace(config, total);
+        // a probe is handed the working buffers, which it may copy whole: those must be of the pass's size
+        Workspace w = probe == NO_PROBE ? takeWorkspace(total) : new Workspace(config, total);
+        try {
+            return pass(caches, inputs, probe, w, first, past);
+        } finally {
+            if (probe == NO_PROBE) {
+                spare.accumulateAndGet(w, (kept, done) -> kept == null || done.rows >= kept.rows ? done : kept);
+            }
+        }
+    }
+
+    private Workspace takeWorkspace(int rows) {
+        Workspace w = spare.getAndSet(null);
+        return w != null && w.rows >= rows ? w : new Workspace(config, rows);
+    }
+
+    /** The layers over the stacked rows ({@code first[s]} is sequence s's first row, {@code past[s]} its cached rows). */
+    private List<float[]> pass(List<KvCache> caches, List<BackboneInput> inputs, BackboneProbe probe, Workspace w,
+                               int[] first, int[] past) {
+        int d = config.hiddenSize();
+        int total = first[inputs.size()];
         for (int s = 0; s < inputs.size(); s++) {
             System.arraycopy(inputs.get(s).embeddings(), 0, w.x, first[s] * d, inputs.get(s).rows() * d);
         }
@@ -179,11 +206,13 @@ final class LlamaBackbone implements Backbone {
     public void close() {
         // the weights belong to the model, which releases them; this only stops further use
         closed = true;
+        spare.set(null);
         pool.close();
     }
 
-    /** The activations of one pass, allocated once per pass and reused by every layer. */
+    /** The activations of a pass of up to {@code rows} rows, reused by every layer and by later passes. */
     private static final class Workspace {
+        final int rows;
         final float[] x;
         final float[] normed;
         final float[] qkv;
@@ -197,6 +226,7 @@ final class LlamaBackbone implements Backbone {
         Workspace(BackboneConfig c, int rows) {
             int d = c.hiddenSize();
             int kv = c.kvHeads() * c.headDim();
+            this.rows = rows;
             x = new float[rows * d];
             normed = new float[rows * d];
             qkv = new float[rows * (d + 2 * kv)];

@@ -32,10 +32,12 @@ public final class ValleModel implements AutoCloseable {
     /** Which levels {@link #adapted} serves; null without a LoRA. */
     private final LoraConfig lora;
     private final LoraAdapter adapter;
+    /** The arch plugin that built the backbones. */
+    private final Arch arch;
     private volatile boolean closed;
 
     private ValleModel(String name, SafetensorsFile file, ModelConfig config, ModelLayout layout,
-                       SequenceBuilder sequences, ClassifierHeads heads, Backbone base, Backbone adapted,
+                       SequenceBuilder sequences, ClassifierHeads heads, Arch arch, Backbone base, Backbone adapted,
                        LoraConfig lora, LoraAdapter adapter) {
         this.name = name;
         this.file = file;
@@ -47,6 +49,7 @@ public final class ValleModel implements AutoCloseable {
         this.adapted = adapted;
         this.lora = lora;
         this.adapter = adapter;
+        this.arch = arch;
     }
 
     /**
@@ -97,7 +100,7 @@ public final class ValleModel implements AutoCloseable {
                 base = arch.open(backboneConfig, file.scoped("model."), attention.get());
             }
             String name = path.getFileName().toString().replaceFirst("\\.sft$", "");
-            return new ValleModel(name, file, config, layout, sequences, heads, base, adapted, levels, adapter);
+            return new ValleModel(name, file, config, layout, sequences, heads, arch, base, adapted, levels, adapter);
         } catch (RuntimeException e) {
             if (base != null) {
                 base.close();
@@ -135,6 +138,11 @@ public final class ValleModel implements AutoCloseable {
     public SequenceBuilder sequences() {
         ensureOpen();
         return sequences;
+    }
+
+    /** The arch plugin whose backbones serve this model (under {@code auto}, the one it chose: name and backend). */
+    public Arch arch() {
+        return arch;
     }
 
     /** The backbone of the AR passes (RVQ level 0). */

@@ -25,6 +25,8 @@ final class VectorKernels {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
     private static final int L = FS.length();
+    /** A panel's width, {@link PackedMatrix#panelWidth()}: two vectors of outputs. */
+    private static final int NR = 2 * L;
     /** Input columns per block of the matrix-matrix kernel: a 16-32 KB panel slice. */
     static final int KC = 256;
     /** Bytes of input rows kept in L2 while the panels stream past them. */
@@ -201,17 +203,17 @@ final class VectorKernels {
                     if (eight) {
                         for (int t = 0; t < tiles8; t++) {
                             int r = r0 + 8 * t;
-                            tile8(xp, (t * in + k0) * 8, b, bOff, kc, nr, y, r * out + p * nr, out, valid, first,
+                            tile8(xp, (t * in + k0) * 8, b, bOff, kc, y, r * out + p * nr, out, valid, first,
                                     tile, Math.min(8, r1 - r));
                         }
                         continue;
                     }
                     int r = r0;
                     for (; r + 4 <= r1; r += 4) {
-                        tile4(x, r * in + k0, in, b, bOff, kc, nr, y, r * out + p * nr, out, valid, first);
+                        tile4(x, r * in + k0, in, b, bOff, kc, y, r * out + p * nr, out, valid, first);
                     }
                     for (; r < r1; r++) {
-                        tile1(x, r * in + k0, b, bOff, kc, nr, y, r * out + p * nr, valid, first);
+                        tile1(x, r * in + k0, b, bOff, kc, y, r * out + p * nr, valid, first);
                     }
                 }
             }
@@ -290,20 +292,23 @@ final class VectorKernels {
      * inner method stays small enough for the JIT to keep all 16 accumulators in registers instead of boxing
      * them (and starting them from zero rather than from {@code y} keeps it ~15 % faster).
      */
-    private static void tile8(float[] xp, int xOff, float[] b, int bOff, int kc, int nr,
+    private static void tile8(float[] xp, int xOff, float[] b, int bOff, int kc,
                               float[] y, int yOff, int out, int valid, boolean first, float[] tile, int rows) {
-        products8(xp, xOff, b, bOff, kc, nr, tile);
+        products8(xp, xOff, b, bOff, kc, tile);
         for (int rr = 0; rr < rows; rr++) {
-            store(y, yOff + rr * out, FloatVector.fromArray(FS, tile, rr * nr),
-                    FloatVector.fromArray(FS, tile, rr * nr + L), valid, first);
+            store(y, yOff + rr * out, FloatVector.fromArray(FS, tile, rr * NR),
+                    FloatVector.fromArray(FS, tile, rr * NR + L), valid, first);
         }
     }
 
-    private static void products8(float[] xp, int xOff, float[] b, int bOff, int kc, int nr, float[] tile) {
+    private static void products8(float[] xp, int xOff, float[] b, int bOff, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00,
                 c70 = c00, c71 = c00;
-        for (int k = 0, i = bOff, xk = xOff; k < kc; k++, i += nr, xk += 8) {
+        // indices computed from k (constant strides) let the JIT hoist the bounds checks out of the loop
+        for (int k = 0; k < kc; k++) {
+            int i = bOff + k * NR;
+            int xk = xOff + 8 * k;
             FloatVector b0 = FloatVector.fromArray(FS, b, i);
             FloatVector b1 = FloatVector.fromArray(FS, b, i + L);
             FloatVector a = FloatVector.broadcast(FS, xp[xk]);
@@ -333,30 +338,31 @@ final class VectorKernels {
         }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
-        c10.intoArray(tile, nr);
-        c11.intoArray(tile, nr + L);
-        c20.intoArray(tile, 2 * nr);
-        c21.intoArray(tile, 2 * nr + L);
-        c30.intoArray(tile, 3 * nr);
-        c31.intoArray(tile, 3 * nr + L);
-        c40.intoArray(tile, 4 * nr);
-        c41.intoArray(tile, 4 * nr + L);
-        c50.intoArray(tile, 5 * nr);
-        c51.intoArray(tile, 5 * nr + L);
-        c60.intoArray(tile, 6 * nr);
-        c61.intoArray(tile, 6 * nr + L);
-        c70.intoArray(tile, 7 * nr);
-        c71.intoArray(tile, 7 * nr + L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
     }
 
-    private static void tile4(float[] x, int xOff, int in, float[] b, int bOff, int kc, int nr,
+    private static void tile4(float[] x, int xOff, int in, float[] b, int bOff, int kc,
                               float[] y, int yOff, int out, int valid, boolean first) {
         FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00;
         int x1 = xOff + in;
         int x2 = xOff + 2 * in;
         int x3 = xOff + 3 * in;
-        for (int k = 0, i = bOff; k < kc; k++, i += nr) {
+        for (int k = 0; k < kc; k++) {
+            int i = bOff + k * NR;
             FloatVector b0 = FloatVector.fromArray(FS, b, i);
             FloatVector b1 = FloatVector.fromArray(FS, b, i + L);
             FloatVector a = FloatVector.broadcast(FS, x[xOff + k]);
@@ -378,11 +384,12 @@ final class VectorKernels {
         store(y, yOff + 3 * out, c30, c31, valid, first);
     }
 
-    private static void tile1(float[] x, int xOff, float[] b, int bOff, int kc, int nr,
+    private static void tile1(float[] x, int xOff, float[] b, int bOff, int kc,
                               float[] y, int yOff, int valid, boolean first) {
         FloatVector c0 = FloatVector.zero(FS);
         FloatVector c1 = c0;
-        for (int k = 0, i = bOff; k < kc; k++, i += nr) {
+        for (int k = 0; k < kc; k++) {
+            int i = bOff + k * NR;
             FloatVector a = FloatVector.broadcast(FS, x[xOff + k]);
             c0 = FloatVector.fromArray(FS, b, i).fma(a, c0);
             c1 = FloatVector.fromArray(FS, b, i + L).fma(a, c1);
