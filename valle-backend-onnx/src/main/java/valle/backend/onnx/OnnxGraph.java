@@ -22,6 +22,8 @@ import java.nio.ByteOrder;
  */
 final class OnnxGraph {
     static final int OPSET = 17;
+    /** ONNX Runtime's own operators (fused kernels such as {@code RotaryEmbedding}), version 1. */
+    static final String MICROSOFT = "com.microsoft";
     private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
     private static final int INT64 = TensorProto.DataType.INT64.getNumber();
 
@@ -118,9 +120,19 @@ final class OnnxGraph {
         return nodeWithOutputs(op, inputs, names, attributes);
     }
 
+    /** A node of one of ONNX Runtime's own operators ({@value #MICROSOFT}) with one output, returned. */
+    String runtimeNode(String op, String[] inputs, Object... attributes) {
+        String out = op.toLowerCase(java.util.Locale.ROOT) + "_" + next++;
+        return add(op, MICROSOFT, inputs, new String[] {out}, attributes)[0];
+    }
+
     /** A node whose outputs have the given names (graph outputs). */
     String[] nodeWithOutputs(String op, String[] inputs, String[] outputs, Object... attributes) {
-        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_" + next++);
+        return add(op, "", inputs, outputs, attributes);
+    }
+
+    private String[] add(String op, String domain, String[] inputs, String[] outputs, Object... attributes) {
+        NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setDomain(domain).setName(op + "_" + next++);
         for (String in : inputs) {
             n.addInput(in);
         }
@@ -143,10 +155,11 @@ final class OnnxGraph {
         return new Model(toBytes(), weights());
     }
 
-    /** The model: this graph under opset {@value #OPSET}, IR version 8. */
+    /** The model: this graph under opset {@value #OPSET} (and {@value #MICROSOFT} 1), IR version 8. */
     byte[] toBytes() {
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("valle")
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(MICROSOFT).setVersion(1))
                 .setGraph(graph).build().toByteArray();
     }
 

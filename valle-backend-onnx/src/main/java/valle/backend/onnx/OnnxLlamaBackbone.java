@@ -150,8 +150,8 @@ final class OnnxLlamaBackbone implements Backbone {
             float[] sin = new float[rows * half];
             Rotary.tables(input.positions(), inverseFrequencies, cos, sin);
             feeds.put(LlamaGraph.EMBEDDINGS, tensor(input.embeddings(), rows, d));
-            feeds.put(LlamaGraph.COS, tensor(cos, rows, 1, half));
-            feeds.put(LlamaGraph.SIN, tensor(sin, rows, 1, half));
+            feeds.put(LlamaGraph.COS, tensor(cos, rows, half));
+            feeds.put(LlamaGraph.SIN, tensor(sin, rows, half));
             int keys = (cached ? cache.capacity() : 0) + rows;
             feeds.put(LlamaGraph.MASK, tensor(cached ? cachedMask(input.mask(), past, cache.capacity(), rows)
                     : additiveMask(input.mask(), 0, rows), rows, keys));
