@@ -80,31 +80,68 @@ final class LinearHead {
          */
         static void block(LinearHead h, int b, float[] x, int firstRow, int rows, float[] out) {
             int n = h.width;
+            int c0 = b * BLOCK;
             int c1 = Math.min(h.classes, (b + 1) * BLOCK);
-            for (int c = b * BLOCK; c < c1; c++) {
-                float bc = h.bias == null ? 0f : h.bias[c];
-                int r = 0;
-                for (; r + 4 <= rows; r += 4) {
-                    dot4(h.weight, c * n, x, (firstRow + r) * n, n, out, r * h.classes + c, h.classes, bc);
+            int pairs = c0 + (c1 - c0) / 2 * 2;
+            int r = 0;
+            // four input rows (in L1) against the block's weight rows two at a time (from L2): each vector of the
+            // inputs serves two classes, each vector of weights four rows
+            for (; r + 4 <= rows; r += 4) {
+                int xOff = (firstRow + r) * n;
+                int o = r * h.classes;
+                for (int c = c0; c < pairs; c += 2) {
+                    dot4x2(h.weight, c * n, x, xOff, n, out, o + c, h.classes, bias(h, c), bias(h, c + 1));
                 }
-                for (; r < rows; r++) {
-                    out[r * h.classes + c] = dot(h.weight, c * n, x, (firstRow + r) * n, n) + bc;
+                if (pairs < c1) {
+                    dot4(h.weight, pairs * n, x, xOff, n, out, o + pairs, h.classes, bias(h, pairs));
+                }
+            }
+            for (; r < rows; r++) {
+                for (int c = c0; c < c1; c++) {
+                    out[r * h.classes + c] = dot(h.weight, c * n, x, (firstRow + r) * n, n) + bias(h, c);
                 }
             }
         }
 
-        /** {@code out[o + i·stride] = w · x_i + bias} for the four rows {@code x_i} from {@code x0}, {@code n} apart. */
-        private static void dot4(float[] w, int wOff, float[] x, int x0, int n, float[] out, int o, int stride,
-                                 float bias) {
-            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+        private static float bias(LinearHead h, int c) {
+            return h.bias == null ? 0f : h.bias[c];
+        }
+
+        /**
+         * {@link #dot4} for the two classes whose weight rows start at {@code wOff} and {@code wOff + n}: eight
+         * sums, each in the same order as {@link #dot}'s (so an output does not depend on the tile it fell in).
+         */
+        private static void dot4x2(float[] w, int wOff, float[] x, int x0, int n, float[] out, int o, int stride,
+                                   float bias0, float bias1) {
+            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
             int k = 0;
             for (int bound = FS.loopBound(n); k < bound; k += FS.length()) {
-                FloatVector wk = FloatVector.fromArray(FS, w, wOff + k);
-                a0 = wk.fma(FloatVector.fromArray(FS, x, x0 + k), a0);
-                a1 = wk.fma(FloatVector.fromArray(FS, x, x0 + n + k), a1);
-                a2 = wk.fma(FloatVector.fromArray(FS, x, x0 + 2 * n + k), a2);
-                a3 = wk.fma(FloatVector.fromArray(FS, x, x0 + 3 * n + k), a3);
+                FloatVector v = FloatVector.fromArray(FS, w, wOff + k);
+                FloatVector u = FloatVector.fromArray(FS, w, wOff + n + k);
+                FloatVector x0k = FloatVector.fromArray(FS, x, x0 + k);
+                a0 = v.fma(x0k, a0);
+                b0 = u.fma(x0k, b0);
+                FloatVector x1k = FloatVector.fromArray(FS, x, x0 + n + k);
+                a1 = v.fma(x1k, a1);
+                b1 = u.fma(x1k, b1);
+                FloatVector x2k = FloatVector.fromArray(FS, x, x0 + 2 * n + k);
+                a2 = v.fma(x2k, a2);
+                b2 = u.fma(x2k, b2);
+                FloatVector x3k = FloatVector.fromArray(FS, x, x0 + 3 * n + k);
+                a3 = v.fma(x3k, a3);
+                b3 = u.fma(x3k, b3);
             }
+            finish(w, wOff, x, x0, n, k, out, o, stride, bias0, a0, a1, a2, a3);
+            finish(w, wOff + n, x, x0, n, k, out, o + 1, stride, bias1, b0, b1, b2, b3);
+        }
+
+        /**
+         * Four rows' outputs for one class: the lane sums, plus the columns from {@code k} on (a width that is not
+         * a whole number of vectors) one by one, plus the bias.
+         */
+        private static void finish(float[] w, int wOff, float[] x, int x0, int n, int k, float[] out, int o,
+                                  int stride, float bias, FloatVector a0, FloatVector a1, FloatVector a2,
+                                  FloatVector a3) {
             float s0 = sum(a0);
             float s1 = sum(a1);
             float s2 = sum(a2);
@@ -120,6 +157,21 @@ final class LinearHead {
             out[o + stride] = s1 + bias;
             out[o + 2 * stride] = s2 + bias;
             out[o + 3 * stride] = s3 + bias;
+        }
+
+        /** {@code out[o + i·stride] = w · x_i + bias} for the four rows {@code x_i} from {@code x0}, {@code n} apart. */
+        private static void dot4(float[] w, int wOff, float[] x, int x0, int n, float[] out, int o, int stride,
+                                 float bias) {
+            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+            int k = 0;
+            for (int bound = FS.loopBound(n); k < bound; k += FS.length()) {
+                FloatVector wk = FloatVector.fromArray(FS, w, wOff + k);
+                a0 = wk.fma(FloatVector.fromArray(FS, x, x0 + k), a0);
+                a1 = wk.fma(FloatVector.fromArray(FS, x, x0 + n + k), a1);
+                a2 = wk.fma(FloatVector.fromArray(FS, x, x0 + 2 * n + k), a2);
+                a3 = wk.fma(FloatVector.fromArray(FS, x, x0 + 3 * n + k), a3);
+            }
+            finish(w, wOff, x, x0, n, k, out, o, stride, bias, a0, a1, a2, a3);
         }
 
         private static float dot(float[] w, int wOff, float[] x, int x0, int n) {

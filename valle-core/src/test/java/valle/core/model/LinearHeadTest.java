@@ -32,6 +32,26 @@ class LinearHeadTest {
         assertEquals(s + bias[0], simple[0], 0f);
     }
 
+    @ParameterizedTest(name = "classes={0}, width={1}")
+    @CsvSource({"1025, 64", "7, 1027", "130, 48"})
+    void anOutputDoesNotDependOnTheTileItFellIn(int classes, int width) {
+        // rows and classes go in tiles of 4 x 2 with single rows and an odd class apart: every output's sum keeps
+        // one order, so a row alone gives the same bits as inside a pass of many
+        SplittableRandom rnd = new SplittableRandom(classes * 31L + width);
+        LinearHead head = new LinearHead(new ArrayTensor("w", new int[] {classes, width}, random(rnd, classes * width)),
+                classes, random(rnd, classes));
+        int rows = 9;
+        float[] x = random(rnd, rows * width);
+        float[] all = new float[rows * classes];
+        head.apply(x, 0, rows, all);
+        for (int r = 0; r < rows; r++) {
+            float[] alone = new float[classes];
+            head.apply(x, r, 1, alone);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(alone,
+                    java.util.Arrays.copyOfRange(all, r * classes, (r + 1) * classes), "row " + r);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theSameBitsColdAndWarm() {
         // lane sums in a fixed order: the interpreter and the compiled intrinsic agree
