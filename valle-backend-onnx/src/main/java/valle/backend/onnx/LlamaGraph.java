@@ -24,8 +24,9 @@ import valle.api.arch.BackboneConfig;
  * {@code past.{l}.*} inputs are the cache's capacity buffers {@code [kvHeads, C, headDim]} (rows past the
  * cache's length hidden by the mask, which is {@code [T, C + T]}), the scores against past and new keys are
  * computed apart and joined, and it returns only the new rows' keys and values, {@code new.{l}.key},
- * {@code new.{l}.value [kvHeads, T, headDim]}, which the caller writes into its buffers. (The first-pass graph
- * keeps the plain form, which ORT's optimiser fuses into faster attention for long passes.)
+ * {@code new.{l}.value [kvHeads, T, headDim]}, which the caller writes into its buffers. The first-pass graph
+ * runs ONNX Runtime's fused {@code MultiHeadAttention} where there are as many key/value heads as query heads
+ * (the published models), else the plain products.
  */
 final class LlamaGraph {
     static final String EMBEDDINGS = "embeddings";
@@ -189,6 +190,9 @@ final class LlamaGraph {
 
     /** The attention block's output {@code [T, D]} (before the residual add) over normed rows {@code n}. */
     private String attention(int l, String n, String cos, String sin, String mask, boolean cached) {
+        if (!cached && c.heads() == c.kvHeads()) {
+            return fusedAttention(l, n, cos, sin, mask);
+        }
         String[] qkv = projections(l, n, cos, sin);
         String qh = queriesByKvHead(qkv[0]);
         long[] headMajor = {1, 0, 2};
@@ -203,6 +207,28 @@ final class LlamaGraph {
             context = contextOverPast(l, qh, k, v, mask);
         }
         return output(l, context);
+    }
+
+    /**
+     * The first-pass form as ONNX Runtime's fused {@code MultiHeadAttention} (as many key/value heads as query
+     * heads): rotated q and k rows and the v rows in, the past appended inside, the context rows out; the mask
+     * is its additive attention bias, and its present keys and values (head-major) are the cache's.
+     */
+    private String fusedAttention(int l, String n, String cos, String sin, String mask) {
+        int heads = c.heads();
+        int hd = c.headDim();
+        int d = heads * hd;
+        String[] qkv = g.nodes("Split", new String[] {linear(n, qkvWeight(l)), g.ints(d, d, d)}, 3, "axis", -1);
+        String past = "P";
+        String pastKeys = g.node("Reshape", new String[] {g.input(pastKey(l), heads, past, hd), g.ints(1, heads, -1, hd)});
+        String pastValues = g.node("Reshape", new String[] {g.input(pastValue(l), heads, past, hd), g.ints(1, heads, -1, hd)});
+        String bias = g.node("Unsqueeze", new String[] {mask, g.ints(0, 1)});
+        String[] outs = g.runtimeNodes("MultiHeadAttention", new String[] {rope(qkv[0], d, cos, sin),
+                rope(qkv[1], d, cos, sin), g.node("Reshape", new String[] {qkv[2], g.ints(1, -1, d)}), "", "", bias,
+                pastKeys, pastValues}, 3, "num_heads", heads, "scale", (float) (1.0 / Math.sqrt(hd)));
+        g.nodeWithOutputs("Reshape", new String[] {outs[1], g.ints(heads, -1, hd)}, new String[] {presentKey(l)});
+        g.nodeWithOutputs("Reshape", new String[] {outs[2], g.ints(heads, -1, hd)}, new String[] {presentValue(l)});
+        return linear(g.node("Reshape", new String[] {outs[0], g.ints(-1, d)}), "layers." + l + ".self_attn.o_proj.weight");
     }
 
     /**

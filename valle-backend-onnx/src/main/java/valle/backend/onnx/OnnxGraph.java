@@ -122,8 +122,16 @@ final class OnnxGraph {
 
     /** A node of one of ONNX Runtime's own operators ({@value #MICROSOFT}) with one output, returned. */
     String runtimeNode(String op, String[] inputs, Object... attributes) {
-        String out = op.toLowerCase(java.util.Locale.ROOT) + "_" + next++;
-        return add(op, MICROSOFT, inputs, new String[] {out}, attributes)[0];
+        return runtimeNodes(op, inputs, 1, attributes)[0];
+    }
+
+    /** As {@link #runtimeNode} with {@code outputs} outputs; an input named {@code ""} is an omitted optional one. */
+    String[] runtimeNodes(String op, String[] inputs, int outputs, Object... attributes) {
+        String[] names = new String[outputs];
+        for (int i = 0; i < outputs; i++) {
+            names[i] = op.toLowerCase(java.util.Locale.ROOT) + "_" + next++;
+        }
+        return add(op, MICROSOFT, inputs, names, attributes);
     }
 
     /** A node whose outputs have the given names (graph outputs). */
