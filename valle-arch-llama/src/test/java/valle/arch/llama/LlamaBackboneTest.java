@@ -67,6 +67,26 @@ class LlamaBackboneTest {
     }
 
     @Test
+    void aPassGivesTheSameBitsAfterLargerAndSmallerPasses() {
+        // passes reuse the last pass's workspace: nothing a longer pass left in it may reach a shorter one
+        SplittableRandom rnd = new SplittableRandom(31);
+        Weights w = weights(rnd);
+        float[] x = random(rnd, 12 * D);
+        BackboneInput shortPass = slice(x, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, 0, 5);
+        BackboneInput longPass = new BackboneInput(x, 12, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
+                MaskMode.BIDIRECTIONAL);
+        float[] fresh;
+        try (Backbone b = open(w)) {
+            fresh = b.forward(shortPass);
+        }
+        try (Backbone b = open(w)) {
+            float[] longFirst = b.forward(longPass);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(fresh, b.forward(shortPass), "after a longer pass");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(longFirst, b.forward(longPass), "after a shorter pass");
+        }
+    }
+
+    @Test
     void forkedStateContinuesIndependently() {
         SplittableRandom rnd = new SplittableRandom(5);
         float[] x = random(rnd, 3 * D);
