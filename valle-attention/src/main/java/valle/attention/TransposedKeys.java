@@ -71,6 +71,72 @@ final class TransposedKeys {
             a.intoArray(out, jb);
         }
     }
+    /**
+     * {@link #dots} for four query rows at once ({@code qOff} and the next three rows, {@code rowStride} apart):
+     * each vector of keys loaded once for all four, sixteen independent chains of multiply-adds.
+     */
+    void dots4(float[] q, int qOff, int rowStride, int kvh, int j0, int n, float[] out0, float[] out1, float[] out2,
+               float[] out3) {
+        int base = kvh * headDim * width + j0;
+        int jb = 0;
+        for (; jb + 3 * L < n; jb += 4 * L) {
+            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0;
+            for (int c = 0; c < headDim; c++) {
+                int i = base + jb + c * width;
+                FloatVector k0 = FloatVector.fromArray(FS, data, i);
+                FloatVector k1 = FloatVector.fromArray(FS, data, i + L);
+                FloatVector k2 = FloatVector.fromArray(FS, data, i + 2 * L);
+                FloatVector k3 = FloatVector.fromArray(FS, data, i + 3 * L);
+                FloatVector qv = FloatVector.broadcast(FS, q[qOff + c]);
+                a0 = k0.fma(qv, a0);
+                a1 = k1.fma(qv, a1);
+                a2 = k2.fma(qv, a2);
+                a3 = k3.fma(qv, a3);
+                qv = FloatVector.broadcast(FS, q[qOff + rowStride + c]);
+                b0 = k0.fma(qv, b0);
+                b1 = k1.fma(qv, b1);
+                b2 = k2.fma(qv, b2);
+                b3 = k3.fma(qv, b3);
+                qv = FloatVector.broadcast(FS, q[qOff + 2 * rowStride + c]);
+                c0 = k0.fma(qv, c0);
+                c1 = k1.fma(qv, c1);
+                c2 = k2.fma(qv, c2);
+                c3 = k3.fma(qv, c3);
+                qv = FloatVector.broadcast(FS, q[qOff + 3 * rowStride + c]);
+                d0 = k0.fma(qv, d0);
+                d1 = k1.fma(qv, d1);
+                d2 = k2.fma(qv, d2);
+                d3 = k3.fma(qv, d3);
+            }
+            store4(out0, jb, a0, a1, a2, a3);
+            store4(out1, jb, b0, b1, b2, b3);
+            store4(out2, jb, c0, c1, c2, c3);
+            store4(out3, jb, d0, d1, d2, d3);
+        }
+        for (; jb < n; jb += L) {
+            FloatVector a = FloatVector.zero(FS), b = a, c = a, d = a;
+            for (int k = 0, i = base + jb; k < headDim; k++, i += width) {
+                FloatVector kv = FloatVector.fromArray(FS, data, i);
+                a = kv.fma(FloatVector.broadcast(FS, q[qOff + k]), a);
+                b = kv.fma(FloatVector.broadcast(FS, q[qOff + rowStride + k]), b);
+                c = kv.fma(FloatVector.broadcast(FS, q[qOff + 2 * rowStride + k]), c);
+                d = kv.fma(FloatVector.broadcast(FS, q[qOff + 3 * rowStride + k]), d);
+            }
+            a.intoArray(out0, jb);
+            b.intoArray(out1, jb);
+            c.intoArray(out2, jb);
+            d.intoArray(out3, jb);
+        }
+    }
+
+    private static void store4(float[] out, int off, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        v0.intoArray(out, off);
+        v1.intoArray(out, off + L);
+        v2.intoArray(out, off + 2 * L);
+        v3.intoArray(out, off + 3 * L);
+    }
+
     /** {@link #dots} for two query rows at once ({@code out0}, {@code out1}), each vector of keys loaded once. */
     void dots2(float[] q, int qOff0, int qOff1, int kvh, int j0, int n, float[] out0, float[] out1) {
         int base = kvh * headDim * width + j0;

@@ -11,15 +11,17 @@ import valle.api.attention.AttentionProblem;
  * {@link TransposedKeys} (or one dot product per key when there are too few query rows to pay for the
  * transpose, as in a one-row decode), are scaled, biased and masked, and turned into weights by
  * {@link VectorExp}; the weighted value rows are added with four vectors of the row's accumulator in registers
- * across the whole run; two rows that see the same keys of a tile go together, sharing every load. Every sum
- * keeps a fixed order, so results do not change between runs or JIT tiers; but a score's order depends on the
- * path (index order over the transposed keys, a lane tree in a single dot product), so a row decoded alone
- * may differ in its last bits from the same row inside a longer pass. Loaded only when the Vector API module
- * is present.
+ * across the whole run; four rows (with 512-bit vectors) or two that see the same keys of a tile go together,
+ * sharing every load of keys and values. Every sum keeps a fixed order, so results do not change between runs
+ * or JIT tiers, nor with the rows a row goes with; but a score's order depends on the path (index order over
+ * the transposed keys, a lane tree in a single dot product), so a row decoded alone may differ in its last bits
+ * from the same row inside a longer pass. Loaded only when the Vector API module is present.
  */
 final class VectorFlash {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final int L = FS.length();
+    /** Whether four rows go together: their sixteen accumulators fit the 32 registers of 512-bit vectors. */
+    private static final boolean QUADS = FS.vectorBitSize() >= 512;
     /** From this many query rows on, the keys are transposed once per call. */
     static final int TRANSPOSE_MIN_QUERIES = 8;
 
@@ -45,11 +47,19 @@ final class VectorFlash {
         // room for the last run's whole vectors, which may reach past its end
         float[] s = new float[keyTile + L];
         float[] s2 = keys != null ? new float[s.length] : null;
+        float[] s3 = keys != null && QUADS ? new float[s.length] : null;
+        float[] s4 = keys != null && QUADS ? new float[s.length] : null;
         for (int j0 = st.lo; j0 < st.hi; j0 += keyTile) {
             int j1 = Math.min(j0 + keyTile, st.hi);
             for (int r = 0; r < rows; ) {
                 int a = Math.max(from[r], j0);
                 int b = Math.min(to[r], j1);
+                if (s3 != null && a < b && r + 3 < rows && sameRun(from, to, r + 3, j0, j1, a, b)
+                        && sameRun(from, to, r + 2, j0, j1, a, b) && sameRun(from, to, r + 1, j0, j1, a, b)) {
+                    quad(p, keys, st, h, kvh, r, a, b - a, bias, s, s2, s3, s4);
+                    r += 4;
+                    continue;
+                }
                 // two rows that see the same keys of this tile share every load of keys and values
                 boolean pair = keys != null && r + 1 < rows && Math.max(from[r + 1], j0) == a
                         && Math.min(to[r + 1], j1) == b;
@@ -88,6 +98,41 @@ final class VectorFlash {
             }
         }
         st.finish(p, h, out, logSumExp);
+    }
+
+    private static boolean sameRun(int[] from, int[] to, int r, int j0, int j1, int a, int b) {
+        return Math.max(from[r], j0) == a && Math.min(to[r], j1) == b;
+    }
+
+    /**
+     * Rows {@code r .. r + 3} of the tile over the run of {@code n} keys from {@code a} that all four see: scores
+     * with every vector of keys loaded once for the four rows, values likewise when every row has a visible key
+     * in the run, else pair by pair. Each row's sums keep the order they have in a pair or alone.
+     */
+    private static void quad(AttentionProblem p, TransposedKeys keys, OnlineSoftmax st, int h, int kvh, int r, int a,
+                             int n, float[] bias, float[] s0, float[] s1, float[] s2, float[] s3) {
+        int dv = p.valueDim();
+        int rowStride = p.heads() * p.headDim();
+        int i = st.i0 + r;
+        int qOff = (i * p.heads() + h) * p.headDim();
+        int biasOff = i * p.keys() + a;
+        keys.dots4(p.q(), qOff, rowStride, kvh, a, n, s0, s1, s2, s3);
+        float[][] w = {s0, s1, s2, s3};
+        boolean all = true;
+        boolean[] seen = new boolean[4];
+        for (int k = 0; k < 4; k++) {
+            seen[k] = absorb(st, r + k, w[k], n, p.scale(), bias, biasOff + k * p.keys(), dv);
+            all &= seen[k];
+        }
+        if (all) {
+            addValues4(p, kvh, a, n, w, st.acc, r * dv, bias != null);
+            return;
+        }
+        for (int k = 0; k < 4; k++) {
+            if (seen[k]) {
+                addValues(p, kvh, a, n, w[k], st.acc, (r + k) * dv, bias != null);
+            }
+        }
     }
 
     /**
@@ -266,5 +311,90 @@ final class VectorFlash {
             b2.intoArray(acc, off1 + c + 2 * L);
             b3.intoArray(acc, off1 + c + 3 * L);
         }
+    }
+
+    /**
+     * {@link #addValues2} for four rows ({@code w[0..3]}, accumulators from {@code off} one row of {@code dv}
+     * apart), each value vector loaded once for all four: sixteen chains where {@code dv} is a multiple of four
+     * vectors, else row by row.
+     */
+    private static void addValues4(AttentionProblem p, int kvh, int j0, int n, float[][] w, float[] acc, int off,
+                                   boolean skipZeros) {
+        int dv = p.valueDim();
+        if (dv % (4 * L) != 0) {
+            for (int k = 0; k < 4; k++) {
+                addValues(p, kvh, j0, n, w[k], acc, off + k * dv, skipZeros);
+            }
+            return;
+        }
+        for (int c = 0; c < dv; c += 4 * L) {
+            addValues4(p, kvh, j0, n, w[0], w[1], w[2], w[3], acc, off, c, skipZeros);
+        }
+    }
+
+    /** Columns {@code [c, c + 4L)} of the four rows' accumulators (from {@code off}, {@code dv} apart). */
+    private static void addValues4(AttentionProblem p, int kvh, int j0, int n, float[] w0, float[] w1, float[] w2,
+                                   float[] w3, float[] acc, int off, int c, boolean skipZeros) {
+        int dv = p.valueDim();
+        int stride = p.kvHeads() * dv;
+        int o = off + c;
+        float[] v = p.v();
+        FloatVector a0 = FloatVector.fromArray(FS, acc, o), a1 = FloatVector.fromArray(FS, acc, o + L),
+                a2 = FloatVector.fromArray(FS, acc, o + 2 * L), a3 = FloatVector.fromArray(FS, acc, o + 3 * L);
+        int o1 = o + dv;
+        FloatVector b0 = FloatVector.fromArray(FS, acc, o1), b1 = FloatVector.fromArray(FS, acc, o1 + L),
+                b2 = FloatVector.fromArray(FS, acc, o1 + 2 * L), b3 = FloatVector.fromArray(FS, acc, o1 + 3 * L);
+        int o2 = o + 2 * dv;
+        FloatVector c0 = FloatVector.fromArray(FS, acc, o2), c1 = FloatVector.fromArray(FS, acc, o2 + L),
+                c2 = FloatVector.fromArray(FS, acc, o2 + 2 * L), c3 = FloatVector.fromArray(FS, acc, o2 + 3 * L);
+        int o3 = o + 3 * dv;
+        FloatVector d0 = FloatVector.fromArray(FS, acc, o3), d1 = FloatVector.fromArray(FS, acc, o3 + L),
+                d2 = FloatVector.fromArray(FS, acc, o3 + 2 * L), d3 = FloatVector.fromArray(FS, acc, o3 + 3 * L);
+        for (int jj = 0, i = (j0 * p.kvHeads() + kvh) * dv + c; jj < n; jj++, i += stride) {
+            FloatVector x0 = FloatVector.fromArray(FS, v, i);
+            FloatVector x1 = FloatVector.fromArray(FS, v, i + L);
+            FloatVector x2 = FloatVector.fromArray(FS, v, i + 2 * L);
+            FloatVector x3 = FloatVector.fromArray(FS, v, i + 3 * L);
+            // with skipZeros, a key hidden from a row (weight 0) is added only to the rows that see it
+            if (!skipZeros || w0[jj] != 0f) {
+                FloatVector u = FloatVector.broadcast(FS, w0[jj]);
+                a0 = x0.fma(u, a0);
+                a1 = x1.fma(u, a1);
+                a2 = x2.fma(u, a2);
+                a3 = x3.fma(u, a3);
+            }
+            if (!skipZeros || w1[jj] != 0f) {
+                FloatVector u = FloatVector.broadcast(FS, w1[jj]);
+                b0 = x0.fma(u, b0);
+                b1 = x1.fma(u, b1);
+                b2 = x2.fma(u, b2);
+                b3 = x3.fma(u, b3);
+            }
+            if (!skipZeros || w2[jj] != 0f) {
+                FloatVector u = FloatVector.broadcast(FS, w2[jj]);
+                c0 = x0.fma(u, c0);
+                c1 = x1.fma(u, c1);
+                c2 = x2.fma(u, c2);
+                c3 = x3.fma(u, c3);
+            }
+            if (!skipZeros || w3[jj] != 0f) {
+                FloatVector u = FloatVector.broadcast(FS, w3[jj]);
+                d0 = x0.fma(u, d0);
+                d1 = x1.fma(u, d1);
+                d2 = x2.fma(u, d2);
+                d3 = x3.fma(u, d3);
+            }
+        }
+        storeRow(acc, o, a0, a1, a2, a3);
+        storeRow(acc, o1, b0, b1, b2, b3);
+        storeRow(acc, o2, c0, c1, c2, c3);
+        storeRow(acc, o3, d0, d1, d2, d3);
+    }
+
+    private static void storeRow(float[] acc, int off, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        v0.intoArray(acc, off);
+        v1.intoArray(acc, off + L);
+        v2.intoArray(acc, off + 2 * L);
+        v3.intoArray(acc, off + 3 * L);
     }
 }
