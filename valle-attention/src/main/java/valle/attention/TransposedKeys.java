@@ -130,7 +130,8 @@ final class TransposedKeys {
         }
     }
 
-    private static void store4(float[] out, int off, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+    /** Four consecutive vectors into {@code out} from {@code off}. */
+    static void store4(float[] out, int off, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
         v0.intoArray(out, off);
         v1.intoArray(out, off + L);
         v2.intoArray(out, off + 2 * L);

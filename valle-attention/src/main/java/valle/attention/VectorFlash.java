@@ -385,16 +385,9 @@ final class VectorFlash {
                 d3 = x3.fma(u, d3);
             }
         }
-        storeRow(acc, o, a0, a1, a2, a3);
-        storeRow(acc, o1, b0, b1, b2, b3);
-        storeRow(acc, o2, c0, c1, c2, c3);
-        storeRow(acc, o3, d0, d1, d2, d3);
-    }
-
-    private static void storeRow(float[] acc, int off, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        v0.intoArray(acc, off);
-        v1.intoArray(acc, off + L);
-        v2.intoArray(acc, off + 2 * L);
-        v3.intoArray(acc, off + 3 * L);
+        TransposedKeys.store4(acc, o, a0, a1, a2, a3);
+        TransposedKeys.store4(acc, o1, b0, b1, b2, b3);
+        TransposedKeys.store4(acc, o2, c0, c1, c2, c3);
+        TransposedKeys.store4(acc, o3, d0, d1, d2, d3);
     }
 }
