@@ -71,6 +71,7 @@ final class TransposedKeys {
             a.intoArray(out, jb);
         }
     }
+
     /**
      * {@link #dots} for four query rows at once ({@code qOff} and the next three rows, {@code rowStride} apart):
      * each vector of keys loaded once for all four, sixteen independent chains of multiply-adds.

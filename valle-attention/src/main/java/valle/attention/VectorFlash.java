@@ -107,17 +107,18 @@ final class VectorFlash {
     /**
      * Rows {@code r .. r + 3} of the tile over the run of {@code n} keys from {@code a} that all four see: scores
      * with every vector of keys loaded once for the four rows, values likewise when every row has a visible key
-     * in the run, else pair by pair. Each row's sums keep the order they have in a pair or alone.
+     * in the run, else row by row. Each row's sums keep the order they have in a pair or alone. {@code s .. s4}
+     * receive the four rows' scores, then weights.
      */
     private static void quad(AttentionProblem p, TransposedKeys keys, OnlineSoftmax st, int h, int kvh, int r, int a,
-                             int n, float[] bias, float[] s0, float[] s1, float[] s2, float[] s3) {
+                             int n, float[] bias, float[] s, float[] s2, float[] s3, float[] s4) {
         int dv = p.valueDim();
         int rowStride = p.heads() * p.headDim();
         int i = st.i0 + r;
         int qOff = (i * p.heads() + h) * p.headDim();
         int biasOff = i * p.keys() + a;
-        keys.dots4(p.q(), qOff, rowStride, kvh, a, n, s0, s1, s2, s3);
-        float[][] w = {s0, s1, s2, s3};
+        keys.dots4(p.q(), qOff, rowStride, kvh, a, n, s, s2, s3, s4);
+        float[][] w = {s, s2, s3, s4};
         boolean all = true;
         boolean[] seen = new boolean[4];
         for (int k = 0; k < 4; k++) {

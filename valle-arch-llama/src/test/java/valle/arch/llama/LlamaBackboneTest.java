@@ -1,5 +1,6 @@
 package valle.arch.llama;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,8 +82,8 @@ class LlamaBackboneTest {
         }
         try (Backbone b = open(w)) {
             float[] longFirst = b.forward(longPass);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(fresh, b.forward(shortPass), "after a longer pass");
-            org.junit.jupiter.api.Assertions.assertArrayEquals(longFirst, b.forward(longPass), "after a shorter pass");
+            assertArrayEquals(fresh, b.forward(shortPass), "after a longer pass");
+            assertArrayEquals(longFirst, b.forward(longPass), "after a shorter pass");
         }
     }
 

@@ -320,7 +320,7 @@ final class LlamaGraph {
     /**
      * Rotate-half RoPE on rows {@code x [T, width]} of whole heads: halves {@code (x1, x2)} of each head become
      * {@code (x1·cos - x2·sin, x2·cos + x1·sin)}, row {@code t} with row {@code t} of the tables. ONNX Runtime's
-     * fused kernel (one node instead of nine, no copies of the halves), given the tables as its cache and a
+     * fused kernel (one node instead of eight, no copies of the halves), given the tables as its cache and a
      * position offset of 0.
      */
     private String rope(String x, int width, String cos, String sin) {

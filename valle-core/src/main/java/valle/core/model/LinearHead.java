@@ -9,8 +9,8 @@ import valle.api.tensor.TensorView;
 /**
  * One classifier head {@code y = x·Wᵀ + b}, its first {@code classes} weight rows widened to float32 once at
  * load (the per-call widening of {@link TensorView#linear} and its one-add-at-a-time loop cost more than the
- * backbone's step at decode time). {@link #apply} takes four input rows per weight row with the Vector API,
- * blocks of classes split over the common pool for large products; {@link #applySimple} is the plain loop it
+ * backbone's step at decode time). {@link #apply} takes four input rows against two weight rows at a time with
+ * the Vector API, blocks of classes split over the common pool for large products; {@link #applySimple} is the plain loop it
  * is tested against.
  */
 final class LinearHead {

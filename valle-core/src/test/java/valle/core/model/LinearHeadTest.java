@@ -1,7 +1,9 @@
 package valle.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -47,8 +49,7 @@ class LinearHeadTest {
         for (int r = 0; r < rows; r++) {
             float[] alone = new float[classes];
             head.apply(x, r, 1, alone);
-            org.junit.jupiter.api.Assertions.assertArrayEquals(alone,
-                    java.util.Arrays.copyOfRange(all, r * classes, (r + 1) * classes), "row " + r);
+            assertArrayEquals(alone, Arrays.copyOfRange(all, r * classes, (r + 1) * classes), "row " + r);
         }
     }
 
@@ -64,7 +65,7 @@ class LinearHeadTest {
         for (int k = 0; k < 20_000; k++) {
             head.apply(x, 0, 5, warm);
         }
-        org.junit.jupiter.api.Assertions.assertArrayEquals(cold, warm);
+        assertArrayEquals(cold, warm);
     }
 
     private static float[] random(SplittableRandom rnd, int n) {
