@@ -58,10 +58,7 @@ final class TransposedKeys {
                 a2 = FloatVector.fromArray(FS, data, i + 2 * L).fma(qc, a2);
                 a3 = FloatVector.fromArray(FS, data, i + 3 * L).fma(qc, a3);
             }
-            a0.intoArray(out, jb);
-            a1.intoArray(out, jb + L);
-            a2.intoArray(out, jb + 2 * L);
-            a3.intoArray(out, jb + 3 * L);
+            VectorDot.store4(out, jb, a0, a1, a2, a3);
         }
         for (; jb < n; jb += L) {
             FloatVector a = FloatVector.zero(FS);
@@ -110,10 +107,10 @@ final class TransposedKeys {
                 d2 = k2.fma(qv, d2);
                 d3 = k3.fma(qv, d3);
             }
-            store4(out0, jb, a0, a1, a2, a3);
-            store4(out1, jb, b0, b1, b2, b3);
-            store4(out2, jb, c0, c1, c2, c3);
-            store4(out3, jb, d0, d1, d2, d3);
+            VectorDot.store4(out0, jb, a0, a1, a2, a3);
+            VectorDot.store4(out1, jb, b0, b1, b2, b3);
+            VectorDot.store4(out2, jb, c0, c1, c2, c3);
+            VectorDot.store4(out3, jb, d0, d1, d2, d3);
         }
         for (; jb < n; jb += L) {
             FloatVector a = FloatVector.zero(FS), b = a, c = a, d = a;
@@ -129,14 +126,6 @@ final class TransposedKeys {
             c.intoArray(out2, jb);
             d.intoArray(out3, jb);
         }
-    }
-
-    /** Four consecutive vectors into {@code out} from {@code off}. */
-    static void store4(float[] out, int off, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
-        v0.intoArray(out, off);
-        v1.intoArray(out, off + L);
-        v2.intoArray(out, off + 2 * L);
-        v3.intoArray(out, off + 3 * L);
     }
 
     /** {@link #dots} for two query rows at once ({@code out0}, {@code out1}), each vector of keys loaded once. */
@@ -162,14 +151,8 @@ final class TransposedKeys {
                 b2 = k2.fma(q1, b2);
                 b3 = k3.fma(q1, b3);
             }
-            a0.intoArray(out0, jb);
-            a1.intoArray(out0, jb + L);
-            a2.intoArray(out0, jb + 2 * L);
-            a3.intoArray(out0, jb + 3 * L);
-            b0.intoArray(out1, jb);
-            b1.intoArray(out1, jb + L);
-            b2.intoArray(out1, jb + 2 * L);
-            b3.intoArray(out1, jb + 3 * L);
+            VectorDot.store4(out0, jb, a0, a1, a2, a3);
+            VectorDot.store4(out1, jb, b0, b1, b2, b3);
         }
         for (; jb < n; jb += L) {
             FloatVector a = FloatVector.zero(FS), b = a;

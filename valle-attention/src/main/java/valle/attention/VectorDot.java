@@ -34,6 +34,14 @@ final class VectorDot {
         return s;
     }
 
+    /** Four consecutive vectors into {@code out} from {@code off}. */
+    static void store4(float[] out, int off, FloatVector v0, FloatVector v1, FloatVector v2, FloatVector v3) {
+        v0.intoArray(out, off);
+        v1.intoArray(out, off + L);
+        v2.intoArray(out, off + 2 * L);
+        v3.intoArray(out, off + 3 * L);
+    }
+
     /** {@code acc[accOff ..] += w · v[vOff ..]} over {@code n} elements. */
     static void axpy(float w, float[] v, int vOff, float[] acc, int accOff, int n) {
         FloatVector wv = FloatVector.broadcast(FS, w);

@@ -233,10 +233,7 @@ final class VectorFlash {
                 a2 = FloatVector.fromArray(FS, v, i + 2 * L).fma(wj, a2);
                 a3 = FloatVector.fromArray(FS, v, i + 3 * L).fma(wj, a3);
             }
-            a0.intoArray(acc, o);
-            a1.intoArray(acc, o + L);
-            a2.intoArray(acc, o + 2 * L);
-            a3.intoArray(acc, o + 3 * L);
+            VectorDot.store4(acc, o, a0, a1, a2, a3);
         }
         for (; c + L <= dv; c += L) {
             FloatVector a = FloatVector.fromArray(FS, acc, accOff + c);
@@ -303,14 +300,8 @@ final class VectorFlash {
                     b3 = x3.fma(u, b3);
                 }
             }
-            a0.intoArray(acc, off0 + c);
-            a1.intoArray(acc, off0 + c + L);
-            a2.intoArray(acc, off0 + c + 2 * L);
-            a3.intoArray(acc, off0 + c + 3 * L);
-            b0.intoArray(acc, off1 + c);
-            b1.intoArray(acc, off1 + c + L);
-            b2.intoArray(acc, off1 + c + 2 * L);
-            b3.intoArray(acc, off1 + c + 3 * L);
+            VectorDot.store4(acc, off0 + c, a0, a1, a2, a3);
+            VectorDot.store4(acc, off1 + c, b0, b1, b2, b3);
         }
     }
 
@@ -386,9 +377,9 @@ final class VectorFlash {
                 d3 = x3.fma(u, d3);
             }
         }
-        TransposedKeys.store4(acc, o, a0, a1, a2, a3);
-        TransposedKeys.store4(acc, o1, b0, b1, b2, b3);
-        TransposedKeys.store4(acc, o2, c0, c1, c2, c3);
-        TransposedKeys.store4(acc, o3, d0, d1, d2, d3);
+        VectorDot.store4(acc, o, a0, a1, a2, a3);
+        VectorDot.store4(acc, o1, b0, b1, b2, b3);
+        VectorDot.store4(acc, o2, c0, c1, c2, c3);
+        VectorDot.store4(acc, o3, d0, d1, d2, d3);
     }
 }
