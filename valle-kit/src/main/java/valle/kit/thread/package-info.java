@@ -1,0 +1,2 @@
+/** How many threads valle's kernels use, and the pool they run on. */
+package valle.kit.thread;
