@@ -116,6 +116,10 @@ public abstract class BackboneContract {
         assertEquals(config().archType(), arch().name(), "an arch's name is the arch_type it builds");
         assertTrue(arch().availability().ok(), arch().availability().toString());
         assertTrue(arch().supports(config()).ok(), arch().supports(config()).toString());
+        BackboneConfig c = config();
+        BackboneConfig another = new BackboneConfig(c.archType() + "-other", c.hiddenSize(), c.heads(), c.kvHeads(),
+                c.layers(), c.intermediateSize(), c.normEps(), c.ropeTheta(), c.activation(), c.options());
+        assertFalse(arch().supports(another).ok(), "an arch does not build another arch_type");
     }
 
     @Test

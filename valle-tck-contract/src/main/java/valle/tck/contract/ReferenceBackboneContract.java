@@ -3,6 +3,7 @@ package valle.tck.contract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static valle.tck.contract.Closeness.assertClose;
 
@@ -11,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import valle.api.Experimental;
+import valle.api.ModelFormatException;
 import valle.api.arch.Arch;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
@@ -98,6 +100,19 @@ public abstract class ReferenceBackboneContract extends BackboneContract {
                 assertEquals(13, a.length());
             }
         }
+    }
+
+    /** Weights that do not fit the config (a wider MLP than they have) are refused naming a tensor. */
+    @Test
+    public void weightsOfAnotherShapeAreRefusedNamingATensor() {
+        BackboneConfig c = config();
+        BackboneConfig wider = new BackboneConfig(c.archType(), c.hiddenSize(), c.heads(), c.kvHeads(), c.layers(),
+                c.intermediateSize() + 16, c.normEps(), c.ropeTheta(), c.activation(), c.options());
+        Weights w = reference().randomWeights(c, 1);
+        ModelFormatException e = assertThrows(ModelFormatException.class,
+                () -> arch().open(wider, w, attention()).close());
+        assertTrue(w.names().stream().anyMatch(e.getMessage()::contains), "the refusal names a tensor: "
+                + e.getMessage());
     }
 
     @Test
