@@ -1,5 +1,6 @@
 package valle.tck.contract;
 
+import java.util.function.IntToDoubleFunction;
 import org.junit.jupiter.api.Assertions;
 import valle.api.Experimental;
 
@@ -21,38 +22,29 @@ public final class Closeness {
      * @param what names the compared values in the failure message (e.g. {@code "row 3 of the cached pass"})
      */
     public static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
-        assertLengths(expected.length, actual.length, what);
-        Worst worst = new Worst(true);
-        for (int i = 0; i < expected.length; i++) {
-            worst.see(i, expected[i], actual[i], tolerance);
-        }
-        worst.check(expected.length, tolerance, what);
+        compare(expected.length, i -> expected[i], actual.length, i -> actual[i], true, tolerance, what);
     }
 
     /** As {@link #assertClose(float[], float[], double, String)}, for expected values kept in doubles (goldens). */
     public static void assertClose(double[] expected, float[] actual, double tolerance, String what) {
-        assertLengths(expected.length, actual.length, what);
-        Worst worst = new Worst(false);
-        for (int i = 0; i < expected.length; i++) {
-            worst.see(i, expected[i], actual[i], tolerance);
-        }
-        worst.check(expected.length, tolerance, what);
+        compare(expected.length, i -> expected[i], actual.length, i -> actual[i], false, tolerance, what);
     }
 
     /** As {@link #assertClose(float[], float[], double, String)}, for two arrays of doubles. */
     public static void assertClose(double[] expected, double[] actual, double tolerance, String what) {
-        assertLengths(expected.length, actual.length, what);
-        Worst worst = new Worst(false);
-        for (int i = 0; i < expected.length; i++) {
-            worst.see(i, expected[i], actual[i], tolerance);
-        }
-        worst.check(expected.length, tolerance, what);
+        compare(expected.length, i -> expected[i], actual.length, i -> actual[i], false, tolerance, what);
     }
 
-    private static void assertLengths(int expected, int actual, String what) {
-        if (expected != actual) {
-            Assertions.fail(what + ": expected " + expected + " values, got " + actual);
+    private static void compare(int length, IntToDoubleFunction expected, int actualLength, IntToDoubleFunction actual,
+                                boolean floats, double tolerance, String what) {
+        if (length != actualLength) {
+            Assertions.fail(what + ": expected " + length + " values, got " + actualLength);
         }
+        Worst worst = new Worst(floats);
+        for (int i = 0; i < length; i++) {
+            worst.see(i, expected.applyAsDouble(i), actual.applyAsDouble(i), tolerance);
+        }
+        worst.check(length, tolerance, what);
     }
 
     /** The element that differs most so far, and how many differ by more than the tolerance. */
