@@ -2,7 +2,6 @@ package valle.arch.mixtral;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -10,19 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import valle.api.ModelFormatException;
+import valle.api.arch.Arch;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneProbe;
-import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
+import valle.api.attention.AttentionKernel;
 import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
-import valle.api.tensor.Weights;
 import valle.attention.SdpaKernel;
+import valle.tck.contract.BackboneContract;
 
-class MixtralBackboneTest {
+/** The mixtral backbone under the backbone contract, plus its window, its sparse block and its routing. */
+class MixtralBackboneTest extends BackboneContract {
     private static final int D = 16;
     private static final int EXPERTS = 5;
     /** A window shorter than the test sequences, so that both passes cross it. */
@@ -30,25 +30,31 @@ class MixtralBackboneTest {
             Map.of("experts", "5", "experts_per_token", "2", "sliding_window", "5"));
     private static final MixtralArch ARCH = new MixtralArch();
 
-    @Test
-    void cachedDecodingMatchesTheFullPassAcrossTheWindow() {
-        int rows = 12;
-        SplittableRandom rnd = new SplittableRandom(3);
-        float[] x = random(rnd, rows * D);
-        int[] pos = {0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5};
-        try (Backbone b = ARCH.open(CONFIG, ARCH.randomWeights(CONFIG, 9), new SdpaKernel())) {
-            float[] full = b.forward(new BackboneInput(x, rows, pos, MaskMode.CAUSAL));
-            try (BackboneState state = b.newState()) {
-                float[] first = b.forward(state, slice(x, pos, 0, 3));
-                assertClose(full, 0, first, 3);
-                for (int r = 3; r < rows; r++) {
-                    assertClose(full, r, b.forward(state, slice(x, pos, r, 1)), 1);
-                }
-            }
-            // a mask mode asking for bidirectional attention changes nothing: the reference's Mixtral is causal
-            float[] bidirectional = b.forward(new BackboneInput(x, rows, pos, MaskMode.BIDIRECTIONAL));
-            assertArrayEquals(full, bidirectional);
-        }
+    @Override
+    protected Arch arch() {
+        return ARCH;
+    }
+
+    @Override
+    protected BackboneConfig config() {
+        return CONFIG;
+    }
+
+    @Override
+    protected AttentionKernel attention() {
+        return new SdpaKernel();
+    }
+
+    /** Longer than the window, so that cached decoding and full passes both cross it. */
+    @Override
+    protected int sequenceLength() {
+        return 12;
+    }
+
+    /** The reference's Mixtral is causal: a mask mode asking for bidirectional attention changes nothing. */
+    @Override
+    protected boolean honoursBidirectionalMask() {
+        return false;
     }
 
     @Test
@@ -115,20 +121,14 @@ class MixtralBackboneTest {
     }
 
     @Test
-    void theProbeSeesEveryLayerAndEveryRoutedToken() {
+    void theProbeSeesEveryLayersRouting() {
         int rows = 6;
         List<int[]> chosen = new ArrayList<>();
-        List<float[]> outputs = new ArrayList<>();
         try (Backbone b = ARCH.open(CONFIG, ARCH.randomWeights(CONFIG, 2), new SdpaKernel())) {
             BackboneInput in = new BackboneInput(random(new SplittableRandom(1), rows * D), rows, new int[rows],
                     MaskMode.CAUSAL);
             float[] plain = b.forward(in);
             float[] probed = b.forward(in, new BackboneProbe() {
-                @Override
-                public void layerOutput(int layer, float[] hidden, int n) {
-                    outputs.add(hidden.clone());
-                }
-
                 @Override
                 public void routing(int layer, int n, int experts, float[] logits, int[] picks, float[] weights) {
                     chosen.add(picks.clone());
@@ -136,7 +136,6 @@ class MixtralBackboneTest {
             });
             assertArrayEquals(plain, probed);
         }
-        assertEquals(2, outputs.size());
         assertEquals(2, chosen.size());
         assertEquals(rows * 2, chosen.get(0).length);
     }
@@ -155,20 +154,6 @@ class MixtralBackboneTest {
                 assertEquals(simple[i], fast[i], 1e-5f * Math.max(1f, Math.abs(simple[i])));
             }
         }
-    }
-
-    @Test
-    void aMissingExpertIsRefusedNamingTheTensor() {
-        Weights full = ARCH.randomWeights(CONFIG, 1);
-        List<TensorView> kept = new ArrayList<>();
-        for (String n : full.names()) {
-            if (!n.equals("layers.1.block_sparse_moe.experts.3.w2.weight")) {
-                kept.add(full.find(n).orElseThrow());
-            }
-        }
-        ModelFormatException e = assertThrows(ModelFormatException.class,
-                () -> ARCH.open(CONFIG, Weights.of("m.sft", kept), new SdpaKernel()));
-        assertTrue(e.getMessage().contains("layers.1.block_sparse_moe.experts.3.w2.weight"), e.getMessage());
     }
 
     private static double expert(Expert e, float[] h, int row, int c) {
@@ -194,17 +179,6 @@ class MixtralBackboneTest {
             v[i] /= (float) Math.sqrt(in);
         }
         return new ArrayTensor(name, new int[] {out, in}, v);
-    }
-
-    private static BackboneInput slice(float[] x, int[] pos, int from, int n) {
-        return new BackboneInput(java.util.Arrays.copyOfRange(x, from * D, (from + n) * D), n,
-                java.util.Arrays.copyOfRange(pos, from, from + n), MaskMode.CAUSAL);
-    }
-
-    private static void assertClose(float[] full, int row, float[] part, int rows) {
-        for (int i = 0; i < rows * D; i++) {
-            assertEquals(full[row * D + i], part[i], 1e-5f, "row " + (row + i / D));
-        }
     }
 
     private static float[] random(SplittableRandom rnd, int n) {

@@ -3,6 +3,7 @@ package valle.arch.retnet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static valle.tck.contract.Closeness.assertClose;
 
 import java.util.Arrays;
 import java.util.List;
@@ -12,19 +13,61 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import valle.api.ModelFormatException;
+import valle.api.arch.Arch;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.Weights;
+import valle.tck.contract.BackboneContract;
 
-class RetNetBackboneTest {
+/**
+ * The RetNet backbone under the backbone contract, plus its three forms: parallel, chunkwise (any chunk size) and
+ * recurrent agree. Its steps are the recurrent form, which differs from the full pass by the group norm's epsilon.
+ */
+class RetNetBackboneTest extends BackboneContract {
     private static final int D = 16;
     private static final BackboneConfig CONFIG =
             new BackboneConfig("retnet", D, 4, 4, 2, 4 * D, 1e-6f, 10000f, "gelu", Map.of());
     /** The forms differ only by the group norm's epsilon (the arch oracle's README: ≤ 3e-4). */
     private static final double FORMS = 3e-4;
+
+    @Override
+    protected Arch arch() {
+        return new RetNetArch();
+    }
+
+    @Override
+    protected BackboneConfig config() {
+        return CONFIG;
+    }
+
+    @Override
+    protected double tolerance() {
+        return FORMS;
+    }
+
+    @Override
+    protected int sequenceLength() {
+        return 12;
+    }
+
+    @Override
+    protected int[] prefills() {
+        return new int[] {0, 1, 5};
+    }
+
+    /** RetNet's retention is causal: the mask mode is ignored. */
+    @Override
+    protected boolean honoursBidirectionalMask() {
+        return false;
+    }
+
+    @Override
+    protected boolean reportsLayers() {
+        return false;
+    }
 
     private static RetNetBackbone open() {
         return (RetNetBackbone) new RetNetArch().open(CONFIG, new RetNetArch().randomWeights(CONFIG, 7), null);
@@ -45,8 +88,8 @@ class RetNetBackboneTest {
         try (RetNetBackbone b = open()) {
             BackboneInput in = input(22, chunk);
             float[] parallel = b.forward(in, RetNetBackbone.PARALLEL, null);
-            assertClose(parallel, b.forward(in, chunk, null), FORMS);
-            assertClose(parallel, b.forwardRecurrent(in, null), FORMS);
+            assertClose(parallel, b.forward(in, chunk, null), FORMS, "chunk " + chunk + " against parallel");
+            assertClose(parallel, b.forwardRecurrent(in, null), FORMS, "recurrent against parallel");
         }
     }
 
@@ -64,9 +107,9 @@ class RetNetBackboneTest {
             Trace parallel = new Trace();
             Trace recurrent = new Trace();
             float[] full = b.forward(in, RetNetBackbone.REFERENCE_CHUNK, chunked);
-            assertClose(b.forward(in), full, 0);
-            assertClose(b.forward(in, RetNetBackbone.PARALLEL, parallel), full, 1e-3);
-            assertClose(b.forwardRecurrent(in, recurrent), full, 1e-3);
+            assertClose(b.forward(in), full, 0, "the default form against the reference chunk");
+            assertClose(b.forward(in, RetNetBackbone.PARALLEL, parallel), full, 1e-3, "parallel");
+            assertClose(b.forwardRecurrent(in, recurrent), full, 1e-3, "recurrent");
             assertSameDirections(chunked.core(0), parallel.core(0), 1e-5);
             assertSameDirections(chunked.core(0), recurrent.core(0), 1e-5);
         }
@@ -76,79 +119,28 @@ class RetNetBackboneTest {
     void withOneChunkTheChunkwiseFormIsTheParallelOne() {
         try (RetNetBackbone b = open()) {
             BackboneInput in = input(9, 3);
-            assertClose(b.forward(in, RetNetBackbone.PARALLEL, null), b.forward(in, 512, null), 1e-5);
+            assertClose(b.forward(in, RetNetBackbone.PARALLEL, null), b.forward(in, 512, null), 1e-5,
+                    "one chunk against parallel");
         }
     }
 
+    /** The contract checks steps against the full pass; from the (closed-form) state on, each is the recurrent form. */
     @ParameterizedTest(name = "prefill {0}")
     @ValueSource(ints = {0, 1, 5})
-    void incrementalDecodingEqualsTheFullPassRowByRow(int prefill) {
+    void eachStepIsTheRecurrentFormUpToRounding(int prefill) {
         try (RetNetBackbone b = open(); BackboneState state = b.newState()) {
             BackboneInput in = input(12, 5);
-            float[] full = b.forward(in);
             float[] recurrent = b.forwardRecurrent(in, null);
+            float[] full = b.forward(in);
             if (prefill > 0) {
-                float[] first = b.forward(state, rows(in, 0, prefill));
                 // several rows into an empty state are computed like the full pass; a single row is a recurrent step
-                assertClose(Arrays.copyOf(full, prefill * D), first, prefill > 1 ? 1e-6 : FORMS);
+                assertClose(Arrays.copyOf(full, prefill * D), b.forward(state, rows(in, 0, prefill)),
+                        prefill > 1 ? 1e-6 : FORMS, "prefill of " + prefill);
             }
             for (int r = prefill; r < 12; r++) {
-                float[] h = b.forward(state, rows(in, r, 1));
-                float[] fullRow = Arrays.copyOfRange(full, r * D, (r + 1) * D);
-                assertClose(fullRow, h, FORMS);
-                // from the (closed-form) state on, each step is the recurrent form up to float rounding
-                assertClose(Arrays.copyOfRange(recurrent, r * D, (r + 1) * D), h, 1e-5);
+                assertClose(Arrays.copyOfRange(recurrent, r * D, (r + 1) * D), b.forward(state, rows(in, r, 1)), 1e-5,
+                        "step " + r + " against the recurrent form");
             }
-            assertEquals(12, state.length());
-        }
-    }
-
-    @Test
-    void severalRowsIntoAStartedStateContinueThePositions() {
-        try (RetNetBackbone b = open(); BackboneState state = b.newState()) {
-            BackboneInput in = input(10, 8);
-            float[] full = b.forward(in);
-            b.forward(state, rows(in, 0, 4));
-            float[] rest = b.forward(state, rows(in, 4, 6));
-            assertClose(Arrays.copyOfRange(full, 4 * D, 10 * D), rest, FORMS);
-        }
-    }
-
-    @Test
-    void aForkContinuesIndependentlyAndAResetStartsOver() {
-        try (RetNetBackbone b = open(); BackboneState state = b.newState(); BackboneState reference = b.newState()) {
-            BackboneInput in = input(7, 9);
-            BackboneInput other = input(1, 10);
-            b.forward(state, rows(in, 0, 5));
-            b.forward(reference, rows(in, 0, 5));
-            try (BackboneState fork = state.fork()) {
-                float[] viaFork = b.forward(fork, rows(in, 5, 1));
-                // the original moves on with another row; neither state sees the other's rows
-                float[] viaOriginal = b.forward(state, other);
-                try (BackboneState alongside = reference.fork()) {
-                    assertClose(b.forward(alongside, other), viaOriginal, 0);
-                }
-                assertClose(b.forward(reference, rows(in, 5, 1)), viaFork, 0);
-                assertClose(b.forward(reference, rows(in, 6, 1)), b.forward(fork, rows(in, 6, 1)), 0);
-                assertEquals(7, fork.length());
-            }
-            state.reset();
-            assertEquals(0, state.length());
-            try (BackboneState fresh = b.newState()) {
-                assertClose(b.forward(fresh, rows(in, 0, 3)), b.forward(state, rows(in, 0, 3)), 0);
-            }
-        }
-    }
-
-    @Test
-    void aClosedStateOrAForeignOneIsRefused() {
-        try (RetNetBackbone b = open(); RetNetBackbone other = open()) {
-            BackboneState foreign = other.newState();
-            assertThrows(IllegalArgumentException.class, () -> b.forward(foreign, input(1, 1)));
-            BackboneState state = b.newState();
-            state.close();
-            state.close();
-            assertThrows(IllegalStateException.class, () -> b.forward(state, input(1, 1)));
         }
     }
 
@@ -157,7 +149,7 @@ class RetNetBackboneTest {
         try (RetNetBackbone b = open()) {
             BackboneInput in = input(6, 11);
             BackboneInput other = new BackboneInput(in.embeddings(), 6, new int[] {5, 4, 3, 2, 1, 0}, MaskMode.BIDIRECTIONAL);
-            assertClose(b.forward(in), b.forward(other), 0);
+            assertClose(b.forward(in), b.forward(other), 0, "reversed positions, bidirectional");
         }
     }
 
@@ -188,13 +180,6 @@ class RetNetBackboneTest {
                 assertEquals(expected[at + e] / Math.sqrt(ne), actual[at + e] / Math.sqrt(na), tolerance,
                         "vector at " + at + ", element " + e);
             }
-        }
-    }
-
-    private static void assertClose(float[] expected, float[] actual, double tolerance) {
-        assertEquals(expected.length, actual.length);
-        for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], tolerance, "element " + i);
         }
     }
 }

@@ -17,6 +17,7 @@ import valle.api.arch.MaskMode;
 import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
+import valle.tck.contract.Closeness;
 
 /**
  * The backbone against the reference's own runs: {@code golden/} is a copy of the arch oracle's
@@ -76,7 +77,7 @@ class RetNetGoldenTest {
         if (chunk == RetNetBackbone.PARALLEL || chunk == 512) {
             Npy layers = Npy.read(form + "_layer_outputs.npy");
             for (int l = 0; l < CONFIG.layers(); l++) {
-                assertClose(form + "_layer_outputs[" + l + "]", layers.slice(l), trace.layerOutput(l), GOLDEN);
+                Closeness.assertClose(layers.slice(l), trace.layerOutput(l), GOLDEN, form + "_layer_outputs[" + l + "]");
             }
         }
     }
@@ -108,10 +109,11 @@ class RetNetGoldenTest {
         Npy recurrent = Npy.read("recurrent_last_hidden_state.npy");
         try (RetNetBackbone b = open(checkpoint); RetNetState state = b.newState()) {
             float[] first = b.forward(state, rows(input.values(), 0, prefill));
-            assertClose("prefill rows", Arrays.copyOf(full.values(), prefill * D), first, GOLDEN);
+            Closeness.assertClose(Arrays.copyOf(full.values(), prefill * D), first, GOLDEN, "prefill rows");
             for (int r = prefill; r < 22; r++) {
                 float[] step = b.forward(state, rows(input.values(), r, 1));
-                assertClose("step " + r, Arrays.copyOfRange(recurrent.values(), r * D, (r + 1) * D), step, GOLDEN);
+                Closeness.assertClose(Arrays.copyOfRange(recurrent.values(), r * D, (r + 1) * D), step, GOLDEN,
+                        "step " + r);
             }
             assertClose("recurrent_final_state_layer0_prev_key_value", state.layers[0].values, 1e-5);
             assertClose("recurrent_final_state_layer0_scale", state.layers[0].scale, 1e-5);
@@ -126,9 +128,10 @@ class RetNetGoldenTest {
         try (RetNetBackbone b = open(checkpoint)) {
             float[] shortAlone = b.forward(rows(batch.slice(1), 0, 15));
             assertClose("short_last_hidden_state", shortAlone, GOLDEN);
-            assertClose("padded_batch_last_hidden_state[1]", Arrays.copyOf(batchOut.slice(1), 15 * D), shortAlone, GOLDEN);
-            assertClose("padded_batch_last_hidden_state[0]", batchOut.slice(0), b.forward(rows(batch.slice(0), 0, 22)),
-                    GOLDEN);
+            Closeness.assertClose(Arrays.copyOf(batchOut.slice(1), 15 * D), shortAlone, GOLDEN,
+                    "padded_batch_last_hidden_state[1]");
+            Closeness.assertClose(batchOut.slice(0), b.forward(rows(batch.slice(0), 0, 22)), GOLDEN,
+                    "padded_batch_last_hidden_state[0]");
         }
     }
 
@@ -159,13 +162,7 @@ class RetNetGoldenTest {
 
     private static void assertClose(String golden, float[] actual, double tolerance) {
         Npy expected = Npy.read(golden + ".npy");
-        assertClose(golden, expected.values(), actual, tolerance);
-    }
-
-    private static void assertClose(String what, float[] expected, float[] actual, double tolerance) {
-        assertEquals(expected.length, actual.length, what + ": length");
-        double diff = maxDiff(expected, actual);
-        assertTrue(diff <= tolerance, what + ": max |diff| " + diff + " > " + tolerance);
+        Closeness.assertClose(expected.values(), actual, tolerance, golden);
     }
 
     private static double maxDiff(float[] expected, float[] actual) {

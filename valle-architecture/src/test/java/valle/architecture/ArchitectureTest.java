@@ -1,0 +1,150 @@
+package valle.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import valle.api.Experimental;
+import valle.api.Stable;
+
+/**
+ * The module boundaries over the main classes of every module: the API depends on the JDK only, the kit on the
+ * API and the JDK, each plugin on itself, the API, the kit and its own runtime (plugins never on each other),
+ * core, the CLI and the server on no plugin.
+ */
+class ArchitectureTest {
+    /** The JDK a plugin or the kit may use: its base modules and the Vector API. */
+    private static final String[] JDK = {"java..", "jdk.incubator.vector.."};
+
+    private static JavaClasses classes;
+
+    /** Each plugin's package and the third-party runtime it may use beside the API, the kit and the JDK. */
+    record Plugin(String pkg, List<String> runtime) {
+        @Override
+        public String toString() {
+            return pkg;
+        }
+    }
+
+    static Stream<Plugin> plugins() {
+        return Stream.of(
+                new Plugin("valle.attention", List.of()),
+                new Plugin("valle.arch.llama", List.of()),
+                new Plugin("valle.arch.mamba", List.of()),
+                new Plugin("valle.arch.mixtral", List.of()),
+                new Plugin("valle.arch.retnet", List.of()),
+                new Plugin("valle.codec", List.of()),
+                new Plugin("valle.text", List.of()),
+                new Plugin("valle.backend.onnx", List.of("ai.onnxruntime..", "ai.onnx.proto..", "com.google.protobuf..")),
+                new Plugin("valle.backend.djl", List.of("ai.djl..")));
+    }
+
+    private static String[] pluginPackages() {
+        return plugins().map(p -> p.pkg() + "..").toArray(String[]::new);
+    }
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("valle");
+    }
+
+    @Test
+    void theImportSeesEveryModule() {
+        for (String pkg : new String[] {"valle.api", "valle.kit.thread", "valle.core", "valle.tck", "valle.tck.contract",
+            "valle.attention", "valle.arch.llama", "valle.arch.mamba", "valle.arch.mixtral", "valle.arch.retnet",
+            "valle.text.espeak", "valle.codec.encodec", "valle.codec.vocos", "valle.backend.onnx", "valle.backend.djl",
+            "valle.server", "valle.cli", "valle.bench", "valle.example"}) {
+            assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no class of " + pkg + " imported");
+        }
+    }
+
+    @Test
+    void theApiDependsOnJavaOnly() {
+        classes().that().resideInAPackage("valle.api..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "java..")
+                .check(classes);
+    }
+
+    @Test
+    void theKitDependsOnTheApiAndTheJdkOnly() {
+        classes().that().resideInAPackage("valle.kit..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(concat(List.of("valle.kit..", "valle.api.."), JDK))
+                .check(classes);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("plugins")
+    void aPluginDependsOnItselfTheApiTheKitAndItsRuntimeOnly(Plugin plugin) {
+        List<String> allowed = new java.util.ArrayList<>(List.of(plugin.pkg() + "..", "valle.api..", "valle.kit.."));
+        allowed.addAll(plugin.runtime());
+        classes().that().resideInAPackage(plugin.pkg() + "..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage(concat(allowed, JDK))
+                .check(classes);
+    }
+
+    @Test
+    void coreNeverImportsAPlugin() {
+        noClasses().that().resideInAPackage("valle.core..")
+                .should().dependOnClassesThat().resideInAnyPackage(concat(List.of("valle.tck..", "valle.cli..",
+                        "valle.server..", "ai.onnxruntime..", "ai.djl.."), pluginPackages()))
+                .check(classes);
+    }
+
+    @Test
+    void theCliAndTheServerNeverImportAPlugin() {
+        noClasses().that().resideInAnyPackage("valle.cli..", "valle.server..")
+                .should().dependOnClassesThat().resideInAnyPackage(pluginPackages())
+                .check(classes);
+    }
+
+    @Test
+    void guiceStaysInCoreWiringAndTheCli() {
+        noClasses().that().resideOutsideOfPackages("valle.core", "valle.cli..")
+                .should().dependOnClassesThat().resideInAPackage("com.google.inject..")
+                .check(classes);
+    }
+
+    /** Libraries report through return values and exceptions; the applications (the CLI, the example) print. */
+    @Test
+    void onlyTheApplicationsPrintToStandardOut() {
+        noClasses().that().resideOutsideOfPackages("valle.cli..", "valle.example..")
+                .should().accessField(System.class, "out").check(classes);
+    }
+
+    @Test
+    void publicApiTypesCarryAStatus() {
+        publicTypesCarryAStatus("valle.api..");
+    }
+
+    @Test
+    void publicKitTypesCarryAStatus() {
+        publicTypesCarryAStatus("valle.kit..");
+    }
+
+    @Test
+    void packagesHaveNoCycles() {
+        SlicesRuleDefinition.slices().matching("valle.(**)").should().beFreeOfCycles().check(classes);
+    }
+
+    private static void publicTypesCarryAStatus(String packages) {
+        classes().that().resideInAPackage(packages).and().arePublic().and().areTopLevelClasses()
+                .and().areNotAnnotations().and().doNotHaveSimpleName("package-info")
+                .should().beAnnotatedWith(Stable.class).orShould().beAnnotatedWith(Experimental.class)
+                .check(classes);
+    }
+
+    private static String[] concat(List<String> first, String... rest) {
+        return Stream.concat(first.stream(), Stream.of(rest)).toArray(String[]::new);
+    }
+}
