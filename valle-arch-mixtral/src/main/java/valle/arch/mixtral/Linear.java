@@ -1,9 +1,10 @@
 package valle.arch.mixtral;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
+import valle.kit.thread.KernelPool;
+import valle.kit.vector.FloatVectors;
+import valle.kit.vector.VectorApi;
 
 /**
  * A bias-free linear layer {@code y = x·Wᵀ}, its weight {@code [out, in]} widened to float32 once at load
@@ -12,7 +13,7 @@ import valle.api.tensor.TensorView;
  * on the Vector API when it is present. {@link #applySimple} is the plain loop the fast path is tested against.
  */
 final class Linear {
-    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final boolean VECTOR = VectorApi.present();
     /** Output rows per task: enough work to amortise a task, few enough to balance a handful of threads. */
     private static final int BLOCK = 64;
     /** Below this many multiply-adds a call stays on the caller's thread. */
@@ -34,7 +35,7 @@ final class Linear {
     }
 
     /** {@code y [rows, out] = x [rows, in] · Wᵀ}, on {@code pool} (null: the caller's thread). */
-    void apply(float[] x, int rows, float[] y, ForkJoinPool pool) {
+    void apply(float[] x, int rows, float[] y, KernelPool pool) {
         int blocks = (out + BLOCK - 1) / BLOCK;
         if (pool == null || blocks == 1 || (long) rows * out * in < PARALLEL_WORK) {
             for (int b = 0; b < blocks; b++) {
@@ -42,7 +43,7 @@ final class Linear {
             }
             return;
         }
-        pool.submit(() -> IntStream.range(0, blocks).parallel().forEach(b -> block(b, x, rows, y))).join();
+        pool.forEach(blocks, b -> block(b, x, rows, y));
     }
 
     private void block(int b, float[] x, int rows, float[] y) {
@@ -52,10 +53,10 @@ final class Linear {
             int r = 0;
             if (VECTOR) {
                 for (; r + 4 <= rows; r += 4) {
-                    VectorDot.dot4(weight, wOff, x, r * in, in, y, r * out + o, out);
+                    FloatVectors.dot4(weight, wOff, x, r * in, in, y, r * out + o, out);
                 }
                 for (; r < rows; r++) {
-                    y[r * out + o] = VectorDot.dot(weight, wOff, x, r * in, in);
+                    y[r * out + o] = FloatVectors.dot(weight, wOff, x, r * in, in);
                 }
             } else {
                 for (; r < rows; r++) {

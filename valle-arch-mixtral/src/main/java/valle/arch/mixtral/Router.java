@@ -1,6 +1,7 @@
 package valle.arch.mixtral;
 
-import java.util.concurrent.ForkJoinPool;
+import valle.kit.thread.KernelPool;
+
 
 /**
  * Mixtral's top-k gate, as the reference's {@code MixtralSparseMoeBlock_forward} computes it: logits
@@ -24,7 +25,7 @@ final class Router {
         return gate.outFeatures();
     }
 
-    Routing route(float[] h, int rows, ForkJoinPool pool) {
+    Routing route(float[] h, int rows, KernelPool pool) {
         int experts = gate.outFeatures();
         float[] logits = new float[rows * experts];
         gate.apply(h, rows, logits, pool);

@@ -21,6 +21,7 @@ import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 import valle.attention.SdpaKernel;
+import valle.kit.thread.KernelPool;
 
 class MixtralBackboneTest {
     private static final int D = 16;
@@ -149,7 +150,9 @@ class MixtralBackboneTest {
             float[] x = random(rnd, size[2] * size[1]);
             float[] fast = new float[size[2] * size[0]];
             float[] simple = new float[size[2] * size[0]];
-            l.apply(x, size[2], fast, java.util.concurrent.ForkJoinPool.commonPool());
+            try (KernelPool pool = new KernelPool(3, "test")) {
+                l.apply(x, size[2], fast, pool);
+            }
             l.applySimple(x, size[2], simple);
             for (int i = 0; i < fast.length; i++) {
                 assertEquals(simple[i], fast[i], 1e-5f * Math.max(1f, Math.abs(simple[i])));
