@@ -115,9 +115,9 @@ final class MixtralBackbone implements Backbone {
         float[] q = new float[rows * heads * hd];
         float[] k = new float[rows * kvWidth];
         float[] v = new float[rows * kvWidth];
-        layer.q().apply(normed, rows, q, pool);
-        layer.k().apply(normed, rows, k, pool);
-        layer.v().apply(normed, rows, v, pool);
+        layer.q().multiply(normed, rows, q, pool);
+        layer.k().multiply(normed, rows, k, pool);
+        layer.v().multiply(normed, rows, v, pool);
         rope.apply(q, rows, heads, positions);
         rope.apply(k, rows, kvHeads, positions);
         System.arraycopy(k, 0, cache.keys(index), past * kvWidth, rows * kvWidth);
@@ -127,7 +127,7 @@ final class MixtralBackbone implements Backbone {
         float[] attended = new float[rows * heads * hd];
         attention.attend(problem, attended, null);
         float[] projected = new float[rows * config.hiddenSize()];
-        layer.o().apply(attended, rows, projected, pool);
+        layer.o().multiply(attended, rows, projected, pool);
         addInPlace(x, projected);
     }
 
