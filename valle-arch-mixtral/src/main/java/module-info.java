@@ -1,7 +1,7 @@
 /** The Mixtral mixture-of-experts backbone ({@code arch_type: mixtral}) as an {@code Arch} plugin. Exports nothing. */
 module valle.arch.mixtral {
     requires valle.api;
-    requires jdk.incubator.vector;
+    requires valle.kit;
 
     provides valle.api.arch.Arch with valle.arch.mixtral.MixtralArch;
 }

@@ -1,6 +1,8 @@
 /** Attention kernel plugins. Exports nothing: kernels are reached through {@code valle.api.attention}. */
 module valle.attention {
     requires valle.api;
+    // the kit's pool and vector helpers
+    requires valle.kit;
     // the tiled kernels' inner products; on the class path without it they keep their scalar loops
     requires jdk.incubator.vector;
 

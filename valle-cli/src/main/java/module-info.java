@@ -1,5 +1,5 @@
 /** The {@code valle} command line. Talks to the facade and the conformance kit, and
- * (bench only) to the llama plugin's kernels. */
+ * (bench only) to the kit's matrix kernels; never to a plugin. */
 module valle.cli {
     requires valle.core;
     requires valle.tck;
@@ -7,8 +7,8 @@ module valle.cli {
     requires info.picocli;
     requires java.logging;
     requires java.management;
-    // bench times the kernels the llama plugin exports to it alone
-    requires valle.arch.llama;
+    // bench times the kit's matrix kernels on their own
+    requires valle.kit;
 
     opens valle.cli to info.picocli;
 }

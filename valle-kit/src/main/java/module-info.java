@@ -10,5 +10,7 @@ module valle.kit {
     requires transitive valle.api;
     requires jdk.incubator.vector;
 
+    exports valle.kit.matrix;
     exports valle.kit.thread;
+    exports valle.kit.vector;
 }

@@ -5,6 +5,8 @@ import java.util.List;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionProblem;
 import valle.api.plugin.Availability;
+import valle.kit.thread.KernelPool;
+import valle.kit.thread.ThreadCount;
 
 /**
  * Tiled online-softmax attention, FlashAttention-2 style ({@code spec/archs.md} §7.3): query tiles of
@@ -18,12 +20,13 @@ import valle.api.plugin.Availability;
 public final class FlashKernel implements AttentionKernel {
     private final int queryTile;
     private final int keyTile;
-    private final int threads;
+    /** This kernel's threads ({@code valle.threads}, as configured where it was made); started on first use. */
+    private final KernelPool pool;
     /** Whether the Vector API form runs (when present); false keeps the scalar loops (a TCK variant). */
     private final boolean vector;
 
     public FlashKernel() {
-        this(32, 64, WorkerPool.defaultThreads());
+        this(32, 64, ThreadCount.configured());
     }
 
     FlashKernel(int queryTile, int keyTile, int threads) {
@@ -36,7 +39,7 @@ public final class FlashKernel implements AttentionKernel {
         }
         this.queryTile = queryTile;
         this.keyTile = keyTile;
-        this.threads = threads;
+        this.pool = new KernelPool(threads, "valle-flash");
         this.vector = vector && Scores.vectorized();
     }
 
@@ -58,7 +61,7 @@ public final class FlashKernel implements AttentionKernel {
     @Override
     public String description() {
         return "tiled online softmax (FlashAttention-2 style), query tiles in parallel, " + queryTile + "x" + keyTile
-                + " tiles, " + threads + " thread(s)" + (vector ? "" : ", scalar loops");
+                + " tiles, " + pool.threads() + " thread(s)" + (vector ? "" : ", scalar loops");
     }
 
     /**
@@ -93,11 +96,11 @@ public final class FlashKernel implements AttentionKernel {
     @Override
     public void attend(AttentionProblem p, float[] out, float[] logSumExp) {
         if (vector) {
-            VectorFlash.attend(p, queryTile, keyTile, threads, out, logSumExp);
+            VectorFlash.attend(p, queryTile, keyTile, pool, out, logSumExp);
             return;
         }
         int tiles = (p.queries() + queryTile - 1) / queryTile;
-        WorkerPool.run(p.heads() * tiles, threads, task -> tile(p, task / tiles, task % tiles, out, logSumExp));
+        pool.forEach(p.heads() * tiles, task -> tile(p, task / tiles, task % tiles, out, logSumExp));
     }
 
     private void tile(AttentionProblem p, int h, int tile, float[] out, float[] logSumExp) {

@@ -5,6 +5,8 @@ import java.util.List;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionProblem;
 import valle.api.plugin.Availability;
+import valle.kit.thread.KernelPool;
+import valle.kit.thread.ThreadCount;
 
 /**
  * Memory-efficient chunked attention ({@code spec/archs.md} §7.4): for each query row the visible keys are cut
@@ -20,10 +22,11 @@ public final class MemoryEfficientKernel implements AttentionKernel {
     private final int queryChunk;
     private final int keyChunk;
     private final int splits;
-    private final int threads;
+    /** This kernel's threads ({@code valle.threads}, as configured where it was made); started on first use. */
+    private final KernelPool pool;
 
     public MemoryEfficientKernel() {
-        this(16, 256, 0, WorkerPool.defaultThreads());
+        this(16, 256, 0, ThreadCount.configured());
     }
 
     /** @param splits key splits of a one-row decode; 0 = one per thread */
@@ -34,7 +37,7 @@ public final class MemoryEfficientKernel implements AttentionKernel {
         this.queryChunk = queryChunk;
         this.keyChunk = keyChunk;
         this.splits = splits;
-        this.threads = threads;
+        this.pool = new KernelPool(threads, "valle-mem-efficient");
     }
 
     @Override
@@ -55,7 +58,7 @@ public final class MemoryEfficientKernel implements AttentionKernel {
     @Override
     public String description() {
         return "chunked partial softmaxes merged once (Rabe-Staats), split-KV for one-row decoding, "
-                + queryChunk + "x" + keyChunk + " chunks, " + threads + " thread(s)";
+                + queryChunk + "x" + keyChunk + " chunks, " + pool.threads() + " thread(s)";
     }
 
     /**
@@ -65,7 +68,7 @@ public final class MemoryEfficientKernel implements AttentionKernel {
      */
     @Override
     public int priority(AttentionProblem problem) {
-        return problem.queries() == 1 && problem.keys() >= SPLIT_MIN_KEYS && problem.heads() < threads ? 40 : 15;
+        return problem.queries() == 1 && problem.keys() >= SPLIT_MIN_KEYS && problem.heads() < pool.threads() ? 40 : 15;
     }
 
     @Override
@@ -93,7 +96,7 @@ public final class MemoryEfficientKernel implements AttentionKernel {
             return;
         }
         int chunks = (p.queries() + queryChunk - 1) / queryChunk;
-        WorkerPool.run(p.heads() * chunks, threads, task -> {
+        pool.forEach(p.heads() * chunks, task -> {
             int h = task / chunks;
             int i0 = (task % chunks) * queryChunk;
             int i1 = Math.min(i0 + queryChunk, p.queries());
@@ -115,11 +118,11 @@ public final class MemoryEfficientKernel implements AttentionKernel {
         int from = p.mask().visibleFrom(0, p.keys());
         int to = p.mask().visibleTo(0, p.keys());
         int visible = Math.max(0, to - from);
-        int n = splits > 0 ? splits : (visible >= SPLIT_MIN_KEYS ? threads : 1);
+        int n = splits > 0 ? splits : (visible >= SPLIT_MIN_KEYS ? pool.threads() : 1);
         n = Math.max(1, Math.min(n, Math.max(1, visible)));
         int count = n;
         Partial[][] parts = new Partial[p.heads()][count];
-        WorkerPool.run(p.heads() * count, threads, task -> {
+        pool.forEach(p.heads() * count, task -> {
             int h = task / count;
             int s = task % count;
             int lo = from + (int) ((long) visible * s / count);

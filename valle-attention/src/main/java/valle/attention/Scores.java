@@ -2,6 +2,8 @@ package valle.attention;
 
 import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
+import valle.kit.vector.FloatVectors;
+import valle.kit.vector.VectorApi;
 
 /**
  * The scaled score of one (query row, key) pair of one head, mask and bias applied. {@link #score} and
@@ -10,7 +12,7 @@ import valle.api.attention.AttentionProblem;
  * summation order). The vector {@code flash} ({@link VectorFlash}) scores whole runs of keys instead.
  */
 final class Scores {
-    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final boolean VECTOR = VectorApi.present();
 
     private Scores() {
     }
@@ -40,7 +42,7 @@ final class Scores {
         float[] q = p.q();
         float[] k = p.k();
         if (vector && VECTOR) {
-            return VectorDot.dot(q, qOff, k, kOff, d) * p.scale() + b;
+            return FloatVectors.dot(q, qOff, k, kOff, d) * p.scale() + b;
         }
         float s = 0f;
         for (int c = 0; c < d; c++) {
@@ -72,7 +74,7 @@ final class Scores {
         int vOff = (j * p.kvHeads() + kvh) * dv;
         float[] v = p.v();
         if (vector && VECTOR) {
-            VectorDot.axpy(w, v, vOff, acc, accOff, dv);
+            FloatVectors.axpy(w, v, vOff, acc, accOff, dv);
             return;
         }
         for (int c = 0; c < dv; c++) {

@@ -3,6 +3,8 @@ package valle.attention;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import valle.api.attention.AttentionProblem;
+import valle.kit.thread.KernelPool;
+import valle.kit.vector.FloatVectors;
 
 /**
  * A problem's keys transposed once per call into {@code [kvHeads][headDim][width]}, for the tiled kernel: a
@@ -24,15 +26,15 @@ final class TransposedKeys {
         this.width = width;
     }
 
-    /** Transposes {@code p}'s keys, one key head per task on {@code threads} threads. */
-    static TransposedKeys of(AttentionProblem p, int threads) {
+    /** Transposes {@code p}'s keys, one key head per task on {@code pool}. */
+    static TransposedKeys of(AttentionProblem p, KernelPool pool) {
         int d = p.headDim();
         int kvHeads = p.kvHeads();
         int keys = p.keys();
         int width = (keys + L - 1) / L * L + L;
         float[] data = new float[kvHeads * d * width];
         float[] k = p.k();
-        WorkerPool.run(kvHeads, threads, kvh -> {
+        pool.forEach(kvHeads, kvh -> {
             int base = kvh * d * width;
             for (int j = 0; j < keys; j++) {
                 int kOff = (j * kvHeads + kvh) * d;
@@ -58,7 +60,7 @@ final class TransposedKeys {
                 a2 = FloatVector.fromArray(FS, data, i + 2 * L).fma(qc, a2);
                 a3 = FloatVector.fromArray(FS, data, i + 3 * L).fma(qc, a3);
             }
-            VectorDot.store4(out, jb, a0, a1, a2, a3);
+            FloatVectors.store4(out, jb, a0, a1, a2, a3);
         }
         for (; jb < n; jb += L) {
             FloatVector a = FloatVector.zero(FS);
@@ -107,10 +109,10 @@ final class TransposedKeys {
                 d2 = k2.fma(qv, d2);
                 d3 = k3.fma(qv, d3);
             }
-            VectorDot.store4(out0, jb, a0, a1, a2, a3);
-            VectorDot.store4(out1, jb, b0, b1, b2, b3);
-            VectorDot.store4(out2, jb, c0, c1, c2, c3);
-            VectorDot.store4(out3, jb, d0, d1, d2, d3);
+            FloatVectors.store4(out0, jb, a0, a1, a2, a3);
+            FloatVectors.store4(out1, jb, b0, b1, b2, b3);
+            FloatVectors.store4(out2, jb, c0, c1, c2, c3);
+            FloatVectors.store4(out3, jb, d0, d1, d2, d3);
         }
         for (; jb < n; jb += L) {
             FloatVector a = FloatVector.zero(FS), b = a, c = a, d = a;
@@ -151,8 +153,8 @@ final class TransposedKeys {
                 b2 = k2.fma(q1, b2);
                 b3 = k3.fma(q1, b3);
             }
-            VectorDot.store4(out0, jb, a0, a1, a2, a3);
-            VectorDot.store4(out1, jb, b0, b1, b2, b3);
+            FloatVectors.store4(out0, jb, a0, a1, a2, a3);
+            FloatVectors.store4(out1, jb, b0, b1, b2, b3);
         }
         for (; jb < n; jb += L) {
             FloatVector a = FloatVector.zero(FS), b = a;

@@ -5,6 +5,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import valle.api.attention.AttentionProblem;
+import valle.kit.thread.KernelPool;
+import valle.kit.vector.FloatVectors;
 
 /**
  * {@link FlashKernel}'s algorithm on whole vectors: per query row and run of visible keys, the scores come from
@@ -28,10 +30,11 @@ final class VectorFlash {
     private VectorFlash() {
     }
 
-    static void attend(AttentionProblem p, int queryTile, int keyTile, int threads, float[] out, float[] logSumExp) {
-        TransposedKeys keys = p.queries() >= TRANSPOSE_MIN_QUERIES ? TransposedKeys.of(p, threads) : null;
+    static void attend(AttentionProblem p, int queryTile, int keyTile, KernelPool pool, float[] out,
+                       float[] logSumExp) {
+        TransposedKeys keys = p.queries() >= TRANSPOSE_MIN_QUERIES ? TransposedKeys.of(p, pool) : null;
         int tiles = (p.queries() + queryTile - 1) / queryTile;
-        WorkerPool.run(p.heads() * tiles, threads, task ->
+        pool.forEach(p.heads() * tiles, task ->
                 tile(p, keys, task / tiles, task % tiles * queryTile, queryTile, keyTile, out, logSumExp));
     }
 
@@ -87,7 +90,7 @@ final class VectorFlash {
                     keys.dots(p.q(), qOff, kvh, a, n, s);
                 } else {
                     for (int jj = 0; jj < n; jj++) {
-                        s[jj] = VectorDot.dot(p.q(), qOff, p.k(), ((a + jj) * p.kvHeads() + kvh) * p.headDim(),
+                        s[jj] = FloatVectors.dot(p.q(), qOff, p.k(), ((a + jj) * p.kvHeads() + kvh) * p.headDim(),
                                 p.headDim());
                     }
                 }
@@ -192,7 +195,7 @@ final class VectorFlash {
             e.intoArray(s, jb);
             total = total.add(e);
         }
-        return VectorDot.sum(total);
+        return FloatVectors.sum(total);
     }
 
     private static void scale(float[] acc, int off, int n, float alpha) {
@@ -233,7 +236,7 @@ final class VectorFlash {
                 a2 = FloatVector.fromArray(FS, v, i + 2 * L).fma(wj, a2);
                 a3 = FloatVector.fromArray(FS, v, i + 3 * L).fma(wj, a3);
             }
-            VectorDot.store4(acc, o, a0, a1, a2, a3);
+            FloatVectors.store4(acc, o, a0, a1, a2, a3);
         }
         for (; c + L <= dv; c += L) {
             FloatVector a = FloatVector.fromArray(FS, acc, accOff + c);
@@ -300,8 +303,8 @@ final class VectorFlash {
                     b3 = x3.fma(u, b3);
                 }
             }
-            VectorDot.store4(acc, off0 + c, a0, a1, a2, a3);
-            VectorDot.store4(acc, off1 + c, b0, b1, b2, b3);
+            FloatVectors.store4(acc, off0 + c, a0, a1, a2, a3);
+            FloatVectors.store4(acc, off1 + c, b0, b1, b2, b3);
         }
     }
 
@@ -377,9 +380,9 @@ final class VectorFlash {
                 d3 = x3.fma(u, d3);
             }
         }
-        VectorDot.store4(acc, o, a0, a1, a2, a3);
-        VectorDot.store4(acc, o1, b0, b1, b2, b3);
-        VectorDot.store4(acc, o2, c0, c1, c2, c3);
-        VectorDot.store4(acc, o3, d0, d1, d2, d3);
+        FloatVectors.store4(acc, o, a0, a1, a2, a3);
+        FloatVectors.store4(acc, o1, b0, b1, b2, b3);
+        FloatVectors.store4(acc, o2, c0, c1, c2, c3);
+        FloatVectors.store4(acc, o3, d0, d1, d2, d3);
     }
 }

@@ -16,12 +16,12 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import valle.arch.llama.kernel.KernelPool;
-import valle.arch.llama.kernel.PackedMatrix;
-import valle.arch.llama.kernel.WeightFormat;
+import valle.kit.matrix.PackedMatrix;
+import valle.kit.matrix.WeightFormat;
+import valle.kit.thread.KernelPool;
 
 /**
- * The llama plugin's matrix kernels on the shapes of {@code spec/performance.md} §2: matrix-vector products
+ * The kit's matrix kernels (the llama plugin's) on the shapes of {@code spec/performance.md} §2: matrix-vector products
  * with 1024×4096 and 4096×1024 weights (a ring of distinct matrices, 256 MB in f32, so that weights stream
  * from memory as in a decode step) and the matrix-matrix product 665×1024 · 1024×4096, per weight format, on
  * 1 and 2 threads. Besides operations per second, the {@code bytes} and {@code flops} counters come out as

@@ -22,9 +22,6 @@ import valle.api.arch.BackboneState;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codes;
 import valle.api.tensor.DType;
-import valle.arch.llama.kernel.KernelPool;
-import valle.arch.llama.kernel.PackedMatrix;
-import valle.arch.llama.kernel.WeightFormat;
 import valle.core.Valle;
 import valle.core.infer.ArLoop;
 import valle.core.infer.CodeGenerator;
@@ -37,6 +34,10 @@ import valle.core.model.InputSequence;
 import valle.core.model.ValleModel;
 import valle.core.plugin.CodecRole;
 import valle.core.sample.SamplingPipeline;
+import valle.kit.matrix.PackedMatrix;
+import valle.kit.matrix.WeightFormat;
+import valle.kit.thread.KernelPool;
+import valle.kit.thread.ThreadCount;
 
 /**
  * {@code valle bench}: the request of {@code spec/performance.md} (60 phoneme tokens, a 3 s prompt of 225
@@ -72,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "The gemv/gemm rows always time the java kernels.")
     String backend;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: the machine's processors).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads for the kernels (default: -Dvalle.threads, else VALLE_THREADS, else the machine's processors).")
     Integer threads;
 
     @Option(names = "--weight-dtype", paramLabel = "f32|bf16|f16|int8",
@@ -100,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        int n = threads == null ? ThreadCount.configured() : threads;
         if (n < 1 || reps < 1 || layers < 1) {
             throw new ParameterException(spec.commandLine(), "--threads, --reps and --layers must be at least 1");
         }

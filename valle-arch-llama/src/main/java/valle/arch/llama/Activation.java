@@ -2,7 +2,7 @@ package valle.arch.llama;
 
 import java.util.Arrays;
 import java.util.List;
-import valle.arch.llama.kernel.GatedUnit;
+import valle.kit.matrix.GatedUnit;
 
 /** MLP activations, by the names HF configs use. */
 enum Activation {

@@ -7,8 +7,8 @@ import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
 import valle.api.tensor.RandomTensors;
 import valle.api.tensor.Weights;
-import valle.arch.llama.kernel.KernelPool;
-import valle.arch.llama.kernel.WeightFormat;
+import valle.kit.matrix.WeightFormat;
+import valle.kit.thread.ThreadCount;
 
 /** The plugin that builds HF-style Llama stacks, as VALL-E's {@code LlamaModel_Adapted} runs them. */
 public final class LlamaArch implements Arch {
@@ -78,7 +78,7 @@ public final class LlamaArch implements Arch {
             throw new IllegalArgumentException(a.toString());
         }
         return new LlamaBackbone(config, LlamaWeights.bind(config, weights, requestedFormat()), attention,
-                KernelPool.configuredThreads());
+                ThreadCount.configured());
     }
 
     /**

@@ -12,8 +12,8 @@ import valle.api.arch.MaskMode;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
-import valle.arch.llama.kernel.GatedUnit;
-import valle.arch.llama.kernel.KernelPool;
+import valle.kit.matrix.GatedUnit;
+import valle.kit.thread.KernelPool;
 
 /**
  * A pre-norm Llama stack (HF {@code LlamaModel} without {@code embed_tokens}):

@@ -6,8 +6,8 @@ import valle.api.ModelFormatException;
 import valle.api.arch.BackboneConfig;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
-import valle.arch.llama.kernel.PackedMatrix;
-import valle.arch.llama.kernel.WeightFormat;
+import valle.kit.matrix.PackedMatrix;
+import valle.kit.matrix.WeightFormat;
 
 /**
  * The tensors of a Llama stack, checked against the config once. Names are HF's, relative to the backbone

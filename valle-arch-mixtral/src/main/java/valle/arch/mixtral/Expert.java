@@ -1,20 +1,21 @@
 package valle.arch.mixtral;
 
-import java.util.concurrent.ForkJoinPool;
+import valle.kit.matrix.PackedMatrix;
+import valle.kit.thread.KernelPool;
 
 /** One expert's gated MLP, {@code w2(act(w1·x) ⊙ w3·x)}, with HF Mixtral's weight names. */
-record Expert(Linear w1, Linear w3, Linear w2) {
+record Expert(PackedMatrix w1, PackedMatrix w3, PackedMatrix w2) {
 
     /** {@code y [rows, D]} for the rows {@code x [rows, D]}. */
-    void apply(float[] x, int rows, Activation activation, float[] y, ForkJoinPool pool) {
+    void apply(float[] x, int rows, Activation activation, float[] y, KernelPool pool) {
         int f = w1.outFeatures();
         float[] gate = new float[rows * f];
         float[] up = new float[rows * f];
-        w1.apply(x, rows, gate, pool);
-        w3.apply(x, rows, up, pool);
+        w1.multiply(x, rows, gate, pool);
+        w3.multiply(x, rows, up, pool);
         for (int i = 0; i < gate.length; i++) {
             gate[i] = activation.apply(gate[i]) * up[i];
         }
-        w2.apply(gate, rows, y, pool);
+        w2.multiply(gate, rows, y, pool);
     }
 }

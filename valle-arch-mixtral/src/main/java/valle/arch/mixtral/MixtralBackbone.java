@@ -1,6 +1,5 @@
 package valle.arch.mixtral;
 
-import java.util.concurrent.ForkJoinPool;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
@@ -9,6 +8,7 @@ import valle.api.arch.BackboneState;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
+import valle.kit.thread.KernelPool;
 
 /**
  * HF {@code MixtralModel} as the reference runs it (without {@code embed_tokens}): per block
@@ -26,7 +26,7 @@ final class MixtralBackbone implements Backbone {
     private final SparseMoe[] moe;
     private final Rope rope;
     private final int window;
-    private final ForkJoinPool pool;
+    private final KernelPool pool;
     private volatile boolean closed;
 
     MixtralBackbone(BackboneConfig config, MixtralWeights weights, AttentionKernel attention, int expertsPerToken,
@@ -42,13 +42,7 @@ final class MixtralBackbone implements Backbone {
             MixtralWeights.Layer layer = weights.layers().get(l);
             moe[l] = new SparseMoe(new Router(layer.gate(), expertsPerToken), layer.experts(), activation);
         }
-        int threads = Runtime.getRuntime().availableProcessors();
-        this.pool = threads > 1 ? new ForkJoinPool(threads, p -> {
-            var worker = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            worker.setDaemon(true);
-            worker.setName("valle-mixtral-" + worker.getPoolIndex());
-            return worker;
-        }, null, false) : null;
+        this.pool = KernelPool.configured("valle-mixtral");
     }
 
     @Override
@@ -121,9 +115,9 @@ final class MixtralBackbone implements Backbone {
         float[] q = new float[rows * heads * hd];
         float[] k = new float[rows * kvWidth];
         float[] v = new float[rows * kvWidth];
-        layer.q().apply(normed, rows, q, pool);
-        layer.k().apply(normed, rows, k, pool);
-        layer.v().apply(normed, rows, v, pool);
+        layer.q().multiply(normed, rows, q, pool);
+        layer.k().multiply(normed, rows, k, pool);
+        layer.v().multiply(normed, rows, v, pool);
         rope.apply(q, rows, heads, positions);
         rope.apply(k, rows, kvHeads, positions);
         System.arraycopy(k, 0, cache.keys(index), past * kvWidth, rows * kvWidth);
@@ -133,7 +127,7 @@ final class MixtralBackbone implements Backbone {
         float[] attended = new float[rows * heads * hd];
         attention.attend(problem, attended, null);
         float[] projected = new float[rows * config.hiddenSize()];
-        layer.o().apply(attended, rows, projected, pool);
+        layer.o().multiply(attended, rows, projected, pool);
         addInPlace(x, projected);
     }
 
@@ -163,8 +157,6 @@ final class MixtralBackbone implements Backbone {
     public void close() {
         // the weights belong to the model, which releases them; this only stops further use
         closed = true;
-        if (pool != null) {
-            pool.shutdown();
-        }
+        pool.close();
     }
 }

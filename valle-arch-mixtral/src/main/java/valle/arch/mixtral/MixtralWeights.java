@@ -5,6 +5,7 @@ import java.util.List;
 import valle.api.ModelFormatException;
 import valle.api.arch.BackboneConfig;
 import valle.api.tensor.Weights;
+import valle.kit.matrix.PackedMatrix;
 
 /**
  * The tensors of a Mixtral stack, checked once against the config. Names are HF's, relative to the backbone
@@ -14,8 +15,8 @@ import valle.api.tensor.Weights;
  */
 record MixtralWeights(List<Layer> layers, float[] finalNorm, int experts) {
 
-    record Layer(float[] attentionNorm, Linear q, Linear k, Linear v, Linear o, float[] moeNorm, Linear gate,
-                 List<Expert> experts) {
+    record Layer(float[] attentionNorm, PackedMatrix q, PackedMatrix k, PackedMatrix v, PackedMatrix o, float[] moeNorm,
+                 PackedMatrix gate, List<Expert> experts) {
     }
 
     static MixtralWeights bind(BackboneConfig c, Weights w) {
@@ -57,7 +58,8 @@ record MixtralWeights(List<Layer> layers, float[] finalNorm, int experts) {
         return new MixtralWeights(List.copyOf(layers), w.require("norm.weight", d).toFloatArray(), experts);
     }
 
-    private static Linear linear(Weights w, String name, int out, int in) {
-        return new Linear(w.require(name, out, in));
+    /** A bias-free linear layer's weight {@code [out, in]}, packed in the file's dtype. */
+    private static PackedMatrix linear(Weights w, String name, int out, int in) {
+        return PackedMatrix.of(w.require(name, out, in), null);
     }
 }

@@ -1,6 +1,7 @@
 package valle.arch.mixtral;
 
-import java.util.concurrent.ForkJoinPool;
+import valle.kit.matrix.PackedMatrix;
+import valle.kit.thread.KernelPool;
 
 /**
  * Mixtral's top-k gate, as the reference's {@code MixtralSparseMoeBlock_forward} computes it: logits
@@ -9,10 +10,10 @@ import java.util.concurrent.ForkJoinPool;
  * on its own: no capacity limit, no dropped tokens, padding rows included.
  */
 final class Router {
-    private final Linear gate;
+    private final PackedMatrix gate;
     private final int k;
 
-    Router(Linear gate, int k) {
+    Router(PackedMatrix gate, int k) {
         if (k < 1 || k > gate.outFeatures()) {
             throw new IllegalArgumentException("cannot route to " + k + " of " + gate.outFeatures() + " experts");
         }
@@ -24,10 +25,10 @@ final class Router {
         return gate.outFeatures();
     }
 
-    Routing route(float[] h, int rows, ForkJoinPool pool) {
+    Routing route(float[] h, int rows, KernelPool pool) {
         int experts = gate.outFeatures();
         float[] logits = new float[rows * experts];
-        gate.apply(h, rows, logits, pool);
+        gate.multiply(h, rows, logits, pool);
         int[] chosen = new int[rows * k];
         float[] weights = new float[rows * k];
         float[] p = new float[experts];

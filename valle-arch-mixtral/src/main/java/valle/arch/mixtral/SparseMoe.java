@@ -1,7 +1,7 @@
 package valle.arch.mixtral;
 
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
+import valle.kit.thread.KernelPool;
 
 /**
  * The sparse mixture-of-experts block: each expert runs once per pass, over only the tokens routed to it
@@ -24,7 +24,7 @@ final class SparseMoe {
     }
 
     /** Routes {@code h [rows, D]} and adds the weighted expert outputs to {@code out [rows, D]}. */
-    Routing apply(float[] h, int rows, float[] out, ForkJoinPool pool) {
+    Routing apply(float[] h, int rows, float[] out, KernelPool pool) {
         Routing routing = router.route(h, rows, pool);
         int d = out.length / Math.max(rows, 1);
         int k = routing.k();

@@ -19,6 +19,8 @@ import valle.api.attention.AttentionKernel;
 import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
 import valle.attention.SdpaKernel;
+import valle.kit.matrix.PackedMatrix;
+import valle.kit.thread.KernelPool;
 import valle.tck.contract.BackboneContract;
 
 /** The mixtral backbone under the backbone contract, plus its window, its sparse block and its routing. */
@@ -88,14 +90,14 @@ class MixtralBackboneTest extends BackboneContract {
         List<TensorView> tensors = new ArrayList<>();
         List<Expert> experts = new ArrayList<>();
         for (int e = 0; e < EXPERTS; e++) {
-            experts.add(new Expert(new Linear(tensor(rnd, "w1", f, D)), new Linear(tensor(rnd, "w3", f, D)),
-                    new Linear(tensor(rnd, "w2", D, f))));
+            experts.add(new Expert(PackedMatrix.of(tensor(rnd, "w1", f, D), null),
+                    PackedMatrix.of(tensor(rnd, "w3", f, D), null), PackedMatrix.of(tensor(rnd, "w2", D, f), null)));
         }
         TensorView gate = tensor(rnd, "gate", EXPERTS, D);
-        SparseMoe moe = new SparseMoe(new Router(new Linear(gate), 2), experts, Activation.GELU);
+        SparseMoe moe = new SparseMoe(new Router(PackedMatrix.of(gate, null), 2), experts, Activation.GELU);
         float[] h = random(rnd, rows * D);
         float[] out = new float[rows * D];
-        Routing routing = moe.apply(h, rows, out, null);
+        Routing routing = moe.apply(h, rows, out, new KernelPool(2, "test"));
         assertEquals(rows * 2, java.util.Arrays.stream(routing.tokensPerExpert()).sum());
         for (int r = 0; r < rows; r++) {
             // dense reference: softmax over all experts, top two, renormalised; each expert on this row
@@ -140,26 +142,11 @@ class MixtralBackboneTest extends BackboneContract {
         assertEquals(rows * 2, chosen.get(0).length);
     }
 
-    @Test
-    void theFastLinearMatchesThePlainLoop() {
-        SplittableRandom rnd = new SplittableRandom(6);
-        for (int[] size : new int[][] {{3, 5, 7}, {70, 33, 9}, {130, 64, 5}}) {
-            Linear l = new Linear(tensor(rnd, "w", size[0], size[1]));
-            float[] x = random(rnd, size[2] * size[1]);
-            float[] fast = new float[size[2] * size[0]];
-            float[] simple = new float[size[2] * size[0]];
-            l.apply(x, size[2], fast, java.util.concurrent.ForkJoinPool.commonPool());
-            l.applySimple(x, size[2], simple);
-            for (int i = 0; i < fast.length; i++) {
-                assertEquals(simple[i], fast[i], 1e-5f * Math.max(1f, Math.abs(simple[i])));
-            }
-        }
-    }
 
     private static double expert(Expert e, float[] h, int row, int c) {
         float[] x = java.util.Arrays.copyOfRange(h, row * D, row * D + D);
         float[] y = new float[D];
-        e.apply(x, 1, Activation.GELU, y, null);
+        e.apply(x, 1, Activation.GELU, y, new KernelPool(1, "test"));
         return y[c];
     }
 

@@ -2,8 +2,8 @@ package valle.codec.encodec;
 
 import valle.codec.nn.Conv1d;
 import valle.codec.nn.Padding;
-import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
+import valle.kit.thread.KernelPool;
 
 /**
  * EnCodec's {@code SConv1d}, causal with reflect padding (spec/codec.md §2.2): with effective kernel
@@ -19,7 +19,7 @@ final class CausalConv {
         this.conv = new Conv1d(out, in, kernel, stride, dilation, p.weight(), p.bias());
     }
 
-    Signal apply(Signal x, Parallel par) {
+    Signal apply(Signal x, KernelPool par) {
         int s = conv.stride();
         int padding = conv.effectiveKernel() - s;
         int frames = (x.length() + s - 1) / s;

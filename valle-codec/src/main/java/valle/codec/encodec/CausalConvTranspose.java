@@ -1,8 +1,8 @@
 package valle.codec.encodec;
 
 import valle.codec.nn.ConvTranspose1d;
-import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
+import valle.kit.thread.KernelPool;
 
 /**
  * EnCodec's causal {@code SConvTranspose1d} with {@code trim_right_ratio = 1}: the plain transposed conv with
@@ -18,7 +18,7 @@ final class CausalConvTranspose {
         this.conv = new ConvTranspose1d(in, out, kernel, stride, p.weight(), p.bias());
     }
 
-    Signal apply(Signal x, Parallel par) {
+    Signal apply(Signal x, KernelPool par) {
         int full = (x.length() - 1) * conv.stride() + conv.kernel();
         return conv.apply(x, full - (conv.kernel() - conv.stride()), par);
     }

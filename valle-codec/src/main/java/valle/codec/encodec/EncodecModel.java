@@ -13,9 +13,9 @@ import valle.api.tensor.Weights;
 import valle.codec.io.ConfigMap;
 import valle.codec.io.Json;
 import valle.codec.io.WeightFile;
-import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Taps;
+import valle.kit.thread.KernelPool;
 
 /**
  * A loaded EnCodec model: SEANet encoder, residual quantizer and SEANet decoder, as vall-e calls them
@@ -30,10 +30,10 @@ final class EncodecModel implements AudioCodec {
     private final SeanetEncoder encoder;
     private final ResidualVq quantizer;
     private final SeanetDecoder decoder;
-    private final Parallel par;
+    private final KernelPool par;
     private volatile boolean closed;
 
-    private EncodecModel(EncodecConfig config, EncodecWeights w, Parallel par) {
+    private EncodecModel(EncodecConfig config, EncodecWeights w, KernelPool par) {
         this.config = config;
         this.encoder = new SeanetEncoder(w, config);
         this.quantizer = new ResidualVq(w, config.dimension(), config.bins(), config.quantizers());
@@ -70,7 +70,7 @@ final class EncodecModel implements AudioCodec {
     }
 
     private static EncodecModel of(EncodecConfig config, EncodecWeights weights) {
-        Parallel par = Parallel.perProcessor();
+        KernelPool par = KernelPool.configured("valle-codec");
         try {
             return new EncodecModel(config, weights, par);
         } catch (RuntimeException e) {

@@ -1,10 +1,10 @@
 package valle.codec.encodec;
 
 import valle.api.codec.Codes;
-import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Distance;
 import valle.codec.nn.Taps;
+import valle.kit.thread.KernelPool;
 
 /**
  * EnCodec's residual vector quantizer at inference (spec/codec.md §2.4): per frame, level {@code q} picks the
@@ -39,7 +39,7 @@ final class ResidualVq {
      * Codes {@code [T, levels]} of a latent {@code [dim, T]}; reports the residual entering each level as
      * {@code rvq_residuals [levels, T, dim]}.
      */
-    Codes encode(Signal latent, int levels, Parallel par, Taps taps) {
+    Codes encode(Signal latent, int levels, KernelPool par, Taps taps) {
         int frames = latent.length();
         float[] rows = latent.transposed();
         int[] codes = new int[frames * levels];

@@ -1,7 +1,7 @@
 package valle.codec.encodec;
 
-import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
+import valle.kit.thread.KernelPool;
 
 /**
  * {@code SEANetResnetBlock} with {@code true_skip = False}:
@@ -21,7 +21,7 @@ final class ResnetBlock {
         this.shortcut = new CausalConv(w, prefix + ".shortcut.conv", dim, dim, 1, 1, 1);
     }
 
-    Signal apply(Signal x, Parallel par) {
+    Signal apply(Signal x, KernelPool par) {
         Signal y = convB.apply(convA.apply(x.elu(), par).elu(), par);
         return shortcut.apply(x, par).plus(y);
     }

@@ -1,8 +1,8 @@
 package valle.codec.encodec;
 
-import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Taps;
+import valle.kit.thread.KernelPool;
 
 /**
  * The SEANet decoder (spec/codec.md §2.3): {@code decoder.layers.0} a conv from {@code dimension} to the deepest
@@ -42,7 +42,7 @@ final class SeanetDecoder {
     }
 
     /** The latent {@code [dimension, T]} to mono samples {@code [1, hop·T]}. */
-    Signal apply(Signal z, Parallel par, Taps taps) {
+    Signal apply(Signal z, KernelPool par, Taps taps) {
         Signal x = first.apply(z, par);
         taps.put("dec_conv_in", x);
         if (lstm != null) {

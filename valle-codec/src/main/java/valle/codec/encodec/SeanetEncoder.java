@@ -1,8 +1,8 @@
 package valle.codec.encodec;
 
-import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Taps;
+import valle.kit.thread.KernelPool;
 
 /**
  * The SEANet encoder (spec/codec.md §2.3): {@code encoder.layers.0} a conv to {@code filters} channels; then per
@@ -44,7 +44,7 @@ final class SeanetEncoder {
     }
 
     /** Mono samples {@code [1, N]} to the latent {@code [dimension, ceil(N / hop)]}. */
-    Signal apply(Signal x, Parallel par, Taps taps) {
+    Signal apply(Signal x, KernelPool par, Taps taps) {
         x = first.apply(x, par);
         for (int s = 0; s < downs.length; s++) {
             for (ResnetBlock b : blocks[s]) {

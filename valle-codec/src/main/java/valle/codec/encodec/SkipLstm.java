@@ -1,8 +1,8 @@
 package valle.codec.encodec;
 
 import valle.codec.nn.Lstm;
-import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
+import valle.kit.thread.KernelPool;
 
 /**
  * EnCodec's {@code SLSTM}: a unidirectional multi-layer LSTM over time at the model's deepest width, plus the
@@ -25,7 +25,7 @@ final class SkipLstm {
         this.lstm = new Lstm(dim, dim, wIh, wHh, bIh, bHh);
     }
 
-    Signal apply(Signal x, Parallel par) {
+    Signal apply(Signal x, KernelPool par) {
         float[] h = lstm.apply(x.transposed(), x.length(), par);
         return Signal.fromRows(h, x.length(), x.channels()).plus(x);
     }

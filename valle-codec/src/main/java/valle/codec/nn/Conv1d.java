@@ -1,5 +1,7 @@
 package valle.codec.nn;
 
+import valle.kit.thread.KernelPool;
+
 /**
  * PyTorch's {@code Conv1d} without padding (callers pad): weight {@code [out, in, k]} (weight norm already
  * folded), bias {@code [out]}, stride and dilation. Output length {@code (L - dilation·(k-1) - 1) / stride + 1}.
@@ -67,7 +69,7 @@ public final class Conv1d {
     }
 
     /** The conv of an already padded input, on the pool. */
-    public Signal apply(Signal x, Parallel par) {
+    public Signal apply(Signal x, KernelPool par) {
         return run(x, par, false);
     }
 
@@ -95,7 +97,7 @@ public final class Conv1d {
         return new Signal(out, lout, y);
     }
 
-    private Signal run(Signal x, Parallel par, boolean scalar) {
+    private Signal run(Signal x, KernelPool par, boolean scalar) {
         check(x);
         int lout = outputLength(x.length());
         float[] y = new float[out * lout];

@@ -1,5 +1,8 @@
 package valle.codec.nn;
 
+import valle.kit.thread.KernelPool;
+import valle.kit.vector.VectorApi;
+
 /**
  * A convolution in "tap form", the one shape every conv of the codecs is brought to:
  * {@code y[o][t] = bias[o] + Σ_k w[o][k] · rows[tapRow[k]][t + tapOff[k]]} for {@code t < lout}, over rows of
@@ -35,18 +38,18 @@ final class ConvKernel {
     }
 
     /** {@code y [out][lout]} from {@code rows}, each {@code rowLen} long. */
-    void run(float[] rows, int rowLen, float[] y, int lout, Parallel par) {
+    void run(float[] rows, int rowLen, float[] y, int lout, KernelPool par) {
         int channelBlocks = (out + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK;
         int timeBlocks = Math.max(1, (lout + TIME_BLOCK - 1) / TIME_BLOCK);
         int tasks = channelBlocks * timeBlocks;
-        Parallel p = (long) out * lout * taps < PARALLEL_WORK ? null : par;
+        KernelPool p = (long) out * lout * taps < PARALLEL_WORK ? null : par;
         java.util.function.IntConsumer task = i -> {
             int o0 = (i / timeBlocks) * CHANNEL_BLOCK;
             int t0 = (i % timeBlocks) * TIME_BLOCK;
             int o1 = Math.min(out, o0 + CHANNEL_BLOCK);
             int t1 = Math.min(lout, t0 + TIME_BLOCK);
-            if (Simd.ENABLED) {
-                VectorKernels.conv(rows, rowLen, w, taps, tapRow, tapOff, bias, y, lout, o0, o1, t0, t1);
+            if (VectorApi.present()) {
+                VectorConv.conv(rows, rowLen, w, taps, tapRow, tapOff, bias, y, lout, o0, o1, t0, t1);
             } else {
                 block(rows, rowLen, y, lout, o0, o1, t0, t1);
             }

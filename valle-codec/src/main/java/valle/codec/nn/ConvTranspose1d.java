@@ -1,5 +1,7 @@
 package valle.codec.nn;
 
+import valle.kit.thread.KernelPool;
+
 /**
  * PyTorch's {@code ConvTranspose1d} without padding: weight {@code [in, out, k]} (weight norm folded per input
  * channel), bias {@code [out]}, stride {@code s}. Input frame {@code j} adds {@code w[:, :, m]ᵀ·x[:, j]} at output
@@ -72,7 +74,7 @@ public final class ConvTranspose1d {
     }
 
     /** The first {@code length} outputs (at most {@code (T-1)·s + k}), on the pool. */
-    public Signal apply(Signal x, int length, Parallel par) {
+    public Signal apply(Signal x, int length, KernelPool par) {
         return run(x, length, par, false);
     }
 
@@ -108,7 +110,7 @@ public final class ConvTranspose1d {
         return new Signal(out, length, cut);
     }
 
-    private Signal run(Signal x, int length, Parallel par, boolean scalar) {
+    private Signal run(Signal x, int length, KernelPool par, boolean scalar) {
         check(x, length);
         int q = (length + stride - 1) / stride;
         // x[i][q - j] for q < Q and j < reach: pad reach - 1 zeros on the left, and on the right up to Q

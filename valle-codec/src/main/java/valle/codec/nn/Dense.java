@@ -1,5 +1,9 @@
 package valle.codec.nn;
 
+import valle.kit.thread.KernelPool;
+import valle.kit.vector.FloatVectors;
+import valle.kit.vector.VectorApi;
+
 /**
  * A linear layer {@code y = x·Wᵀ + b} with weight {@code [out, in]} (the PyTorch layout) over rows of
  * {@code in} values. Output features are cut in blocks over the pool; each weight row meets four input rows at
@@ -36,19 +40,19 @@ public final class Dense {
     }
 
     /** {@code y [rows, out] = x [rows, in] · Wᵀ + b}, on {@code par} when it pays (null: this thread). */
-    public void apply(float[] x, int rows, float[] y, Parallel par) {
+    public void apply(float[] x, int rows, float[] y, KernelPool par) {
         int blocks = (out + BLOCK - 1) / BLOCK;
         if (par == null || blocks == 1 || (long) rows * out * in < PARALLEL_WORK) {
             for (int b = 0; b < blocks; b++) {
-                block(b, x, rows, y, Simd.ENABLED);
+                block(b, x, rows, y, VectorApi.present());
             }
         } else {
-            par.forEach(blocks, b -> block(b, x, rows, y, Simd.ENABLED));
+            par.forEach(blocks, b -> block(b, x, rows, y, VectorApi.present()));
         }
     }
 
     /** A new array {@code [rows, out]}. */
-    public float[] apply(float[] x, int rows, Parallel par) {
+    public float[] apply(float[] x, int rows, KernelPool par) {
         float[] y = new float[rows * out];
         apply(x, rows, y, par);
         return y;
@@ -84,10 +88,10 @@ public final class Dense {
             int r = 0;
             if (vector) {
                 for (; r + 4 <= rows; r += 4) {
-                    VectorKernels.dot4(weight, wOff, x, r * in, in, y, r * out + o, out);
+                    FloatVectors.dot4(weight, wOff, x, r * in, in, y, r * out + o, out);
                 }
                 for (; r < rows; r++) {
-                    y[r * out + o] = VectorKernels.dot(weight, wOff, x, r * in, in);
+                    y[r * out + o] = FloatVectors.dot(weight, wOff, x, r * in, in);
                 }
             } else {
                 for (; r < rows; r++) {

@@ -1,5 +1,7 @@
 package valle.codec.nn;
 
+import valle.kit.thread.KernelPool;
+
 /**
  * PyTorch's unidirectional multi-layer {@code nn.LSTM} over a sequence, zero initial state. Per layer and step,
  * with the gate blocks in PyTorch's row order i, f, g, o:
@@ -39,7 +41,7 @@ public final class Lstm {
     }
 
     /** {@code [T, H]} hidden states of the last layer for frame-major input rows {@code [T, in]}. */
-    public float[] apply(float[] rows, int steps, Parallel par) {
+    public float[] apply(float[] rows, int steps, KernelPool par) {
         float[] seq = rows;
         for (int l = 0; l < inputs.length; l++) {
             float[] pre = inputs[l].apply(seq, steps, par);

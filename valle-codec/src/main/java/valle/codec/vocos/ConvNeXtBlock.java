@@ -3,7 +3,7 @@ package valle.codec.vocos;
 import valle.api.math.Activations;
 import valle.codec.io.WeightBinder;
 import valle.codec.nn.Dense;
-import valle.codec.nn.Parallel;
+import valle.kit.thread.KernelPool;
 
 /**
  * Vocos' {@code ConvNeXtBlock} on frame-major rows {@code [frames, dim]}: a depthwise conv over time (kernel 7,
@@ -40,7 +40,7 @@ final class ConvNeXtBlock {
         this.gamma = w.isRandom() || w.has(prefix + "gamma") ? w.take(prefix + "gamma", dim) : null;
     }
 
-    float[] apply(float[] x, int frames, int condition, Parallel par) {
+    float[] apply(float[] x, int frames, int condition, KernelPool par) {
         float[] y = new float[frames * dim];
         int half = KERNEL / 2;
         for (int t = 0; t < frames; t++) {

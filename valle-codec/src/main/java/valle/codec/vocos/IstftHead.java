@@ -2,9 +2,9 @@ package valle.codec.vocos;
 
 import valle.codec.io.WeightBinder;
 import valle.codec.nn.Dense;
-import valle.codec.nn.Parallel;
 import valle.codec.nn.RealInverseFft;
 import valle.codec.nn.Taps;
+import valle.kit.thread.KernelPool;
 
 /**
  * Vocos' {@code ISTFTHead} with {@code padding="same"} (spec/codec.md §3.4): a linear layer to
@@ -47,7 +47,7 @@ final class IstftHead {
     }
 
     /** Backbone rows {@code [T, dim]} to {@code hop·T} samples. */
-    float[] apply(float[] x, int frames, Parallel par, Taps taps) {
+    float[] apply(float[] x, int frames, KernelPool par, Taps taps) {
         float[] y = out.apply(x, frames, par);
         float[] mag = new float[frames * bins];
         float[] phase = new float[frames * bins];

@@ -4,9 +4,9 @@ import valle.codec.io.WeightBinder;
 import valle.codec.nn.Conv1d;
 import valle.codec.nn.LayerNorm;
 import valle.codec.nn.Padding;
-import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Taps;
+import valle.kit.thread.KernelPool;
 
 /**
  * {@code VocosBackbone} (spec/codec.md §3.3): the embedding conv (kernel 7, zero padding 3) from the features
@@ -36,7 +36,7 @@ final class VocosBackbone {
     }
 
     /** Features {@code [input, T]} to rows {@code [T, dim]} under condition {@code id}. */
-    float[] apply(Signal features, int condition, Parallel par, Taps taps) {
+    float[] apply(Signal features, int condition, KernelPool par, Taps taps) {
         int frames = features.length();
         Signal x = embed.apply(Padding.zeros(features, KERNEL / 2, KERNEL / 2), par);
         taps.put("vocos_bb_embed", x);

@@ -11,9 +11,9 @@ import valle.codec.io.ConfigMap;
 import valle.codec.io.WeightBinder;
 import valle.codec.io.WeightFile;
 import valle.codec.io.Yaml;
-import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Taps;
+import valle.kit.thread.KernelPool;
 
 /**
  * A loaded Vocos model decoding EnCodec codes, as vall-e calls it: {@code codes_to_features} (the sum over the
@@ -29,10 +29,10 @@ final class VocosModel implements AudioCodec {
     private final float[] codebooks;
     private final VocosBackbone backbone;
     private final IstftHead head;
-    private final Parallel par;
+    private final KernelPool par;
     private volatile boolean closed;
 
-    private VocosModel(VocosConfig config, WeightBinder w, Parallel par) {
+    private VocosModel(VocosConfig config, WeightBinder w, KernelPool par) {
         this.config = config;
         int[] shape = w.isRandom() ? new int[] {16 * VocosConfig.BINS, config.inputChannels()} : w.shape("feature_extractor.codebook_weights");
         if (shape == null || shape.length != 2 || shape[0] % VocosConfig.BINS != 0 || shape[0] == 0) {
@@ -50,7 +50,7 @@ final class VocosModel implements AudioCodec {
     }
 
     private static VocosModel of(VocosConfig config, WeightBinder w) {
-        Parallel par = Parallel.perProcessor();
+        KernelPool par = KernelPool.configured("valle-codec");
         try {
             return new VocosModel(config, w, par);
         } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import valle.kit.thread.KernelPool;
 
 /** The tap-form convolutions (vector and scalar, pooled or not) pinned to their loop-by-loop definitions. */
 class ConvTest {
@@ -21,7 +22,7 @@ class ConvTest {
         Signal simple = conv.applySimple(x);
         assertEquals((x.length() - dilation * (k - 1) - 1) / stride + 1, simple.length());
         assertClose(simple, conv.applyScalar(x), in * k);
-        try (Parallel par = new Parallel(3)) {
+        try (KernelPool par = new KernelPool(3, "test")) {
             assertClose(simple, conv.apply(x, par), in * k);
         }
         assertClose(simple, conv.apply(x, null), in * k);
@@ -39,7 +40,7 @@ class ConvTest {
             Signal simple = conv.applySimple(x, length);
             assertEquals(length, simple.length());
             assertClose(simple, conv.applyScalar(x, length), in * k);
-            try (Parallel par = new Parallel(2)) {
+            try (KernelPool par = new KernelPool(2, "test")) {
                 assertClose(simple, conv.apply(x, length, par), in * k);
             }
         }

@@ -7,6 +7,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import valle.kit.thread.KernelPool;
+import valle.kit.vector.VectorApi;
 
 class DenseTest {
 
@@ -22,8 +24,8 @@ class DenseTest {
         for (int i = 0; i < scalar.length; i++) {
             assertEquals(simple[i], scalar[i], 1e-5 * Math.max(1, Math.sqrt(in)), "scalar element " + i);
         }
-        try (Parallel par = new Parallel(2)) {
-            for (Parallel p : new Parallel[] {null, par}) {
+        try (KernelPool par = new KernelPool(2, "test")) {
+            for (KernelPool p : new KernelPool[] {null, par}) {
                 float[] fast = dense.apply(x, rows, p);
                 for (int i = 0; i < fast.length; i++) {
                     assertEquals(simple[i], fast[i], 1e-5 * Math.max(1, Math.sqrt(in)), "element " + i);
@@ -35,9 +37,9 @@ class DenseTest {
     @Test
     void theModulePathRunUsesTheVectorApi() {
         // the module requires jdk.incubator.vector, so surefire's module-path run must take the vector path
-        assertEquals(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), Simd.ENABLED);
+        assertEquals(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), VectorApi.present());
         if (DenseTest.class.getModule().isNamed()) {
-            assertTrue(Simd.ENABLED);
+            assertTrue(VectorApi.present());
         }
     }
 

@@ -2,9 +2,10 @@ package valle.core.model;
 
 import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import valle.api.tensor.TensorView;
+import valle.kit.vector.FloatVectors;
+import valle.kit.vector.VectorApi;
 
 /**
  * One classifier head {@code y = x·Wᵀ + b}, its first {@code classes} weight rows widened to float32 once at
@@ -14,7 +15,7 @@ import valle.api.tensor.TensorView;
  * is tested against.
  */
 final class LinearHead {
-    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final boolean VECTOR = VectorApi.present();
     /** Classes per parallel task. */
     private static final int BLOCK = 64;
 
@@ -65,14 +66,12 @@ final class LinearHead {
         }
     }
 
-    /** Kept apart so that the Vector API classes load only when the module is present. */
+    /**
+     * Kept apart so that the Vector API classes load only when the module is present. Every sum is in the order
+     * of the kit's {@link FloatVectors#dot} (lanes by column, the kit's fixed lane sum, then the tail).
+     */
     private static final class Vectors {
-        private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-        /** Rotations by 8, 4, 2 and 1 lanes (those shorter than the vector): the steps of {@link #sum}, as constants. */
-        private static final VectorShuffle<Float> ROTATE_8 = FS.length() >= 16 ? VectorShuffle.iota(FS, 8, 1, true) : null;
-        private static final VectorShuffle<Float> ROTATE_4 = FS.length() >= 8 ? VectorShuffle.iota(FS, 4, 1, true) : null;
-        private static final VectorShuffle<Float> ROTATE_2 = FS.length() >= 4 ? VectorShuffle.iota(FS, 2, 1, true) : null;
-        private static final VectorShuffle<Float> ROTATE_1 = FS.length() >= 2 ? VectorShuffle.iota(FS, 1, 1, true) : null;
+        private static final VectorSpecies<Float> FS = FloatVectors.SPECIES;
 
         /**
          * The classes of block {@code b} for every row. The products are small methods of their own: one method
@@ -93,12 +92,15 @@ final class LinearHead {
                     dot4x2(h.weight, c * n, x, xOff, n, out, o + c, h.classes, bias(h, c), bias(h, c + 1));
                 }
                 if (pairs < c1) {
-                    dot4(h.weight, pairs * n, x, xOff, n, out, o + pairs, h.classes, bias(h, pairs));
+                    FloatVectors.dot4(h.weight, pairs * n, x, xOff, n, out, o + pairs, h.classes);
+                    for (int q = 0; q < 4; q++) {
+                        out[o + pairs + q * h.classes] += bias(h, pairs);
+                    }
                 }
             }
             for (; r < rows; r++) {
                 for (int c = c0; c < c1; c++) {
-                    out[r * h.classes + c] = dot(h.weight, c * n, x, (firstRow + r) * n, n) + bias(h, c);
+                    out[r * h.classes + c] = FloatVectors.dot(h.weight, c * n, x, (firstRow + r) * n, n) + bias(h, c);
                 }
             }
         }
@@ -108,8 +110,9 @@ final class LinearHead {
         }
 
         /**
-         * {@link #dot4} for the two classes whose weight rows start at {@code wOff} and {@code wOff + n}: eight
-         * sums, each in the same order as {@link #dot}'s (so an output does not depend on the tile it fell in).
+         * The kit's {@link FloatVectors#dot4} for the two classes whose weight rows start at {@code wOff} and
+         * {@code wOff + n}: eight sums, each in the same order as {@link FloatVectors#dot}'s (so an output does
+         * not depend on the tile it fell in).
          */
         private static void dot4x2(float[] w, int wOff, float[] x, int x0, int n, float[] out, int o, int stride,
                                    float bias0, float bias1) {
@@ -142,10 +145,10 @@ final class LinearHead {
         private static void finish(float[] w, int wOff, float[] x, int x0, int n, int k, float[] out, int o,
                                   int stride, float bias, FloatVector a0, FloatVector a1, FloatVector a2,
                                   FloatVector a3) {
-            float s0 = sum(a0);
-            float s1 = sum(a1);
-            float s2 = sum(a2);
-            float s3 = sum(a3);
+            float s0 = FloatVectors.sum(a0);
+            float s1 = FloatVectors.sum(a1);
+            float s2 = FloatVectors.sum(a2);
+            float s3 = FloatVectors.sum(a3);
             for (; k < n; k++) {
                 float wk = w[wOff + k];
                 s0 += wk * x[x0 + k];
@@ -157,67 +160,6 @@ final class LinearHead {
             out[o + stride] = s1 + bias;
             out[o + 2 * stride] = s2 + bias;
             out[o + 3 * stride] = s3 + bias;
-        }
-
-        /** {@code out[o + i·stride] = w · x_i + bias} for the four rows {@code x_i} from {@code x0}, {@code n} apart. */
-        private static void dot4(float[] w, int wOff, float[] x, int x0, int n, float[] out, int o, int stride,
-                                 float bias) {
-            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-            int k = 0;
-            for (int bound = FS.loopBound(n); k < bound; k += FS.length()) {
-                FloatVector wk = FloatVector.fromArray(FS, w, wOff + k);
-                a0 = wk.fma(FloatVector.fromArray(FS, x, x0 + k), a0);
-                a1 = wk.fma(FloatVector.fromArray(FS, x, x0 + n + k), a1);
-                a2 = wk.fma(FloatVector.fromArray(FS, x, x0 + 2 * n + k), a2);
-                a3 = wk.fma(FloatVector.fromArray(FS, x, x0 + 3 * n + k), a3);
-            }
-            finish(w, wOff, x, x0, n, k, out, o, stride, bias, a0, a1, a2, a3);
-        }
-
-        private static float dot(float[] w, int wOff, float[] x, int x0, int n) {
-            FloatVector a = FloatVector.zero(FS);
-            int k = 0;
-            for (int bound = FS.loopBound(n); k < bound; k += FS.length()) {
-                a = FloatVector.fromArray(FS, w, wOff + k).fma(FloatVector.fromArray(FS, x, x0 + k), a);
-            }
-            float s = sum(a);
-            for (; k < n; k++) {
-                s += w[wOff + k] * x[x0 + k];
-            }
-            return s;
-        }
-
-        /**
-         * The sum of the lanes in a fixed order (halves added pairwise): {@code reduceLanes(ADD)} leaves the order
-         * to the implementation, and the JIT's intrinsic and the interpreter's fallback differ, so results would
-         * change after warm-up. (Each step's shuffle is its own constant: shuffles taken from an array in a loop
-         * were not compiled to vector instructions.)
-         */
-        static float sum(FloatVector v) {
-            int lanes = FS.length();
-            if (lanes > 16) {
-                // wider than any x86 vector (SVE): the same pairwise tree on the lanes
-                float[] a = v.toArray();
-                for (int h = lanes / 2; h >= 1; h /= 2) {
-                    for (int j = 0; j < h; j++) {
-                        a[j] += a[j + h];
-                    }
-                }
-                return a[0];
-            }
-            if (lanes >= 16) {
-                v = v.add(v.rearrange(ROTATE_8));
-            }
-            if (lanes >= 8) {
-                v = v.add(v.rearrange(ROTATE_4));
-            }
-            if (lanes >= 4) {
-                v = v.add(v.rearrange(ROTATE_2));
-            }
-            if (lanes >= 2) {
-                v = v.add(v.rearrange(ROTATE_1));
-            }
-            return v.lane(0);
         }
     }
 }

@@ -2,6 +2,7 @@ package valle.core.plugin;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import valle.api.arch.Arch;
 import valle.api.arch.BackboneConfig;
@@ -120,6 +121,22 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
     }
 
     private static <T> List<T> load(ServiceLoader<T> loader) {
-        return loader.stream().map(ServiceLoader.Provider::get).toList();
+        return loader.stream().map(Plugins::make).toList();
+    }
+
+    /**
+     * The provider's instance. A provider that refuses a setting while it is made (an attention kernel sizing its
+     * pool from a bad {@code VALLE_THREADS}) reports that refusal, which names the setting, rather than the
+     * loader's "could not be instantiated".
+     */
+    private static <T> T make(ServiceLoader.Provider<T> provider) {
+        try {
+            return provider.get();
+        } catch (ServiceConfigurationError e) {
+            if (e.getCause() instanceof IllegalArgumentException refused) {
+                throw refused;
+            }
+            throw e;
+        }
     }
 }

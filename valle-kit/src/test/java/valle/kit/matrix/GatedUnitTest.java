@@ -1,10 +1,11 @@
-package valle.arch.llama.kernel;
+package valle.kit.matrix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import valle.kit.thread.KernelPool;
 
 class GatedUnitTest {
 

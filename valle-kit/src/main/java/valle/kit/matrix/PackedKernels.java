@@ -1,9 +1,10 @@
-package valle.arch.llama.kernel;
+package valle.kit.matrix;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import valle.kit.vector.FloatVectors;
 
 /**
  * The Vector API kernels behind {@link PackedMatrix#multiply}, on the machine's preferred float species. Only
@@ -21,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators, one broadcast per two multiply-adds) where there are 32 vector registers (AVX-512), else 4
  * rows × 2 vectors (8 accumulators, within AVX2's 16 registers).
  */
-final class VectorKernels {
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+final class PackedKernels {
+    private static final VectorSpecies<Float> FS = FloatVectors.SPECIES;
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
     private static final int L = FS.length();
     /** A panel's width, {@link PackedMatrix#panelWidth()}: two vectors of outputs. */
@@ -39,11 +40,7 @@ final class VectorKernels {
     /** The row block's 8-row tiles interleaved ({@code [tile][k][8]}), so that a tile's broadcasts share a line. */
     private static final ThreadLocal<float[]> PACKED_ROWS = ThreadLocal.withInitial(() -> new float[0]);
 
-    private VectorKernels() {
-    }
-
-    static int lanes() {
-        return L;
+    private PackedKernels() {
     }
 
     // ---- matrix-vector ----------------------------------------------------------------------------------

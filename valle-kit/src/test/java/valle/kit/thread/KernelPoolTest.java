@@ -1,4 +1,4 @@
-package valle.arch.llama.kernel;
+package valle.kit.thread;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class KernelPoolTest {
@@ -110,6 +111,43 @@ class KernelPoolTest {
         });
         for (int i = 0; i < 10; i++) {
             assertEquals(1, hits.get(i), "after close the caller does the work");
+        }
+    }
+
+    @Test
+    void forEachRunsEveryTaskOnceAndRethrowsAFailure() {
+        try (KernelPool pool = new KernelPool(3, "test")) {
+            for (int tasks : new int[] {0, 1, 2, 3, 50}) {
+                AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(1, tasks));
+                pool.forEach(tasks, hits::incrementAndGet);
+                for (int t = 0; t < tasks; t++) {
+                    assertEquals(1, hits.get(t), "tasks " + tasks + " task " + t);
+                }
+            }
+            IllegalStateException boom = new IllegalStateException("boom");
+            AtomicInteger ran = new AtomicInteger();
+            assertSame(boom, assertThrows(IllegalStateException.class, () -> pool.forEach(1000, t -> {
+                ran.incrementAndGet();
+                if (t == 5) {
+                    throw boom;
+                }
+            })));
+            assertTrue(ran.get() < 1000, "the tasks after a failure are skipped");
+        }
+    }
+
+    @Test
+    void aConfiguredPoolTakesTheBoundCount() throws Exception {
+        try (KernelPool pool = ThreadCount.where(2).call(() -> KernelPool.configured("test"))) {
+            assertEquals(2, pool.threads());
+        }
+    }
+
+    @Test
+    void anUnusedPoolStartsNoThread() {
+        try (KernelPool pool = new KernelPool(4, "unused-test")) {
+            pool.forRange(1, 1, (from, to) -> { });
+            assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("unused-test-")));
         }
     }
 }

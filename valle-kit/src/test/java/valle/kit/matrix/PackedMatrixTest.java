@@ -1,4 +1,4 @@
-package valle.arch.llama.kernel;
+package valle.kit.matrix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import valle.api.tensor.ArrayTensor;
+import valle.kit.thread.KernelPool;
 
 class PackedMatrixTest {
 

@@ -1,9 +1,12 @@
-package valle.arch.llama.kernel;
+package valle.kit.matrix;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import valle.api.Stable;
 import valle.api.math.Activations;
+import valle.kit.thread.KernelPool;
+import valle.kit.vector.VectorApi;
 
 /**
  * The gated MLP's middle, fused into one pass over the stacked {@code gate|up} product:
@@ -11,10 +14,14 @@ import valle.api.math.Activations;
  * The exact GELU's erf is evaluated as {@link Activations#erf} does (the Numerical Recipes {@code erfcc}
  * fit) but in float32 vectors with the Vector API's exp; {@link #applySimple} is the scalar definition.
  */
+@Stable(since = "0.1")
 public enum GatedUnit {
-    GELU, SILU;
+    /** The exact (erf) GELU gate. */
+    GELU,
+    /** The SiLU (swish) gate. */
+    SILU;
 
-    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final boolean VECTOR = VectorApi.present();
 
     /** Rows {@code [0, rows)} of {@code gu [rows, 2f]} into {@code act [rows, f]}, split over {@code pool}. */
     public void apply(float[] gu, int rows, int f, float[] act, KernelPool pool) {
@@ -29,6 +36,7 @@ public enum GatedUnit {
         });
     }
 
+    /** The scalar definition {@link #apply} is tested against. */
     public void applySimple(float[] gu, int rows, int f, float[] act) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < f; j++) {

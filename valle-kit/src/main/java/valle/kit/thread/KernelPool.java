@@ -1,14 +1,19 @@
-package valle.arch.llama.kernel;
+package valle.kit.thread;
 
 import java.lang.ref.Cleaner;
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+import valle.api.Stable;
 
 /**
- * The threads a model's matrix products run on: the caller plus {@code threads - 1} daemon workers that live
- * as long as the model. A range of work is cut into one contiguous chunk per thread; the caller computes the
- * first chunk itself, so a one-thread pool starts no thread at all.
+ * The threads a model's kernels run on: the caller plus {@code threads - 1} daemon workers, started by the first
+ * call that splits its work and living as long as the pool (a model, a codec, an attention kernel). A range of
+ * work is cut into one contiguous chunk per thread ({@link #forRange}), or independent tasks of uneven size are
+ * drawn one at a time by every thread ({@link #forEach}); the caller works too, so a one-thread pool starts no
+ * thread at all. {@link #configured} sizes a pool by valle's one thread policy, {@link ThreadCount}.
  *
  * <p>A decode step is some fifty products of well under a millisecond each, so a worker that finishes one
  * waits for the next by spinning for a short while ({@link #SPIN_NANOS}) before it parks: waking a parked
@@ -16,10 +21,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * holds them (two requests on one model, or a body that calls back in) runs on its caller's thread alone rather
  * than waiting. A pool that is never closed stops its workers when it becomes unreachable.
  */
+@Stable(since = "0.1")
 public final class KernelPool implements AutoCloseable {
     /** Work on the half-open range {@code [from, to)}. */
     @FunctionalInterface
     public interface RangeBody {
+        /** Runs the work of {@code [from, to)}. */
         void run(int from, int to);
     }
 
@@ -27,6 +34,8 @@ public final class KernelPool implements AutoCloseable {
     static final long SPIN_NANOS = 20_000;
 
     private final int threads;
+    private final String name;
+    /** Started by the first call that splits its work (under {@link #inUse}), so an unused pool costs no thread. */
     private final Worker[] workers;
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -40,36 +49,29 @@ public final class KernelPool implements AutoCloseable {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.threads = threads;
+        this.name = name;
         this.workers = new Worker[threads - 1];
-        for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker(name + "-" + (i + 1));
-            workers[i].start();
-        }
         Worker[] started = workers;
         this.stopWorkers = CLEANER.register(this, () -> {
             for (Worker w : started) {
-                w.shutdown();
+                if (w != null) {
+                    w.shutdown();
+                }
             }
         });
     }
 
-    /** The thread count from {@code -Dvalle.threads} or {@code VALLE_THREADS}, else the machine's processors. */
-    public static int configuredThreads() {
-        String s = System.getProperty("valle.threads", System.getenv("VALLE_THREADS"));
-        if (s == null || s.isBlank()) {
-            return Runtime.getRuntime().availableProcessors();
-        }
-        try {
-            int n = Integer.parseInt(s.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("valle.threads / VALLE_THREADS must be a whole number >= 1, got '" + s + "'");
+    /**
+     * A pool of {@link ThreadCount#configured()} threads, as the calling code is configured (so a count bound
+     * around a model's loading reaches the pools it makes).
+     *
+     * @throws IllegalArgumentException naming the setting, when the configured count is not a valid one
+     */
+    public static KernelPool configured(String name) {
+        return new KernelPool(ThreadCount.configured(), name);
     }
 
+    /** How many threads share each call, the caller included. */
     public int threads() {
         return threads;
     }
@@ -92,7 +94,7 @@ public final class KernelPool implements AutoCloseable {
                 return;
             }
             for (int c = 1; c < chunks; c++) {
-                workers[c - 1].post(body, (int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+                worker(c - 1).post(body, (int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
             }
             Throwable failure = null;
             try {
@@ -119,6 +121,36 @@ public final class KernelPool implements AutoCloseable {
         } finally {
             inUse.unlock();
         }
+    }
+
+    /**
+     * Runs {@code task} for every index in {@code [0, tasks)}, in any order, and returns when all are done:
+     * each thread takes the next index from a shared counter until none is left, so tasks of uneven cost
+     * balance themselves. The first failure is rethrown once every thread has stopped; the indices not yet
+     * taken are then skipped. Falls back to the caller's thread as {@link #forRange} does.
+     */
+    public void forEach(int tasks, IntConsumer task) {
+        AtomicInteger next = new AtomicInteger();
+        forRange(Math.min(threads, tasks), 1, (from, to) -> {
+            try {
+                for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+                    task.accept(t);
+                }
+            } catch (RuntimeException | Error e) {
+                // the call fails anyway: the other threads need not run what is left
+                next.set(tasks);
+                throw e;
+            }
+        });
+    }
+
+    /** The worker {@code i}, started if this is its first chunk; called with {@link #inUse} held. */
+    private Worker worker(int i) {
+        if (workers[i] == null) {
+            workers[i] = new Worker(name + "-" + (i + 1));
+            workers[i].start();
+        }
+        return workers[i];
     }
 
     /** Stops the workers once a call in flight has finished; later calls run on their caller's thread. */

@@ -1,6 +1,10 @@
-package valle.arch.llama.kernel;
+package valle.kit.matrix;
 
+import valle.api.Stable;
 import valle.api.tensor.TensorView;
+import valle.kit.thread.KernelPool;
+import valle.kit.vector.FloatVectors;
+import valle.kit.vector.VectorApi;
 
 /**
  * A linear layer's weight {@code W [out, in]} (PyTorch layout) repacked once, at load, for the kernels:
@@ -16,14 +20,16 @@ import valle.api.tensor.TensorView;
  * kernels, or int8 with one scale per output row. {@link #multiply} is the fast path (Vector API, split over
  * a {@link KernelPool}); {@link #multiplySimple} is the plain loop it is tested against.
  */
+@Stable(since = "0.1")
 public final class PackedMatrix {
     /** A source of weight rows, widened to float32. */
     @FunctionalInterface
     public interface Rows {
+        /** Writes weight row {@code row} ({@code in} values) into {@code dst}. */
         void read(int row, float[] dst);
     }
 
-    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final boolean VECTOR = VectorApi.present();
 
     final WeightFormat format;
     final int out;
@@ -135,22 +141,25 @@ public final class PackedMatrix {
 
     /** Outputs per panel: two vectors of the preferred species (16 on AVX2, 32 on AVX-512). */
     public static int panelWidth() {
-        return VECTOR ? 2 * VectorKernels.lanes() : 16;
+        return VECTOR ? 2 * FloatVectors.lanes() : 16;
     }
 
     /** Bits of the vector species the kernels use (0 when the Vector API is absent). */
     public static int vectorBits() {
-        return VECTOR ? VectorKernels.lanes() * Float.SIZE : 0;
+        return VECTOR ? FloatVectors.lanes() * Float.SIZE : 0;
     }
 
+    /** How the weights are stored. */
     public WeightFormat format() {
         return format;
     }
 
+    /** Rows of {@code W}: outputs per input row. */
     public int outFeatures() {
         return out;
     }
 
+    /** Columns of {@code W}: values per input row. */
     public int inFeatures() {
         return in;
     }
@@ -208,9 +217,9 @@ public final class PackedMatrix {
             return;
         }
         if (rows == 1) {
-            pool.forRange(panels, 1, (p0, p1) -> VectorKernels.gemv(this, x, y, p0, p1));
+            pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemv(this, x, y, p0, p1));
         } else if (rows > 0) {
-            pool.forRange(panels, 1, (p0, p1) -> VectorKernels.gemm(this, x, rows, y, p0, p1));
+            pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemm(this, x, rows, y, p0, p1));
         }
     }
 
