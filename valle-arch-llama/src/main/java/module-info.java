@@ -5,6 +5,7 @@
  */
 module valle.arch.llama {
     requires valle.api;
+    requires valle.kit;
     requires jdk.incubator.vector;
 
     exports valle.arch.llama.kernel to valle.cli;

@@ -41,16 +41,16 @@ class ArchitectureTest {
     @Test
     void pluginsDependOnTheApiOnly() {
         classes().that().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.text..", "valle.codec..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.attention..", "valle.arch..",
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.kit..", "valle.attention..", "valle.arch..",
                         "valle.text..", "valle.codec..", "java..", "jdk.incubator.vector..")
                 .check(classes);
         // a backend module adds its runtime's library, and nothing else of ours
         classes().that().resideInAPackage("valle.backend.onnx..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.backend.onnx..", "java..",
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.kit..", "valle.backend.onnx..", "java..",
                         "ai.onnxruntime..", "ai.onnx.proto..", "com.google.protobuf..")
                 .check(classes);
         classes().that().resideInAPackage("valle.backend.djl..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.backend.djl..", "java..",
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.kit..", "valle.backend.djl..", "java..",
                         "ai.djl..")
                 .check(classes);
         noClasses().that().resideInAPackage("valle.codec..")

@@ -16,7 +16,6 @@ import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
-import valle.api.math.Activations;
 import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
@@ -134,16 +133,6 @@ class LlamaBackboneTest {
         }
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> open(Weights.of("test", kept)));
         assertTrue(e.getMessage().contains("layers.1.mlp.up_proj.weight"), e.getMessage());
-    }
-
-    @Test
-    void erfMatchesKnownValues() {
-        assertEquals(0.0, Activations.erf(0), 0.0);
-        assertEquals(0.8427007929497149, Activations.erf(1), 1e-7);
-        assertEquals(-0.9953222650189527, Activations.erf(-2), 1e-7);
-        assertEquals(0.1124629160182849, Activations.erf(0.1), 1e-15);
-        assertEquals(0.5204998778130465, Activations.erf(0.5), 1e-7);
-        assertEquals(-0.4283923550466685, Activations.erf(-0.4), 1e-15);
     }
 
     private static Backbone open(Weights w) {

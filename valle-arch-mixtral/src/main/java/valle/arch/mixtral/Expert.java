@@ -1,6 +1,7 @@
 package valle.arch.mixtral;
 
 import java.util.concurrent.ForkJoinPool;
+import valle.kit.nn.Activation;
 
 /** One expert's gated MLP, {@code w2(act(w1·x) ⊙ w3·x)}, with HF Mixtral's weight names. */
 record Expert(Linear w1, Linear w3, Linear w2) {
@@ -12,9 +13,7 @@ record Expert(Linear w1, Linear w3, Linear w2) {
         float[] up = new float[rows * f];
         w1.apply(x, rows, gate, pool);
         w3.apply(x, rows, up, pool);
-        for (int i = 0; i < gate.length; i++) {
-            gate[i] = activation.apply(gate[i]) * up[i];
-        }
+        activation.gated(gate, up, gate.length, gate);
         w2.apply(gate, rows, y, pool);
     }
 }

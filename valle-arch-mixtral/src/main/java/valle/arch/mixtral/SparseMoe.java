@@ -2,6 +2,7 @@ package valle.arch.mixtral;
 
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
+import valle.kit.nn.Activation;
 
 /**
  * The sparse mixture-of-experts block: each expert runs once per pass, over only the tokens routed to it

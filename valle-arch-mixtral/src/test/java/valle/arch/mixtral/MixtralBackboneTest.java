@@ -21,6 +21,7 @@ import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 import valle.attention.SdpaKernel;
+import valle.kit.nn.Activation;
 
 class MixtralBackboneTest {
     private static final int D = 16;

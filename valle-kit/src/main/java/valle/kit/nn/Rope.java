@@ -43,14 +43,18 @@ public final class Rope {
         return half;
     }
 
-    /**
-     * Fills {@code cos} and {@code sin} ({@code [positions.length, half()]}, row-major) with the rotation of each
-     * position, for backbones that take the tables as inputs.
-     */
-    public void tables(int[] positions, float[] cos, float[] sin) {
+    /** The cos and sin of each position's angles, {@code [positions, half()]} row-major each. */
+    public record Tables(float[] cos, float[] sin) {
+    }
+
+    /** The rotation of each of {@code positions}, for backbones that take the tables as inputs. */
+    public Tables tables(int[] positions) {
+        float[] cos = new float[positions.length * half];
+        float[] sin = new float[positions.length * half];
         for (int r = 0; r < positions.length; r++) {
             angles(positions[r], cos, sin, r * half);
         }
+        return new Tables(cos, sin);
     }
 
     /** Rotates every head of every row of {@code x [rows, heads, headDim]} (from {@code offset}) in place. */

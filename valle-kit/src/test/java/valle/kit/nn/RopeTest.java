@@ -19,9 +19,10 @@ class RopeTest {
         float[] x = random(positions.length * heads * hd + 2, 1);
         float[] rotated = x.clone();
         rope.apply(rotated, 2, positions.length, heads, positions);
-        float[] cos = new float[positions.length * rope.half()];
-        float[] sin = new float[positions.length * rope.half()];
-        rope.tables(positions, cos, sin);
+        Rope.Tables tables = rope.tables(positions);
+        float[] cos = tables.cos();
+        float[] sin = tables.sin();
+        assertEquals(positions.length * hd / 2, cos.length);
         assertEquals(x[0], rotated[0]);
         assertEquals(x[1], rotated[1]);
         for (int r = 0; r < positions.length; r++) {
@@ -40,9 +41,9 @@ class RopeTest {
     @Test
     void theTablesAreHfsFloat32Angles() {
         Rope rope = new Rope(4, 10000f);
-        float[] cos = new float[2];
-        float[] sin = new float[2];
-        rope.tables(new int[] {3}, cos, sin);
+        Rope.Tables tables = rope.tables(new int[] {3});
+        float[] cos = tables.cos();
+        float[] sin = tables.sin();
         float inverse = (float) (1.0 / Math.pow(10000f, (float) 2 / 4));
         assertArrayEquals(new float[] {(float) Math.cos(3f), (float) Math.cos(3 * inverse)}, cos);
         assertArrayEquals(new float[] {(float) Math.sin(3f), (float) Math.sin(3 * inverse)}, sin);
