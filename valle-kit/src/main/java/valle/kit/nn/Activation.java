@@ -50,11 +50,6 @@ public enum Activation {
         }
     }
 
-    /** The name HF configs give this activation ({@code hidden_act}). */
-    public String configName() {
-        return configName;
-    }
-
     /** The activation HF configs call {@code configName}, if there is one here. */
     public static Optional<Activation> named(String configName) {
         return Arrays.stream(values()).filter(a -> a.configName.equals(configName)).findFirst();
