@@ -15,6 +15,5 @@ module valle.api {
     exports valle.api.attention;
     exports valle.api.codec;
     exports valle.api.sample;
-    exports valle.api.math;
     exports valle.api.text;
 }

@@ -6,6 +6,7 @@
  */
 module valle.backend.djl {
     requires valle.api;
+    requires valle.kit;
     requires ai.djl.api;
     requires ai.djl.pytorch_engine;
 

@@ -5,6 +5,7 @@
  */
 module valle.backend.onnx {
     requires valle.api;
+    requires valle.kit;
     requires com.microsoft.onnxruntime;
     requires org.tribuo.util.onnx;
     requires com.google.protobuf;

@@ -11,6 +11,7 @@ module valle.kit {
     requires jdk.incubator.vector;
 
     exports valle.kit.matrix;
+    exports valle.kit.nn;
     exports valle.kit.thread;
     exports valle.kit.vector;
 }

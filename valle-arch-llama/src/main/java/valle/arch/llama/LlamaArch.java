@@ -5,9 +5,9 @@ import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
-import valle.api.tensor.RandomTensors;
 import valle.api.tensor.Weights;
 import valle.kit.matrix.WeightFormat;
+import valle.kit.nn.LlamaShape;
 import valle.kit.thread.ThreadCount;
 
 /** The plugin that builds HF-style Llama stacks, as VALL-E's {@code LlamaModel_Adapted} runs them. */
@@ -37,38 +37,12 @@ public final class LlamaArch implements Arch {
     @Override
     public Availability supports(BackboneConfig config) {
         Availability own = Arch.super.supports(config);
-        if (!own.ok()) {
-            return own;
-        }
-        if (Activation.find(config.activation()) == null) {
-            return Availability.no("llama has no activation '" + config.activation() + "'",
-                    "use one of " + Activation.names());
-        }
-        if (config.headDim() % 2 != 0) {
-            return Availability.no("rotary embeddings need an even head width, got " + config.headDim(), "");
-        }
-        return Availability.yes();
+        return own.ok() ? LlamaShape.supports(config, "llama") : own;
     }
 
     @Override
     public Weights randomWeights(BackboneConfig c, long seed) {
-        int d = c.hiddenSize();
-        int kv = c.kvHeads() * c.headDim();
-        int f = c.intermediateSize();
-        RandomTensors t = new RandomTensors(seed);
-        for (int i = 0; i < c.layers(); i++) {
-            String p = "layers." + i + ".";
-            t.around(p + "input_layernorm.weight", 1, 0.2, d)
-                    .linear(p + "self_attn.q_proj.weight", d, d)
-                    .linear(p + "self_attn.k_proj.weight", kv, d)
-                    .linear(p + "self_attn.v_proj.weight", kv, d)
-                    .linear(p + "self_attn.o_proj.weight", d, d)
-                    .around(p + "post_attention_layernorm.weight", 1, 0.2, d)
-                    .linear(p + "mlp.gate_proj.weight", f, d)
-                    .linear(p + "mlp.up_proj.weight", f, d)
-                    .linear(p + "mlp.down_proj.weight", d, f);
-        }
-        return t.around("norm.weight", 1, 0.2, d).build("random llama weights");
+        return LlamaShape.randomWeights(c, seed);
     }
 
     @Override

@@ -13,6 +13,12 @@ import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
 import valle.kit.matrix.GatedUnit;
+import valle.kit.nn.Activation;
+import valle.kit.nn.BackboneInputs;
+import valle.kit.nn.KvCache;
+import valle.kit.nn.OwnedState;
+import valle.kit.nn.RmsNorm;
+import valle.kit.nn.Rope;
 import valle.kit.thread.KernelPool;
 
 /**
@@ -47,9 +53,17 @@ final class LlamaBackbone implements Backbone {
         this.config = config;
         this.weights = weights;
         this.attention = attention;
-        this.gatedUnit = Activation.find(config.activation()).gatedUnit();
+        this.gatedUnit = gatedUnit(Activation.named(config.activation()).orElseThrow());
         this.rope = new Rope(config.headDim(), config.ropeTheta());
         this.pool = new KernelPool(threads, "valle-llama");
+    }
+
+    /** The fused {@code a(gate) · up} kernel of {@code activation}. */
+    private static GatedUnit gatedUnit(Activation activation) {
+        return switch (activation) {
+            case GELU -> GatedUnit.GELU;
+            case SILU -> GatedUnit.SILU;
+        };
     }
 
     @Override
@@ -87,14 +101,12 @@ final class LlamaBackbone implements Backbone {
 
     @Override
     public KvCache newState() {
-        return new KvCache(this, config.layers(), config.kvHeads() * config.headDim());
+        return new KvCache(this, "llama KV cache", config.layers(), config.kvHeads() * config.headDim());
     }
 
     @Override
     public float[] forward(BackboneState state, BackboneInput input) {
-        if (!(state instanceof KvCache cache) || cache.owner != this) {
-            throw new IllegalArgumentException("this state was not made by this llama backbone");
-        }
+        KvCache cache = OwnedState.owned(state, KvCache.class, this, "llama backbone");
         return run(List.of(cache), List.of(input), NO_PROBE).getFirst();
     }
 
@@ -108,9 +120,7 @@ final class LlamaBackbone implements Backbone {
         int[] first = new int[inputs.size() + 1];
         for (int s = 0; s < inputs.size(); s++) {
             BackboneInput in = inputs.get(s);
-            if (in.rows() > 0 && in.width() != d) {
-                throw new IllegalArgumentException("input rows are " + in.width() + " wide, the backbone is " + d);
-            }
+            BackboneInputs.requireWidth(in, d);
             first[s] = total;
             total += in.rows();
         }
@@ -149,17 +159,17 @@ final class LlamaBackbone implements Backbone {
             System.arraycopy(inputs.get(s).embeddings(), 0, w.x, first[s] * d, inputs.get(s).rows() * d);
         }
         List<LlamaWeights.Layer> layers = weights.layers();
-        RmsNorm.apply(w.x, null, layers.getFirst().attentionNorm(), total, d, config.normEps(), w.normed);
+        RmsNorm.apply(w.x, layers.getFirst().attentionNorm(), total, d, config.normEps(), w.normed);
         for (int l = 0; l < layers.size(); l++) {
             LlamaWeights.Layer layer = layers.get(l);
             attentionBlock(layer, l, w, total, inputs, caches, first, past);
             // the residual add of the attention output is fused into the next norm
-            RmsNorm.apply(w.x, w.projected, layer.mlpNorm(), total, d, config.normEps(), w.normed);
+            RmsNorm.addAndApply(w.x, w.projected, layer.mlpNorm(), total, d, config.normEps(), w.normed);
             layer.gateUp().multiply(w.normed, total, w.gateUp, pool);
             gatedUnit.apply(w.gateUp, total, config.intermediateSize(), w.act, pool);
             layer.down().multiply(w.act, total, w.projected, pool);
             float[] nextNorm = l + 1 < layers.size() ? layers.get(l + 1).attentionNorm() : weights.finalNorm();
-            RmsNorm.apply(w.x, w.projected, nextNorm, total, d, config.normEps(), w.normed);
+            RmsNorm.addAndApply(w.x, w.projected, nextNorm, total, d, config.normEps(), w.normed);
             probe.layerOutput(l, w.x, total);
         }
         for (int s = 0; s < inputs.size(); s++) {

@@ -2,12 +2,12 @@ package valle.arch.llama;
 
 import java.util.ArrayList;
 import java.util.List;
-import valle.api.ModelFormatException;
 import valle.api.arch.BackboneConfig;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 import valle.kit.matrix.PackedMatrix;
 import valle.kit.matrix.WeightFormat;
+import valle.kit.nn.LlamaShape;
 
 /**
  * The tensors of a Llama stack, checked against the config once. Names are HF's, relative to the backbone
@@ -26,30 +26,25 @@ record LlamaWeights(List<Layer> layers, float[] finalNorm) {
     /** @param format the kernels' weight format; {@code null} keeps each tensor's file dtype */
     static LlamaWeights bind(BackboneConfig c, Weights w, WeightFormat format) {
         int d = c.hiddenSize();
-        int kv = c.kvHeads() * c.headDim();
-        int f = c.intermediateSize();
         List<Layer> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) {
-            String p = "layers." + i + ".";
-            TensorView q = w.require(p + "self_attn.q_proj.weight", d, d);
-            TensorView k = w.require(p + "self_attn.k_proj.weight", kv, d);
-            TensorView v = w.require(p + "self_attn.v_proj.weight", kv, d);
-            TensorView gate = w.require(p + "mlp.gate_proj.weight", f, d);
-            TensorView up = w.require(p + "mlp.up_proj.weight", f, d);
+            LlamaShape.Layer names = LlamaShape.layer(c, i);
+            TensorView q = names.q().require(w);
+            TensorView k = names.k().require(w);
+            TensorView v = names.v().require(w);
+            TensorView gate = names.gate().require(w);
+            TensorView up = names.up().require(w);
             PackedMatrix qkv = stacked(format != null ? format : PackedMatrix.keptFormat(q, k, v), d, q, k, v);
             layers.add(new Layer(
-                    w.require(p + "input_layernorm.weight", d).toFloatArray(),
+                    names.attentionNorm().require(w).toFloatArray(),
                     qkv,
-                    PackedMatrix.of(w.require(p + "self_attn.o_proj.weight", d, d), format),
-                    w.require(p + "post_attention_layernorm.weight", d).toFloatArray(),
+                    PackedMatrix.of(names.o().require(w), format),
+                    names.mlpNorm().require(w).toFloatArray(),
                     stacked(format != null ? format : PackedMatrix.keptFormat(gate, up), d, gate, up),
-                    PackedMatrix.of(w.require(p + "mlp.down_proj.weight", d, f), format)));
+                    PackedMatrix.of(names.down().require(w), format)));
         }
-        if (w.find("layers." + c.layers() + ".input_layernorm.weight").isPresent()) {
-            throw new ModelFormatException(w.source() + ": the checkpoint has more than the "
-                    + c.layers() + " layers its config declares");
-        }
-        return new LlamaWeights(List.copyOf(layers), w.require("norm.weight", d).toFloatArray());
+        LlamaShape.refuseMoreLayers(c, w);
+        return new LlamaWeights(List.copyOf(layers), LlamaShape.finalNorm(c).require(w).toFloatArray());
     }
 
     /** Matrices of the same input width stacked along their outputs into one packed matrix. */

@@ -1,10 +1,13 @@
 package valle.arch.mamba;
 
 import valle.api.arch.Backbone;
-import valle.api.math.Activations;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneState;
+import valle.kit.nn.Activation;
+import valle.kit.nn.BackboneInputs;
+import valle.kit.nn.OwnedState;
+import valle.kit.nn.RmsNorm;
 
 /**
  * A Mamba (v1) stack as HF's {@code MambaModel} slow path computes it ({@code spec/archs.md} §4.3): per block
@@ -55,20 +58,16 @@ final class MambaBackbone implements Backbone {
         if (closed) {
             throw new IllegalStateException("this mamba backbone is closed");
         }
-        if (!(state instanceof MambaState s) || s.owner != this) {
-            throw new IllegalArgumentException("this state was not made by this mamba backbone");
-        }
+        MambaState s = OwnedState.owned(state, MambaState.class, this, "mamba backbone");
         s.ensureOpen();
         int d = config.hiddenSize();
         int rows = input.rows();
-        if (rows > 0 && input.width() != d) {
-            throw new IllegalArgumentException("input rows are " + input.width() + " wide, the backbone is " + d);
-        }
+        BackboneInputs.requireWidth(input, d);
         float[] h = input.embeddings().clone();
         float[] normed = new float[rows * d];
         for (int b = 0; b < weights.blocks().size(); b++) {
             MambaWeights.Block block = weights.blocks().get(b);
-            rmsNorm(h, block.norm(), rows, normed);
+            RmsNorm.apply(h, block.norm(), rows, d, NORM_EPS, normed);
             float[] mixed = mix(block, normed, rows, s.conv[b], s.ssm[b]);
             for (int i = 0; i < h.length; i++) {
                 h[i] += mixed[i];
@@ -76,7 +75,7 @@ final class MambaBackbone implements Backbone {
         }
         s.advance(rows);
         float[] out = new float[rows * d];
-        rmsNorm(h, weights.finalNorm(), rows, out);
+        RmsNorm.apply(h, weights.finalNorm(), rows, d, NORM_EPS, out);
         return out;
     }
 
@@ -100,7 +99,7 @@ final class MambaBackbone implements Backbone {
                 for (int j = 0; j < k; j++) {
                     acc += w.convWeight()[c * k + j] * conv[j * inner + c];
                 }
-                xc[t * inner + c] = Activations.silu(acc);
+                xc[t * inner + c] = Activation.silu(acc);
             }
         }
 
@@ -115,7 +114,7 @@ final class MambaBackbone implements Backbone {
         w.dtProj().linear(low, rows, delta);
         for (int t = 0; t < rows; t++) {
             for (int c = 0; c < inner; c++) {
-                delta[t * inner + c] = Activations.softplus(delta[t * inner + c] + w.dtBias()[c]);
+                delta[t * inner + c] = Activation.softplus(delta[t * inner + c] + w.dtBias()[c]);
             }
         }
 
@@ -133,7 +132,7 @@ final class MambaBackbone implements Backbone {
                     acc += ssm[si] * proj[cOff + j];
                 }
                 float z = xz[t * 2 * inner + inner + c];
-                y[t * inner + c] = (acc + w.d()[c] * xv) * Activations.silu(z);
+                y[t * inner + c] = (acc + w.d()[c] * xv) * Activation.silu(z);
             }
         }
         float[] out = new float[rows * config.hiddenSize()];
@@ -149,21 +148,6 @@ final class MambaBackbone implements Backbone {
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < bias.length; c++) {
                 x[r * bias.length + c] += bias[c];
-            }
-        }
-    }
-
-    private void rmsNorm(float[] x, float[] weight, int rows, float[] out) {
-        int d = config.hiddenSize();
-        for (int r = 0; r < rows; r++) {
-            int off = r * d;
-            float sum = 0f;
-            for (int c = 0; c < d; c++) {
-                sum += x[off + c] * x[off + c];
-            }
-            float inv = (float) (1.0 / Math.sqrt(sum / d + NORM_EPS));
-            for (int c = 0; c < d; c++) {
-                out[off + c] = weight[c] * (x[off + c] * inv);
             }
         }
     }

@@ -1,6 +1,7 @@
 package valle.arch.mixtral;
 
 import valle.kit.matrix.PackedMatrix;
+import valle.kit.nn.Activation;
 import valle.kit.thread.KernelPool;
 
 /** One expert's gated MLP, {@code w2(act(w1·x) ⊙ w3·x)}, with HF Mixtral's weight names. */
@@ -13,9 +14,7 @@ record Expert(PackedMatrix w1, PackedMatrix w3, PackedMatrix w2) {
         float[] up = new float[rows * f];
         w1.multiply(x, rows, gate, pool);
         w3.multiply(x, rows, up, pool);
-        for (int i = 0; i < gate.length; i++) {
-            gate[i] = activation.apply(gate[i]) * up[i];
-        }
+        activation.gated(gate, up, gate.length, gate);
         w2.multiply(gate, rows, y, pool);
     }
 }

@@ -7,6 +7,7 @@ import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
 import valle.api.tensor.RandomTensors;
 import valle.api.tensor.Weights;
+import valle.kit.nn.LlamaShape;
 
 /**
  * The plugin that builds HF Mixtral stacks as the reference configures them ({@code arch_type: mixtral}, and
@@ -48,12 +49,9 @@ public final class MixtralArch implements Arch {
         if (!own.ok()) {
             return own;
         }
-        if (Activation.find(config.activation()) == null) {
-            return Availability.no("mixtral has no activation '" + config.activation() + "'",
-                    "use one of " + Activation.names());
-        }
-        if (config.headDim() % 2 != 0) {
-            return Availability.no("rotary embeddings need an even head width, got " + config.headDim(), "");
+        Availability shape = LlamaShape.supports(config, "mixtral");
+        if (!shape.ok()) {
+            return shape;
         }
         for (String key : new String[] {EXPERTS, EXPERTS_PER_TOKEN, SLIDING_WINDOW}) {
             String v = config.options().get(key);
@@ -67,18 +65,12 @@ public final class MixtralArch implements Arch {
     @Override
     public Weights randomWeights(BackboneConfig c, long seed) {
         int d = c.hiddenSize();
-        int kv = c.kvHeads() * c.headDim();
         int f = c.intermediateSize();
         int experts = option(c, EXPERTS, RANDOM_EXPERTS);
         RandomTensors t = new RandomTensors(seed);
         for (int i = 0; i < c.layers(); i++) {
             String p = "layers." + i + ".";
-            t.around(p + "input_layernorm.weight", 1, 0.2, d)
-                    .linear(p + "self_attn.q_proj.weight", d, d)
-                    .linear(p + "self_attn.k_proj.weight", kv, d)
-                    .linear(p + "self_attn.v_proj.weight", kv, d)
-                    .linear(p + "self_attn.o_proj.weight", d, d)
-                    .around(p + "post_attention_layernorm.weight", 1, 0.2, d)
+            LlamaShape.draw(t, LlamaShape.layer(c, i).normsAndAttention())
                     .linear(p + "block_sparse_moe.gate.weight", experts, d);
             for (int e = 0; e < experts; e++) {
                 String x = p + "block_sparse_moe.experts." + e + ".";

@@ -8,6 +8,12 @@ import valle.api.arch.BackboneState;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
+import valle.kit.nn.Activation;
+import valle.kit.nn.BackboneInputs;
+import valle.kit.nn.KvCache;
+import valle.kit.nn.OwnedState;
+import valle.kit.nn.RmsNorm;
+import valle.kit.nn.Rope;
 import valle.kit.thread.KernelPool;
 
 /**
@@ -17,7 +23,7 @@ import valle.kit.thread.KernelPool;
  *
  * <p>The mask is causal for every pass, whatever {@link BackboneInput#mask()} asks: the reference hands
  * Mixtral its {@code is_causal} list, which HF's Mixtral ignores, so NAR passes are causal too. Every pass
- * goes through a {@link MixtralCache}; a full pass is a prefill into a throw-away cache.
+ * goes through a {@link KvCache}; a full pass is a prefill into a throw-away cache.
  */
 final class MixtralBackbone implements Backbone {
     private final BackboneConfig config;
@@ -36,7 +42,7 @@ final class MixtralBackbone implements Backbone {
         this.attention = attention;
         this.window = window;
         this.rope = new Rope(config.headDim(), config.ropeTheta());
-        Activation activation = Activation.find(config.activation());
+        Activation activation = Activation.named(config.activation()).orElseThrow();
         this.moe = new SparseMoe[config.layers()];
         for (int l = 0; l < moe.length; l++) {
             MixtralWeights.Layer layer = weights.layers().get(l);
@@ -57,42 +63,41 @@ final class MixtralBackbone implements Backbone {
 
     @Override
     public float[] forward(BackboneInput input, BackboneProbe probe) {
-        try (MixtralCache scratch = newState()) {
+        try (KvCache scratch = newState()) {
             return pass(scratch, input, probe);
         }
     }
 
+    /**
+     * Rows that fell out of the sliding window stay stored in the cache (the attention mask hides them); a decode
+     * past the window is rare enough not to trim for.
+     */
     @Override
-    public MixtralCache newState() {
-        return new MixtralCache(this, config.layers(), config.kvHeads() * config.headDim());
+    public KvCache newState() {
+        return new KvCache(this, "mixtral KV cache", config.layers(), config.kvHeads() * config.headDim());
     }
 
     @Override
     public float[] forward(BackboneState state, BackboneInput input) {
-        if (!(state instanceof MixtralCache cache) || cache.owner != this) {
-            throw new IllegalArgumentException("this state was not made by this mixtral backbone");
-        }
-        return pass(cache, input, new BackboneProbe() { });
+        return pass(OwnedState.owned(state, KvCache.class, this, "mixtral backbone"), input, new BackboneProbe() { });
     }
 
-    private float[] pass(MixtralCache cache, BackboneInput input, BackboneProbe probe) {
+    private float[] pass(KvCache cache, BackboneInput input, BackboneProbe probe) {
         if (closed) {
             throw new IllegalStateException("this mixtral backbone is closed");
         }
         int d = config.hiddenSize();
         int rows = input.rows();
-        if (rows > 0 && input.width() != d) {
-            throw new IllegalArgumentException("input rows are " + input.width() + " wide, the backbone is " + d);
-        }
+        BackboneInputs.requireWidth(input, d);
         int past = cache.length();
         cache.reserve(rows);
         float[] x = input.embeddings().clone();
         float[] normed = new float[rows * d];
         for (int l = 0; l < config.layers(); l++) {
             MixtralWeights.Layer layer = weights.layers().get(l);
-            rmsNorm(x, layer.attentionNorm(), rows, normed);
+            RmsNorm.apply(x, layer.attentionNorm(), rows, d, config.normEps(), normed);
             attentionBlock(layer, l, normed, rows, input.positions(), cache, past, x);
-            rmsNorm(x, layer.moeNorm(), rows, normed);
+            RmsNorm.apply(x, layer.moeNorm(), rows, d, config.normEps(), normed);
             float[] experts = new float[rows * d];
             Routing routing = moe[l].apply(normed, rows, experts, pool);
             addInPlace(x, experts);
@@ -101,13 +106,13 @@ final class MixtralBackbone implements Backbone {
         }
         cache.advance(rows);
         float[] out = new float[rows * d];
-        rmsNorm(x, weights.finalNorm(), rows, out);
+        RmsNorm.apply(x, weights.finalNorm(), rows, d, config.normEps(), out);
         return out;
     }
 
     /** Adds the attention output of {@code normed} to the residual stream {@code x}; appends k, v to the cache. */
     private void attentionBlock(MixtralWeights.Layer layer, int index, float[] normed, int rows, int[] positions,
-                                MixtralCache cache, int past, float[] x) {
+                                KvCache cache, int past, float[] x) {
         int heads = config.heads();
         int kvHeads = config.kvHeads();
         int hd = config.headDim();
@@ -118,8 +123,8 @@ final class MixtralBackbone implements Backbone {
         layer.q().multiply(normed, rows, q, pool);
         layer.k().multiply(normed, rows, k, pool);
         layer.v().multiply(normed, rows, v, pool);
-        rope.apply(q, rows, heads, positions);
-        rope.apply(k, rows, kvHeads, positions);
+        rope.apply(q, 0, rows, heads, positions);
+        rope.apply(k, 0, rows, kvHeads, positions);
         System.arraycopy(k, 0, cache.keys(index), past * kvWidth, rows * kvWidth);
         System.arraycopy(v, 0, cache.values(index), past * kvWidth, rows * kvWidth);
         AttentionProblem problem = AttentionProblem.of(q, cache.keys(index), cache.values(index), rows,
@@ -129,22 +134,6 @@ final class MixtralBackbone implements Backbone {
         float[] projected = new float[rows * config.hiddenSize()];
         layer.o().multiply(attended, rows, projected, pool);
         addInPlace(x, projected);
-    }
-
-    /** RMSNorm per row: {@code w · x / sqrt(mean(x²) + eps)}, in float32 as HF computes it. */
-    private void rmsNorm(float[] x, float[] weight, int rows, float[] out) {
-        int d = config.hiddenSize();
-        for (int r = 0; r < rows; r++) {
-            int off = r * d;
-            float sum = 0f;
-            for (int c = 0; c < d; c++) {
-                sum += x[off + c] * x[off + c];
-            }
-            float inv = (float) (1.0 / Math.sqrt(sum / d + config.normEps()));
-            for (int c = 0; c < d; c++) {
-                out[off + c] = weight[c] * (x[off + c] * inv);
-            }
-        }
     }
 
     private static void addInPlace(float[] x, float[] delta) {

@@ -6,6 +6,8 @@ import valle.api.ModelFormatException;
 import valle.api.arch.BackboneConfig;
 import valle.api.tensor.Weights;
 import valle.kit.matrix.PackedMatrix;
+import valle.kit.nn.LlamaShape;
+import valle.kit.nn.TensorSpec;
 
 /**
  * The tensors of a Mixtral stack, checked once against the config. Names are HF's, relative to the backbone
@@ -21,7 +23,6 @@ record MixtralWeights(List<Layer> layers, float[] finalNorm, int experts) {
 
     static MixtralWeights bind(BackboneConfig c, Weights w) {
         int d = c.hiddenSize();
-        int kv = c.kvHeads() * c.headDim();
         int f = c.intermediateSize();
         int experts = w.find("layers.0.block_sparse_moe.gate.weight")
                 .orElseThrow(() -> new ModelFormatException(w.source()
@@ -41,25 +42,27 @@ record MixtralWeights(List<Layer> layers, float[] finalNorm, int experts) {
                 throw new ModelFormatException(w.source() + ": layer " + i + " has more experts than the "
                         + experts + " its router gate chooses from");
             }
+            LlamaShape.Layer names = LlamaShape.layer(c, i);
             layers.add(new Layer(
-                    w.require(p + "input_layernorm.weight", d).toFloatArray(),
-                    linear(w, p + "self_attn.q_proj.weight", d, d),
-                    linear(w, p + "self_attn.k_proj.weight", kv, d),
-                    linear(w, p + "self_attn.v_proj.weight", kv, d),
-                    linear(w, p + "self_attn.o_proj.weight", d, d),
-                    w.require(p + "post_attention_layernorm.weight", d).toFloatArray(),
+                    names.attentionNorm().require(w).toFloatArray(),
+                    linear(w, names.q()),
+                    linear(w, names.k()),
+                    linear(w, names.v()),
+                    linear(w, names.o()),
+                    names.mlpNorm().require(w).toFloatArray(),
                     linear(w, moe + "gate.weight", experts, d),
                     List.copyOf(list)));
         }
-        if (w.find("layers." + c.layers() + ".input_layernorm.weight").isPresent()) {
-            throw new ModelFormatException(w.source() + ": the checkpoint has more than the " + c.layers()
-                    + " layers its config declares");
-        }
-        return new MixtralWeights(List.copyOf(layers), w.require("norm.weight", d).toFloatArray(), experts);
+        LlamaShape.refuseMoreLayers(c, w);
+        return new MixtralWeights(List.copyOf(layers), LlamaShape.finalNorm(c).require(w).toFloatArray(), experts);
     }
 
     /** A bias-free linear layer's weight {@code [out, in]}, packed in the file's dtype. */
     private static PackedMatrix linear(Weights w, String name, int out, int in) {
-        return PackedMatrix.of(w.require(name, out, in), null);
+        return linear(w, new TensorSpec(name, out, in));
+    }
+
+    private static PackedMatrix linear(Weights w, TensorSpec spec) {
+        return PackedMatrix.of(spec.require(w), null);
     }
 }

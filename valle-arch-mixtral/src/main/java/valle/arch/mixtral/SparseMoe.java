@@ -1,6 +1,7 @@
 package valle.arch.mixtral;
 
 import java.util.List;
+import valle.kit.nn.Activation;
 import valle.kit.thread.KernelPool;
 
 /**

@@ -20,6 +20,7 @@ import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.TensorView;
 import valle.attention.SdpaKernel;
 import valle.kit.matrix.PackedMatrix;
+import valle.kit.nn.Activation;
 import valle.kit.thread.KernelPool;
 import valle.tck.contract.BackboneContract;
 

@@ -5,7 +5,10 @@ import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneState;
-import valle.api.math.Activations;
+import valle.kit.nn.Activation;
+import valle.kit.nn.BackboneInputs;
+import valle.kit.nn.OwnedState;
+import valle.kit.nn.RmsNorm;
 
 /**
  * A torchscale RetNet decoder as the reference runs it: per layer
@@ -86,9 +89,7 @@ final class RetNetBackbone implements Backbone {
 
     float[] forward(BackboneState state, BackboneInput input, Trace trace) {
         ensureOpen(input);
-        if (!(state instanceof RetNetState s) || s.owner != this) {
-            throw new IllegalArgumentException("this state was not made by this retnet backbone");
-        }
+        RetNetState s = OwnedState.owned(state, RetNetState.class, this, "retnet backbone");
         s.ensureOpen();
         if (s.length() == 0 && input.rows() > 1) {
             float[] out = run(input, 0, trace, (layer, q, k, v, rows) -> {
@@ -137,7 +138,7 @@ final class RetNetBackbone implements Backbone {
         float[] n = new float[rows * d];
         for (int l = 0; l < weights.layers().size(); l++) {
             RetNetWeights.Layer w = weights.layers().get(l);
-            rmsNorm(x, w.retentionNorm(), rows, d, n);
+            RmsNorm.apply(x, w.retentionNorm(), rows, d, EPS, n);
             float[] q = new float[rows * d];
             float[] k = new float[rows * d];
             float[] v = new float[rows * heads * dv];
@@ -156,23 +157,19 @@ final class RetNetBackbone implements Backbone {
                 trace.core(l, o);
             }
             // the group norm per (row, head) over the values, then the gate
-            rmsNorm(o, null, rows * heads, dv, o);
-            for (int i = 0; i < o.length; i++) {
-                o[i] *= Activations.silu(g[i]);
-            }
+            RmsNorm.apply(o, null, rows * heads, dv, EPS, o);
+            Activation.SILU.gated(g, o, o.length, o);
             float[] projected = new float[rows * d];
             w.out().linear(o, rows, projected);
             addInPlace(x, projected);
 
-            rmsNorm(x, w.ffnNorm(), rows, d, n);
+            RmsNorm.apply(x, w.ffnNorm(), rows, d, EPS, n);
             int f = w.fc1().rows();
             float[] a = new float[rows * f];
             float[] b = new float[rows * f];
             w.fc1().linear(n, rows, a);
             w.gate().linear(n, rows, b);
-            for (int i = 0; i < a.length; i++) {
-                a[i] = Activations.gelu(a[i]) * b[i];
-            }
+            Activation.GELU.gated(a, b, a.length, a);
             float[] down = new float[rows * d];
             w.fc2().linear(a, rows, down);
             addInPlace(x, down);
@@ -181,27 +178,8 @@ final class RetNetBackbone implements Backbone {
             }
         }
         float[] out = new float[rows * d];
-        rmsNorm(x, weights.finalNorm(), rows, d, out);
+        RmsNorm.apply(x, weights.finalNorm(), rows, d, EPS, out);
         return out;
-    }
-
-    /**
-     * RMSNorm of {@code rows} rows of {@code width}, in float32 as torchscale computes it; {@code weight} null
-     * for the group norm, which has none. {@code out} may be {@code x}.
-     */
-    private static void rmsNorm(float[] x, float[] weight, int rows, int width, float[] out) {
-        for (int r = 0; r < rows; r++) {
-            int off = r * width;
-            float sum = 0f;
-            for (int c = 0; c < width; c++) {
-                sum += x[off + c] * x[off + c];
-            }
-            float inv = (float) (1.0 / Math.sqrt(sum / width + EPS));
-            for (int c = 0; c < width; c++) {
-                float y = x[off + c] * inv;
-                out[off + c] = weight == null ? y : weight[c] * y;
-            }
-        }
     }
 
     private static void addInPlace(float[] x, float[] delta) {
@@ -214,10 +192,7 @@ final class RetNetBackbone implements Backbone {
         if (closed) {
             throw new IllegalStateException("this retnet backbone is closed");
         }
-        if (input.rows() > 0 && input.width() != config.hiddenSize()) {
-            throw new IllegalArgumentException("input rows are " + input.width() + " wide, the backbone is "
-                    + config.hiddenSize());
-        }
+        BackboneInputs.requireWidth(input, config.hiddenSize());
     }
 
     @Override

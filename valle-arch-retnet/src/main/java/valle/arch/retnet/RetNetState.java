@@ -1,13 +1,14 @@
 package valle.arch.retnet;
 
-import valle.api.arch.BackboneState;
+import java.util.Arrays;
+import valle.kit.nn.OwnedState;
 
 /**
  * The recurrent retention state of every layer, torchscale's {@code prev_key_value} {@code S [H, dv, dk]}
  * (value-major, as torchscale keeps it) and {@code scale} {@code c [H]}, float32: constant in size whatever
  * the sequence length, which is why a RetNet decodes without a KV cache.
  */
-final class RetNetState implements BackboneState {
+final class RetNetState extends OwnedState<RetNetState> {
 
     /** One layer's state; {@code scale[h] == 0} until the first row. */
     static final class Layer {
@@ -25,13 +26,10 @@ final class RetNetState implements BackboneState {
         }
     }
 
-    final RetNetBackbone owner;
     final Layer[] layers;
-    private int length;
-    private boolean closed;
 
     RetNetState(RetNetBackbone owner, int layerCount, int heads, int dv, int dk) {
-        this.owner = owner;
+        super(owner, "retnet state");
         this.layers = new Layer[layerCount];
         for (int l = 0; l < layerCount; l++) {
             layers[l] = new Layer(heads, dv, dk);
@@ -39,47 +37,28 @@ final class RetNetState implements BackboneState {
     }
 
     private RetNetState(RetNetState from) {
-        this.owner = from.owner;
+        super(from);
         this.layers = new Layer[from.layers.length];
         for (int l = 0; l < layers.length; l++) {
             layers[l] = new Layer(from.layers[l]);
         }
-        this.length = from.length;
     }
 
     @Override
-    public int length() {
-        return length;
-    }
-
-    void advance(int rows) {
-        length += rows;
-    }
-
-    @Override
-    public RetNetState fork() {
-        ensureOpen();
+    protected RetNetState copy() {
         return new RetNetState(this);
     }
 
     @Override
-    public void reset() {
-        ensureOpen();
+    protected void clear() {
         for (Layer l : layers) {
-            java.util.Arrays.fill(l.values, 0);
-            java.util.Arrays.fill(l.scale, 0);
+            Arrays.fill(l.values, 0);
+            Arrays.fill(l.scale, 0);
         }
-        length = 0;
     }
 
+    /** The arrays are small and fixed in size: the garbage collector takes them with the state. */
     @Override
-    public void close() {
-        closed = true;
-    }
-
-    void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this retnet state is closed");
-        }
+    protected void release() {
     }
 }

@@ -2,33 +2,43 @@ package valle.backend.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import valle.api.arch.BackboneState;
+import java.util.Arrays;
+import valle.kit.nn.OwnedState;
 
 /**
  * Every layer's keys (after RoPE) and values for the rows consumed so far, {@code [rows, kvHeads, headDim]},
  * as NDArrays held by a manager of the cache's own (a child of the backbone's), so a pass's scratch manager
  * can close without freeing them.
  */
-final class DjlKvCache implements BackboneState {
-    final DjlLlamaBackbone owner;
+final class DjlKvCache extends OwnedState<DjlKvCache> {
     private final NDManager parent;
     private NDManager manager;
     private final NDArray[] keys;
     private final NDArray[] values;
-    private int length;
-    private boolean closed;
 
     DjlKvCache(DjlLlamaBackbone owner, NDManager parent, int layers) {
-        this.owner = owner;
+        super(owner, "llama KV cache on djl");
         this.parent = parent;
         this.manager = parent.newSubManager();
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
     }
 
-    @Override
-    public int length() {
-        return length;
+    /** A copy of {@code from}'s arrays, held by a manager of its own. */
+    private DjlKvCache(DjlKvCache from) {
+        super(from);
+        this.parent = from.parent;
+        this.manager = parent.newSubManager();
+        this.keys = new NDArray[from.keys.length];
+        this.values = new NDArray[from.values.length];
+        for (int l = 0; l < keys.length; l++) {
+            if (from.keys[l] != null) {
+                keys[l] = from.keys[l].duplicate();
+                keys[l].attach(manager);
+                values[l] = from.values[l].duplicate();
+                values[l].attach(manager);
+            }
+        }
     }
 
     /**
@@ -48,48 +58,21 @@ final class DjlKvCache implements BackboneState {
         return all;
     }
 
-    /** Counts the rows a pass appended to every layer. */
-    void advance(int rows) {
-        length += rows;
+    @Override
+    protected DjlKvCache copy() {
+        return new DjlKvCache(this);
     }
 
     @Override
-    public DjlKvCache fork() {
-        ensureOpen();
-        DjlKvCache copy = new DjlKvCache(owner, parent, keys.length);
-        copy.length = length;
-        for (int l = 0; l < keys.length; l++) {
-            if (keys[l] != null) {
-                copy.keys[l] = keys[l].duplicate();
-                copy.keys[l].attach(copy.manager);
-                copy.values[l] = values[l].duplicate();
-                copy.values[l].attach(copy.manager);
-            }
-        }
-        return copy;
-    }
-
-    @Override
-    public void reset() {
-        ensureOpen();
+    protected void clear() {
         manager.close();
         manager = parent.newSubManager();
-        java.util.Arrays.fill(keys, null);
-        java.util.Arrays.fill(values, null);
-        length = 0;
+        Arrays.fill(keys, null);
+        Arrays.fill(values, null);
     }
 
     @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            manager.close();
-        }
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this llama KV cache on djl is closed");
-        }
+    protected void release() {
+        manager.close();
     }
 }

@@ -5,8 +5,8 @@ import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
-import valle.api.tensor.RandomTensors;
 import valle.api.tensor.Weights;
+import valle.kit.nn.LlamaShape;
 
 /** The {@code llama} arch on DJL NDArrays with the PyTorch engine: the same backbone as the pure-Java plugin. */
 public final class DjlLlamaArch implements Arch {
@@ -44,38 +44,13 @@ public final class DjlLlamaArch implements Arch {
     @Override
     public Availability supports(BackboneConfig config) {
         Availability own = Arch.super.supports(config);
-        if (!own.ok()) {
-            return own;
-        }
-        if (!DjlLlamaBackbone.knowsActivation(config.activation())) {
-            return Availability.no("llama on djl has no activation '" + config.activation() + "'", "use gelu or silu");
-        }
-        if (config.headDim() % 2 != 0) {
-            return Availability.no("rotary embeddings need an even head width, got " + config.headDim(), "");
-        }
-        return Availability.yes();
+        return own.ok() ? LlamaShape.supports(config, "llama on djl") : own;
     }
 
     /** The java llama's random weights: the same layout, drawn in the same order, so equal for a seed. */
     @Override
     public Weights randomWeights(BackboneConfig c, long seed) {
-        int d = c.hiddenSize();
-        int kv = c.kvHeads() * c.headDim();
-        int f = c.intermediateSize();
-        RandomTensors t = new RandomTensors(seed);
-        for (int i = 0; i < c.layers(); i++) {
-            String p = "layers." + i + ".";
-            t.around(p + "input_layernorm.weight", 1, 0.2, d)
-                    .linear(p + "self_attn.q_proj.weight", d, d)
-                    .linear(p + "self_attn.k_proj.weight", kv, d)
-                    .linear(p + "self_attn.v_proj.weight", kv, d)
-                    .linear(p + "self_attn.o_proj.weight", d, d)
-                    .around(p + "post_attention_layernorm.weight", 1, 0.2, d)
-                    .linear(p + "mlp.gate_proj.weight", f, d)
-                    .linear(p + "mlp.up_proj.weight", f, d)
-                    .linear(p + "mlp.down_proj.weight", d, f);
-        }
-        return t.around("norm.weight", 1, 0.2, d).build("random llama weights");
+        return LlamaShape.randomWeights(c, seed);
     }
 
     /** {@code attention} is not used: attention runs as NDArray operations. */

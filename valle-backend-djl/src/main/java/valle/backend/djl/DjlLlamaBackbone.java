@@ -13,10 +13,13 @@ import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneProbe;
 import valle.api.arch.BackboneState;
-import valle.api.arch.MaskMode;
-import valle.api.attention.AttentionMask;
-import valle.api.math.Rotary;
 import valle.api.tensor.Weights;
+import valle.kit.nn.AdditiveMask;
+import valle.kit.nn.BackboneInputs;
+import valle.kit.nn.LlamaShape;
+import valle.kit.nn.OwnedState;
+import valle.kit.nn.Rope;
+import valle.kit.nn.TensorSpec;
 
 /**
  * A pre-norm Llama stack (HF {@code LlamaModel} without {@code embed_tokens}) as NDArray operations on DJL's
@@ -32,7 +35,7 @@ final class DjlLlamaBackbone implements Backbone {
     private final NDManager manager;
     private final List<Layer> layers;
     private final NDArray finalNorm;
-    private final float[] inverseFrequencies;
+    private final Rope rope;
     private volatile boolean closed;
 
     /** One block's weights; the linear ones transposed to {@code [in, out]} so that {@code y = x · W}. */
@@ -45,11 +48,7 @@ final class DjlLlamaBackbone implements Backbone {
         this.manager = manager;
         this.layers = layers;
         this.finalNorm = finalNorm;
-        this.inverseFrequencies = Rotary.inverseFrequencies(config.headDim(), config.ropeTheta());
-    }
-
-    static boolean knowsActivation(String name) {
-        return name.equals("gelu") || name.equals("silu");
+        this.rope = new Rope(config.headDim(), config.ropeTheta());
     }
 
     /**
@@ -58,44 +57,33 @@ final class DjlLlamaBackbone implements Backbone {
      * @throws ModelFormatException naming the tensor when one is missing or has another shape
      */
     static DjlLlamaBackbone open(BackboneConfig c, Weights w, int threads) {
-        if (w.find("layers." + c.layers() + ".input_layernorm.weight").isPresent()) {
-            throw new ModelFormatException(w.source() + ": the checkpoint has more than the "
-                    + c.layers() + " layers its config declares");
-        }
+        LlamaShape.refuseMoreLayers(c, w);
         PyTorchEngine.useThreads(threads);
         NDManager manager = Engine.getEngine(PyTorchEngine.NAME).newBaseManager(PyTorchEngine.device());
         try {
-            int d = c.hiddenSize();
-            int kv = c.kvHeads() * c.headDim();
-            int f = c.intermediateSize();
             List<Layer> layers = new ArrayList<>(c.layers());
             for (int i = 0; i < c.layers(); i++) {
-                String p = "layers." + i + ".";
-                layers.add(new Layer(
-                        vector(manager, w, p + "input_layernorm.weight", d),
-                        linear(manager, w, p + "self_attn.q_proj.weight", d, d),
-                        linear(manager, w, p + "self_attn.k_proj.weight", kv, d),
-                        linear(manager, w, p + "self_attn.v_proj.weight", kv, d),
-                        linear(manager, w, p + "self_attn.o_proj.weight", d, d),
-                        vector(manager, w, p + "post_attention_layernorm.weight", d),
-                        linear(manager, w, p + "mlp.gate_proj.weight", f, d),
-                        linear(manager, w, p + "mlp.up_proj.weight", f, d),
-                        linear(manager, w, p + "mlp.down_proj.weight", d, f)));
+                LlamaShape.Layer t = LlamaShape.layer(c, i);
+                layers.add(new Layer(vector(manager, w, t.attentionNorm()), linear(manager, w, t.q()),
+                        linear(manager, w, t.k()), linear(manager, w, t.v()), linear(manager, w, t.o()),
+                        vector(manager, w, t.mlpNorm()), linear(manager, w, t.gate()), linear(manager, w, t.up()),
+                        linear(manager, w, t.down())));
             }
-            return new DjlLlamaBackbone(c, manager, List.copyOf(layers), vector(manager, w, "norm.weight", d));
+            return new DjlLlamaBackbone(c, manager, List.copyOf(layers), vector(manager, w, LlamaShape.finalNorm(c)));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    private static NDArray vector(NDManager m, Weights w, String name, int n) {
-        return m.create(w.require(name, n).toFloatArray(), new Shape(n));
+    private static NDArray vector(NDManager m, Weights w, TensorSpec spec) {
+        return m.create(spec.require(w).toFloatArray(), new Shape(spec.shape()[0]));
     }
 
     /** A linear weight {@code [out, in]} as its transpose {@code [in, out]} (a strided view; BLAS reads it as is). */
-    private static NDArray linear(NDManager m, Weights w, String name, int out, int in) {
-        return m.create(w.require(name, out, in).toFloatArray(), new Shape(out, in)).transpose();
+    private static NDArray linear(NDManager m, Weights w, TensorSpec spec) {
+        int[] shape = spec.shape();
+        return m.create(spec.require(w).toFloatArray(), new Shape(shape[0], shape[1])).transpose();
     }
 
     @Override
@@ -133,27 +121,21 @@ final class DjlLlamaBackbone implements Backbone {
         if (closed) {
             throw new IllegalStateException("this llama backbone on djl is closed");
         }
-        if (!(state instanceof DjlKvCache cache) || cache.owner != this) {
-            throw new IllegalArgumentException("this state was not made by this llama backbone on djl");
-        }
+        DjlKvCache cache = OwnedState.owned(state, DjlKvCache.class, this, "llama backbone on djl");
         int d = config.hiddenSize();
         int rows = input.rows();
+        BackboneInputs.requireWidth(input, d);
         if (rows == 0) {
             return new float[0];
         }
-        if (input.width() != d) {
-            throw new IllegalArgumentException("input rows are " + input.width() + " wide, the backbone is " + d);
-        }
         int past = cache.length();
-        int half = inverseFrequencies.length;
-        float[] cosValues = new float[rows * half];
-        float[] sinValues = new float[rows * half];
-        Rotary.tables(input.positions(), inverseFrequencies, cosValues, sinValues);
+        int half = rope.half();
+        Rope.Tables rotation = rope.tables(input.positions());
         try (NDManager pass = manager.newSubManager()) {
             NDArray x = pass.create(input.embeddings(), new Shape(rows, d));
-            NDArray cos = pass.create(cosValues, new Shape(rows, 1, half));
-            NDArray sin = pass.create(sinValues, new Shape(rows, 1, half));
-            NDArray mask = pass.create(additiveMask(input.mask(), past, rows), new Shape(rows, past + rows));
+            NDArray cos = pass.create(rotation.cos(), new Shape(rows, 1, half));
+            NDArray sin = pass.create(rotation.sin(), new Shape(rows, 1, half));
+            NDArray mask = pass.create(AdditiveMask.of(input.mask(), past, rows), new Shape(rows, past + rows));
             for (int l = 0; l < layers.size(); l++) {
                 Layer layer = layers.get(l);
                 NDArray h = x.add(attention(l, layer, rmsNorm(x, layer.attentionNorm()), cos, sin, mask, cache));
@@ -210,19 +192,6 @@ final class DjlLlamaBackbone implements Backbone {
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(config.normEps()).sqrt();
         return x.div(rms).mul(weight);
-    }
-
-    /** 0 where query row {@code i} may see key {@code j}, {@code -inf} elsewhere; keys = past rows + new rows. */
-    private static float[] additiveMask(MaskMode mode, int past, int rows) {
-        int keys = past + rows;
-        AttentionMask mask = mode == MaskMode.CAUSAL ? AttentionMask.causal(past) : AttentionMask.none();
-        float[] out = new float[rows * keys];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < keys; j++) {
-                out[i * keys + j] = mask.visible(i, j, keys) ? 0f : Float.NEGATIVE_INFINITY;
-            }
-        }
-        return out;
     }
 
     @Override

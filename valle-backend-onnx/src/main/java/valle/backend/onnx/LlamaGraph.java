@@ -3,6 +3,8 @@ package valle.backend.onnx;
 import java.util.ArrayList;
 import java.util.List;
 import valle.api.arch.BackboneConfig;
+import valle.kit.nn.LlamaShape;
+import valle.kit.nn.TensorSpec;
 
 /**
  * The ONNX graphs of a Llama stack (HF {@code LlamaModel} without {@code embed_tokens}). The first-pass graph
@@ -74,22 +76,13 @@ final class LlamaGraph {
         return "layer." + layer + ".output";
     }
 
-    /** The checkpoint's tensors the graphs read, names and {@code [out, in]} (or {@code [D]}) shapes, in binding order. */
-    static List<WeightSpec> weights(BackboneConfig c) {
-        return graphWeights(c).stream().flatMap(w -> w.parts().stream()).toList();
-    }
-
-    /** A weight's name and shape. */
-    record WeightSpec(String name, int... shape) {
-    }
-
     /**
      * A weight the graphs declare: the checkpoint tensors it stacks along its rows, in order (one for most; the
      * q, k, v projections and the gate and up projections become one product each, split after).
      */
-    record GraphWeight(String name, List<WeightSpec> parts) {
-        static GraphWeight of(String name, int... shape) {
-            return new GraphWeight(name, List.of(new WeightSpec(name, shape)));
+    record GraphWeight(String name, List<TensorSpec> parts) {
+        static GraphWeight of(TensorSpec tensor) {
+            return new GraphWeight(tensor.name(), List.of(tensor));
         }
 
         int[] shape() {
@@ -110,23 +103,17 @@ final class LlamaGraph {
 
     /** The graphs' weights, each made of checkpoint tensors. */
     static List<GraphWeight> graphWeights(BackboneConfig c) {
-        int d = c.hiddenSize();
-        int kv = c.kvHeads() * c.headDim();
-        int f = c.intermediateSize();
         List<GraphWeight> out = new ArrayList<>();
         for (int i = 0; i < c.layers(); i++) {
-            String p = "layers." + i + ".";
-            out.add(GraphWeight.of(p + "input_layernorm.weight", d));
-            out.add(new GraphWeight(qkvWeight(i), List.of(new WeightSpec(p + "self_attn.q_proj.weight", d, d),
-                    new WeightSpec(p + "self_attn.k_proj.weight", kv, d),
-                    new WeightSpec(p + "self_attn.v_proj.weight", kv, d))));
-            out.add(GraphWeight.of(p + "self_attn.o_proj.weight", d, d));
-            out.add(GraphWeight.of(p + "post_attention_layernorm.weight", d));
-            out.add(new GraphWeight(gateUpWeight(i), List.of(new WeightSpec(p + "mlp.gate_proj.weight", f, d),
-                    new WeightSpec(p + "mlp.up_proj.weight", f, d))));
-            out.add(GraphWeight.of(p + "mlp.down_proj.weight", d, f));
+            LlamaShape.Layer layer = LlamaShape.layer(c, i);
+            out.add(GraphWeight.of(layer.attentionNorm()));
+            out.add(new GraphWeight(qkvWeight(i), List.of(layer.q(), layer.k(), layer.v())));
+            out.add(GraphWeight.of(layer.o()));
+            out.add(GraphWeight.of(layer.mlpNorm()));
+            out.add(new GraphWeight(gateUpWeight(i), List.of(layer.gate(), layer.up())));
+            out.add(GraphWeight.of(layer.down()));
         }
-        out.add(GraphWeight.of("norm.weight", d));
+        out.add(GraphWeight.of(LlamaShape.finalNorm(c)));
         return out;
     }
 
@@ -345,10 +332,5 @@ final class LlamaGraph {
             case "silu" -> g.node("Mul", new String[] {x, g.node("Sigmoid", x)});
             default -> throw new IllegalArgumentException("llama on onnx has no activation '" + c.activation() + "'");
         };
-    }
-
-    /** Activations the graph can express, for {@code supports}. */
-    static boolean knowsActivation(String name) {
-        return name.equals("gelu") || name.equals("silu");
     }
 }

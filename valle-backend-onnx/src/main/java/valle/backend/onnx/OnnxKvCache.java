@@ -1,13 +1,14 @@
 package valle.backend.onnx;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.lang.foreign.Arena;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import valle.api.ValleException;
-import valle.api.arch.BackboneState;
+import valle.kit.nn.OwnedState;
 
 /**
  * Every layer's keys (after RoPE) and values for the rows consumed so far, head-major
@@ -18,11 +19,11 @@ import valle.api.arch.BackboneState;
  * grows or closes (direct buffers left to the garbage collector piled up across passes, and the JVM's
  * direct-memory limit then stalled allocations behind full collections).
  */
-final class OnnxKvCache implements BackboneState {
+final class OnnxKvCache extends OwnedState<OnnxKvCache> {
     /** Rows added to the capacity when it runs out: few regrowths, little attention over hidden rows. */
     static final int GROWTH = 128;
 
-    final OnnxLlamaBackbone owner;
+    private final OrtEnvironment env;
     private final int layers;
     private final int kvHeads;
     private final int headDim;
@@ -32,19 +33,34 @@ final class OnnxKvCache implements BackboneState {
     private OnnxTensor[] keyTensors;
     private OnnxTensor[] valueTensors;
     private int capacity;
-    private int length;
-    private boolean closed;
 
     OnnxKvCache(OnnxLlamaBackbone owner, int layers, int kvHeads, int headDim) {
-        this.owner = owner;
+        super(owner, "llama KV cache on onnx");
+        this.env = owner.env();
         this.layers = layers;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
     }
 
-    @Override
-    public int length() {
-        return length;
+    /** A copy of {@code from}'s rows in buffers of its own. */
+    private OnnxKvCache(OnnxKvCache from) {
+        super(from);
+        this.env = from.env;
+        this.layers = from.layers;
+        this.kvHeads = from.kvHeads;
+        this.headDim = from.headDim;
+        if (length() == 0) {
+            return;
+        }
+        try {
+            reserve(length());
+        } catch (OrtException e) {
+            throw new ValleException("ONNX Runtime failed to copy a KV cache: " + e.getMessage(), e);
+        }
+        for (int l = 0; l < layers; l++) {
+            copyRows(from.keys[l], from.capacity, keys[l], capacity);
+            copyRows(from.values[l], from.capacity, values[l], capacity);
+        }
     }
 
     /** Rows the buffers hold, visible or not (the {@code C} of the cached graph). */
@@ -71,21 +87,21 @@ final class OnnxKvCache implements BackboneState {
     }
 
     private void append(OrtSession.Result result, int rows, boolean present) throws OrtException {
-        reserve(length + rows);
+        reserve(length() + rows);
         for (int l = 0; l < layers; l++) {
             String k = present ? LlamaGraph.presentKey(l) : LlamaGraph.newKey(l);
             String v = present ? LlamaGraph.presentValue(l) : LlamaGraph.newValue(l);
             write(((OnnxTensor) result.get(k).orElseThrow()).getFloatBuffer(), keys[l], rows);
             write(((OnnxTensor) result.get(v).orElseThrow()).getFloatBuffer(), values[l], rows);
         }
-        length += rows;
+        advance(rows);
     }
 
     /** Copies {@code rows} head-major rows {@code [kvHeads, rows, headDim]} to rows {@code length..} of {@code dst}. */
     private void write(FloatBuffer src, FloatBuffer dst, int rows) {
         int run = rows * headDim;
         for (int h = 0; h < kvHeads; h++) {
-            dst.put((h * capacity + length) * headDim, src, h * run, run);
+            dst.put((h * capacity + length()) * headDim, src, h * run, run);
         }
     }
 
@@ -105,11 +121,11 @@ final class OnnxKvCache implements BackboneState {
                 k[l] = buffer(grownArena, grown);
                 v[l] = buffer(grownArena, grown);
                 if (keys != null) {
-                    copyRows(keys[l], k[l], grown);
-                    copyRows(values[l], v[l], grown);
+                    copyRows(keys[l], capacity, k[l], grown);
+                    copyRows(values[l], capacity, v[l], grown);
                 }
-                kt[l] = OnnxTensor.createTensor(owner.env(), k[l], new long[] {kvHeads, grown, headDim});
-                vt[l] = OnnxTensor.createTensor(owner.env(), v[l], new long[] {kvHeads, grown, headDim});
+                kt[l] = OnnxTensor.createTensor(env, k[l], new long[] {kvHeads, grown, headDim});
+                vt[l] = OnnxTensor.createTensor(env, v[l], new long[] {kvHeads, grown, headDim});
             }
         } catch (OrtException | RuntimeException e) {
             closeAll(kt);
@@ -131,55 +147,31 @@ final class OnnxKvCache implements BackboneState {
         return in.allocate(bytes, 64).asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
-    /** The first {@link #length} rows of each head from buffers of {@link #capacity} rows into ones of {@code rows}. */
-    private void copyRows(FloatBuffer from, FloatBuffer to, int rows) {
+    /**
+     * The first {@link #length} rows of each head from buffers of {@code fromCapacity} rows into ones of
+     * {@code toCapacity}.
+     */
+    private void copyRows(FloatBuffer from, int fromCapacity, FloatBuffer to, int toCapacity) {
         for (int h = 0; h < kvHeads; h++) {
-            to.put(h * rows * headDim, from, h * capacity * headDim, length * headDim);
-        }
-    }
-
-    /** Checks that the cache may be used (a closed one holds no buffers); a pass checks before it runs. */
-    void ensureOpen() {
-        if (closed) {
-            throw new IllegalStateException("this llama KV cache on onnx is closed");
+            to.put(h * toCapacity * headDim, from, h * fromCapacity * headDim, length() * headDim);
         }
     }
 
     @Override
-    public OnnxKvCache fork() {
-        ensureOpen();
-        OnnxKvCache copy = new OnnxKvCache(owner, layers, kvHeads, headDim);
-        if (length == 0) {
-            return copy;
-        }
-        try {
-            copy.reserve(length);
-        } catch (OrtException e) {
-            throw new ValleException("ONNX Runtime failed to copy a KV cache: " + e.getMessage(), e);
-        }
-        for (int l = 0; l < layers; l++) {
-            copyRows(keys[l], copy.keys[l], copy.capacity);
-            copyRows(values[l], copy.values[l], copy.capacity);
-        }
-        copy.length = length;
-        return copy;
+    protected OnnxKvCache copy() {
+        return new OnnxKvCache(this);
+    }
+
+    /** Nothing to clear: the rows past the length are hidden by the pass's mask and overwritten. */
+    @Override
+    protected void clear() {
     }
 
     @Override
-    public void reset() {
-        ensureOpen();
-        length = 0;
-    }
-
-    @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            length = 0;
-            closeTensors();
-            keys = null;
-            values = null;
-        }
+    protected void release() {
+        closeTensors();
+        keys = null;
+        values = null;
     }
 
     /** Closes the tensors over the buffers, then frees the buffers. */

@@ -5,8 +5,8 @@ import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
-import valle.api.tensor.RandomTensors;
 import valle.api.tensor.Weights;
+import valle.kit.nn.LlamaShape;
 
 /**
  * The {@code llama} arch on ONNX Runtime: the same backbone as the pure-Java {@code llama} plugin, as ONNX
@@ -47,31 +47,13 @@ public final class OnnxLlamaArch implements Arch {
     @Override
     public Availability supports(BackboneConfig config) {
         Availability own = Arch.super.supports(config);
-        if (!own.ok()) {
-            return own;
-        }
-        if (!LlamaGraph.knowsActivation(config.activation())) {
-            return Availability.no("llama on onnx has no activation '" + config.activation() + "'", "use gelu or silu");
-        }
-        if (config.headDim() % 2 != 0) {
-            return Availability.no("rotary embeddings need an even head width, got " + config.headDim(), "");
-        }
-        return Availability.yes();
+        return own.ok() ? LlamaShape.supports(config, "llama on onnx") : own;
     }
 
-    /** The java llama's random weights (same layout, same draws for a seed): every spec in binding order. */
+    /** The java llama's random weights (same layout, same draws for a seed). */
     @Override
     public Weights randomWeights(BackboneConfig config, long seed) {
-        RandomTensors t = new RandomTensors(seed);
-        for (LlamaGraph.WeightSpec w : LlamaGraph.weights(config)) {
-            int[] shape = w.shape();
-            if (shape.length == 1) {
-                t.around(w.name(), 1, 0.2, shape[0]);
-            } else {
-                t.linear(w.name(), shape[0], shape[1]);
-            }
-        }
-        return t.build("random llama weights");
+        return LlamaShape.randomWeights(config, seed);
     }
 
     /** {@code attention} is not used: attention is part of the ONNX graph. */

@@ -19,10 +19,13 @@ import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneProbe;
 import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
-import valle.api.attention.AttentionMask;
-import valle.api.math.Rotary;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
+import valle.kit.nn.AdditiveMask;
+import valle.kit.nn.BackboneInputs;
+import valle.kit.nn.LlamaShape;
+import valle.kit.nn.OwnedState;
+import valle.kit.nn.Rope;
 
 /**
  * A Llama stack run by ONNX Runtime: the {@link LlamaGraph llama graph} in two sessions, one for first passes
@@ -43,7 +46,7 @@ final class OnnxLlamaBackbone implements Backbone {
     private final OrtSession cachedSession;
     /** The past of a first pass: {@code [kvHeads, 0, headDim]}, fed for every layer. */
     private final OnnxTensor emptyPast;
-    private final float[] inverseFrequencies;
+    private final Rope rope;
     private volatile boolean closed;
 
     private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, Map<String, OnnxTensor> weights,
@@ -54,7 +57,7 @@ final class OnnxLlamaBackbone implements Backbone {
         this.session = session;
         this.cachedSession = cachedSession;
         this.emptyPast = emptyPast;
-        this.inverseFrequencies = Rotary.inverseFrequencies(config.headDim(), config.ropeTheta());
+        this.rope = new Rope(config.headDim(), config.ropeTheta());
     }
 
     /**
@@ -64,17 +67,14 @@ final class OnnxLlamaBackbone implements Backbone {
      * @throws ModelFormatException naming the tensor when one is missing or has another shape
      */
     static OnnxLlamaBackbone open(BackboneConfig config, Weights w, int threads) {
-        if (w.find("layers." + config.layers() + ".input_layernorm.weight").isPresent()) {
-            throw new ModelFormatException(w.source() + ": the checkpoint has more than the "
-                    + config.layers() + " layers its config declares");
-        }
+        LlamaShape.refuseMoreLayers(config, w);
         OrtEnvironment env = OrtRuntime.environment();
         Map<String, OnnxTensor> weights = new LinkedHashMap<>();
         OrtSession session = null;
         OrtSession cachedSession = null;
         try {
             for (LlamaGraph.GraphWeight gw : LlamaGraph.graphWeights(config)) {
-                TensorView[] parts = gw.parts().stream().map(p -> w.require(p.name(), p.shape())).toArray(TensorView[]::new);
+                TensorView[] parts = gw.parts().stream().map(p -> p.require(w)).toArray(TensorView[]::new);
                 weights.put(gw.name(), OrtRuntime.widened(env, gw.shape(), parts));
             }
             session = OrtRuntime.session(env, LlamaGraph.build(config), weights, threads);
@@ -129,32 +129,26 @@ final class OnnxLlamaBackbone implements Backbone {
         if (closed) {
             throw new IllegalStateException("this llama backbone on onnx is closed");
         }
-        if (!(state instanceof OnnxKvCache cache) || cache.owner != this) {
-            throw new IllegalArgumentException("this state was not made by this llama backbone on onnx");
-        }
+        OnnxKvCache cache = OwnedState.owned(state, OnnxKvCache.class, this, "llama backbone on onnx");
         cache.ensureOpen();
         int d = config.hiddenSize();
         int rows = input.rows();
+        BackboneInputs.requireWidth(input, d);
         if (rows == 0) {
             return new float[0];
-        }
-        if (input.width() != d) {
-            throw new IllegalArgumentException("input rows are " + input.width() + " wide, the backbone is " + d);
         }
         int past = cache.length();
         boolean cached = past > 0;
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
-            int half = inverseFrequencies.length;
-            float[] cos = new float[rows * half];
-            float[] sin = new float[rows * half];
-            Rotary.tables(input.positions(), inverseFrequencies, cos, sin);
+            int half = rope.half();
+            Rope.Tables rotation = rope.tables(input.positions());
             feeds.put(LlamaGraph.EMBEDDINGS, tensor(input.embeddings(), rows, d));
-            feeds.put(LlamaGraph.COS, tensor(cos, rows, half));
-            feeds.put(LlamaGraph.SIN, tensor(sin, rows, half));
+            feeds.put(LlamaGraph.COS, tensor(rotation.cos(), rows, half));
+            feeds.put(LlamaGraph.SIN, tensor(rotation.sin(), rows, half));
             int keys = (cached ? cache.capacity() : 0) + rows;
             feeds.put(LlamaGraph.MASK, tensor(cached ? cachedMask(input.mask(), past, cache.capacity(), rows)
-                    : additiveMask(input.mask(), 0, rows), rows, keys));
+                    : AdditiveMask.of(input.mask(), 0, rows), rows, keys));
             Map<String, OnnxTensorLike> inputs = new HashMap<>(feeds);
             Set<String> outputs = new HashSet<>();
             outputs.add(LlamaGraph.HIDDEN);
@@ -191,19 +185,6 @@ final class OnnxLlamaBackbone implements Backbone {
         } finally {
             feeds.values().forEach(OnnxTensor::close);
         }
-    }
-
-    /** 0 where query row {@code i} may see key {@code j}, {@code -inf} elsewhere; keys = past rows + new rows. */
-    static float[] additiveMask(MaskMode mode, int past, int rows) {
-        int keys = past + rows;
-        AttentionMask mask = mode == MaskMode.CAUSAL ? AttentionMask.causal(past) : AttentionMask.none();
-        float[] out = new float[rows * keys];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < keys; j++) {
-                out[i * keys + j] = mask.visible(i, j, keys) ? 0f : Float.NEGATIVE_INFINITY;
-            }
-        }
-        return out;
     }
 
     /**

@@ -1,6 +1,6 @@
 package valle.codec.vocos;
 
-import valle.api.math.Activations;
+import valle.kit.nn.Activation;
 import valle.codec.io.WeightBinder;
 import valle.codec.nn.Dense;
 import valle.kit.thread.KernelPool;
@@ -57,7 +57,7 @@ final class ConvNeXtBlock {
         }
         float[] h = up.apply(norm.apply(y, frames, condition), frames, par);
         for (int i = 0; i < h.length; i++) {
-            h[i] = Activations.gelu(h[i]);
+            h[i] = Activation.gelu(h[i]);
         }
         float[] z = down.apply(h, frames, par);
         float[] out = new float[frames * dim];

@@ -4,14 +4,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import valle.api.Stable;
-import valle.api.math.Activations;
 import valle.kit.thread.KernelPool;
 import valle.kit.vector.VectorApi;
+import valle.kit.nn.Activation;
 
 /**
  * The gated MLP's middle, fused into one pass over the stacked {@code gate|up} product:
  * {@code act[r, j] = a(gate[r, j]) · up[r, j]}, where each input row holds {@code gate} then {@code up}.
- * The exact GELU's erf is evaluated as {@link Activations#erf} does (the Numerical Recipes {@code erfcc}
+ * The exact GELU's erf is evaluated as {@link Activation#erf} does (the Numerical Recipes {@code erfcc}
  * fit) but in float32 vectors with the Vector API's exp; {@link #applySimple} is the scalar definition.
  */
 @Stable(since = "0.1")
@@ -41,7 +41,7 @@ public enum GatedUnit {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < f; j++) {
                 float g = gu[r * 2 * f + j];
-                float a = this == GELU ? Activations.gelu(g) : Activations.silu(g);
+                float a = this == GELU ? Activation.gelu(g) : Activation.silu(g);
                 act[r * f + j] = a * gu[r * 2 * f + f + j];
             }
         }
@@ -61,7 +61,7 @@ public enum GatedUnit {
             }
             for (; j < f; j++) {
                 float g = gu[gOff + j];
-                act[aOff + j] = (gelu ? Activations.gelu(g) : Activations.silu(g)) * gu[gOff + f + j];
+                act[aOff + j] = (gelu ? Activation.gelu(g) : Activation.silu(g)) * gu[gOff + f + j];
             }
         }
 

@@ -1,0 +1,86 @@
+package valle.kit.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import valle.api.arch.BackboneState;
+
+class KvCacheTest {
+    private final Object backbone = new Object();
+
+    @Test
+    void reservedRowsKeepTheirContentsAsTheCacheGrows() {
+        try (KvCache cache = new KvCache(backbone, "test KV cache", 2, 3)) {
+            cache.reserve(1);
+            cache.keys(1)[2] = 7f;
+            cache.values(0)[0] = 5f;
+            cache.advance(1);
+            cache.reserve(40);
+            assertTrue(cache.keys(0).length >= 41 * 3);
+            assertEquals(7f, cache.keys(1)[2]);
+            assertEquals(5f, cache.values(0)[0]);
+            assertEquals(1, cache.length());
+        }
+    }
+
+    @Test
+    void aForkContinuesIndependentlyAndAResetForgetsTheRows() {
+        try (KvCache cache = new KvCache(backbone, "test KV cache", 1, 2)) {
+            cache.reserve(2);
+            cache.keys(0)[1] = 3f;
+            cache.advance(2);
+            try (KvCache fork = cache.fork()) {
+                assertEquals(2, fork.length());
+                assertEquals(3f, fork.keys(0)[1]);
+                fork.keys(0)[1] = 4f;
+                assertEquals(3f, cache.keys(0)[1]);
+                assertSame(fork, OwnedState.owned(fork, KvCache.class, backbone, "test backbone"));
+            }
+            cache.reset();
+            assertEquals(0, cache.length());
+        }
+    }
+
+    @Test
+    void aClosedCacheIsRefusedAndClosingTwiceIsHarmless() {
+        KvCache cache = new KvCache(backbone, "test KV cache", 1, 2);
+        cache.close();
+        cache.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> cache.reserve(1));
+        assertEquals("this test KV cache is closed", e.getMessage());
+        assertThrows(IllegalStateException.class, cache::fork);
+        assertThrows(IllegalStateException.class, cache::reset);
+    }
+
+    @Test
+    void aStateOfAnotherBackboneOrKindIsRefused() {
+        KvCache cache = new KvCache(backbone, "test KV cache", 1, 2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OwnedState.owned(cache, KvCache.class, new Object(), "test backbone"));
+        assertEquals("this state was not made by this test backbone", e.getMessage());
+        BackboneState other = new BackboneState() {
+            @Override
+            public int length() {
+                return 0;
+            }
+
+            @Override
+            public BackboneState fork() {
+                return this;
+            }
+
+            @Override
+            public void reset() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        assertThrows(IllegalArgumentException.class, () -> OwnedState.owned(other, KvCache.class, backbone, "b"));
+        assertThrows(IllegalArgumentException.class, () -> OwnedState.owned(null, KvCache.class, backbone, "b"));
+    }
+}
