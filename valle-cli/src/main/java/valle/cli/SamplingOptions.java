@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
-import valle.core.infer.InferenceSettings;
+import valle.core.speech.InferenceSettings;
 
 /**
  * The sampling and length flags of the reference's CLI, named as it names them, with its defaults. Unlike the

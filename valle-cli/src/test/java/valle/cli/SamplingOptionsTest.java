@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import valle.core.infer.InferenceSettings;
+import valle.core.speech.InferenceSettings;
 
 class SamplingOptionsTest {
 

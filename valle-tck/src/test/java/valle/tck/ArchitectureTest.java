@@ -2,18 +2,32 @@ package valle.tck;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import valle.api.Experimental;
 import valle.api.Stable;
+import valle.core.Valle;
 
-/** The module boundaries: the API depends on nothing of ours, plugins on the API only, core on no plugin. */
+/**
+ * The module boundaries: the API depends on nothing of ours, plugins on the API only, core on no plugin, and
+ * core shows applications its facade alone.
+ */
 class ArchitectureTest {
     private static JavaClasses classes;
 
@@ -89,6 +103,35 @@ class ArchitectureTest {
                 .and().areNotAnnotations().and().doNotHaveSimpleName("package-info")
                 .should().beAnnotatedWith(Stable.class).orShould().beAnnotatedWith(Experimental.class)
                 .check(classes);
+    }
+
+    /**
+     * valle.core is a facade: it exports to everyone only what an embedding application uses, and every public
+     * type there says how stable it is; the machinery is exported to valle's own tools by name.
+     */
+    @Test
+    void coresPublicPackagesAreTheFacadeAndCarryAStatus() throws IOException, URISyntaxException {
+        ModuleDescriptor core = coreDescriptor();
+        Set<String> everyone = core.exports().stream().filter(e -> !e.isQualified())
+                .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+        assertEquals(Set.of("valle.core", "valle.core.speech", "valle.core.audio"), everyone);
+        classes().that().resideInAnyPackage(everyone.toArray(String[]::new)).and().arePublic()
+                .and().areTopLevelClasses().and().doNotHaveSimpleName("package-info")
+                .should().beAnnotatedWith(Stable.class).orShould().beAnnotatedWith(Experimental.class)
+                .check(classes);
+    }
+
+    /** valle.core's module descriptor, read from its jar or classes folder (the tests also run on the class path). */
+    private static ModuleDescriptor coreDescriptor() throws IOException, URISyntaxException {
+        Path location = Path.of(Valle.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isDirectory(location)) {
+            try (InputStream in = Files.newInputStream(location.resolve("module-info.class"))) {
+                return ModuleDescriptor.read(in);
+            }
+        }
+        try (JarFile jar = new JarFile(location.toFile()); InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {
+            return ModuleDescriptor.read(in);
+        }
     }
 
     @Test

@@ -1,9 +1,5 @@
 package valle.tck;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -18,15 +14,19 @@ import org.junit.jupiter.api.Test;
 import valle.api.codec.Codes;
 import valle.core.Valle;
 import valle.core.infer.ArLoop;
-import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.ContextPrefix;
-import valle.core.infer.InferenceSettings;
 import valle.core.infer.Prompted;
 import valle.core.infer.Sampling;
 import valle.core.model.Segment;
 import valle.core.sample.SamplingPipeline;
 import valle.core.sample.TokenPicker;
+import valle.core.speech.InferenceSettings;
+import valle.core.speech.Progress;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /** The AR starts, beam search, rolling context, seeds and concurrency, on the bundled ar_nar model. */
 class GenerationOptionsTest {
@@ -107,10 +107,10 @@ class GenerationOptionsTest {
     void rollingContextPrefixesTheSecondLineWithTheFirst() {
         InferenceSettings s = settings("context_history", 1, "modality", "ar+nar");
         CodeRequest line = new CodeRequest(in.text(), in.lang(), in.prompt(), s);
-        List<Codes> lines = valle.generateLines(List.of(line, line), CodeGenerator.Progress.NONE);
+        List<Codes> lines = valle.generateLines(List.of(line, line), Progress.NONE);
         ArLoop.Result expected = ArLoop.run(valle.model(), in.prompted(), s,
                 new Sampling(pipeline, s.ar(), new SplittableRandom(s.seed())),
-                new ContextPrefix(in.text(), lines.get(0).level(0)), CodeGenerator.Progress.NONE);
+                new ContextPrefix(in.text(), lines.get(0).level(0)), Progress.NONE);
         assertArrayEquals(expected.codes(), lines.get(1).level(0));
         assertArrayEquals(valle.generate(line).data(), lines.get(0).data());
     }

@@ -10,6 +10,8 @@ import valle.core.model.SequenceBuilder;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
 import valle.core.sample.TokenPicker;
+import valle.core.speech.InferenceSettings;
+import valle.core.speech.Progress;
 
 /**
  * The AR loop for level 0 ({@code forward_ar}, §6.4): one token per step from the last row of the
@@ -78,7 +80,7 @@ public final class ArLoop {
     }
 
     public static Result run(ValleModel model, Prompted in, InferenceSettings s, Sampling sampling) {
-        return run(model, in, s, sampling, null, CodeGenerator.Progress.NONE);
+        return run(model, in, s, sampling, null, Progress.NONE);
     }
 
     /**
@@ -86,7 +88,7 @@ public final class ArLoop {
      * @param progress told of every step
      */
     public static Result run(ValleModel model, Prompted in, InferenceSettings s, Sampling sampling,
-                             ContextPrefix context, CodeGenerator.Progress progress) {
+                             ContextPrefix context, Progress progress) {
         int stop = ModelLayout.AUDIO_TOKENS;
         Codes prompt = in.prompt();
         int[] text = in.text();

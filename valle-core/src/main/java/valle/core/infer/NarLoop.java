@@ -7,6 +7,7 @@ import valle.core.model.InputSequence;
 import valle.core.model.SequenceBuilder;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
+import valle.core.speech.InferenceSettings;
 
 /**
  * The NAR levels ({@code forward_nar}, §6.5): for each level L = 1..max one pass over the codes of the levels

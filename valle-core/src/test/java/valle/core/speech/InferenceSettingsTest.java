@@ -1,4 +1,4 @@
-package valle.core.infer;
+package valle.core.speech;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

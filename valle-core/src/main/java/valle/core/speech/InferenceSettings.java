@@ -1,8 +1,9 @@
-package valle.core.infer;
+package valle.core.speech;
 
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import valle.api.Stable;
 import valle.api.sample.SamplerSettings;
 
 /**
@@ -35,6 +36,7 @@ import valle.api.sample.SamplerSettings;
  * @param contextHistory   rolling context: how many earlier lines of a multi-line request prefix the next
  * @param seed             seed of the request's random source
  */
+@Stable(since = "0.1")
 public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, SamplerSettings narLen, Cfg arCfg,
                                 Cfg narCfg, Cfg narLenCfg, int maxDuration, int maxSteps, int maxLevels,
                                 int beamWidth, boolean inputPromptPrefix, float prefixSilence, boolean refineOnStop,
