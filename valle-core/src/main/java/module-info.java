@@ -8,6 +8,7 @@
 @SuppressWarnings("module")
 module valle.core {
     requires transitive valle.api;
+    requires valle.kit;
     requires com.google.guice;
     requires jakarta.inject;
     requires com.google.common;

@@ -32,6 +32,7 @@ import valle.core.speech.Voice;
 import valle.core.text.EncodedText;
 import valle.core.text.PhonemeTokenizer;
 import valle.core.text.TextEncoder;
+import valle.kit.thread.ThreadCount;
 
 /**
  * The entry point for applications: discovers the plugins on the module or class path, loads a checkpoint and
@@ -320,6 +321,7 @@ public final class Valle implements AutoCloseable {
         private String codecName;
         private Path vocoderWeights;
         private String vocoderName;
+        private int threads;
 
         private Builder() {
         }
@@ -403,12 +405,32 @@ public final class Valle implements AutoCloseable {
         }
 
         /**
-         * Discovers the plugins and loads the model and codecs that were given.
+         * How many threads each pool that the model, its backbone and the codecs create while {@link #build()}
+         * loads them may use; without it they take {@code -Dvalle.threads}, else {@code VALLE_THREADS}, else the
+         * machine's processors ({@link ThreadCount}).
+         *
+         * @throws IllegalArgumentException when {@code n < 1}
+         */
+        public Builder threads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("Valle.builder().threads(n) needs n >= 1 threads, got " + n);
+            }
+            this.threads = n;
+            return this;
+        }
+
+        /**
+         * Discovers the plugins and loads the model and codecs that were given, with the builder's
+         * {@linkplain #threads thread count} bound while they load.
          *
          * @throws ValleException (a {@link valle.api.ModelFormatException} or
          *                        {@link valle.api.PluginNotFoundException}) naming what is wrong
          */
         public Valle build() {
+            return threads == 0 ? load() : ThreadCount.where(threads).call(this::load);
+        }
+
+        private Valle load() {
             Injector injector = Guice.createInjector(new ValleModule(
                     new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge, backend)));
             AudioCodec encoder = null;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import valle.api.codec.Codes;
+import valle.api.sample.SamplerSettings;
 import valle.core.model.ModelConfig;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
@@ -96,6 +97,9 @@ public final class CodeGenerator {
                     + model.layout().langs() + " languages");
         }
         Modality modality = resolve(s.modality(), model.config());
+        for (SamplerSettings pass : List.of(s.ar(), s.nar(), s.narLen())) {
+            pipeline.checkOptions(pass);
+        }
         Prompted in = new Prompted(request.text(), request.lang(), request.prompt());
         int[] level0;
         if (modality == Modality.NAR_LEN) {
