@@ -90,6 +90,21 @@ class SpeechFacadeTest {
     }
 
     @Test
+    void aBuilderWithOneThreadSpeaksAsTheDefaultOneAndNoThreadsIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Valle.builder().threads(0));
+        assertTrue(e.getMessage().contains("threads(n)") && e.getMessage().contains("got 0"), e.getMessage());
+        try (Valle one = Valle.builder().threads(1).model(Path.of("golden/ar_nar_len"))
+                .codec(CODEC.resolve("weights/encodec_hf"))
+                .vocoder(CODEC.resolve("weights/vocos"))
+                .build()) {
+            Speech speech = one.speak(request(11).withVoice(one.voice(PROMPT_WAV)));
+            Speech reference = tts.speak(request(11));
+            assertArrayEquals(reference.codes().data(), speech.codes().data());
+            assertArrayEquals(reference.samples(), speech.samples());
+        }
+    }
+
+    @Test
     void aListenerHearsEachSentenceBeforeTheNextStarts() {
         List<String> events = new ArrayList<>();
         Speech speech = tts.speak(request(3), new SpeechListener() {
