@@ -16,6 +16,7 @@ import valle.core.Valle;
 import valle.core.infer.ArLoop;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.ContextPrefix;
+import valle.core.infer.NarLoop;
 import valle.core.infer.Prompted;
 import valle.core.infer.Sampling;
 import valle.core.model.Segment;
@@ -135,6 +136,28 @@ class GenerationOptionsTest {
         Codes other = valle.generate(new CodeRequest(in.text(), in.lang(), in.prompt(),
                 settings("ar_temperature", 1.0, "nar_temperature", 1.0, "seed", 8, "max_duration", 12)));
         assertTrue(!java.util.Arrays.equals(first.data(), other.data()), "another seed should sample differently");
+    }
+
+    @Test
+    void underGuidanceTheRecordedLogitsAreTheConditionalPassAndThePickSeesTheGuidedOnes() {
+        InferenceSettings s = settings("cfg_strength", 1.5, "max_duration", 4);
+        ArLoop.Result ar = ar(s);
+        // the last step's conditional pass, recomputed whole: the prompt and every token sampled before it
+        int[] before = java.util.Arrays.copyOf(ar.sampled(), ar.sampled().length - 1);
+        var seq = valle.model().sequences().ar(in.text(), in.lang(), in.prompt(), before);
+        float[] conditional = valle.model().logits(seq, valle.model().hidden(seq), 1);
+        assertArrayEquals(conditional, ar.lastLogits(), 1e-4f);
+        float[] picked = ar.sampledLogits().getLast();
+        assertTrue(!java.util.Arrays.equals(conditional, picked), "guidance changes the logits the pick sees");
+        assertEquals(TokenPicker.argmax(picked, 0, picked.length), ar.sampled()[ar.sampled().length - 1]);
+
+        NarLoop.Result nar = NarLoop.run(valle.model(), in.prompted(), ar.codes(), 1, s.narCfg(),
+                new Sampling(pipeline, s.nar(), new SplittableRandom(s.seed())));
+        Codes level0 = new Codes(ar.codes().length, 1, ar.codes());
+        var narSeq = valle.model().sequences().nar(in.text(), in.lang(), in.prompt(), level0, 1);
+        float[] narConditional = valle.model().logits(narSeq, valle.model().hidden(narSeq), ar.codes().length);
+        assertArrayEquals(narConditional, nar.level1Logits(), 1e-4f);
+        assertTrue(!java.util.Arrays.equals(narConditional, nar.sampledLogits().getFirst()));
     }
 
     @Test
