@@ -2,11 +2,9 @@ package valle.core.sample;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static valle.core.sample.Fixtures.NEG_INF;
 import static valle.core.sample.Fixtures.input;
 import static valle.core.sample.Fixtures.settings;
 
@@ -258,56 +256,6 @@ class SamplingPipelineTest {
             log.add(stage.name());
             stage.apply(input);
         }
-    }
-
-    /** A third-party stage: forces every row to the token its {@code token} option names. */
-    static final class Forcing implements Sampler {
-        @Override
-        public String name() {
-            return "forcing";
-        }
-
-        @Override
-        public int priority() {
-            return 0;
-        }
-
-        @Override
-        public Availability availability() {
-            return Availability.yes();
-        }
-
-        @Override
-        public int order() {
-            return 800;
-        }
-
-        @Override
-        public boolean enabled(SamplerSettings settings) {
-            return settings.option(name(), "token").isPresent();
-        }
-
-        @Override
-        public void apply(SamplingInput input) {
-            int token = input.settings().intOption(name(), "token", 0);
-            for (int r = 0; r < input.rows(); r++) {
-                java.util.Arrays.fill(input.logits(), r * input.vocab(), (r + 1) * input.vocab(), NEG_INF);
-                input.logits()[r * input.vocab() + token] = 0f;
-            }
-        }
-    }
-
-    @Test
-    void aThirdPartyStageSeesItsOwnOptions() {
-        List<Sampler> stages = new ArrayList<>(allStages());
-        stages.add(new Forcing());
-        SamplingPipeline pipeline = new SamplingPipeline(stages);
-        SamplerSettings forced = SamplerSettings.builder().temperature(1f).option("forcing", "token", "7").build();
-        pipeline.checkOptions(forced);
-        SamplingPipeline.Picks picks = pipeline.sample(new SamplingInput(gaussianRows(1, 3 * 40, 5)[0], 3, 40,
-                new int[3], false, -1, forced), new SplittableRandom(1));
-        assertArrayEquals(new int[] {7, 7, 7}, picks.tokens());
-        assertFalse(new Forcing().enabled(SamplerSettings.builder().temperature(1f).build()), "off without its option");
     }
 
     @Test
