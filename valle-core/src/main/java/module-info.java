@@ -4,6 +4,8 @@
  * and the {@code Valle} facade.
  * Plugins are found through the SPIs of {@code valle.api}; core never names a plugin class.
  */
+// the qualified exports name modules that are built after this one
+@SuppressWarnings("module")
 module valle.core {
     requires transitive valle.api;
     requires valle.kit;
@@ -13,16 +15,18 @@ module valle.core {
     // the classifier heads' matrix products; on the class path without it they run plain loops
     requires jdk.incubator.vector;
 
+    // what an embedding application uses: the facade, its requests, settings and results, and PCM / WAV audio
     exports valle.core;
-    exports valle.core.audio;
-    exports valle.core.load;
-    exports valle.core.text;
-    exports valle.core.model;
-    exports valle.core.plugin;
-    exports valle.core.sample;
-    exports valle.core.infer;
-    exports valle.core.lora;
     exports valle.core.speech;
+    exports valle.core.audio;
+    // the machinery behind the facade, for valle's own tools: the command line, the conformance kit, the server
+    exports valle.core.infer to valle.cli, valle.tck;
+    exports valle.core.load to valle.cli, valle.server, valle.tck;
+    exports valle.core.lora to valle.tck;
+    exports valle.core.model to valle.cli, valle.server, valle.tck;
+    exports valle.core.plugin to valle.cli, valle.tck;
+    exports valle.core.sample to valle.cli, valle.tck;
+    exports valle.core.text to valle.cli, valle.tck;
 
     opens valle.core to com.google.guice;
 

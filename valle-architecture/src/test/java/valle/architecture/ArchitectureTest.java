@@ -2,13 +2,23 @@ package valle.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import valle.api.Experimental;
 import valle.api.Stable;
+import valle.core.Valle;
 
 /**
  * The module boundaries over the main classes of every module: the API depends on the JDK only, the kit on the
@@ -132,6 +143,20 @@ class ArchitectureTest {
         publicTypesCarryAStatus("valle.kit..");
     }
 
+    /**
+     * valle.core is a facade: it exports to everyone only what an embedding application uses, and every public
+     * type there says how stable it is; the machinery is exported to valle's own tools by name.
+     */
+    @Test
+    void coresPublicPackagesAreTheFacadeAndCarryAStatus() throws IOException, URISyntaxException {
+        Set<String> everyone = coreDescriptor().exports().stream().filter(e -> !e.isQualified())
+                .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+        assertEquals(Set.of("valle.core", "valle.core.speech", "valle.core.audio"), everyone);
+        for (String pkg : everyone) {
+            publicTypesCarryAStatus(pkg);
+        }
+    }
+
     @Test
     void packagesHaveNoCycles() {
         SlicesRuleDefinition.slices().matching("valle.(**)").should().beFreeOfCycles().check(classes);
@@ -142,6 +167,20 @@ class ArchitectureTest {
                 .and().areNotAnnotations().and().doNotHaveSimpleName("package-info")
                 .should().beAnnotatedWith(Stable.class).orShould().beAnnotatedWith(Experimental.class)
                 .check(classes);
+    }
+
+    /** valle.core's module descriptor, read from its jar or classes folder. */
+    private static ModuleDescriptor coreDescriptor() throws IOException, URISyntaxException {
+        Path location = Path.of(Valle.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        if (Files.isDirectory(location)) {
+            try (InputStream in = Files.newInputStream(location.resolve("module-info.class"))) {
+                return ModuleDescriptor.read(in);
+            }
+        }
+        try (JarFile jar = new JarFile(location.toFile());
+                InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {
+            return ModuleDescriptor.read(in);
+        }
     }
 
     private static String[] concat(List<String> first, String... rest) {

@@ -24,9 +24,7 @@ import valle.api.codec.Codes;
 import valle.api.tensor.DType;
 import valle.core.Valle;
 import valle.core.infer.ArLoop;
-import valle.core.infer.CodeGenerator;
 import valle.core.infer.DemaskLoop;
-import valle.core.infer.InferenceSettings;
 import valle.core.infer.NarLoop;
 import valle.core.infer.Prompted;
 import valle.core.infer.Sampling;
@@ -34,6 +32,8 @@ import valle.core.model.InputSequence;
 import valle.core.model.ValleModel;
 import valle.core.plugin.CodecRole;
 import valle.core.sample.SamplingPipeline;
+import valle.core.speech.InferenceSettings;
+import valle.core.speech.Progress;
 import valle.kit.matrix.PackedMatrix;
 import valle.kit.matrix.WeightFormat;
 import valle.kit.thread.KernelPool;
@@ -367,7 +367,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Timestamps of the AR loop's progress calls: step k's time is the gap before its call. */
-    private static final class StepClock implements CodeGenerator.Progress {
+    private static final class StepClock implements Progress {
         private final long start = System.nanoTime();
         private final long[] at;
         private int count;

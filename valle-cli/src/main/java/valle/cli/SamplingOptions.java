@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Option;
-import valle.core.infer.InferenceSettings;
+import valle.core.speech.InferenceSettings;
 
 /**
  * The sampling and length flags of the reference's CLI, named as it names them, with its defaults. Unlike the
@@ -74,6 +74,10 @@ final class SamplingOptions {
     @Option(names = "--context-history", defaultValue = "0", description = "Rolling context: earlier lines that prefix the next (default: ${DEFAULT-VALUE}).")
     int contextHistory;
 
+    @Option(names = "--sampler-option", paramLabel = "SAMPLER.KEY=VALUE",
+            description = "A setting of a third-party sampler stage, for every pass (repeatable).")
+    Map<String, String> samplerOptions = Map.of();
+
     /** The settings these flags make, through the reference's flat kwargs. */
     InferenceSettings settings() {
         Map<String, Object> kwargs = new LinkedHashMap<>();
@@ -106,6 +110,12 @@ final class SamplingOptions {
         kwargs.put("modality", modality.toLowerCase(Locale.ROOT));
         kwargs.put("seed", seed);
         kwargs.put("context_history", contextHistory);
+        samplerOptions.forEach((key, value) -> {
+            if (key.indexOf('.') < 1) {
+                throw new IllegalArgumentException("--sampler-option wants SAMPLER.KEY=VALUE, got '" + key + "=" + value + "'");
+            }
+            kwargs.put(key, value);
+        });
         return InferenceSettings.fromKwargs(kwargs);
     }
 }

@@ -167,7 +167,7 @@ class SpeakCommandTest {
     }
 
     /** The settings {@code valle speak} makes of these flags, parsed by the same options class. */
-    private static valle.core.infer.InferenceSettings settings(String... flags) {
+    private static valle.core.speech.InferenceSettings settings(String... flags) {
         SamplingOptions options = new SamplingOptions();
         new CommandLine(options).parseArgs(flags);
         return options.settings();

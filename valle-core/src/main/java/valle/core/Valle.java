@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Flow;
+import valle.api.Stable;
 import valle.api.ValleException;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codes;
@@ -15,21 +16,23 @@ import valle.core.audio.PcmAudio;
 import valle.core.audio.WavFile;
 import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
-import valle.core.infer.InferenceSettings;
 import valle.core.infer.Languages;
+import valle.core.infer.SpeechSynthesizer;
 import valle.core.load.CodesFile;
 import valle.core.model.ValleModel;
 import valle.core.plugin.CodecRole;
 import valle.core.plugin.Plugins;
+import valle.core.speech.InferenceSettings;
+import valle.core.speech.Progress;
 import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
-import valle.core.speech.SpeechSynthesizer;
 import valle.core.speech.Voice;
-import valle.core.text.PhonemeTokenizer;
 import valle.core.text.EncodedText;
+import valle.core.text.PhonemeTokenizer;
 import valle.core.text.TextEncoder;
+import valle.kit.thread.ThreadCount;
 
 /**
  * The entry point for applications: discovers the plugins on the module or class path, loads a checkpoint and
@@ -63,7 +66,15 @@ import valle.core.text.TextEncoder;
  * priority that supports the model). The {@linkplain Builder#backend backend} is chosen the same way
  * ({@code -Dvalle.backend}, {@code VALLE_BACKEND}). Thread-safe: one instance serves concurrent requests, each with its own
  * random source from its seed.
+ *
+ * <p>Applications use the builder, {@code voice}, {@code speak}, {@code stream} and
+ * {@link #generate(SpeechRequest, SpeechListener)}, whose types live in the packages this module exports to
+ * everyone ({@code valle.core}, {@code valle.core.speech}, {@code valle.core.audio}). The methods that return
+ * the machinery ({@link #plugins()}, {@link #model()}, {@link #tokenizer()}, {@link #encodeText}, the
+ * {@link CodeRequest} forms of {@code generate}) serve valle's own tools, to whose modules alone those
+ * packages are exported.
  */
+@Stable(since = "0.1")
 public final class Valle implements AutoCloseable {
     private final Injector injector;
     private final boolean hasModel;
@@ -83,11 +94,13 @@ public final class Valle implements AutoCloseable {
     }
 
     /** Every discovered plugin, by kind. */
+    @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public Plugins plugins() {
         return injector.getInstance(Plugins.class);
     }
 
     /** The bundled phoneme tokenizer of the published models. */
+    @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public PhonemeTokenizer tokenizer() {
         return injector.getInstance(PhonemeTokenizer.class);
     }
@@ -97,6 +110,7 @@ public final class Valle implements AutoCloseable {
      *
      * @throws IllegalStateException when the builder was given no model, or this instance is closed
      */
+    @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public ValleModel model() {
         if (closed) {
             throw new IllegalStateException("this Valle instance is closed");
@@ -113,12 +127,14 @@ public final class Valle implements AutoCloseable {
      *
      * @throws IllegalArgumentException for a request the model cannot serve (language, modality, settings)
      */
+    @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public Codes generate(CodeRequest request) {
-        return generate(request, CodeGenerator.Progress.NONE).codes();
+        return generate(request, Progress.NONE).codes();
     }
 
     /** As {@link #generate(CodeRequest)}, reporting the stages to {@code progress}; says which modality ran. */
-    public CodeGenerator.Generated generate(CodeRequest request, CodeGenerator.Progress progress) {
+    @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
+    public CodeGenerator.Generated generate(CodeRequest request, Progress progress) {
         model();
         return injector.getInstance(CodeGenerator.class).generate(request, progress);
     }
@@ -129,7 +145,8 @@ public final class Valle implements AutoCloseable {
      *
      * @return one code matrix {@code [T_i, 8]} per line
      */
-    public java.util.List<Codes> generateLines(java.util.List<CodeRequest> lines, CodeGenerator.Progress progress) {
+    @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
+    public java.util.List<Codes> generateLines(java.util.List<CodeRequest> lines, Progress progress) {
         model();
         return injector.getInstance(CodeGenerator.class).generateLines(lines, progress);
     }
@@ -158,6 +175,7 @@ public final class Valle implements AutoCloseable {
      * @throws IllegalArgumentException for empty text or a language the phonemizer does not know
      * @throws valle.api.PluginNotFoundException when no phonemizer can run here (espeak-ng not installed)
      */
+    @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public EncodedText encodeText(String text, String language) {
         return injector.getInstance(TextEncoder.class).encode(text, language);
     }
@@ -303,6 +321,7 @@ public final class Valle implements AutoCloseable {
         private String codecName;
         private Path vocoderWeights;
         private String vocoderName;
+        private int threads;
 
         private Builder() {
         }
@@ -386,12 +405,32 @@ public final class Valle implements AutoCloseable {
         }
 
         /**
-         * Discovers the plugins and loads the model and codecs that were given.
+         * How many threads each pool that the model, its backbone and the codecs create while {@link #build()}
+         * loads them may use; without it they take {@code -Dvalle.threads}, else {@code VALLE_THREADS}, else the
+         * machine's processors ({@link ThreadCount}).
+         *
+         * @throws IllegalArgumentException when {@code n < 1}
+         */
+        public Builder threads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("Valle.builder().threads(n) needs n >= 1 threads, got " + n);
+            }
+            this.threads = n;
+            return this;
+        }
+
+        /**
+         * Discovers the plugins and loads the model and codecs that were given, with the builder's
+         * {@linkplain #threads thread count} bound while they load.
          *
          * @throws ValleException (a {@link valle.api.ModelFormatException} or
          *                        {@link valle.api.PluginNotFoundException}) naming what is wrong
          */
         public Valle build() {
+            return threads == 0 ? load() : ThreadCount.where(threads).call(this::load);
+        }
+
+        private Valle load() {
             Injector injector = Guice.createInjector(new ValleModule(
                     new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge, backend)));
             AudioCodec encoder = null;

@@ -3,19 +3,19 @@ package valle.core;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import valle.api.PluginNotFoundException;
 import valle.api.attention.AttentionKernel;
+import valle.api.text.Phonemizer;
 import valle.core.infer.CodeGenerator;
+import valle.core.infer.SpeechSynthesizer;
 import valle.core.load.CheckpointLocation;
 import valle.core.lora.LoraOptions;
-import valle.core.speech.SpeechSynthesizer;
 import valle.core.model.ValleModel;
-import valle.core.sample.SamplingPipeline;
 import valle.core.plugin.PluginRegistry;
 import valle.core.plugin.Plugins;
+import valle.core.sample.SamplingPipeline;
 import valle.core.text.PhonemeTokenizer;
 import valle.core.text.TextEncoder;
-import valle.api.PluginNotFoundException;
-import valle.api.text.Phonemizer;
 
 /** Guice wiring of one {@link Valle} instance: its registries, tokenizer and model. */
 final class ValleModule extends AbstractModule {

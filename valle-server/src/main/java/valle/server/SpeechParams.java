@@ -5,8 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import valle.api.ModelFormatException;
-import valle.core.infer.InferenceSettings;
 import valle.core.load.Json;
+import valle.core.speech.InferenceSettings;
 import valle.core.speech.SpeechRequest;
 import valle.core.speech.Voice;
 

@@ -1,5 +1,6 @@
 package valle.tck;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -9,14 +10,13 @@ import valle.core.infer.ArLoop;
 import valle.core.infer.DemaskLoop;
 import valle.core.infer.DurationLoop;
 import valle.core.infer.NarLoop;
-import valle.core.infer.InferenceSettings;
-import java.nio.file.Path;
 import valle.core.load.NpyArray;
 import valle.core.load.SafetensorsFile;
 import valle.core.lora.LoraAdapter;
 import valle.core.lora.LoraOptions;
 import valle.core.model.ModelLayout;
 import valle.core.model.ValleModel;
+import valle.core.speech.InferenceSettings;
 
 /**
  * The kinds of golden case, recognised by the prefix of the case folder's name; any other folder of a

@@ -12,11 +12,12 @@ import valle.api.sample.SamplerSettings;
 import valle.core.Valle;
 import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
-import valle.core.infer.InferenceSettings;
 import valle.core.infer.Sampling;
 import valle.core.lora.LoraOptions;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
+import valle.core.speech.InferenceSettings;
+import valle.core.speech.Progress;
 
 /**
  * What the cases of one model variant share: the facade, the model the cases run, the inputs and the
@@ -99,7 +100,7 @@ final class CaseRun {
         if (lora == null) {
             return valle.generate(request);
         }
-        return new CodeGenerator(model, pipeline).generate(request, CodeGenerator.Progress.NONE).codes();
+        return new CodeGenerator(model, pipeline).generate(request, Progress.NONE).codes();
     }
 
     /** Closes the models loaded for single cases. */

@@ -20,8 +20,8 @@ import valle.api.codec.AudioCodec;
 import valle.api.codec.Codes;
 import valle.core.Valle;
 import valle.core.infer.CodeRequest;
-import valle.core.infer.InferenceSettings;
 import valle.core.plugin.CodecRole;
+import valle.core.speech.InferenceSettings;
 
 /**
  * One loaded model and one loaded codec serving many requests at once, as in a server: 8 threads get exactly

@@ -1,9 +1,5 @@
 package valle.tck;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -18,15 +14,20 @@ import org.junit.jupiter.api.Test;
 import valle.api.codec.Codes;
 import valle.core.Valle;
 import valle.core.infer.ArLoop;
-import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.ContextPrefix;
-import valle.core.infer.InferenceSettings;
+import valle.core.infer.NarLoop;
 import valle.core.infer.Prompted;
 import valle.core.infer.Sampling;
 import valle.core.model.Segment;
 import valle.core.sample.SamplingPipeline;
 import valle.core.sample.TokenPicker;
+import valle.core.speech.InferenceSettings;
+import valle.core.speech.Progress;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /** The AR starts, beam search, rolling context, seeds and concurrency, on the bundled ar_nar model. */
 class GenerationOptionsTest {
@@ -107,10 +108,10 @@ class GenerationOptionsTest {
     void rollingContextPrefixesTheSecondLineWithTheFirst() {
         InferenceSettings s = settings("context_history", 1, "modality", "ar+nar");
         CodeRequest line = new CodeRequest(in.text(), in.lang(), in.prompt(), s);
-        List<Codes> lines = valle.generateLines(List.of(line, line), CodeGenerator.Progress.NONE);
+        List<Codes> lines = valle.generateLines(List.of(line, line), Progress.NONE);
         ArLoop.Result expected = ArLoop.run(valle.model(), in.prompted(), s,
                 new Sampling(pipeline, s.ar(), new SplittableRandom(s.seed())),
-                new ContextPrefix(in.text(), lines.get(0).level(0)), CodeGenerator.Progress.NONE);
+                new ContextPrefix(in.text(), lines.get(0).level(0)), Progress.NONE);
         assertArrayEquals(expected.codes(), lines.get(1).level(0));
         assertArrayEquals(valle.generate(line).data(), lines.get(0).data());
     }
@@ -135,6 +136,28 @@ class GenerationOptionsTest {
         Codes other = valle.generate(new CodeRequest(in.text(), in.lang(), in.prompt(),
                 settings("ar_temperature", 1.0, "nar_temperature", 1.0, "seed", 8, "max_duration", 12)));
         assertTrue(!java.util.Arrays.equals(first.data(), other.data()), "another seed should sample differently");
+    }
+
+    @Test
+    void underGuidanceTheRecordedLogitsAreTheConditionalPassAndThePickSeesTheGuidedOnes() {
+        InferenceSettings s = settings("cfg_strength", 1.5, "max_duration", 4);
+        ArLoop.Result ar = ar(s);
+        // the last step's conditional pass, recomputed whole: the prompt and every token sampled before it
+        int[] before = java.util.Arrays.copyOf(ar.sampled(), ar.sampled().length - 1);
+        var seq = valle.model().sequences().ar(in.text(), in.lang(), in.prompt(), before);
+        float[] conditional = valle.model().logits(seq, valle.model().hidden(seq), 1);
+        assertArrayEquals(conditional, ar.lastLogits(), 1e-4f);
+        float[] picked = ar.sampledLogits().getLast();
+        assertTrue(!java.util.Arrays.equals(conditional, picked), "guidance changes the logits the pick sees");
+        assertEquals(TokenPicker.argmax(picked, 0, picked.length), ar.sampled()[ar.sampled().length - 1]);
+
+        NarLoop.Result nar = NarLoop.run(valle.model(), in.prompted(), ar.codes(), 1, s.narCfg(),
+                new Sampling(pipeline, s.nar(), new SplittableRandom(s.seed())));
+        Codes level0 = new Codes(ar.codes().length, 1, ar.codes());
+        var narSeq = valle.model().sequences().nar(in.text(), in.lang(), in.prompt(), level0, 1);
+        float[] narConditional = valle.model().logits(narSeq, valle.model().hidden(narSeq), ar.codes().length);
+        assertArrayEquals(narConditional, nar.level1Logits(), 1e-4f);
+        assertTrue(!java.util.Arrays.equals(narConditional, nar.sampledLogits().getFirst()));
     }
 
     @Test

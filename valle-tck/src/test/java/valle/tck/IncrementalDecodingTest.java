@@ -10,11 +10,11 @@ import valle.api.sample.SamplerSettings;
 import valle.core.Valle;
 import valle.core.infer.ArLoop;
 import valle.core.infer.DurationLoop;
-import valle.core.infer.InferenceSettings;
 import valle.core.infer.Sampling;
 import valle.core.model.InputSequence;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
+import valle.core.speech.InferenceSettings;
 
 /** The AR and duration loops' incremental decoding against the reference's way: the whole sequence again every step. */
 class IncrementalDecodingTest {

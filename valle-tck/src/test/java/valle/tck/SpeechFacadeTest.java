@@ -22,8 +22,8 @@ import valle.api.codec.Codes;
 import valle.core.Valle;
 import valle.core.audio.PcmAudio;
 import valle.core.audio.WavFile;
-import valle.core.infer.InferenceSettings;
 import valle.core.load.NpyArray;
+import valle.core.speech.InferenceSettings;
 import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
@@ -87,6 +87,21 @@ class SpeechFacadeTest {
         PcmAudio wav = WavFile.parse(speech.wav(), "speech");
         assertEquals(24000, wav.sampleRate());
         assertArrayEquals(joined, wav.channels()[0]);
+    }
+
+    @Test
+    void aBuilderWithOneThreadSpeaksAsTheDefaultOneAndNoThreadsIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Valle.builder().threads(0));
+        assertTrue(e.getMessage().contains("threads(n)") && e.getMessage().contains("got 0"), e.getMessage());
+        try (Valle one = Valle.builder().threads(1).model(Path.of("golden/ar_nar_len"))
+                .codec(CODEC.resolve("weights/encodec_hf"))
+                .vocoder(CODEC.resolve("weights/vocos"))
+                .build()) {
+            Speech speech = one.speak(request(11).withVoice(one.voice(PROMPT_WAV)));
+            Speech reference = tts.speak(request(11));
+            assertArrayEquals(reference.codes().data(), speech.codes().data());
+            assertArrayEquals(reference.samples(), speech.samples());
+        }
     }
 
     @Test

@@ -21,10 +21,10 @@ import valle.api.codec.Codes;
 import valle.api.plugin.Availability;
 import valle.core.Valle;
 import valle.core.infer.CodeRequest;
+import valle.core.speech.InferenceSettings;
 import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
 import valle.core.speech.Voice;
-import valle.core.infer.InferenceSettings;
 import valle.core.text.EncodedText;
 import valle.core.text.SentenceSplitter;
 

@@ -12,6 +12,14 @@ import valle.api.plugin.Plugin;
  * <p>The reference's stages and their orders: repetition penalty 100, length penalty 200, min-p 300,
  * top-k/top-p 400, temperature 500, top-nσ 600, DRY 700. A third-party stage picks an order between them.
  * Stages are stateless and thread-safe.
+ *
+ * <p>A stage reads its own settings from the request's {@linkplain SamplerSettings#options() options}, keyed by
+ * its {@linkplain #name() name}: a stage named {@code mirostat} is switched on and steered by
+ * {@code --sampler-option mirostat.tau=4.5} on the command line, or by
+ * {@code SamplerSettings.builder().option("mirostat", "tau", "4.5")} (through
+ * {@code InferenceSettings.builder().samplerOption(...)} for every pass of a request), and reads it with
+ * {@code settings.doubleOption("mirostat", "tau", 5.0)} in {@link #enabled} and {@link #apply}. An option
+ * naming no discovered stage fails the request.
  */
 @Stable(since = "0.1")
 public interface Sampler extends Plugin {

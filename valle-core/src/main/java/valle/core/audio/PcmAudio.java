@@ -1,6 +1,7 @@
 package valle.core.audio;
 
 import java.util.Objects;
+import valle.api.Stable;
 
 /**
  * Audio samples as {@code torchaudio.load} gives them: float32 {@code [channels][frames]}, integer PCM scaled
@@ -9,6 +10,7 @@ import java.util.Objects;
  * @param sampleRate frames per second
  * @param channels   one array per channel, all of one length; used as given, not copied
  */
+@Stable(since = "0.1")
 public record PcmAudio(int sampleRate, float[][] channels) {
 
     public PcmAudio {

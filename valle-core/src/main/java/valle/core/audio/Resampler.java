@@ -1,5 +1,7 @@
 package valle.core.audio;
 
+import valle.api.Experimental;
+
 /**
  * {@code torchaudio.transforms.Resample(orig, new)} with its defaults ({@code sinc_interp_hann},
  * {@code lowpass_filter_width} 6, {@code rolloff} 0.99), which the reference applies to every prompt not at
@@ -12,6 +14,7 @@ package valle.core.audio;
  * {@code width} on the left and {@code width + o} on the right, is convolved with stride {@code o}; output
  * {@code i·n + j} is phase {@code j} of block {@code i}. Immutable and thread-safe.
  */
+@Experimental("public for the conformance kit's resampler cases; the facade resamples voices itself")
 public final class Resampler {
     private static final int LOWPASS_FILTER_WIDTH = 6;
     private static final double ROLLOFF = 0.99;

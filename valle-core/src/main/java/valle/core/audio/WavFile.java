@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import valle.api.ModelFormatException;
+import valle.api.Stable;
 import valle.core.load.AtomicFile;
 
 /**
@@ -19,6 +20,7 @@ import valle.core.load.AtomicFile;
  * <p>Writing makes a mono file of 32-bit float (what {@code torchaudio.save} writes for a float32 tensor) or
  * 16-bit PCM, through {@link AtomicFile}: a failure leaves no half-written file.
  */
+@Stable(since = "0.1")
 public final class WavFile {
     private static final int PCM = 1;
     private static final int IEEE_FLOAT = 3;

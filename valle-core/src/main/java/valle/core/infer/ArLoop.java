@@ -10,6 +10,8 @@ import valle.core.model.SequenceBuilder;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
 import valle.core.sample.TokenPicker;
+import valle.core.speech.InferenceSettings;
+import valle.core.speech.Progress;
 
 /**
  * The AR loop for level 0 ({@code forward_ar}, §6.4): one token per step from the last row of the
@@ -37,8 +39,9 @@ public final class ArLoop {
     /**
      * @param sampled       every token item 0 sampled, in order, the stop token included if it came
      * @param codes         the level-0 codes: the sequence cut at the first stop, prefixes removed
-     * @param lastLogits    the logits of the last step's last row of item 0, after guidance
-     * @param sampledLogits per step, item 0's last row after guidance and every sampler stage
+     * @param lastLogits    the logits of the last step's last row of item 0 from the conditional pass, before
+     *                      guidance (what the reference's forward returns; the same as after it without CFG)
+     * @param sampledLogits per step, item 0's last row after guidance and every sampler stage (as the pick saw it)
      */
     public record Result(int[] sampled, int[] codes, float[] lastLogits, List<float[]> sampledLogits,
                          boolean stopped) {
@@ -50,7 +53,10 @@ public final class ArLoop {
         final IncrementalPass cond;
         final IncrementalPass none;
         boolean stopped;
+        /** The last step's logits after guidance, every row of the pass. */
         float[] logits;
+        /** The last step's last row of the conditional pass, before guidance. */
+        float[] conditional;
         int vocab;
 
         Item(int[] seq, IncrementalPass cond, IncrementalPass none) {
@@ -78,7 +84,7 @@ public final class ArLoop {
     }
 
     public static Result run(ValleModel model, Prompted in, InferenceSettings s, Sampling sampling) {
-        return run(model, in, s, sampling, null, CodeGenerator.Progress.NONE);
+        return run(model, in, s, sampling, null, Progress.NONE);
     }
 
     /**
@@ -86,7 +92,7 @@ public final class ArLoop {
      * @param progress told of every step
      */
     public static Result run(ValleModel model, Prompted in, InferenceSettings s, Sampling sampling,
-                             ContextPrefix context, CodeGenerator.Progress progress) {
+                             ContextPrefix context, Progress progress) {
         int stop = ModelLayout.AUDIO_TOKENS;
         Codes prompt = in.prompt();
         int[] text = in.text();
@@ -124,14 +130,16 @@ public final class ArLoop {
                     Item item = items.get(b);
                     int rows = guided || s.refineOnStop() ? item.seq.length + 1 : 1;
                     item.cond.advance(item.seq);
-                    float[] logits = item.cond.logits(rows);
+                    float[] conditional = item.cond.logits(rows);
+                    float[] logits = conditional;
                     if (guided) {
                         item.none.advance(item.seq);
-                        logits = ClassifierFreeGuidance.apply(logits, item.none.logits(rows), s.arCfg().strength(),
+                        logits = ClassifierFreeGuidance.apply(conditional, item.none.logits(rows), s.arCfg().strength(),
                                 s.arCfg().rescale());
                     }
                     vocab = logits.length / rows;
                     item.logits = logits;
+                    item.conditional = Arrays.copyOfRange(conditional, (rows - 1) * vocab, rows * vocab);
                     item.vocab = vocab;
                     float[] last = Arrays.copyOfRange(logits, (rows - 1) * vocab, rows * vocab);
                     if (beamWidth > 0) {
@@ -177,9 +185,7 @@ public final class ArLoop {
         if (contextLength > 0) {
             codes = Arrays.copyOfRange(codes, Math.min(contextLength, codes.length), codes.length);
         }
-        float[] last = best.logits == null ? null
-                : Arrays.copyOfRange(best.logits, best.logits.length - best.vocab, best.logits.length);
-        return new Result(Arrays.copyOfRange(all, start, all.length), codes, last, List.copyOf(sampledLogits),
+        return new Result(Arrays.copyOfRange(all, start, all.length), codes, best.conditional, List.copyOf(sampledLogits),
                 best.stopped);
     }
 

@@ -4,9 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import valle.api.codec.Codes;
+import valle.api.sample.SamplerSettings;
 import valle.core.model.ModelConfig;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
+import valle.core.speech.InferenceSettings;
+import valle.core.speech.Modality;
+import valle.core.speech.Progress;
 
 /**
  * What the reference's {@code TTS.inference} does for one line between token ids and the code matrix:
@@ -24,19 +28,6 @@ public final class CodeGenerator {
 
     /** The generated codes {@code [T, levels]} and how level 0 was made. */
     public record Generated(Codes codes, Modality modality) {
-    }
-
-    /** Observes a long generation (for progress bars); called on the generating thread. */
-    @FunctionalInterface
-    public interface Progress {
-        /** A new stage begins ("autoregressive level 0", "demasking 120 frames", ...). */
-        void stage(String what);
-
-        /** Step {@code done} of at most {@code total} of the current stage finished. */
-        default void step(int done, int total) {
-        }
-
-        Progress NONE = what -> { };
     }
 
     public Generated generate(CodeRequest request, Progress progress) {
@@ -106,6 +97,9 @@ public final class CodeGenerator {
                     + model.layout().langs() + " languages");
         }
         Modality modality = resolve(s.modality(), model.config());
+        for (SamplerSettings pass : List.of(s.ar(), s.nar(), s.narLen())) {
+            pipeline.checkOptions(pass);
+        }
         Prompted in = new Prompted(request.text(), request.lang(), request.prompt());
         int[] level0;
         if (modality == Modality.NAR_LEN) {

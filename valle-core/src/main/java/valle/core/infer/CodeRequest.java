@@ -2,6 +2,7 @@ package valle.core.infer;
 
 import java.util.Objects;
 import valle.api.codec.Codes;
+import valle.core.speech.InferenceSettings;
 
 /**
  * One utterance to generate codes for: phoneme token ids (with {@code <bos>}/{@code <eos>}), a language id,

@@ -9,6 +9,8 @@ import valle.core.model.ModelLayout;
 import valle.core.model.SequenceBuilder;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
+import valle.core.speech.InferenceSettings;
+import valle.core.speech.Progress;
 
 /**
  * NAR-len demasking of level 0 ({@code forward_nar_masked}, §6.6): all T positions start masked (1024) with
@@ -36,7 +38,7 @@ public final class DemaskLoop {
     }
 
     public static Result run(ValleModel model, Prompted in, int frames, InferenceSettings s, Sampling sampling) {
-        return run(model, in, frames, s, sampling, null, CodeGenerator.Progress.NONE);
+        return run(model, in, frames, s, sampling, null, Progress.NONE);
     }
 
     /**
@@ -45,7 +47,7 @@ public final class DemaskLoop {
      * @param progress told of every step
      */
     public static Result run(ValleModel model, Prompted in, int frames, InferenceSettings s, Sampling sampling,
-                             ContextPrefix context, CodeGenerator.Progress progress) {
+                             ContextPrefix context, Progress progress) {
         int mask = ModelLayout.AUDIO_TOKENS;
         int[] text = context == null ? in.text() : context.mergeText(in.text());
         int[] prefix = context == null ? new int[0] : context.level0();

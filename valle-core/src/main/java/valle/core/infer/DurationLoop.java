@@ -7,6 +7,7 @@ import valle.core.model.ModelLayout;
 import valle.core.model.SequenceBuilder;
 import valle.core.model.ValleModel;
 import valle.core.sample.TokenPicker;
+import valle.core.speech.InferenceSettings;
 
 /**
  * The {@code len} task (§6.6): starting from the token 0, greedy digits from the last row of the {@code len}

@@ -7,6 +7,7 @@ import valle.core.model.InputSequence;
 import valle.core.model.SequenceBuilder;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
+import valle.core.speech.InferenceSettings;
 
 /**
  * The NAR levels ({@code forward_nar}, §6.5): for each level L = 1..max one pass over the codes of the levels
@@ -18,8 +19,10 @@ public final class NarLoop {
     }
 
     /**
-     * @param level1Logits  the level-1 logits of the response rows {@code [T, 1024]}, after guidance
-     * @param sampledLogits per level 1.., the response rows' logits after guidance and every sampler stage
+     * @param level1Logits  the level-1 logits of the response rows {@code [T, 1024]} from the conditional pass,
+     *                      before guidance (what the reference's forward returns; the same as after it without CFG)
+     * @param sampledLogits per level 1.., the response rows' logits after guidance and every sampler stage (as the
+     *                      pick saw them)
      */
     public record Result(Codes codes, float[] level1Logits, List<float[]> sampledLogits) {
     }
@@ -38,18 +41,22 @@ public final class NarLoop {
         List<float[]> sampledLogits = new ArrayList<>();
         for (int level = 1; level <= top; level++) {
             InputSequence seq = model.sequences().nar(in.text(), in.lang(), in.prompt(), codes, level);
+            float[] conditional;
             float[] logits;
             if (cfg.strength() > 0) {
                 InputSequence none = model.sequences().nar(SequenceBuilder.NULL_TEXT, in.lang(), null, codes, level);
                 // one batched pass reads the weights once for both sequences
                 List<float[]> hidden = model.hidden(List.of(seq, none));
-                logits = ClassifierFreeGuidance.apply(model.logits(seq, hidden.get(0), frames),
-                        model.logits(none, hidden.get(1), frames), cfg.strength(), cfg.rescale());
+                conditional = model.logits(seq, hidden.get(0), frames);
+                logits = ClassifierFreeGuidance.apply(conditional, model.logits(none, hidden.get(1), frames),
+                        cfg.strength(), cfg.rescale());
             } else {
-                logits = model.logits(seq, model.hidden(seq), frames);
+                conditional = model.logits(seq, model.hidden(seq), frames);
+                logits = conditional;
             }
             if (level == 1) {
-                level1Logits = logits.clone();
+                // a copy: the pick below edits the logits in place, and without guidance they are these
+                level1Logits = conditional.clone();
             }
             int classes = logits.length / frames;
             SamplingPipeline.Picks picks = sampling.pick(logits, frames, classes, codes.level(level - 1), false, -1);

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.random.RandomGenerator;
 import valle.api.sample.Sampler;
+import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
 /**
@@ -69,6 +70,22 @@ public final class SamplingPipeline {
             }
         }
         return work;
+    }
+
+    /**
+     * Refuses sampler options that name no stage of this pipeline: a misspelt stage name would otherwise change
+     * nothing.
+     *
+     * @throws IllegalArgumentException naming the option and the stages there are
+     */
+    public void checkOptions(SamplerSettings settings) {
+        for (String key : settings.options().keySet()) {
+            String stage = key.substring(0, key.indexOf('.'));
+            if (stages.stream().noneMatch(s -> s.name().equals(stage))) {
+                throw new IllegalArgumentException("sampler option '" + key + "' names no sampler; the samplers are "
+                        + stages.stream().map(Sampler::name).toList());
+            }
+        }
     }
 
     /** The stages, in the order they run. */

@@ -3,6 +3,7 @@ package valle.core.speech;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import valle.api.Stable;
 import valle.api.codec.Codes;
 import valle.core.audio.WavFile;
 
@@ -13,6 +14,7 @@ import valle.core.audio.WavFile;
  * @param sentences  the request's sentences in order
  * @param sampleRate Hz (24000)
  */
+@Stable(since = "0.1")
 public record Speech(List<SpeechChunk> sentences, int sampleRate) {
 
     public Speech {

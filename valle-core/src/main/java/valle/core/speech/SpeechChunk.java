@@ -1,8 +1,9 @@
 package valle.core.speech;
 
 import java.time.Duration;
+import valle.api.Stable;
 import valle.api.codec.Codes;
-import valle.core.infer.Modality;
+import valle.core.speech.Modality;
 
 /**
  * One sentence (or phoneme line) of a request, generated and decoded: what a streaming caller receives as soon
@@ -19,6 +20,7 @@ import valle.core.infer.Modality;
  * @param generateTime compute time of its codes
  * @param decodeTime   compute time of its audio
  */
+@Stable(since = "0.1")
 public record SpeechChunk(int index, int count, String text, Modality modality, Codes codes, float[] samples,
                           int sampleRate, Duration generateTime, Duration decodeTime) {
 

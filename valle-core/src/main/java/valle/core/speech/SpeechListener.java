@@ -1,13 +1,15 @@
 package valle.core.speech;
 
-import valle.core.infer.CodeGenerator;
+import valle.api.Stable;
+
 
 /**
  * Observes a request as it runs, on the generating thread: the sentences as they start and finish (so an app
  * can play each before the next is made) and the stages and steps of each (for progress bars). Every method
  * has an empty default.
  */
-public interface SpeechListener extends CodeGenerator.Progress {
+@Stable(since = "0.1")
+public interface SpeechListener extends Progress {
 
     /** Sentence {@code index} of {@code count} starts. */
     default void sentenceStarted(int index, int count, String text) {

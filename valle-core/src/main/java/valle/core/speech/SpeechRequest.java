@@ -1,7 +1,8 @@
 package valle.core.speech;
 
 import java.util.Objects;
-import valle.core.infer.InferenceSettings;
+import valle.api.Stable;
+import valle.core.speech.InferenceSettings;
 
 /**
  * What to say, in which voice and how.
@@ -19,6 +20,7 @@ import valle.core.infer.InferenceSettings;
  * @param voice    the voice to clone, or {@link Voice#NONE}
  * @param settings sampling and length settings, the seed included
  */
+@Stable(since = "0.1")
 public record SpeechRequest(String text, Input input, String language, Voice voice, InferenceSettings settings) {
 
     /** How the text of a request is read. */

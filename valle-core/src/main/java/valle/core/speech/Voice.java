@@ -1,6 +1,7 @@
 package valle.core.speech;
 
 import java.util.Objects;
+import valle.api.Stable;
 import valle.api.codec.Codes;
 
 /**
@@ -10,6 +11,7 @@ import valle.api.codec.Codes;
  * @param name  what to call it in logs and timings (the file name it came from)
  * @param codes the prompt's codes, {@code null} only for {@link #NONE}
  */
+@Stable(since = "0.1")
 public record Voice(String name, Codes codes) {
     private static final double FRAMES_PER_SECOND = 75;
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 import valle.core.model.ModelConfig;
+import valle.core.speech.Modality;
 
 class ModalityTest {
 

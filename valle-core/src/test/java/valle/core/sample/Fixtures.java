@@ -10,68 +10,52 @@ final class Fixtures {
 
     static final float NEG_INF = Float.NEGATIVE_INFINITY;
 
-    /** Settings builder; starts at temperature 1 with every filter off. */
+    /** Settings builder with the tests' short forms; starts at temperature 1 with every filter off. */
     static final class Settings {
-        float temperature = 1f;
-        float minTemperature = -1f;
-        int topK;
-        float topP = 1f;
-        float minP;
-        float topNSigma;
-        float repetitionPenalty = 1f;
-        float repetitionPenaltyDecay;
-        float lengthPenalty;
-        float dryMultiplier;
-        float dryBase = 1.75f;
-        int dryAllowedLength = 2;
+        private final SamplerSettings.Builder builder = SamplerSettings.builder().temperature(1f);
 
         Settings temperature(float t, float min) {
-            temperature = t;
-            minTemperature = min;
+            builder.temperature(t).minTemperature(min);
             return this;
         }
 
         Settings topK(int k) {
-            topK = k;
+            builder.topK(k);
             return this;
         }
 
         Settings topP(float p) {
-            topP = p;
+            builder.topP(p);
             return this;
         }
 
         Settings minP(float p) {
-            minP = p;
+            builder.minP(p);
             return this;
         }
 
         Settings topNSigma(float n) {
-            topNSigma = n;
+            builder.topNSigma(n);
             return this;
         }
 
         Settings repetition(float penalty, float decay) {
-            repetitionPenalty = penalty;
-            repetitionPenaltyDecay = decay;
+            builder.repetitionPenalty(penalty).repetitionPenaltyDecay(decay);
             return this;
         }
 
         Settings length(float penalty) {
-            lengthPenalty = penalty;
+            builder.lengthPenalty(penalty);
             return this;
         }
 
         Settings dry(float multiplier, float base, int allowedLength) {
-            dryMultiplier = multiplier;
-            dryBase = base;
-            dryAllowedLength = allowedLength;
+            builder.dryMultiplier(multiplier).dryBase(base).dryAllowedLength(allowedLength);
             return this;
         }
 
         SamplerSettings build() {
-            return new SamplerSettings(temperature, minTemperature, topK, topP, minP, topNSigma, repetitionPenalty,
-                    repetitionPenaltyDecay, lengthPenalty, dryMultiplier, dryBase, dryAllowedLength);
+            return builder.build();
         }
     }
 

@@ -257,4 +257,12 @@ class SamplingPipelineTest {
             stage.apply(input);
         }
     }
+
+    @Test
+    void anOptionNamingNoStageIsRefused() {
+        SamplingPipeline pipeline = new SamplingPipeline(allStages());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> pipeline.checkOptions(
+                SamplerSettings.builder().option("mirostat", "tau", "4.5").build()));
+        assertTrue(e.getMessage().contains("mirostat.tau") && e.getMessage().contains("top-k-top-p"), e.getMessage());
+    }
 }

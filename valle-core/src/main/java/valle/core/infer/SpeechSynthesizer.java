@@ -1,4 +1,4 @@
-package valle.core.speech;
+package valle.core.infer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,6 +9,10 @@ import valle.api.codec.Codes;
 import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.Languages;
+import valle.core.speech.Speech;
+import valle.core.speech.SpeechChunk;
+import valle.core.speech.SpeechListener;
+import valle.core.speech.SpeechRequest;
 import valle.core.text.PhonemeTokenizer;
 import valle.core.text.SentenceSplitter;
 import valle.core.text.TextEncoder;

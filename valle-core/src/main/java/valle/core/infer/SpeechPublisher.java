@@ -1,9 +1,12 @@
-package valle.core.speech;
+package valle.core.infer;
 
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import valle.core.speech.Speech;
+import valle.core.speech.SpeechChunk;
+import valle.core.speech.SpeechListener;
 
 /**
  * A request's sentences as a {@link Flow.Publisher}: generation starts on a virtual thread when the one

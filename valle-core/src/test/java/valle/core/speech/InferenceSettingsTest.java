@@ -1,4 +1,4 @@
-package valle.core.infer;
+package valle.core.speech;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -79,5 +79,29 @@ class InferenceSettingsTest {
         assertThrows(IllegalArgumentException.class, () -> InferenceSettings.fromKwargs(Map.of("modality", "fast")));
         assertThrows(IllegalArgumentException.class,
                 () -> InferenceSettings.fromKwargs(Map.of("entropix_sampling", true)));
+    }
+
+    @Test
+    void theBuilderStartsAtTheReferenceDefaultsAndChangesOnlyWhatItIsTold() {
+        assertEquals(InferenceSettings.referenceDefaults(), InferenceSettings.builder().build());
+        InferenceSettings web = InferenceSettings.webUiDefaults();
+        InferenceSettings seeded = web.toBuilder().seed(7).maxDuration(60).build();
+        assertEquals(7, seeded.seed());
+        assertEquals(60, seeded.maxDuration());
+        assertEquals(web, seeded.toBuilder().seed(web.seed()).maxDuration(web.maxDuration()).build());
+        assertThrows(IllegalArgumentException.class, () -> web.toBuilder().maxSteps(0).build());
+    }
+
+    @Test
+    void samplerOptionsReachThePassesTheirKeysName() {
+        InferenceSettings all = InferenceSettings.builder().samplerOption("mirostat", "tau", "4.5").build();
+        for (var pass : java.util.List.of(all.ar(), all.nar(), all.narLen())) {
+            assertEquals(4.5, pass.doubleOption("mirostat", "tau", 0));
+        }
+        // as flat kwargs: a dotted key is an option; ar_ / nar_ prefixes limit it to those passes
+        InferenceSettings kw = InferenceSettings.fromKwargs(Map.of("mirostat.tau", 4.5, "ar_mirostat.m", 100));
+        assertEquals(Map.of("mirostat.tau", "4.5", "mirostat.m", "100"), kw.ar().options());
+        assertEquals(kw.ar().options(), kw.narLen().options());
+        assertEquals(Map.of("mirostat.tau", "4.5"), kw.nar().options());
     }
 }

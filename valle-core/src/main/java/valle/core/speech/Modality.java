@@ -1,8 +1,10 @@
-package valle.core.infer;
+package valle.core.speech;
 
 import java.util.Locale;
+import valle.api.Stable;
 
 /** How level 0 is produced: autoregressively, or by duration prediction and demasking. */
+@Stable(since = "0.1")
 public enum Modality {
     /** The reference's rule (§6.3): {@code ar+nar} for a model named exactly "ar+nar", else NAR-len when the model can. */
     AUTO,

@@ -1,10 +1,4 @@
-package valle.core.speech;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+package valle.core.infer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +10,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import valle.api.codec.Codes;
-import valle.core.infer.Modality;
+import valle.core.speech.Modality;
+import valle.core.speech.Speech;
+import valle.core.speech.SpeechChunk;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 /**
  * The publisher's protocol on a job that makes numbered sentences; the generation itself is tested with the
