@@ -6,6 +6,7 @@
  */
 module valle.codec {
     requires valle.api;
+    requires valle.kit;
     requires jdk.incubator.vector;
 
     provides valle.api.codec.Codec with valle.codec.encodec.EncodecCodec, valle.codec.vocos.VocosCodec;

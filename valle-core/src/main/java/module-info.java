@@ -6,6 +6,7 @@
  */
 module valle.core {
     requires transitive valle.api;
+    requires valle.kit;
     requires com.google.guice;
     requires jakarta.inject;
     requires com.google.common;

@@ -10,5 +10,6 @@ module valle.kit {
     requires transitive valle.api;
     requires jdk.incubator.vector;
 
+    exports valle.kit.io;
     exports valle.kit.thread;
 }

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.Set;
 import valle.api.ModelFormatException;
 import valle.core.infer.InferenceSettings;
-import valle.core.load.Json;
 import valle.core.speech.SpeechRequest;
 import valle.core.speech.Voice;
+import valle.kit.io.Json;
 
 /**
  * The body of {@code POST /v1/audio/speech}: OpenAI's fields ({@code model}, {@code input}, {@code voice},

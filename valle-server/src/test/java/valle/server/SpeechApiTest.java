@@ -30,10 +30,10 @@ import valle.core.Valle;
 import valle.core.audio.PcmAudio;
 import valle.core.audio.WavFile;
 import valle.core.infer.InferenceSettings;
-import valle.core.load.Json;
 import valle.core.speech.Speech;
 import valle.core.speech.SpeechRequest;
 import valle.core.speech.Voice;
+import valle.kit.io.Json;
 
 /** The speech API on loopback, called by OpenAI's own Java client and by plain HTTP. */
 class SpeechApiTest {

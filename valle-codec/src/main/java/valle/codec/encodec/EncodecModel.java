@@ -11,11 +11,11 @@ import valle.api.codec.CodecWeights;
 import valle.api.codec.Codes;
 import valle.api.tensor.Weights;
 import valle.codec.io.ConfigMap;
-import valle.codec.io.Json;
 import valle.codec.io.WeightFile;
 import valle.codec.nn.Parallel;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Taps;
+import valle.kit.io.Json;
 
 /**
  * A loaded EnCodec model: SEANet encoder, residual quantizer and SEANet decoder, as vall-e calls them
