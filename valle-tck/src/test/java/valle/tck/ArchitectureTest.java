@@ -41,8 +41,8 @@ class ArchitectureTest {
     @Test
     void pluginsDependOnTheApiOnly() {
         classes().that().resideInAnyPackage("valle.attention..", "valle.arch..", "valle.text..", "valle.codec..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.attention..", "valle.arch..",
-                        "valle.text..", "valle.codec..", "java..", "jdk.incubator.vector..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.api..", "valle.kit..", "valle.attention..",
+                        "valle.arch..", "valle.text..", "valle.codec..", "java..", "jdk.incubator.vector..")
                 .check(classes);
         // a backend module adds its runtime's library, and nothing else of ours
         classes().that().resideInAPackage("valle.backend.onnx..")
