@@ -2,6 +2,8 @@
  * (bench only) to the llama plugin's kernels. */
 module valle.cli {
     requires valle.core;
+    // the tests read the JSON that commands print with the kit's reader
+    requires valle.kit;
     requires valle.tck;
     requires valle.server;
     requires info.picocli;
