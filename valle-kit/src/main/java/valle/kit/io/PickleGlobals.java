@@ -1,6 +1,6 @@
 package valle.kit.io;
 
-import valle.api.Stable;
+import valle.api.Experimental;
 
 /**
  * What one kind of pickled file may build, given to the {@link Unpickler} by its caller: the globals it may name
@@ -11,7 +11,7 @@ import valle.api.Stable;
  * <p>The objects a caller makes describe themselves in messages through {@code toString}
  * ({@link Unpickler#describe}): {@code "numpy.ndarray"}, {@code "a tensor"}.
  */
-@Stable(since = "0.1")
+@Experimental("the hooks a caller gives (PickleGlobals) may still grow as more pickled formats are read")
 public interface PickleGlobals {
     /** What such a file is, for messages: {@code "an .enc file"}, {@code "a state-dict checkpoint"}. */
     String kind();

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import valle.api.Stable;
+import valle.api.Experimental;
 
 /**
  * A Python tuple as the {@link Unpickler} builds it: immutable, and kept apart from lists (which pickles build
@@ -12,7 +12,7 @@ import valle.api.Stable;
  *
  * @param items the elements, in order (unmodifiable; may hold {@code null}, Python's {@code None})
  */
-@Stable(since = "0.1")
+@Experimental("part of what PickleGlobals are given, which may still grow as more pickled formats are read")
 public record PickleTuple(List<Object> items) {
     /** Copies {@code items}. */
     public PickleTuple {

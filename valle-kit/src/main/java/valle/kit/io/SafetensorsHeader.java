@@ -55,6 +55,7 @@ public record SafetensorsHeader(long dataStart, Map<String, String> metadata, Ma
      * @param begin the first byte of the tensor, counted from {@link #dataStart()}
      * @param end one past its last byte
      */
+    @Stable(since = "0.1")
     public record Tensor(String dtype, int[] shape, long begin, long end) {
         /** Copies {@code shape}. */
         public Tensor {

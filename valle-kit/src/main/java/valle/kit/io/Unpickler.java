@@ -13,8 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import valle.api.Experimental;
 import valle.api.ModelFormatException;
-import valle.api.Stable;
 
 /**
  * The one strict pickle machine of valle: it reads pickles of protocol 2 to 5 as data, and builds only what its
@@ -31,7 +31,7 @@ import valle.api.Stable;
  * {@code null}, {@code byte[]}, {@link PickleTuple}, {@code ArrayList} and {@code LinkedHashMap} (with keys of
  * those scalar kinds), and whatever the caller's globals make. One instance reads one pickle.
  */
-@Stable(since = "0.1")
+@Experimental("the hooks a caller gives (PickleGlobals) may still grow as more pickled formats are read")
 public final class Unpickler {
     /** {@code GLOBAL}'s module and name lines are short; a longer one is not a real pickle. */
     private static final int MAX_GLOBAL_LINE = 128;
