@@ -7,7 +7,7 @@ module valle.cli {
     requires info.picocli;
     requires java.logging;
     requires java.management;
-    // bench times the kit's matrix kernels on their own
+    // bench times the kit's matrix kernels on their own; the tests read the commands' JSON with the kit's reader
     requires valle.kit;
 
     opens valle.cli to info.picocli;

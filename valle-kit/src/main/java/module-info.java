@@ -10,6 +10,7 @@ module valle.kit {
     requires transitive valle.api;
     requires jdk.incubator.vector;
 
+    exports valle.kit.io;
     exports valle.kit.matrix;
     exports valle.kit.nn;
     exports valle.kit.thread;

@@ -5,6 +5,7 @@
  */
 module valle.server {
     requires transitive valle.core;
+    requires valle.kit;
     requires io.javalin;
     requires java.logging;
 

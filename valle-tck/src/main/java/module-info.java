@@ -4,6 +4,7 @@
  */
 module valle.tck {
     requires transitive valle.core;
+    requires valle.kit;
 
     exports valle.tck;
     exports valle.tck.hostile;

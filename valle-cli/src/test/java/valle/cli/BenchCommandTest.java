@@ -8,7 +8,7 @@ import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import valle.core.load.Json;
+import valle.kit.io.Json;
 
 /** {@code valle bench --quick}: every row of the subset present, timed and well-formed in {@code --json}. */
 class BenchCommandTest {

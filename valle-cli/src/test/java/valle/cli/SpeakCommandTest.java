@@ -22,10 +22,10 @@ import picocli.CommandLine;
 import valle.core.Valle;
 import valle.core.audio.PcmAudio;
 import valle.core.audio.WavFile;
-import valle.core.load.Json;
 import valle.core.load.NpyArray;
 import valle.core.speech.Speech;
 import valle.core.speech.SpeechRequest;
+import valle.kit.io.Json;
 
 /**
  * {@code valle speak} end to end on the tiny golden model and codecs: prompt WAV in, WAV out, checked against a

@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import valle.api.ModelFormatException;
-import valle.core.load.Json;
 import valle.core.speech.InferenceSettings;
 import valle.core.speech.SpeechRequest;
 import valle.core.speech.Voice;
+import valle.kit.io.Json;
 
 /**
  * The body of {@code POST /v1/audio/speech}: OpenAI's fields ({@code model}, {@code input}, {@code voice},

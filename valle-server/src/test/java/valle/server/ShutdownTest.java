@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import valle.core.Valle;
 import valle.core.audio.WavFile;
-import valle.core.load.Json;
+import valle.kit.io.Json;
 
 /** Shutdown lets a running request finish, and a request past its deadline is answered with 504. */
 class ShutdownTest {

@@ -29,11 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 import valle.core.Valle;
 import valle.core.audio.PcmAudio;
 import valle.core.audio.WavFile;
-import valle.core.load.Json;
 import valle.core.speech.InferenceSettings;
 import valle.core.speech.Speech;
 import valle.core.speech.SpeechRequest;
 import valle.core.speech.Voice;
+import valle.kit.io.Json;
 
 /** The speech API on loopback, called by OpenAI's own Java client and by plain HTTP. */
 class SpeechApiTest {

@@ -12,7 +12,6 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import valle.api.ValleException;
 import valle.core.Valle;
-import valle.core.load.Json;
 import valle.core.load.SafetensorsFile;
 import valle.core.model.ModelConfig;
 import valle.core.plugin.PluginRegistry;
@@ -20,6 +19,7 @@ import valle.core.lora.LoraOptions;
 import valle.core.model.ValleModel;
 import valle.core.plugin.Plugins;
 import valle.core.text.PhonemeTokenizer;
+import valle.kit.io.Json;
 
 /**
  * Runs every case of a golden folder against the plugins present. A golden folder holds model variants (any

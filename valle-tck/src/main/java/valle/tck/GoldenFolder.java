@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import valle.core.load.Json;
 import valle.core.load.NpyArray;
+import valle.kit.io.Json;
 
 /** File access inside one golden case folder: arrays by name, and the manifest's {@code values}. */
 final class GoldenFolder {

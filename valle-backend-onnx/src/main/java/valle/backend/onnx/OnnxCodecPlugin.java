@@ -14,12 +14,28 @@ import valle.api.plugin.Availability;
  * the tensors it hands out, so the two cannot disagree about a file.
  */
 abstract class OnnxCodecPlugin implements Codec {
+    private final boolean encodes;
     /** The java plugin that reads the weight files, once looked up ({@code null} before). */
     private volatile Optional<Codec> reader;
+
+    /** @param encodes whether the codec encodes as well as decodes (every ONNX codec decodes) */
+    OnnxCodecPlugin(boolean encodes) {
+        this.encodes = encodes;
+    }
 
     @Override
     public final String backend() {
         return "onnx";
+    }
+
+    @Override
+    public final boolean canEncode() {
+        return encodes;
+    }
+
+    @Override
+    public final boolean canDecode() {
+        return true;
     }
 
     @Override

@@ -6,6 +6,11 @@ import valle.api.codec.CodecWeights;
 /** The {@code encodec} codec on ONNX Runtime: EnCodec 24 kHz encoder + RVQ and decoder as ONNX graphs. */
 public final class OnnxEncodecCodec extends OnnxCodecPlugin {
 
+    /** The plugin, as the service loader makes it. */
+    public OnnxEncodecCodec() {
+        super(true);
+    }
+
     @Override
     public String name() {
         return "encodec";
@@ -23,16 +28,6 @@ public final class OnnxEncodecCodec extends OnnxCodecPlugin {
     @Override
     public String description() {
         return "EnCodec 24 kHz encoder + RVQ + decoder as ONNX graphs on ONNX Runtime; weights as the java encodec reads them";
-    }
-
-    @Override
-    public boolean canEncode() {
-        return true;
-    }
-
-    @Override
-    public boolean canDecode() {
-        return true;
     }
 
     @Override

@@ -6,6 +6,11 @@ import valle.api.codec.CodecWeights;
 /** The {@code vocos} codec on ONNX Runtime: Vocos' backbone and ISTFT head as one ONNX graph, decode only. */
 public final class OnnxVocosCodec extends OnnxCodecPlugin {
 
+    /** The plugin, as the service loader makes it. */
+    public OnnxVocosCodec() {
+        super(false);
+    }
+
     @Override
     public String name() {
         return "vocos";
@@ -20,16 +25,6 @@ public final class OnnxVocosCodec extends OnnxCodecPlugin {
     @Override
     public String description() {
         return "Vocos decoder of EnCodec codes as an ONNX graph on ONNX Runtime; weights as the java vocos reads them";
-    }
-
-    @Override
-    public boolean canEncode() {
-        return false;
-    }
-
-    @Override
-    public boolean canDecode() {
-        return true;
     }
 
     @Override

@@ -11,10 +11,10 @@ import valle.api.codec.CodecWeights;
 import valle.api.codec.Codes;
 import valle.api.tensor.Weights;
 import valle.codec.io.ConfigMap;
-import valle.codec.io.Json;
 import valle.codec.io.WeightFile;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Taps;
+import valle.kit.io.Json;
 import valle.kit.thread.KernelPool;
 
 /**

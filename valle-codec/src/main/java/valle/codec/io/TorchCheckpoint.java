@@ -20,7 +20,7 @@ import valle.api.tensor.TensorView;
 
 /**
  * A {@code torch.save} checkpoint of a state dict in PyTorch's zip format (the default since 1.6): one record
- * folder (its name varies) holding {@code data.pkl}, read with {@link StateDictUnpickler}, and
+ * folder (its name varies) holding {@code data.pkl}, read as {@link StateDictGlobals} allow, and
  * {@code data/<key>} with each storage's raw little-endian bytes. Every tensor is gathered through its offset
  * and strides into a float32 array. The legacy pre-1.6 format, big-endian archives, missing or short storages
  * and tensors reaching past their storage are refused naming the file.
@@ -82,13 +82,13 @@ public final class TorchCheckpoint {
                     throw new ModelFormatException(source + ": byte order '" + bo + "' is not supported (little-endian only)");
                 }
             }
-            Map<String, StateDictUnpickler.TensorRef> refs =
-                    StateDictUnpickler.load(bytes(zip, zip.getEntry(pickles.getFirst()), source, MAX_PICKLE_BYTES), source);
+            Map<String, StateDictGlobals.TensorRef> refs =
+                    StateDictGlobals.load(bytes(zip, zip.getEntry(pickles.getFirst()), source, MAX_PICKLE_BYTES), source);
             Map<String, ByteBuffer> storages = new HashMap<>();
             List<TensorView> out = new ArrayList<>(refs.size());
-            for (Map.Entry<String, StateDictUnpickler.TensorRef> e : refs.entrySet()) {
-                StateDictUnpickler.TensorRef t = e.getValue();
-                StateDictUnpickler.Storage s = t.storage();
+            for (Map.Entry<String, StateDictGlobals.TensorRef> e : refs.entrySet()) {
+                StateDictGlobals.TensorRef t = e.getValue();
+                StateDictGlobals.Storage s = t.storage();
                 ByteBuffer data = storages.get(s.key());
                 if (data == null) {
                     ZipEntry entry = zip.getEntry(prefix + "data/" + s.key());
@@ -110,8 +110,8 @@ public final class TorchCheckpoint {
         }
     }
 
-    private static TensorView tensor(String name, StateDictUnpickler.TensorRef t, ByteBuffer data, String source) {
-        StateDictUnpickler.Storage s = t.storage();
+    private static TensorView tensor(String name, StateDictGlobals.TensorRef t, ByteBuffer data, String source) {
+        StateDictGlobals.Storage s = t.storage();
         int width = storageWidth(s.type());
         if ((long) data.capacity() < s.numel() * width) {
             throw new ModelFormatException(source + ": storage '" + s.key() + "' holds " + data.capacity()
@@ -191,7 +191,7 @@ public final class TorchCheckpoint {
     }
 
     /** The bytes a storage must hold: its element count times its element width. */
-    private static long storageBytes(StateDictUnpickler.Storage s, String tensor, String source) {
+    private static long storageBytes(StateDictGlobals.Storage s, String tensor, String source) {
         long bytes;
         try {
             bytes = Math.multiplyExact(s.numel(), storageWidth(s.type()));

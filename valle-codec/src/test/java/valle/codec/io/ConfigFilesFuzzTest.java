@@ -3,6 +3,7 @@ package valle.codec.io;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.charset.StandardCharsets;
 import valle.api.ModelFormatException;
+import valle.kit.io.Json;
 
 /**
  * Coverage-guided fuzzing of the codec config readers: any text is parsed by the JSON reader

@@ -10,21 +10,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import valle.api.ModelFormatException;
+import valle.kit.io.Json;
 
 class ConfigFilesTest {
 
     @Test
-    void jsonValuesAndStrictness() {
+    void jsonValuesReachTheConfigMap() {
         Map<String, Object> m = Json.parseObject("{\"a\": [1, 2.5, -3e2], \"b\": {\"c\": null, \"d\": \"x\\u00e9\\n\"}, \"e\": true}", "t");
         assertEquals(List.of(1L, 2.5, -300.0), m.get("a"));
         ConfigMap c = new ConfigMap(m, "t");
         assertNull(((Map<?, ?>) m.get("b")).get("c"));
         assertEquals("x\u00e9\n", c.section("b").string("d"));
         assertTrue(c.bool("e", false));
-        for (String bad : new String[] {"{\"a\": 1,}", "{\"a\": 1} x", "{\"a\": 1, \"a\": 2}", "[1]", "{\"a\": 01}", "{\"a\": tru}"}) {
-            ModelFormatException e = assertThrows(ModelFormatException.class, () -> Json.parseObject(bad, "cfg.json"), bad);
-            assertTrue(e.getMessage().startsWith("cfg.json: invalid JSON at offset"), e.getMessage());
-        }
     }
 
     @Test

@@ -136,7 +136,7 @@ class WeightFileTest {
     void safetensorsHeadersAreCheckedBeforeUse(@TempDir Path tmp) throws Exception {
         assertRefused(safetensors(tmp, "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
                 + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12), "overlap");
-        assertRefused(safetensors(tmp, "{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8), "dtype I64");
+        assertRefused(safetensors(tmp, "{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8), "dtype 'I64'");
         assertRefused(safetensors(tmp, "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8), "span 8");
     }
 

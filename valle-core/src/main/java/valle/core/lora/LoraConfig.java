@@ -3,7 +3,7 @@ package valle.core.lora;
 import java.util.List;
 import java.util.Map;
 import valle.api.ModelFormatException;
-import valle.core.load.Json;
+import valle.kit.io.Json;
 
 /**
  * The reference's LoRA dataclass as {@code lora.sft} carries it in {@code __metadata__.config}.

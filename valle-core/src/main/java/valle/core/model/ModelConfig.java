@@ -3,7 +3,7 @@ package valle.core.model;
 import java.util.List;
 import java.util.Map;
 import valle.api.ModelFormatException;
-import valle.core.load.Json;
+import valle.kit.io.Json;
 
 /**
  * The reference's {@code Model} config as a checkpoint carries it in {@code __metadata__.config}

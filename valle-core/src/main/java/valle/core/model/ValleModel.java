@@ -12,6 +12,7 @@ import valle.core.load.SafetensorsFile;
 import valle.core.lora.LoraAdapter;
 import valle.core.lora.LoraConfig;
 import valle.core.lora.LoraOptions;
+import valle.kit.io.Json;
 
 /**
  * A loaded VALL-E checkpoint: its config and detected layout, the sequence builder, the backbone and the
@@ -189,13 +190,13 @@ public final class ValleModel implements AutoCloseable {
         if (userdata == null) {
             return Map.of();
         }
-        Map<String, Object> parsed = valle.core.load.Json.parseObject(userdata, file.source() + " userdata");
+        Map<String, Object> parsed = Json.parseObject(userdata, file.source() + " userdata");
         Object found = parsed.get("symmap");
         if (found == null) {
             return Map.of();
         }
         if (!(found instanceof Map<?, ?> symmap)) {
-            throw new ModelFormatException(file.source() + ": userdata.symmap is " + valle.core.load.Json.typeName(found)
+            throw new ModelFormatException(file.source() + ": userdata.symmap is " + Json.typeName(found)
                     + ", not an object of phoneme -> token id");
         }
         Map<String, Integer> out = new java.util.LinkedHashMap<>();

@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import valle.api.ModelFormatException;
-import valle.core.load.Json;
+import valle.kit.io.Json;
 
 /**
  * The VALL-E phoneme tokenizer: a re-implementation of the Hugging Face {@code tokenizers} BPE model that

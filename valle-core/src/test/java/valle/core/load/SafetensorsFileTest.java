@@ -25,6 +25,7 @@ import valle.api.ModelFormatException;
 import valle.api.tensor.DType;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
+import valle.kit.io.SafetensorsHeader;
 
 class SafetensorsFileTest {
     private static final String FILE = "model.safetensors";
@@ -318,14 +319,14 @@ class SafetensorsFileTest {
     @Test
     void headerLargerThanTheLimitIsRefusedBeforeReadingIt() throws IOException {
         // a sparse file big enough to hold the declared header, so only the limit can refuse it
-        long headerLength = SafetensorsFile.MAX_HEADER_BYTES + 1;
+        long headerLength = SafetensorsHeader.MAX_HEADER_BYTES + 1;
         Path file = SafetensorsWriter.write(dir.resolve(FILE), SafetensorsWriter.raw(headerLength, new byte[0], new byte[0]));
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(8 + headerLength);
         }
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> SafetensorsFile.open(file).close());
         assertTrue(e.getMessage().startsWith(FILE + ": header of " + headerLength + " bytes does not fit the "
-                + SafetensorsFile.MAX_HEADER_BYTES + "-byte limit"), e.getMessage());
+                + SafetensorsHeader.MAX_HEADER_BYTES + "-byte limit"), e.getMessage());
     }
 
     @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import valle.api.ModelFormatException;
-import valle.core.load.Json;
+import valle.kit.io.Json;
 
 class PhonemeTokenizerTest {
     private static final PhonemeTokenizer BUNDLED = PhonemeTokenizer.bundled();

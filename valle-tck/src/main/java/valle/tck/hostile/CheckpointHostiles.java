@@ -5,8 +5,8 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import valle.core.load.Json;
 import valle.core.load.JsonWriter;
+import valle.kit.io.Json;
 import valle.tck.hostile.HostileFile.Kind;
 
 /**

@@ -8,8 +8,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import valle.core.load.Json;
 import valle.core.load.JsonWriter;
+import valle.kit.io.Json;
 
 /**
  * An editable copy of a safetensors file: its header as a mutable map and its data bytes, written back with

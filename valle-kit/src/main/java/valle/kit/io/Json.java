@@ -1,25 +1,37 @@
-package valle.core.load;
+package valle.kit.io;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import valle.api.ModelFormatException;
+import valle.api.Stable;
 
 /**
- * A small strict JSON reader (RFC 8259) for the JSON that model files carry: safetensors headers, the
- * checkpoint config, {@code tokenizer.json}, golden manifests.
+ * The one strict JSON reader (RFC 8259) of valle, for the JSON that model files carry: safetensors headers and
+ * their metadata (the checkpoint config), HF {@code config.json}, {@code tokenizer.json}, golden manifests,
+ * request bodies.
  *
- * <p>Values map to {@code Map<String, Object>} (insertion-ordered, unmodifiable), {@code List<Object>},
- * {@code String}, {@code Long} (integers that fit), {@code Double} (everything else numeric),
- * {@code Boolean} and {@code null}. A key repeated with a different value, trailing data and nesting deeper
- * than {@value #MAX_DEPTH} are refused, since they only occur in broken or hostile files. A key repeated with
- * the same value is accepted: the reference's {@code tokenizer.json} lists {@code "ˌ": 73} twice.
+ * <p>Values map to {@code Map<String, Object>} (insertion-ordered, unmodifiable), {@code List<Object>}
+ * (unmodifiable), {@code String}, {@code Long} (integers that fit), {@code Double} (everything else numeric),
+ * {@code Boolean} and {@code null}. The rules, one set for every caller:
+ * <ul>
+ *   <li>a key repeated with a different value is refused (which one would win differs between readers); a key
+ *       repeated with the same value is accepted, since it is harmless and the reference's {@code tokenizer.json}
+ *       lists {@code "ˌ": 73} twice;</li>
+ *   <li>nesting deeper than {@value #MAX_DEPTH} is refused: real files nest fewer than ten levels, and it bounds
+ *       the recursion well inside any thread's stack;</li>
+ *   <li>trailing commas, trailing data, leading zeros, control characters in strings, and anything else outside
+ *       the grammar are refused.</li>
+ * </ul>
+ * Errors are {@link ModelFormatException}s that name the source and the character offset of the problem.
  */
+@Stable(since = "0.1")
 public final class Json {
-    /** Deeper nesting is refused: no legitimate model file comes near it, and it bounds the recursion. */
-    public static final int MAX_DEPTH = 256;
+    /** Deeper nesting is refused: no legitimate file comes near it, and it bounds the recursion. */
+    public static final int MAX_DEPTH = 64;
 
     private final String text;
     private final String source;
@@ -113,7 +125,7 @@ public final class Json {
             expect(':');
             skipSpace();
             Object v = value(depth + 1);
-            if (out.containsKey(key) && !java.util.Objects.equals(out.get(key), v)) {
+            if (out.containsKey(key) && !Objects.equals(out.get(key), v)) {
                 pos = keyAt;
                 throw error("duplicate key \"" + key + "\" with a different value");
             }
@@ -188,7 +200,7 @@ public final class Json {
                     }
                     int cp = 0;
                     for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(text.charAt(pos++), 16);
+                        int d = hexDigit(text.charAt(pos++));
                         if (d < 0) {
                             throw error("bad \\u escape");
                         }
@@ -243,8 +255,12 @@ public final class Json {
             }
         }
         String s = text.substring(start, pos);
-        if (integral && s.length() <= 18) {
-            return Long.parseLong(s);
+        if (integral) {
+            try {
+                return Long.parseLong(s);
+            } catch (NumberFormatException beyondLong) {
+                // an integer too large for a long is still a number: it reads as a double
+            }
         }
         return Double.parseDouble(s);
     }
@@ -283,6 +299,20 @@ public final class Json {
             pos--;
             throw error("expected '" + c + "'");
         }
+    }
+
+    /** The value of an ASCII hex digit, or -1 ({@link Character#digit} would take other scripts' digits too). */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     private static boolean isDigit(char c) {

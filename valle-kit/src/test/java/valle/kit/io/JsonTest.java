@@ -1,4 +1,4 @@
-package valle.core.load;
+package valle.kit.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -42,8 +42,33 @@ class JsonTest {
     }
 
     @Test
-    void refusesDeepNesting() {
+    void refusesWhatConfigFilesMustNotHold() {
+        for (String bad : new String[] {"{\"a\": 1,}", "{\"a\": 1} x", "{\"a\": 1, \"a\": 2}", "{\"a\": 01}",
+            "{\"a\": tru}", "{\"a\": \"\\u12g4\"}", "{\"a\": \"\\u\u0661234\"}", "{\"a\": 1.}", "{\"a\": -}"}) {
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> Json.parseObject(bad, "cfg.json"), bad);
+            assertTrue(e.getMessage().startsWith("cfg.json: invalid JSON at character"), e.getMessage());
+        }
+    }
+
+    @Test
+    void integersBeyondALongReadAsDoubles() {
+        assertEquals(Long.MAX_VALUE, Json.parse("9223372036854775807", "t"));
+        assertEquals(9.223372036854775808e18, Json.parse("9223372036854775808", "t"));
+        assertEquals(-3.0, Json.parse("-3.0", "t"));
+    }
+
+    @Test
+    void nestsToTheLimitAndNoFurther() {
+        String atLimit = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
+        assertTrue(Json.parse(atLimit, "t") instanceof List<?>);
         String deep = "[".repeat(Json.MAX_DEPTH + 2) + "]".repeat(Json.MAX_DEPTH + 2);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Json.parse(deep, "t"));
+        assertTrue(e.getMessage().contains("nesting deeper than " + Json.MAX_DEPTH), e.getMessage());
+    }
+
+    @Test
+    void refusesDeepNestingWithoutExhaustingTheStack() {
+        String deep = "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000);
         ModelFormatException e = assertThrows(ModelFormatException.class, () -> Json.parse(deep, "t"));
         assertTrue(e.getMessage().contains("nesting"), e.getMessage());
     }
