@@ -9,7 +9,7 @@ import valle.kit.thread.KernelPool;
 import valle.kit.thread.ThreadCount;
 
 /**
- * Tiled online-softmax attention, FlashAttention-2 style ({@code spec/archs.md} §7.3): query tiles of
+ * Tiled online-softmax attention, FlashAttention-2 style ({@code docs/spec/archs.md} §7.3): query tiles of
  * {@code queryTile} rows run in parallel (per head); each walks the key tiles its rows can see, keeping per
  * row a running maximum, a running denominator and an unnormalised accumulator, rescaled when the maximum
  * grows; the division happens once at the end. Key tiles wholly outside a tile's visible range (above the
@@ -67,7 +67,7 @@ public final class FlashKernel implements AttentionKernel {
     /**
      * The default for every shape: fastest for prefill (2-3x sdpa on 2 threads at T = 300..1000) and as fast as
      * split-KV for a one-row decode whenever there are at least as many heads as threads (heads × tiles keep
-     * every thread busy). See the README's attention table.
+     * every thread busy). See docs/attention.md.
      */
     @Override
     public int priority(AttentionProblem problem) {

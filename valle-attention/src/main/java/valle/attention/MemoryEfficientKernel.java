@@ -9,7 +9,7 @@ import valle.kit.thread.KernelPool;
 import valle.kit.thread.ThreadCount;
 
 /**
- * Memory-efficient chunked attention ({@code spec/archs.md} §7.4): for each query row the visible keys are cut
+ * Memory-efficient chunked attention ({@code docs/spec/archs.md} §7.4): for each query row the visible keys are cut
  * into chunks whose partial softmaxes ({@link Partial}) are computed independently and merged once, so extra
  * memory is O(chunks · valueDim) per row instead of O(keys). Query chunks run in parallel per head. For a
  * single query row (decoding over a long cache) it splits the keys instead ("split-KV", flash-decoding): each

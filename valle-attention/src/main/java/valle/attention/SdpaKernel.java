@@ -8,7 +8,7 @@ import valle.api.plugin.Availability;
 /**
  * Plain scaled-dot-product attention, one query row at a time: scores over the visible keys, max-subtracted
  * softmax, weighted sum of values. The reference every faster kernel is tested against
- * ({@code spec/archs.md} §7.2). Memory is O(keys) per row.
+ * ({@code docs/spec/archs.md} §7.2). Memory is O(keys) per row.
  */
 public final class SdpaKernel implements AttentionKernel {
 

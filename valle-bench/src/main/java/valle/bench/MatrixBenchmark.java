@@ -21,7 +21,7 @@ import valle.kit.matrix.WeightFormat;
 import valle.kit.thread.KernelPool;
 
 /**
- * The kit's matrix kernels (the llama plugin's) on the shapes of {@code spec/performance.md} §2: matrix-vector products
+ * The kit's matrix kernels (the llama plugin's) on the shapes of {@code docs/spec/performance.md} §2: matrix-vector products
  * with 1024×4096 and 4096×1024 weights (a ring of distinct matrices, 256 MB in f32, so that weights stream
  * from memory as in a decode step) and the matrix-matrix product 665×1024 · 1024×4096, per weight format, on
  * 1 and 2 threads. Besides operations per second, the {@code bytes} and {@code flops} counters come out as

@@ -40,7 +40,7 @@ import valle.kit.thread.KernelPool;
 import valle.kit.thread.ThreadCount;
 
 /**
- * {@code valle bench}: the request of {@code spec/performance.md} (60 phoneme tokens, a 3 s prompt of 225
+ * {@code valle bench}: the request of {@code docs/spec/performance.md} (60 phoneme tokens, a 3 s prompt of 225
  * frames, 5 s of output = 375 frames) timed stage by stage on a model of the published size, through the same
  * loops {@code speak} runs. Without {@code --model} the model is a random checkpoint of the
  * {@code ar+nar-len-llama-8} layout written to a temporary file in the chosen dtype and loaded like a real one

@@ -34,7 +34,7 @@ enum AudioFormat {
         return switch (name) {
             case "wav" -> WAV;
             case "pcm" -> PCM;
-            // no well-kept pure-Java encoder for these exists to build on (see the README)
+            // no well-kept pure-Java encoder for these exists to build on (see docs/serving.md)
             case "mp3", "opus", "aac", "flac" -> throw ApiError.badRequest("response_format '" + name
                     + "' is not supported: use 'wav' or 'pcm'");
             default -> throw ApiError.badRequest("unknown response_format '" + name + "': use 'wav' or 'pcm'");

@@ -10,7 +10,7 @@ import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
 
 /**
- * The attention-kernel TCK ({@code spec/archs.md} §7.6): every {@linkplain AttentionKernel#variants() variant}
+ * The attention-kernel TCK ({@code docs/spec/archs.md} §7.6): every {@linkplain AttentionKernel#variants() variant}
  * of a kernel against a float64 oracle on random shapes (lengths off the tile sizes, one query row, fewer
  * queries than keys in both alignments, head widths 16/64/128, grouped-query attention) and every mask kind,
  * with hidden keys and values set to NaN (a correct kernel never reads them), a constant added to every score

@@ -10,7 +10,7 @@ import valle.core.Valle;
 import valle.core.text.EncodedText;
 
 /**
- * Text front-end cases: a {@code cases.json} of the schema of {@code oracle/text} ({@code cases}, each with
+ * Text front-end cases: a {@code cases.json} of the schema of {@code valle-tck/golden/text} ({@code cases}, each with
  * {@code text}, {@code language}, {@code precheck_raw}, {@code phonemes} and {@code ids}), one result per case
  * ({@code text/cases.json#17}, numbered from 0 as in the file). A case passes when the precheck decision, the
  * phonemes and the ids all equal the reference's, character for character.

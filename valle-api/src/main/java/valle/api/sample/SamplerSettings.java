@@ -9,7 +9,7 @@ import valle.api.Stable;
 
 /**
  * The settings of one sampling pass (AR, NAR or NAR-len), with the reference's meanings
- * ({@code spec/valle-reference.md} §5); neutral values switch a stage off. Made with {@link #builder()} (or
+ * ({@code docs/spec/valle-reference.md} §5); neutral values switch a stage off. Made with {@link #builder()} (or
  * {@link #toBuilder()} from other settings), so that settings can be added without breaking callers; the
  * canonical constructor is for the record's own machinery.
  *

@@ -10,7 +10,7 @@ import valle.kit.nn.OwnedState;
 import valle.kit.nn.RmsNorm;
 
 /**
- * A Mamba (v1) stack as HF's {@code MambaModel} slow path computes it ({@code spec/archs.md} §4.3): per block
+ * A Mamba (v1) stack as HF's {@code MambaModel} slow path computes it ({@code docs/spec/archs.md} §4.3): per block
  * {@code h += Mixer(RMSNorm(h))}, then the final RMSNorm, with HF's {@code layer_norm_epsilon} 1e-5. The mixer:
  * {@code [x | z] = in_proj(u)}; causal depthwise conv over x (K-1 zeros before the start) and SiLU;
  * {@code [δ | B | C] = x_proj(x̃)}; {@code Δ = softplus(dt_proj(δ))} (threshold 20); the selective scan
@@ -19,7 +19,7 @@ import valle.kit.nn.RmsNorm;
  * <p>Every pass runs through a {@link MambaState}: the conv window and scan state after the last row are
  * exactly what the next row needs, so a full pass is a prefill from the empty state and decoding is the same
  * code one row at a time (following the math: HF's own cache writes the conv window at the wrong slot after a
- * prefill shorter than K-1, see the arch oracle's README). Position ids and the mask mode are ignored: Mamba is
+ * prefill shorter than K-1, see docs/spec/oracle-arch.md). Position ids and the mask mode are ignored: Mamba is
  * causal by construction, and the reference runs its NAR passes causally with it too.
  */
 final class MambaBackbone implements Backbone {

@@ -1,7 +1,7 @@
 package valle.arch.retnet;
 
 /**
- * The three equivalent cores of multi-scale retention ({@code spec/archs.md} §3.7 with torchscale's
+ * The three equivalent cores of multi-scale retention ({@code docs/spec/archs.md} §3.7 with torchscale's
  * normalisations), per head over rotated queries and keys {@code [T, H, dk]} and values {@code [T, H, dv]},
  * giving {@code [T, H, dv]} before the group norm. With {@code γ_h = exp(decay_h)} and the decay mask
  * {@code D_ij = γ^(i-j) / sqrt(Σ_{m≤i} γ^m)} for {@code j ≤ i}:

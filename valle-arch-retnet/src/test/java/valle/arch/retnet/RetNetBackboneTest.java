@@ -30,7 +30,7 @@ class RetNetBackboneTest extends BackboneContract {
     private static final int D = 16;
     private static final BackboneConfig CONFIG =
             new BackboneConfig("retnet", D, 4, 4, 2, 4 * D, 1e-6f, 10000f, "gelu", Map.of());
-    /** The forms differ only by the group norm's epsilon (the arch oracle's README: ≤ 3e-4). */
+    /** The forms differ only by the group norm's epsilon (docs/spec/oracle-arch.md: ≤ 3e-4). */
     private static final double FORMS = 3e-4;
 
     @Override

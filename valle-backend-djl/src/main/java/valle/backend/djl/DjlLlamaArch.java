@@ -23,7 +23,7 @@ public final class DjlLlamaArch implements Arch {
 
     /**
      * Between onnx's 30 and the java llama's 10: the measured backbone time for a 4-second utterance (300 AR steps
-     * and 7 NAR passes) at the JVM's thread count ranks it second (README, "Backends").
+     * and 7 NAR passes) at the JVM's thread count ranks it second (docs/backends.md).
      */
     @Override
     public int priority() {

@@ -4,7 +4,7 @@ import valle.api.codec.CodecWeights;
 
 /**
  * EnCodec 24 kHz as two ONNX graphs over the tensors and settings the {@code encodec} plugin hands out (HF
- * names, weight norm folded; spec/codec.md §2): the SEANet encoder with the residual quantizer, and the
+ * names, weight norm folded; docs/spec/codec.md §2): the SEANet encoder with the residual quantizer, and the
  * codebook sum with the SEANet decoder. Contract:
  * <ul>
  *   <li>encoder ({@link #encoder}, one graph per level count): {@value #AUDIO} float32 {@code [1, 1, N]} →

@@ -17,7 +17,7 @@ public final class OnnxEncodecCodec extends OnnxCodecPlugin {
     }
 
     /**
-     * Above the java encodec's 10 (measured faster: README, "Backends"), below every vocos, so that {@code auto}
+     * Above the java encodec's 10 (measured faster: docs/backends.md), below every vocos, so that {@code auto}
      * still decodes with Vocos as vall-e does.
      */
     @Override

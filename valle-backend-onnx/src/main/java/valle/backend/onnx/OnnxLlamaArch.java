@@ -26,7 +26,7 @@ public final class OnnxLlamaArch implements Arch {
 
     /**
      * Above djl's 20 and the java llama's 10: the least measured backbone time for a 4-second utterance (300 AR
-     * steps and 7 NAR passes) at the JVM's thread count (README, "Backends").
+     * steps and 7 NAR passes) at the JVM's thread count (docs/backends.md).
      */
     @Override
     public int priority() {

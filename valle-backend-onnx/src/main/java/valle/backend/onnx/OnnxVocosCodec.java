@@ -16,7 +16,7 @@ public final class OnnxVocosCodec extends OnnxCodecPlugin {
         return "vocos";
     }
 
-    /** Above the java vocos's 20 (measured faster: README, "Backends"). */
+    /** Above the java vocos's 20 (measured faster: docs/backends.md). */
     @Override
     public int priority() {
         return 25;

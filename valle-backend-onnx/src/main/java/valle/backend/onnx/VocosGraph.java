@@ -4,7 +4,7 @@ import valle.api.codec.CodecWeights;
 
 /**
  * Vocos on EnCodec codes as one ONNX graph over the tensors and settings the {@code vocos} plugin hands out
- * (spec/codec.md §3): the feature sum, the ConvNeXt backbone with AdaLayerNorm, and the ISTFT head. Contract:
+ * (docs/spec/codec.md §3): the feature sum, the ConvNeXt backbone with AdaLayerNorm, and the ISTFT head. Contract:
  * {@value #CODES} int64 {@code [T, L]} and {@value #CONDITION} int64 {@code [1]} (the AdaLayerNorm row: the
  * bandwidth the codes stand for) → {@value #AUDIO} float32 {@code [1, 1, hop · T]}.
  *

@@ -6,7 +6,7 @@ import valle.codec.nn.Signal;
 import valle.kit.thread.KernelPool;
 
 /**
- * EnCodec's {@code SConv1d}, causal with reflect padding (spec/codec.md §2.2): with effective kernel
+ * EnCodec's {@code SConv1d}, causal with reflect padding (docs/spec/codec.md §2.2): with effective kernel
  * {@code ke = (k-1)·d + 1} and stride {@code s}, pad {@code P = ke - s} on the left and
  * {@code extra = ceil(L/s)·s - L} on the right (the closed form of {@code get_extra_padding_for_conv1d} when the
  * padding is {@code ke - s}), both by reflection, then convolve: {@code ceil(L/s)} outputs.

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import valle.codec.io.ConfigMap;
 
 /**
- * The hyper-parameters of a SEANet EnCodec model (spec/codec.md §2.1): read from the HF {@code config.json},
+ * The hyper-parameters of a SEANet EnCodec model (docs/spec/codec.md §2.1): read from the HF {@code config.json},
  * or, for the original {@code .th} checkpoint, which has no config, the fixed architecture of
  * {@code EncodecModel.encodec_model_24khz()} with the widths read from the tensors. Only what the 24 kHz model
  * is made of is accepted: causal convs with reflect padding, weight norm, no input normalisation, one channel,

@@ -9,7 +9,7 @@ import valle.codec.nn.WeightNorm;
  * An EnCodec checkpoint's tensors under one naming, the HF one ({@code encoder.layers.N.conv.weight_g},
  * {@code quantizer.layers.i.codebook.embed}): the original checkpoint's names ({@code encoder.model.N.conv.conv.*},
  * {@code decoder.model.N.convtr.convtr.*}, {@code quantizer.vq.layers.i._codebook.*}) and newer transformers'
- * {@code parametrizations.weight.original0/1} spelling of weight norm are mapped onto it (spec/codec.md §2.5,
+ * {@code parametrizations.weight.original0/1} spelling of weight norm are mapped onto it (docs/spec/codec.md §2.5,
  * §2.6). Weight norm is folded on the way out. The quantizer's training buffers ({@code inited},
  * {@code cluster_size}, {@code embed_avg}) are the only tensors allowed to stay unused.
  */

@@ -7,7 +7,7 @@ import valle.codec.nn.Taps;
 import valle.kit.thread.KernelPool;
 
 /**
- * EnCodec's residual vector quantizer at inference (spec/codec.md §2.4): per frame, level {@code q} picks the
+ * EnCodec's residual vector quantizer at inference (docs/spec/codec.md §2.4): per frame, level {@code q} picks the
  * codebook row nearest to the residual and subtracts it; decoding sums the chosen rows. Only the {@code embed}
  * tables are used (codebook width = latent width, so the projections are identities). The distance is summed
  * as {@code Σ (r - e)²} rather than upstream's expanded {@code |r|² - 2 r·e + |e|²}: the same minimum without

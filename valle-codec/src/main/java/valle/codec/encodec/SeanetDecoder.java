@@ -5,7 +5,7 @@ import valle.codec.nn.Taps;
 import valle.kit.thread.KernelPool;
 
 /**
- * The SEANet decoder (spec/codec.md §2.3): {@code decoder.layers.0} a conv from {@code dimension} to the deepest
+ * The SEANet decoder (docs/spec/codec.md §2.3): {@code decoder.layers.0} a conv from {@code dimension} to the deepest
  * width, the SLSTM, then per ratio (8, 5, 4, 2 at 24 kHz) an ELU, a causal transposed conv of kernel {@code 2r}
  * and stride {@code r} that halves the channels, and the residual blocks; then an ELU and the last conv to one
  * channel, with no final activation. {@code T} frames become {@code hop·T} samples.

@@ -5,7 +5,7 @@ import valle.codec.nn.Taps;
 import valle.kit.thread.KernelPool;
 
 /**
- * The SEANet encoder (spec/codec.md §2.3): {@code encoder.layers.0} a conv to {@code filters} channels; then per
+ * The SEANet encoder (docs/spec/codec.md §2.3): {@code encoder.layers.0} a conv to {@code filters} channels; then per
  * ratio, walking the ratios reversed (2, 4, 5, 8 at 24 kHz), the residual blocks, an ELU and a conv of kernel
  * {@code 2r} and stride {@code r} that doubles the channels; then the SLSTM, an ELU and the last conv to
  * {@code dimension}. {@code N} samples become {@code ceil(N / hop)} frames.

@@ -7,7 +7,7 @@ import valle.codec.nn.Taps;
 import valle.kit.thread.KernelPool;
 
 /**
- * Vocos' {@code ISTFTHead} with {@code padding="same"} (spec/codec.md §3.4): a linear layer to
+ * Vocos' {@code ISTFTHead} with {@code padding="same"} (docs/spec/codec.md §3.4): a linear layer to
  * {@code n_fft + 2} values per frame, split into log-magnitude {@code a} and phase {@code p};
  * {@code mag = min(exp(a), 100)} (clipped from above only); {@code S = mag·(cos p + i sin p)}. Then Vocos' own
  * ISTFT (not {@code torch.istft}): each frame's {@code irfft} times the window, overlap-added at the hop into

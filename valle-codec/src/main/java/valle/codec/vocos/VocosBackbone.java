@@ -9,7 +9,7 @@ import valle.codec.nn.Taps;
 import valle.kit.thread.KernelPool;
 
 /**
- * {@code VocosBackbone} (spec/codec.md §3.3): the embedding conv (kernel 7, zero padding 3) from the features
+ * {@code VocosBackbone} (docs/spec/codec.md §3.3): the embedding conv (kernel 7, zero padding 3) from the features
  * {@code [input, T]} to {@code dim}, AdaLayerNorm, the ConvNeXt blocks, and a final LayerNorm with affine
  * parameters (eps 1e-6), giving {@code [T, dim]}. Non-causal: every output sees ±3 frames per conv.
  */

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import valle.codec.io.ConfigMap;
 
 /**
- * The hyper-parameters of a Vocos model on EnCodec features (spec/codec.md §3.1), from the {@code config.yaml}
+ * The hyper-parameters of a Vocos model on EnCodec features (docs/spec/codec.md §3.1), from the {@code config.yaml}
  * that {@code Vocos.from_hparams} reads: {@code feature_extractor} ({@code EncodecFeatures} of
  * {@code encodec_24khz}, its {@code bandwidths}), {@code backbone} ({@code VocosBackbone} with AdaLayerNorm) and
  * {@code head} ({@code ISTFTHead}, {@code padding: same}). Other Vocos variants (mel features, plain LayerNorm,

@@ -5,7 +5,7 @@ import valle.api.Experimental;
 /**
  * {@code torchaudio.transforms.Resample(orig, new)} with its defaults ({@code sinc_interp_hann},
  * {@code lowpass_filter_width} 6, {@code rolloff} 0.99), which the reference applies to every prompt not at
- * 24 kHz (spec/codec.md §5.3; {@code _get_sinc_resample_kernel}, {@code _apply_sinc_resample_kernel}).
+ * 24 kHz (docs/spec/codec.md §5.3; {@code _get_sinc_resample_kernel}, {@code _apply_sinc_resample_kernel}).
  *
  * <p>The rates are reduced by their gcd to {@code o} input and {@code n} output samples per block. The
  * polyphase kernel {@code [n][2·width + o]} is computed in double and stored as float32, as torchaudio's

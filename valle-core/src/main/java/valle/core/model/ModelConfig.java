@@ -7,7 +7,7 @@ import valle.kit.io.Json;
 
 /**
  * The reference's {@code Model} config as a checkpoint carries it in {@code __metadata__.config}
- * ({@code spec/valle-reference.md} §1.1, §1.5). Keys the file omits take the reference dataclass defaults,
+ * ({@code docs/spec/valle-reference.md} §1.1, §1.5). Keys the file omits take the reference dataclass defaults,
  * which are <em>not</em> the published values; that is why the file's config is always read.
  *
  * @param name              vanity name; steers the default modality ({@code "ar+nar"}, {@code "ar+nar-len"})

@@ -8,7 +8,7 @@ import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 
 /**
- * What a checkpoint holds, detected from its config and its tensor shapes ({@code spec/valle-reference.md}
+ * What a checkpoint holds, detected from its config and its tensor shapes ({@code docs/spec/valle-reference.md}
  * §1.2-§1.5, §4.1): backbone dims, capabilities, the response embedding tables and the classifier heads.
  * Table and head sizes follow the file, trimmed to what the config declares, never grown (the reference
  * would append random rows).

@@ -5,7 +5,7 @@ import valle.api.UnbuildableModelException;
 
 /**
  * Backbone configurations the reference itself cannot build or run (vall-e {@code 0d4329d}; the upstream
- * errors are recorded in {@code oracle/arch-more/README.md}). A checkpoint asking for one is refused at load
+ * errors are recorded in {@code docs/spec/oracle-arch-more.md}). A checkpoint asking for one is refused at load
  * with the reference's reason instead of computing something the reference never could.
  */
 public final class ReferenceGaps {

@@ -11,7 +11,7 @@ import valle.api.tensor.Weights;
 
 /**
  * Builds the input sequence of each pass the reference makes ({@code Base.inputs} and
- * {@code inputs_to_embeddings}, {@code spec/valle-reference.md} §3): segments {@code text, lang,
+ * {@code inputs_to_embeddings}, {@code docs/spec/valle-reference.md} §3): segments {@code text, lang,
  * quant_level, [prom], resp|len}, joined by the learned {@code sep} vector, with per-segment or unified
  * position ids and the mask mode of the head. Thread-safe.
  */

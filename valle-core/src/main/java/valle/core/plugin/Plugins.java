@@ -51,8 +51,7 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
      * and a checkpoint whose arch has no ONNX provider is refused, naming the backend); a kind with none there
      * (attention kernels, samplers, phonemizers, and codecs until a backend provides one) keeps its java
      * providers. {@code auto} (or {@code null}) narrows nothing: every name then resolves to its available
-     * provider with the highest priority, and the backends' priorities come from measured speed (README,
-     * "Backends").
+     * provider with the highest priority, and the backends' priorities come from measured speed (docs/backends.md).
      *
      * @throws PluginNotFoundException when no discovered plugin runs on {@code backend}
      */

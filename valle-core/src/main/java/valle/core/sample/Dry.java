@@ -4,7 +4,7 @@ import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
 /**
- * The reference's {@code dry_sampling} ({@code spec/valle-reference.md} §5.2.8) as it actually runs on a token
+ * The reference's {@code dry_sampling} ({@code docs/spec/valle-reference.md} §5.2.8) as it actually runs on a token
  * tensor. For each position {@code i} of {@code previous} (n tokens), the match length starts at 1 and grows
  * while {@code previous[i − len] == previous[n − 1 − len]} (the tokens before {@code i} against the tokens
  * before the last one), up to {@code max(allowedLength, 50)}. Then, in position order, {@code logit[token]

@@ -4,7 +4,7 @@ import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
 /**
- * The reference's {@code length_penalize} ({@code spec/valle-reference.md} §5.2.2), AR passes only: the stop
+ * The reference's {@code length_penalize} ({@code docs/spec/valle-reference.md} §5.2.2), AR passes only: the stop
  * token's logit of every row is divided by {@code (len(previous) + 1)^lengthPenalty}. A positive value makes a
  * positive stop logit smaller (longer output), a negative one larger. No-op without a stop token in the vocab.
  */

@@ -4,7 +4,7 @@ import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
 /**
- * The reference's {@code min_p_filtering} ({@code spec/valle-reference.md} §5.2.4, after HF's
+ * The reference's {@code min_p_filtering} ({@code docs/spec/valle-reference.md} §5.2.4, after HF's
  * {@code MinPLogitsWarper}): per row, tokens with {@code p < minP · max(p)} become {@code -inf}, except the
  * {@value #KEEP} largest logits, which always stay (so a row of at most 32 tokens is never touched). The
  * comparison is made on float32 probabilities, as torch does; equal logits at the 32nd place keep the lower

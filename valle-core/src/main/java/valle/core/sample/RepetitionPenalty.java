@@ -4,7 +4,7 @@ import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
 /**
- * The reference's {@code reptition_penalize} ({@code spec/valle-reference.md} §5.2.1): for each earlier token at
+ * The reference's {@code reptition_penalize} ({@code docs/spec/valle-reference.md} §5.2.1): for each earlier token at
  * index {@code i}, at distance {@code d = len(previous) − i}, {@code logit[token] /= penalty · d^decay}.
  *
  * <p>Quirks kept: it divides, so a negative logit grows towards 0; a token that occurs k times is divided k

@@ -4,7 +4,7 @@ import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
 /**
- * The reference's temperature step ({@code spec/valle-reference.md} §5.1 step 9, §5.2.6), after the filters.
+ * The reference's temperature step ({@code docs/spec/valle-reference.md} §5.1 step 9, §5.2.6), after the filters.
  * With {@code minTemperature} below 0 read as {@code temperature}: if the two differ by 0.001 or more, dynamic
  * temperature per row ({@code p_max = 1/Σ exp(l − max)},
  * {@code T_dyn = T − (T − T_min)/(1 + exp(−10·(p_max − 0.5)))}, row /= {@code T_dyn}); else, if

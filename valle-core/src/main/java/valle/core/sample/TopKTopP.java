@@ -5,7 +5,7 @@ import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
 /**
- * The reference's {@code top_k_top_p_filtering} ({@code spec/valle-reference.md} §5.2.5), top-k first, then
+ * The reference's {@code top_k_top_p_filtering} ({@code docs/spec/valle-reference.md} §5.2.5), top-k first, then
  * top-p on its result; removed logits become {@code -inf}.
  *
  * <ul>

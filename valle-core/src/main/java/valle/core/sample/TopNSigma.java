@@ -4,7 +4,7 @@ import valle.api.sample.SamplerSettings;
 import valle.api.sample.SamplingInput;
 
 /**
- * The reference's {@code top_no_logits_processing} ({@code spec/valle-reference.md} §5.2.7, top-nσ with n
+ * The reference's {@code top_no_logits_processing} ({@code docs/spec/valle-reference.md} §5.2.7, top-nσ with n
  * fixed at 1): per row, logits below {@code max − std} become {@code -inf}, with the unbiased (N − 1) standard
  * deviation over the whole row. The setting's value only switches it on.
  *

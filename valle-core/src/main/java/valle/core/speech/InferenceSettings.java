@@ -10,7 +10,7 @@ import valle.api.sample.SamplerSettings;
 
 /**
  * Everything that steers one synthesis, as the reference's flat sampling kwargs
- * ({@code spec/valle-reference.md} §5.3): unprefixed keys apply to every pass, {@code ar_*} keys override them
+ * ({@code docs/spec/valle-reference.md} §5.3): unprefixed keys apply to every pass, {@code ar_*} keys override them
  * in the AR and NAR-len passes, {@code nar_*} keys in the NAR passes ({@code convert_kwargs}). Keys the
  * request omits take the reference's <em>function</em> defaults, quirks included (NAR temperature 1.0, top-nσ on).
  * Made from kwargs ({@link #fromKwargs}), one of the presets, or {@link #builder()} / {@link #toBuilder()}; the

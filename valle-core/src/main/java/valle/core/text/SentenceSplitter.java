@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The reference's sentence split ({@code sentence_split} of {@code vall_e/data.py}, spec/codec.md §6.1): every
+ * The reference's sentence split ({@code sentence_split} of {@code vall_e/data.py}, docs/spec/codec.md §6.1): every
  * {@code "} is replaced by {@code <QUOTE>}, NLTK's Punkt splits, the quotes are put back and empty sentences
  * dropped. Thread-safe and stateless.
  *

@@ -5,7 +5,7 @@ import java.util.function.Function;
 import valle.api.text.Phonemizer;
 
 /**
- * The reference's {@code TTS.encode_text} for one sentence (spec/valle-reference.md §2.2): the raw text is
+ * The reference's {@code TTS.encode_text} for one sentence (docs/spec/valle-reference.md §2.2): the raw text is
  * tokenized first and used as is when it has no unknown id (so pre-phonemized IPA passes straight through,
  * and so does lower-case ASCII without {@code g}, a quirk kept on purpose); otherwise the phonemizer's output
  * is tokenized. Thread-safe when the phonemizers it is given are.

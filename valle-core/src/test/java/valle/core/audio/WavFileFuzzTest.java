@@ -9,7 +9,7 @@ import valle.api.ModelFormatException;
  * Coverage-guided fuzzing of the WAV reader: any byte string is either refused with a {@link ModelFormatException}
  * or read into audio that is well-formed. Anything else (another exception, a hang, a huge allocation) is a
  * finding. The regression inputs in {@code WavFileFuzzTestInputs/parse} replay in every test run; to fuzz, see
- * the README's "Reliability" section.
+ * docs/reliability.md.
  */
 class WavFileFuzzTest {
 

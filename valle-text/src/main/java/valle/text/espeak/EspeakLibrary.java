@@ -20,7 +20,7 @@ import valle.api.ValleException;
 /**
  * {@code libespeak-ng} through the Foreign Function &amp; Memory API: the five C calls phonemizer makes
  * ({@code espeak_Initialize}, {@code espeak_Info}, {@code espeak_ListVoices}, {@code espeak_SetVoiceByName},
- * {@code espeak_TextToPhonemes}), made the way phonemizer 3.3.0 makes them (spec/codec.md §6.2).
+ * {@code espeak_TextToPhonemes}), made the way phonemizer 3.3.0 makes them (docs/spec/codec.md §6.2).
  *
  * <p>The library keeps its voice, its translator and its output buffer in C globals, so there is one instance
  * per process and every call runs under its lock; {@link #phonemes} sets the voice and reads the clauses in

@@ -7,7 +7,7 @@ import valle.api.text.Phonemizer;
 
 /**
  * The {@code espeak} phonemizer: espeak-ng's library called as phonemizer 3.3.0 calls it, with the options and
- * quirks of the reference's {@code g2p.encode} (spec/codec.md §6, spec/valle-reference.md §2.2): language
+ * quirks of the reference's {@code g2p.encode} (docs/spec/codec.md §6, docs/spec/valle-reference.md §2.2): language
  * coercion, hiragana for Japanese, punctuation cut out and put back, stress and language-switch flags kept,
  * {@code strip}, and the Mandarin tone remap. The command-line {@code espeak-ng} is never run: it takes the
  * synthesis path, which stresses some words differently from the library.

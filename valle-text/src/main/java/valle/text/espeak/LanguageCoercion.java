@@ -2,7 +2,7 @@ package valle.text.espeak;
 
 /**
  * The reference's language handling around espeak ({@code coerce_language} and the Mandarin tone remap of
- * {@code vall_e/emb/g2p.py}, spec/valle-reference.md §2.2).
+ * {@code vall_e/emb/g2p.py}, docs/spec/valle-reference.md §2.2).
  */
 final class LanguageCoercion {
     static final String PINYIN = "cmn-latn-pinyin";

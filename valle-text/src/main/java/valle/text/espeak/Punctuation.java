@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * phonemizer 3.3.0's {@code Punctuation} with {@code preserve_punctuation=True}, word separator {@code " "}
- * and {@code strip=True} (spec/codec.md §6.2): the text is cut at every run of marks (with the whitespace
+ * and {@code strip=True} (docs/spec/codec.md §6.2): the text is cut at every run of marks (with the whitespace
  * around it), the pieces between are phonemized one by one, and the runs are put back verbatim.
  * {@code "Hello, world."} becomes the chunks {@code Hello}, {@code world} and the marks {@code ", "} (inside)
  * and {@code "."} (end). The odd corners are kept on purpose, since the reference has them: a run is cut at

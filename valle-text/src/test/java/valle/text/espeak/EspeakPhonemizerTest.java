@@ -34,7 +34,7 @@ class EspeakPhonemizerTest {
     @Test
     void theLibraryIsCalledNotTheCommandLineTool() {
         // espeak-ng's CLI synthesises and stresses the clause-final "he" (hˈiː); the library, like the
-        // reference, does not (spec/codec.md §6.4)
+        // reference, does not (docs/spec/codec.md §6.4)
         assertTrue(espeak.phonemize("Fuzzy Wuzzy wasn't very fuzzy, was he?", "en").endsWith("wʌz hiː?"));
     }
 
