@@ -7,6 +7,7 @@ import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
 import valle.api.tensor.Weights;
 import valle.kit.nn.LlamaShape;
+import valle.kit.thread.ThreadCount;
 
 /** The {@code llama} arch on DJL NDArrays with the PyTorch engine: the same backbone as the pure-Java plugin. */
 public final class DjlLlamaArch implements Arch {
@@ -60,6 +61,6 @@ public final class DjlLlamaArch implements Arch {
         if (!a.ok()) {
             throw new IllegalArgumentException(a.toString());
         }
-        return DjlLlamaBackbone.open(config, weights, Runtime.getRuntime().availableProcessors());
+        return DjlLlamaBackbone.open(config, weights, ThreadCount.configured());
     }
 }

@@ -7,6 +7,7 @@ import valle.api.codec.AudioCodec;
 import valle.api.codec.Codec;
 import valle.api.codec.CodecWeights;
 import valle.api.plugin.Availability;
+import valle.kit.thread.ThreadCount;
 
 /**
  * A codec plugin on ONNX Runtime. The plain-Java plugin of the same name reads the weight files
@@ -62,8 +63,9 @@ abstract class OnnxCodecPlugin implements Codec {
     /** The codec over weights the java plugin handed out. */
     abstract AudioCodec build(CodecWeights weights, int threads);
 
+    /** ONNX Runtime's intra-op threads for a codec opened now: valle's one thread policy. */
     private static int threads() {
-        return Runtime.getRuntime().availableProcessors();
+        return ThreadCount.configured();
     }
 
     private Codec requireReader() {

@@ -7,6 +7,7 @@ import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
 import valle.api.tensor.Weights;
 import valle.kit.nn.LlamaShape;
+import valle.kit.thread.ThreadCount;
 
 /**
  * The {@code llama} arch on ONNX Runtime: the same backbone as the pure-Java {@code llama} plugin, as ONNX
@@ -63,6 +64,6 @@ public final class OnnxLlamaArch implements Arch {
         if (!a.ok()) {
             throw new IllegalArgumentException(a.toString());
         }
-        return OnnxLlamaBackbone.open(config, weights, Runtime.getRuntime().availableProcessors());
+        return OnnxLlamaBackbone.open(config, weights, ThreadCount.configured());
     }
 }

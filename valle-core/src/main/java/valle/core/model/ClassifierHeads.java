@@ -4,14 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
+import valle.kit.thread.KernelPool;
 
 /**
  * The split classifier heads ({@code classifiers.proj.i}, {@code [classes, D]} plus optional bias): one per
- * level and task, chosen by name and applied to the rows the loop samples. Thread-safe.
+ * level and task, chosen by name and applied to the rows the loop samples. Thread-safe. Large products run on
+ * a kernel pool of their own, sized by valle's thread policy when the heads are loaded.
  */
-public final class ClassifierHeads {
+public final class ClassifierHeads implements AutoCloseable {
     private final ModelLayout layout;
     private final List<LinearHead> heads = new ArrayList<>();
+    private final KernelPool pool = KernelPool.configured("classifier heads");
 
     public ClassifierHeads(ModelLayout layout, Weights w) {
         this.layout = layout;
@@ -42,12 +45,18 @@ public final class ClassifierHeads {
     public float[] logits(String head, float[] hidden, int firstRow, int rows) {
         LinearHead h = heads.get(layout.head(head).index());
         float[] out = new float[rows * h.classes()];
-        h.apply(hidden, firstRow, rows, out);
+        h.apply(hidden, firstRow, rows, out, pool);
         return out;
     }
 
     /** Number of classes of head {@code head}. */
     public int classes(String head) {
         return layout.head(head).classes();
+    }
+
+    /** Stops the pool's workers. */
+    @Override
+    public void close() {
+        pool.close();
     }
 }

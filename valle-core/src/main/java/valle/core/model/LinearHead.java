@@ -1,9 +1,9 @@
 package valle.core.model;
 
-import java.util.stream.IntStream;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import valle.api.tensor.TensorView;
+import valle.kit.thread.KernelPool;
 import valle.kit.vector.FloatVectors;
 import valle.kit.vector.VectorApi;
 
@@ -11,7 +11,8 @@ import valle.kit.vector.VectorApi;
  * One classifier head {@code y = x·Wᵀ + b}, its first {@code classes} weight rows widened to float32 once at
  * load (the per-call widening of {@link TensorView#linear} and its one-add-at-a-time loop cost more than the
  * backbone's step at decode time). {@link #apply} takes four input rows against two weight rows at a time with
- * the Vector API, blocks of classes split over the common pool for large products; {@link #applySimple} is the plain loop it
+ * the Vector API, blocks of classes split over the heads' kernel pool for large products (each class's sum is the same
+ * whichever thread computes it); {@link #applySimple} is the plain loop it
  * is tested against.
  */
 final class LinearHead {
@@ -37,8 +38,11 @@ final class LinearHead {
         return classes;
     }
 
-    /** {@code out [rows, classes]} for the input rows {@code x [rows, D]} from row {@code firstRow}. */
-    void apply(float[] x, int firstRow, int rows, float[] out) {
+    /**
+     * {@code out [rows, classes]} for the input rows {@code x [rows, D]} from row {@code firstRow}; large products
+     * split their blocks of classes over {@code pool}.
+     */
+    void apply(float[] x, int firstRow, int rows, float[] out, KernelPool pool) {
         if (!VECTOR) {
             applySimple(x, firstRow, rows, out);
             return;
@@ -49,7 +53,7 @@ final class LinearHead {
                 Vectors.block(this, b, x, firstRow, rows, out);
             }
         } else {
-            IntStream.range(0, blocks).parallel().forEach(b -> Vectors.block(this, b, x, firstRow, rows, out));
+            pool.forEach(blocks, b -> Vectors.block(this, b, x, firstRow, rows, out));
         }
     }
 

@@ -247,6 +247,7 @@ public final class ValleModel implements AutoCloseable {
                 adapted.close();
                 adapter.close();
             }
+            heads.close();
             file.close();
         }
     }

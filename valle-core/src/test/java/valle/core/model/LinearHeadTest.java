@@ -8,8 +8,12 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import valle.api.tensor.ArrayTensor;
+import valle.kit.thread.KernelPool;
 
 class LinearHeadTest {
+    /** Two threads, so that large products split their blocks as they do in a model. */
+    private static final KernelPool POOL = new KernelPool(2, "test heads");
+
 
     @ParameterizedTest(name = "classes={0} of {1}, width={2}, rows={3}")
     @CsvSource({"1, 1, 1, 1", "11, 11, 32, 5", "1024, 1025, 64, 9", "300, 300, 1030, 4", "70, 70, 2048, 3"})
@@ -22,7 +26,7 @@ class LinearHeadTest {
         float[] simple = new float[rows * classes];
         float[] fast = new float[rows * classes];
         head.applySimple(x, 2, rows, simple);
-        head.apply(x, 2, rows, fast);
+        head.apply(x, 2, rows, fast, POOL);
         for (int i = 0; i < fast.length; i++) {
             assertEquals(simple[i], fast[i], 2e-6 * width, "element " + i);
         }
@@ -45,10 +49,10 @@ class LinearHeadTest {
         int rows = 9;
         float[] x = random(rnd, rows * width);
         float[] all = new float[rows * classes];
-        head.apply(x, 0, rows, all);
+        head.apply(x, 0, rows, all, POOL);
         for (int r = 0; r < rows; r++) {
             float[] alone = new float[classes];
-            head.apply(x, r, 1, alone);
+            head.apply(x, r, 1, alone, POOL);
             assertArrayEquals(alone, Arrays.copyOfRange(all, r * classes, (r + 1) * classes), "row " + r);
         }
     }
@@ -60,10 +64,10 @@ class LinearHeadTest {
         LinearHead head = new LinearHead(new ArrayTensor("w", new int[] {7, 1027}, random(rnd, 7 * 1027)), 7, null);
         float[] x = random(rnd, 5 * 1027);
         float[] cold = new float[5 * 7];
-        head.apply(x, 0, 5, cold);
+        head.apply(x, 0, 5, cold, POOL);
         float[] warm = new float[5 * 7];
         for (int k = 0; k < 20_000; k++) {
-            head.apply(x, 0, 5, warm);
+            head.apply(x, 0, 5, warm, POOL);
         }
         assertArrayEquals(cold, warm);
     }
