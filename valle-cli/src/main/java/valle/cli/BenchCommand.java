@@ -106,8 +106,6 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--threads, --reps and --layers must be at least 1");
         }
         WeightFormat format = weightDtype == null ? null : parseFormat();
-        // read by the kernels' and attention's pools when the model opens
-        System.setProperty("valle.threads", Integer.toString(n));
         if (format != null && (model != null || format == WeightFormat.INT8)) {
             System.setProperty("valle.llama.weights", format.name());
         }
@@ -130,7 +128,9 @@ final class BenchCommand implements Callable<Integer> {
             List<BenchTimer.Row> rows;
             long[] routed;
             String ranOn;
-            try (Valle valle = Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).build()) {
+            // every pool the model, its backbone and attention make while loading takes n threads
+            try (Valle valle = Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).threads(n)
+                    .build()) {
                 ranOn = valle.model().arch().backend();
                 rows = run(valle, n, format);
                 routed = routedPerExpert(valle.model());
@@ -154,7 +154,6 @@ final class BenchCommand implements Callable<Integer> {
                     + " with ./valle) or fewer --layers");
         } finally {
             System.clearProperty("valle.llama.weights");
-            System.clearProperty("valle.threads");
             if (temp != null) {
                 try {
                     Files.deleteIfExists(temp);
