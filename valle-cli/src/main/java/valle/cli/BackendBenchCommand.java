@@ -20,12 +20,13 @@ import valle.api.arch.MaskMode;
 import valle.api.tensor.Weights;
 import valle.core.Valle;
 import valle.core.plugin.AutoAttention;
+import valle.kit.thread.ThreadCount;
 
 /**
  * {@code valle backend-bench}: one arch on every backend that provides it, at the published size with random
- * weights: an AR decode step (one causal row over a KV cache) and a NAR pass (every row, bidirectional). The
- * thread count is the JVM's processor count, which every backend uses (the java llama's pool, ORT's intra-op
- * threads, libtorch's); {@code -XX:ActiveProcessorCount=N} sets it for all three.
+ * weights: an AR decode step (one causal row over a KV cache) and a NAR pass (every row, bidirectional). Every
+ * backend takes valle's one thread count ({@code VALLE_THREADS} / {@code -Dvalle.threads}, else the processors):
+ * the java llama's pool, ORT's intra-op threads, libtorch's.
  */
 @Command(name = "backend-bench",
         description = "Time an AR decode step and a NAR pass of one arch (default llama) on each backend that provides it, "
@@ -66,7 +67,7 @@ final class BackendBenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         BackboneConfig config = new BackboneConfig(arch, WIDTH, 16, 16, layers, 4096, 1e-6f, 10000f, "gelu", Map.of());
         out.printf("%s at D %d, %d layers, 16 heads, MLP 4096 (random weights), %d threads, %s%n", arch, WIDTH,
-                layers, Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
+                layers, ThreadCount.configured(), System.getProperty("os.arch"));
         out.printf("%-8s %10s %26s %22s%n", "BACKEND", "OPEN s", "AR STEP ms (" + prefill + " cached)",
                 "NAR PASS ms (" + narRows + " rows)");
         try (Valle valle = Valle.builder().build()) {

@@ -132,7 +132,8 @@ final class BenchCommand implements Callable<Integer> {
             try (Valle valle = Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).threads(n)
                     .build()) {
                 ranOn = valle.model().arch().backend();
-                rows = run(valle, n, format);
+                // and so do the codecs its codec rows open after loading
+                rows = ThreadCount.where(n).call(() -> run(valle, n, format));
                 routed = routedPerExpert(valle.model());
             }
             // with the model closed, so that nothing of the backend runs beside the kernels

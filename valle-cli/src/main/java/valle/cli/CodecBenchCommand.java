@@ -13,6 +13,7 @@ import valle.api.codec.AudioCodec;
 import valle.api.codec.Codec;
 import valle.api.codec.Codes;
 import valle.core.Valle;
+import valle.kit.thread.ThreadCount;
 
 /**
  * {@code valle codec-bench}: encode and decode speed of each codec at the published model's size (EnCodec
@@ -49,7 +50,7 @@ final class CodecBenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Codecs at the published size, random weights, %.1f s of audio per run (%s, %d threads)%n", seconds,
-                System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors());
+                System.getProperty("os.arch"), ThreadCount.configured());
         out.printf("%-8s %-8s %-7s %10s %10s %8s%n", "CODEC", "BACKEND", "PART", "MEAN s", "BEST s", "RTF");
         // every backend: this command filters by --backend itself, whatever -Dvalle.backend or VALLE_BACKEND say
         try (Valle valle = Valle.builder().backend("auto").build()) {

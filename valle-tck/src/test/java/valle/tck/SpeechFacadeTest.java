@@ -97,10 +97,17 @@ class SpeechFacadeTest {
                 .codec(CODEC.resolve("weights/encodec_hf"))
                 .vocoder(CODEC.resolve("weights/vocos"))
                 .build()) {
+            // the count reached the pools made while loading (flash's description names its pool's size)
+            assertTrue(one.plugins().attentionKernels().get("flash").description().contains(" 1 thread(s)"),
+                    one.plugins().attentionKernels().get("flash").description());
             Speech speech = one.speak(request(11).withVoice(one.voice(PROMPT_WAV)));
             Speech reference = tts.speak(request(11));
             assertArrayEquals(reference.codes().data(), speech.codes().data());
             assertArrayEquals(reference.samples(), speech.samples());
+        }
+        try (Valle three = Valle.builder().threads(3).build()) {
+            assertTrue(three.plugins().attentionKernels().get("flash").description().contains(" 3 thread(s)"),
+                    three.plugins().attentionKernels().get("flash").description());
         }
     }
 

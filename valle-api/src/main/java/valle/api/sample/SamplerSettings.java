@@ -67,6 +67,20 @@ public record SamplerSettings(float temperature, float minTemperature, int topK,
         }
     }
 
+    /**
+     * The settings of the reference's stages alone, as the record was before {@code options}: kept so that code
+     * compiled against it still links.
+     *
+     * @deprecated use {@link #builder()}; a positional constructor breaks each time a setting is added
+     */
+    @Deprecated(since = "0.1")
+    public SamplerSettings(float temperature, float minTemperature, int topK, float topP, float minP,
+                           float topNSigma, float repetitionPenalty, float repetitionPenaltyDecay,
+                           float lengthPenalty, float dryMultiplier, float dryBase, int dryAllowedLength) {
+        this(temperature, minTemperature, topK, topP, minP, topNSigma, repetitionPenalty, repetitionPenaltyDecay,
+                lengthPenalty, dryMultiplier, dryBase, dryAllowedLength, Map.of());
+    }
+
     /** Settings that start as {@link #greedy()}: every stage off, temperature 0, no options. */
     public static Builder builder() {
         return new Builder();

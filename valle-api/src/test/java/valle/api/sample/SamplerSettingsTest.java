@@ -23,6 +23,15 @@ class SamplerSettingsTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation")
+    void theConstructorOfTheReferencesStagesStillBuildsTheSameSettings() {
+        SamplerSettings old = new SamplerSettings(0.7f, -1f, 20, 0.9f, 0f, 0f, 1.2f, 0f, 0f, 0f, 1.75f, 2);
+        assertEquals(SamplerSettings.builder().temperature(0.7f).topK(20).topP(0.9f).repetitionPenalty(1.2f).build(),
+                old);
+        assertEquals(Map.of(), old.options());
+    }
+
+    @Test
     void toBuilderChangesOnlyWhatItIsTold() {
         SamplerSettings s = SamplerSettings.builder().temperature(0.7f).topK(20).dryMultiplier(0.8f)
                 .option("mirostat", "tau", "4.5").build();

@@ -98,7 +98,10 @@ class MixtralBackboneTest extends BackboneContract {
         SparseMoe moe = new SparseMoe(new Router(PackedMatrix.of(gate, null), 2), experts, Activation.GELU);
         float[] h = random(rnd, rows * D);
         float[] out = new float[rows * D];
-        Routing routing = moe.apply(h, rows, out, new KernelPool(2, "test"));
+        Routing routing;
+        try (KernelPool pool = new KernelPool(2, "test")) {
+            routing = moe.apply(h, rows, out, pool);
+        }
         assertEquals(rows * 2, java.util.Arrays.stream(routing.tokensPerExpert()).sum());
         for (int r = 0; r < rows; r++) {
             // dense reference: softmax over all experts, top two, renormalised; each expert on this row

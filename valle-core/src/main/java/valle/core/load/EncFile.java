@@ -330,7 +330,9 @@ public record EncFile(Codes codes, Map<String, Object> metadata) {
                         throw at.fail("_frombuffer needs (bytes, dtype, shape, order)");
                     }
                     if (!"C".equals(args.get(3))) {
-                        throw at.fail("only C-order arrays are supported (order " + args.get(3) + ")");
+                        Object order = args.get(3);
+                        throw at.fail("only C-order arrays are supported (order "
+                                + (order instanceof String o ? "'" + o + "'" : Unpickler.describe(order)) + ")");
                     }
                     NdArray a = new NdArray();
                     fill(a, shape(shape, at), dt, buffer, at);
@@ -422,7 +424,7 @@ public record EncFile(Codes codes, Map<String, Object> metadata) {
             }
             for (int i = 0; i < dims.length; i++) {
                 if (!(t.get(i) instanceof Long n) || n < 0 || n > Integer.MAX_VALUE) {
-                    throw at.fail("bad array dimension " + t.get(i));
+                    throw at.fail("bad array dimension " + Unpickler.describe(t.get(i)));
                 }
                 dims[i] = (int) (long) n;
             }

@@ -1,6 +1,7 @@
 package valle.core.speech;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -281,6 +282,8 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
         private SamplerSettings ar;
         private SamplerSettings nar;
         private SamplerSettings narLen;
+        /** Options for every pass, added to each pass's settings by {@link #build()}, whatever is set after them. */
+        private final Map<String, String[]> everyPass = new LinkedHashMap<>();
         private Cfg arCfg;
         private Cfg narCfg;
         private Cfg narLenCfg;
@@ -472,12 +475,12 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
 
         /**
          * Sets the setting {@code key} of the third-party sampler stage {@code sampler} in every pass (AR, NAR and
-         * NAR-len): see {@link SamplerSettings#options()}.
+         * NAR-len), also when a pass's settings are replaced afterwards: see {@link SamplerSettings#options()}.
          */
         public Builder samplerOption(String sampler, String key, String value) {
-            ar = ar.toBuilder().option(sampler, key, value).build();
-            nar = nar.toBuilder().option(sampler, key, value).build();
-            narLen = narLen.toBuilder().option(sampler, key, value).build();
+            // checked now, so that a bad name fails where it is set
+            SamplerSettings.builder().option(sampler, key, value).build();
+            everyPass.put(sampler + "." + key, new String[] {sampler, key, value});
             return this;
         }
 
@@ -487,10 +490,21 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
          * @throws IllegalArgumentException for a value out of its range
          */
         public InferenceSettings build() {
-            return new InferenceSettings(ar, nar, narLen, arCfg, narCfg, narLenCfg, maxDuration, maxSteps, maxLevels,
+            return new InferenceSettings(withOptions(ar), withOptions(nar), withOptions(narLen), arCfg, narCfg, narLenCfg, maxDuration, maxSteps, maxLevels,
                     beamWidth, inputPromptPrefix, prefixSilence, refineOnStop, denoiseStart, denoiseEnd,
                     minimumCfgStrength, annealedSampling, remasking, minDuration, durationPadding, modality,
                     contextHistory, seed);
+        }
+
+        private SamplerSettings withOptions(SamplerSettings pass) {
+            if (everyPass.isEmpty()) {
+                return pass;
+            }
+            SamplerSettings.Builder b = pass.toBuilder();
+            for (String[] option : everyPass.values()) {
+                b.option(option[0], option[1], option[2]);
+            }
+            return b.build();
         }
     }
 }

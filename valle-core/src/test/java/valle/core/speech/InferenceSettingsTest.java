@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import valle.api.sample.SamplerSettings;
 
 class InferenceSettingsTest {
 
@@ -103,5 +104,14 @@ class InferenceSettingsTest {
         assertEquals(Map.of("mirostat.tau", "4.5", "mirostat.m", "100"), kw.ar().options());
         assertEquals(kw.ar().options(), kw.narLen().options());
         assertEquals(Map.of("mirostat.tau", "4.5"), kw.nar().options());
+    }
+
+    @Test
+    void aSamplerOptionOutlivesAPassSetAfterIt() {
+        InferenceSettings s = InferenceSettings.builder().samplerOption("mirostat", "tau", "4.5")
+                .ar(SamplerSettings.builder().temperature(0.7f).build()).build();
+        assertEquals(4.5, s.ar().doubleOption("mirostat", "tau", 0));
+        assertEquals(0.7f, s.ar().temperature());
+        assertThrows(IllegalArgumentException.class, () -> InferenceSettings.builder().samplerOption("", "k", "v"));
     }
 }

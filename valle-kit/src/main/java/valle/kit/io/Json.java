@@ -24,7 +24,7 @@ import valle.api.Stable;
  *   <li>nesting deeper than {@value #MAX_DEPTH} is refused: real files nest fewer than ten levels, and it bounds
  *       the recursion well inside any thread's stack;</li>
  *   <li>trailing commas, trailing data, leading zeros, control characters in strings, and anything else outside
- *       the grammar are refused.</li>
+ *       the grammar are refused, and so are numbers beyond a double (JSON has no infinities).</li>
  * </ul>
  * Errors are {@link ModelFormatException}s that name the source and the character offset of the problem.
  */
@@ -262,7 +262,12 @@ public final class Json {
                 // an integer too large for a long is still a number: it reads as a double
             }
         }
-        return Double.parseDouble(s);
+        double d = Double.parseDouble(s);
+        if (Double.isInfinite(d)) {
+            // JSON has no infinities; a config value this large is an attack or a corruption, never a setting
+            throw error("number " + (s.length() > 32 ? s.substring(0, 32) + "..." : s) + " is beyond a double");
+        }
+        return d;
     }
 
     private Object literal(String word, Object v) {

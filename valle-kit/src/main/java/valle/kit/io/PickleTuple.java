@@ -33,4 +33,13 @@ public record PickleTuple(List<Object> items) {
     public Object get(int i) {
         return items.get(i);
     }
+
+    /**
+     * The size alone: a hostile pickle can build a tuple that holds a list that holds the tuple, and printing the
+     * elements would never end.
+     */
+    @Override
+    public String toString() {
+        return "a tuple of " + items.size();
+    }
 }

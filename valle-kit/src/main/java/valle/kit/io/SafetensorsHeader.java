@@ -57,9 +57,15 @@ public record SafetensorsHeader(long dataStart, Map<String, String> metadata, Ma
      */
     @Stable(since = "0.1")
     public record Tensor(String dtype, int[] shape, long begin, long end) {
-        /** Copies {@code shape}. */
+        /**
+         * Copies {@code shape}.
+         *
+         * @throws IllegalArgumentException if {@code dtype} is not a safetensors dtype
+         */
         public Tensor {
-            Objects.requireNonNull(dtype, "dtype");
+            if (byteSize(Objects.requireNonNull(dtype, "dtype")) == 0) {
+                throw new IllegalArgumentException("'" + dtype + "' is not a safetensors dtype");
+            }
             shape = shape.clone();
         }
 

@@ -45,7 +45,7 @@ public final class ThreadCount {
     }
 
     /** {@code value} as a thread count, or an error naming {@code source} and what it must be. */
-    public static int parse(String value, String source) {
+    private static int parse(String value, String source) {
         try {
             return check(Integer.parseInt(value.trim()), source);
         } catch (NumberFormatException e) {

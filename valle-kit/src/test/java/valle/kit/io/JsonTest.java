@@ -58,6 +58,13 @@ class JsonTest {
     }
 
     @Test
+    void numbersBeyondADoubleAreRefused() {
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Json.parse("[1e999]", "t"));
+        assertTrue(e.getMessage().contains("beyond a double"), e.getMessage());
+        assertThrows(ModelFormatException.class, () -> Json.parse("-" + "9".repeat(400), "t"));
+    }
+
+    @Test
     void nestsToTheLimitAndNoFurther() {
         String atLimit = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
         assertTrue(Json.parse(atLimit, "t") instanceof List<?>);

@@ -158,6 +158,27 @@ public abstract class BackboneContract {
         }
     }
 
+    /**
+     * VALL-E's sequences restart their position ids in each segment (text, prompt, response): a state stepped over
+     * such positions gives the rows of the full pass over them.
+     */
+    @Test
+    public void incrementalDecodingOverRestartingPositionsGivesTheRowsOfTheFullPass() {
+        int[] positions = {0, 1, 2, 3, 0, 1, 0, 1, 2};
+        BackboneInput sequential = input(positions.length, 0, 29, MaskMode.CAUSAL);
+        BackboneInput whole = new BackboneInput(sequential.embeddings(), positions.length, positions, MaskMode.CAUSAL);
+        int prefill = 4;
+        try (Backbone b = open(weights()); BackboneState state = b.newState()) {
+            float[] full = b.forward(whole);
+            assertClose(rowsOf(full, 0, prefill), b.forward(state, rowsOf(whole, 0, prefill)), tolerance(),
+                    "prefill of " + prefill + " rows, positions " + Arrays.toString(positions));
+            for (int r = prefill; r < positions.length; r++) {
+                assertClose(rowsOf(full, r, 1), b.forward(state, rowsOf(whole, r, 1)), tolerance(),
+                        "row " + r + " (position " + positions[r] + ") stepped over restarting positions");
+            }
+        }
+    }
+
     @Test
     public void aBlockOfRowsIntoAStartedStateContinuesTheSequence() {
         int rows = sequenceLength();
