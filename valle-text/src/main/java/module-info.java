@@ -6,6 +6,7 @@
  */
 module valle.text {
     requires valle.api;
+    requires valle.kit;
 
     provides valle.api.text.Phonemizer with valle.text.espeak.EspeakPhonemizer;
 }

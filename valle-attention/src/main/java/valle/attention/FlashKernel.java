@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionProblem;
-import valle.api.plugin.Availability;
+import valle.kit.plugin.DescribedPlugin;
 import valle.kit.thread.KernelPool;
 import valle.kit.thread.ThreadCount;
 
@@ -17,7 +17,7 @@ import valle.kit.thread.ThreadCount;
  * whole vectors ({@link VectorFlash}); the scalar loops below are its readable form and the class path's
  * fallback.
  */
-public final class FlashKernel implements AttentionKernel {
+public final class FlashKernel extends DescribedPlugin implements AttentionKernel {
     private final int queryTile;
     private final int keyTile;
     /** This kernel's threads ({@code valle.threads}, as configured where it was made); started on first use. */
@@ -37,27 +37,14 @@ public final class FlashKernel implements AttentionKernel {
         if (queryTile < 1 || keyTile < 1 || threads < 1) {
             throw new IllegalArgumentException("tiles and threads must be >= 1");
         }
+        super("flash", 20);
         this.queryTile = queryTile;
         this.keyTile = keyTile;
         this.pool = new KernelPool(threads, "valle-flash");
         this.vector = vector && Scores.vectorized();
     }
 
-    @Override
-    public String name() {
-        return "flash";
-    }
-
-    @Override
-    public int priority() {
-        return 20;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
+    /** Its tiles, threads and form. */
     @Override
     public String description() {
         return "tiled online softmax (FlashAttention-2 style), query tiles in parallel, " + queryTile + "x" + keyTile

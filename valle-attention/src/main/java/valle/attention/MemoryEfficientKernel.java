@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionProblem;
-import valle.api.plugin.Availability;
+import valle.kit.plugin.DescribedPlugin;
 import valle.kit.thread.KernelPool;
 import valle.kit.thread.ThreadCount;
 
@@ -15,7 +15,7 @@ import valle.kit.thread.ThreadCount;
  * single query row (decoding over a long cache) it splits the keys instead ("split-KV", flash-decoding): each
  * split is one parallel task, and the splits merge at the end.
  */
-public final class MemoryEfficientKernel implements AttentionKernel {
+public final class MemoryEfficientKernel extends DescribedPlugin implements AttentionKernel {
     /** Below this many keys a one-row decode is not worth splitting. */
     private static final int SPLIT_MIN_KEYS = 128;
 
@@ -34,27 +34,14 @@ public final class MemoryEfficientKernel implements AttentionKernel {
         if (queryChunk < 1 || keyChunk < 1 || splits < 0 || threads < 1) {
             throw new IllegalArgumentException("chunks and threads must be >= 1, splits >= 0");
         }
+        super("mem-efficient", 15);
         this.queryChunk = queryChunk;
         this.keyChunk = keyChunk;
         this.splits = splits;
         this.pool = new KernelPool(threads, "valle-mem-efficient");
     }
 
-    @Override
-    public String name() {
-        return "mem-efficient";
-    }
-
-    @Override
-    public int priority() {
-        return 15;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
+    /** Its chunks and threads. */
     @Override
     public String description() {
         return "chunked partial softmaxes merged once (Rabe-Staats), split-KV for one-row decoding, "

@@ -3,33 +3,18 @@ package valle.attention;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
-import valle.api.plugin.Availability;
+import valle.kit.plugin.DescribedPlugin;
 
 /**
  * Plain scaled-dot-product attention, one query row at a time: scores over the visible keys, max-subtracted
  * softmax, weighted sum of values. The reference every faster kernel is tested against
  * ({@code docs/spec/archs.md} §7.2). Memory is O(keys) per row.
  */
-public final class SdpaKernel implements AttentionKernel {
+public final class SdpaKernel extends DescribedPlugin implements AttentionKernel {
 
-    @Override
-    public String name() {
-        return "sdpa";
-    }
-
-    @Override
-    public int priority() {
-        return 10;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "plain scaled-dot-product attention (the reference kernel; every mask, GQA, log-sum-exp)";
+    /** The plugin, as the service loader makes it. */
+    public SdpaKernel() {
+        super("sdpa", 10, "plain scaled-dot-product attention (the reference kernel; every mask, GQA, log-sum-exp)");
     }
 
     @Override

@@ -1,56 +1,24 @@
 package valle.arch.llama;
 
-import valle.api.arch.Arch;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
-import valle.api.plugin.Availability;
 import valle.api.tensor.Weights;
 import valle.kit.matrix.WeightFormat;
-import valle.kit.nn.LlamaShape;
+import valle.kit.plugin.LlamaShapedArch;
 import valle.kit.thread.ThreadCount;
 
 /** The plugin that builds HF-style Llama stacks, as VALL-E's {@code LlamaModel_Adapted} runs them. */
-public final class LlamaArch implements Arch {
+public final class LlamaArch extends LlamaShapedArch {
 
-    @Override
-    public String name() {
-        return "llama";
+    /** The plugin, as the service loader makes it. */
+    public LlamaArch() {
+        super("llama", 10, "Llama decoder stack: RMSNorm, rotate-half RoPE, gated MLP (exact GELU or SiLU), KV cache; "
+                + "weights in their file dtype or int8 (valle.llama.weights)");
     }
 
     @Override
-    public int priority() {
-        return 10;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "Llama decoder stack: RMSNorm, rotate-half RoPE, gated MLP (exact GELU or SiLU), KV cache; "
-                + "weights in their file dtype or int8 (valle.llama.weights)";
-    }
-
-    @Override
-    public Availability supports(BackboneConfig config) {
-        Availability own = Arch.super.supports(config);
-        return own.ok() ? LlamaShape.supports(config, "llama") : own;
-    }
-
-    @Override
-    public Weights randomWeights(BackboneConfig c, long seed) {
-        return LlamaShape.randomWeights(c, seed);
-    }
-
-    @Override
-    public Backbone open(BackboneConfig config, Weights weights, AttentionKernel attention) {
-        Availability a = supports(config);
-        if (!a.ok()) {
-            throw new IllegalArgumentException(a.toString());
-        }
+    protected Backbone openSupported(BackboneConfig config, Weights weights, AttentionKernel attention) {
         return new LlamaBackbone(config, LlamaWeights.bind(config, weights, requestedFormat()), attention,
                 ThreadCount.configured());
     }

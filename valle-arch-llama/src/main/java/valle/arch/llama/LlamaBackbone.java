@@ -3,11 +3,9 @@ package valle.arch.llama;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneProbe;
-import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionMask;
@@ -16,9 +14,9 @@ import valle.kit.matrix.GatedUnit;
 import valle.kit.nn.Activation;
 import valle.kit.nn.BackboneInputs;
 import valle.kit.nn.KvCache;
-import valle.kit.nn.OwnedState;
 import valle.kit.nn.RmsNorm;
 import valle.kit.nn.Rope;
+import valle.kit.nn.StatefulBackbone;
 import valle.kit.thread.KernelPool;
 
 /**
@@ -31,9 +29,7 @@ import valle.kit.thread.KernelPool;
  * go through one pass together: their rows are stacked for every matrix product, so the weights are read
  * once for all of them, and only attention runs per sequence.
  */
-final class LlamaBackbone implements Backbone {
-    private static final BackboneProbe NO_PROBE = new BackboneProbe() { };
-    private final BackboneConfig config;
+final class LlamaBackbone extends StatefulBackbone<KvCache> {
     private final LlamaWeights weights;
     private final AttentionKernel attention;
     private final GatedUnit gatedUnit;
@@ -47,10 +43,9 @@ final class LlamaBackbone implements Backbone {
      * (about 86 KB a row at the published size: some 90 MB after a stacked NAR-len pass).
      */
     private final AtomicReference<Workspace> spare = new AtomicReference<>();
-    private volatile boolean closed;
 
     LlamaBackbone(BackboneConfig config, LlamaWeights weights, AttentionKernel attention, int threads) {
-        this.config = config;
+        super(config, KvCache.class, "llama backbone");
         this.weights = weights;
         this.attention = attention;
         this.gatedUnit = gatedUnit(Activation.named(config.activation()).orElseThrow());
@@ -66,25 +61,6 @@ final class LlamaBackbone implements Backbone {
         };
     }
 
-    @Override
-    public BackboneConfig config() {
-        return config;
-    }
-
-    @Override
-    public float[] forward(BackboneInput input) {
-        try (KvCache scratch = newState()) {
-            return forward(scratch, input);
-        }
-    }
-
-    @Override
-    public float[] forward(BackboneInput input, BackboneProbe probe) {
-        try (KvCache scratch = newState()) {
-            return run(List.of(scratch), List.of(input), probe).getFirst();
-        }
-    }
-
     /** The sequences' rows stacked through one pass over the weights; each sequence attends only to itself. */
     @Override
     public List<float[]> forward(List<BackboneInput> batch) {
@@ -93,7 +69,7 @@ final class LlamaBackbone implements Backbone {
             for (int i = 0; i < batch.size(); i++) {
                 caches.add(newState());
             }
-            return run(caches, batch, NO_PROBE);
+            return run(caches, batch, UNWATCHED);
         } finally {
             caches.forEach(KvCache::close);
         }
@@ -101,21 +77,18 @@ final class LlamaBackbone implements Backbone {
 
     @Override
     public KvCache newState() {
-        return new KvCache(this, "llama KV cache", config.layers(), config.kvHeads() * config.headDim());
+        return new KvCache(this, "llama KV cache", config().layers(), config().kvHeads() * config().headDim());
     }
 
     @Override
-    public float[] forward(BackboneState state, BackboneInput input) {
-        KvCache cache = OwnedState.owned(state, KvCache.class, this, "llama backbone");
-        return run(List.of(cache), List.of(input), NO_PROBE).getFirst();
+    protected float[] pass(KvCache cache, BackboneInput input, BackboneProbe probe, boolean keep) {
+        return run(List.of(cache), List.of(input), probe).getFirst();
     }
 
     /** @param probe told of every layer's output (the stacked rows of all sequences) */
     private List<float[]> run(List<KvCache> caches, List<BackboneInput> inputs, BackboneProbe probe) {
-        if (closed) {
-            throw new IllegalStateException("this llama backbone is closed");
-        }
-        int d = config.hiddenSize();
+        ensureOpen();
+        int d = config().hiddenSize();
         int total = 0;
         int[] first = new int[inputs.size() + 1];
         for (int s = 0; s < inputs.size(); s++) {
@@ -131,13 +104,13 @@ final class LlamaBackbone implements Backbone {
             caches.get(s).reserve(inputs.get(s).rows());
         }
         // a probe is handed the working buffers, which it may copy whole: those must be of the pass's size
-        Workspace w = probe == NO_PROBE ? takeWorkspace(total) : new Workspace(config, total);
+        Workspace w = probe == UNWATCHED ? takeWorkspace(total) : new Workspace(config(), total);
         try {
             return pass(caches, inputs, probe, w, first, past);
         } finally {
-            if (probe == NO_PROBE && !closed) {
+            if (probe == UNWATCHED && !isClosed()) {
                 spare.accumulateAndGet(w, (kept, done) -> kept == null || done.rows >= kept.rows ? done : kept);
-                if (closed) {
+                if (isClosed()) {
                     // closed while this pass ran: nothing may keep the workspace now
                     spare.set(null);
                 }
@@ -147,29 +120,29 @@ final class LlamaBackbone implements Backbone {
 
     private Workspace takeWorkspace(int rows) {
         Workspace w = spare.getAndSet(null);
-        return w != null && w.rows >= rows ? w : new Workspace(config, rows);
+        return w != null && w.rows >= rows ? w : new Workspace(config(), rows);
     }
 
     /** The layers over the stacked rows ({@code first[s]} is sequence s's first row, {@code past[s]} its cached rows). */
     private List<float[]> pass(List<KvCache> caches, List<BackboneInput> inputs, BackboneProbe probe, Workspace w,
                                int[] first, int[] past) {
-        int d = config.hiddenSize();
+        int d = config().hiddenSize();
         int total = first[inputs.size()];
         for (int s = 0; s < inputs.size(); s++) {
             System.arraycopy(inputs.get(s).embeddings(), 0, w.x, first[s] * d, inputs.get(s).rows() * d);
         }
         List<LlamaWeights.Layer> layers = weights.layers();
-        RmsNorm.apply(w.x, layers.getFirst().attentionNorm(), total, d, config.normEps(), w.normed);
+        RmsNorm.apply(w.x, layers.getFirst().attentionNorm(), total, d, config().normEps(), w.normed);
         for (int l = 0; l < layers.size(); l++) {
             LlamaWeights.Layer layer = layers.get(l);
             attentionBlock(layer, l, w, total, inputs, caches, first, past);
             // the residual add of the attention output is fused into the next norm
-            RmsNorm.addAndApply(w.x, w.projected, layer.mlpNorm(), total, d, config.normEps(), w.normed);
+            RmsNorm.addAndApply(w.x, w.projected, layer.mlpNorm(), total, d, config().normEps(), w.normed);
             layer.gateUp().multiply(w.normed, total, w.gateUp, pool);
-            gatedUnit.apply(w.gateUp, total, config.intermediateSize(), w.act, pool);
+            gatedUnit.apply(w.gateUp, total, config().intermediateSize(), w.act, pool);
             layer.down().multiply(w.act, total, w.projected, pool);
             float[] nextNorm = l + 1 < layers.size() ? layers.get(l + 1).attentionNorm() : weights.finalNorm();
-            RmsNorm.addAndApply(w.x, w.projected, nextNorm, total, d, config.normEps(), w.normed);
+            RmsNorm.addAndApply(w.x, w.projected, nextNorm, total, d, config().normEps(), w.normed);
             probe.layerOutput(l, w.x, total);
         }
         for (int s = 0; s < inputs.size(); s++) {
@@ -185,9 +158,9 @@ final class LlamaBackbone implements Backbone {
     /** Adds the attention output of {@code w.normed} to the residual stream, appending k, v to the caches. */
     private void attentionBlock(LlamaWeights.Layer layer, int index, Workspace w, int total,
                                 List<BackboneInput> inputs, List<KvCache> caches, int[] first, int[] past) {
-        int heads = config.heads();
-        int kvHeads = config.kvHeads();
-        int hd = config.headDim();
+        int heads = config().heads();
+        int kvHeads = config().kvHeads();
+        int hd = config().headDim();
         int d = heads * hd;
         int kvWidth = kvHeads * hd;
         int qkvWidth = d + 2 * kvWidth;
@@ -217,10 +190,9 @@ final class LlamaBackbone implements Backbone {
         layer.o().multiply(w.attendedAll, total, w.projected, pool);
     }
 
+    /** The weights belong to the model, which releases them; the backbone drops its workspace and stops its threads. */
     @Override
-    public void close() {
-        // the weights belong to the model, which releases them; this only stops further use
-        closed = true;
+    protected void release() {
         spare.set(null);
         pool.close();
     }

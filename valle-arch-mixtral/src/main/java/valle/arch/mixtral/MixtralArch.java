@@ -1,6 +1,5 @@
 package valle.arch.mixtral;
 
-import valle.api.arch.Arch;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
@@ -8,6 +7,7 @@ import valle.api.plugin.Availability;
 import valle.api.tensor.RandomTensors;
 import valle.api.tensor.Weights;
 import valle.kit.nn.LlamaShape;
+import valle.kit.plugin.ArchPlugin;
 
 /**
  * The plugin that builds HF Mixtral stacks as the reference configures them ({@code arch_type: mixtral}, and
@@ -15,7 +15,7 @@ import valle.kit.nn.LlamaShape;
  * {@code min(2, experts)}, the reference's choice), {@code sliding_window} (default 900 = 75·12, the
  * reference's), and for {@link #randomWeights} {@code experts} (default 8, Mixtral's published layout).
  */
-public final class MixtralArch implements Arch {
+public final class MixtralArch extends ArchPlugin {
     /** Option names in {@link BackboneConfig#options()}. */
     public static final String EXPERTS = "experts";
     public static final String EXPERTS_PER_TOKEN = "experts_per_token";
@@ -23,29 +23,15 @@ public final class MixtralArch implements Arch {
     private static final int REFERENCE_WINDOW = 75 * 12;
     private static final int RANDOM_EXPERTS = 8;
 
-    @Override
-    public String name() {
-        return "mixtral";
-    }
-
-    @Override
-    public int priority() {
-        return 10;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "Mixtral mixture-of-experts stack: sliding-window GQA, top-k router, experts run on their tokens only";
+    /** The plugin, as the service loader makes it. */
+    public MixtralArch() {
+        super("mixtral", 10, "Mixtral mixture-of-experts stack: sliding-window GQA, top-k router, "
+                + "experts run on their tokens only");
     }
 
     @Override
     public Availability supports(BackboneConfig config) {
-        Availability own = Arch.super.supports(config);
+        Availability own = super.supports(config);
         if (!own.ok()) {
             return own;
         }
@@ -81,11 +67,7 @@ public final class MixtralArch implements Arch {
     }
 
     @Override
-    public Backbone open(BackboneConfig config, Weights weights, AttentionKernel attention) {
-        Availability a = supports(config);
-        if (!a.ok()) {
-            throw new IllegalArgumentException(a.toString());
-        }
+    protected Backbone openSupported(BackboneConfig config, Weights weights, AttentionKernel attention) {
         MixtralWeights bound = MixtralWeights.bind(config, weights);
         String declared = config.options().get(EXPERTS);
         if (declared != null && Integer.parseInt(declared) != bound.experts()) {

@@ -1,19 +1,16 @@
 package valle.arch.mixtral;
 
-import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneProbe;
-import valle.api.arch.BackboneState;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
 import valle.kit.nn.Activation;
-import valle.kit.nn.BackboneInputs;
 import valle.kit.nn.KvCache;
-import valle.kit.nn.OwnedState;
 import valle.kit.nn.RmsNorm;
 import valle.kit.nn.Rope;
+import valle.kit.nn.StatefulBackbone;
 import valle.kit.thread.KernelPool;
 
 /**
@@ -25,19 +22,17 @@ import valle.kit.thread.KernelPool;
  * Mixtral its {@code is_causal} list, which HF's Mixtral ignores, so NAR passes are causal too. Every pass
  * goes through a {@link KvCache}; a full pass is a prefill into a throw-away cache.
  */
-final class MixtralBackbone implements Backbone {
-    private final BackboneConfig config;
+final class MixtralBackbone extends StatefulBackbone<KvCache> {
     private final MixtralWeights weights;
     private final AttentionKernel attention;
     private final SparseMoe[] moe;
     private final Rope rope;
     private final int window;
     private final KernelPool pool;
-    private volatile boolean closed;
 
     MixtralBackbone(BackboneConfig config, MixtralWeights weights, AttentionKernel attention, int expertsPerToken,
                     int window) {
-        this.config = config;
+        super(config, KvCache.class, "mixtral backbone");
         this.weights = weights;
         this.attention = attention;
         this.window = window;
@@ -51,53 +46,28 @@ final class MixtralBackbone implements Backbone {
         this.pool = KernelPool.configured("valle-mixtral");
     }
 
-    @Override
-    public BackboneConfig config() {
-        return config;
-    }
-
-    @Override
-    public float[] forward(BackboneInput input) {
-        return forward(input, new BackboneProbe() { });
-    }
-
-    @Override
-    public float[] forward(BackboneInput input, BackboneProbe probe) {
-        try (KvCache scratch = newState()) {
-            return pass(scratch, input, probe);
-        }
-    }
-
     /**
      * Rows that fell out of the sliding window stay stored in the cache (the attention mask hides them); a decode
      * past the window is rare enough not to trim for.
      */
     @Override
     public KvCache newState() {
-        return new KvCache(this, "mixtral KV cache", config.layers(), config.kvHeads() * config.headDim());
+        return new KvCache(this, "mixtral KV cache", config().layers(), config().kvHeads() * config().headDim());
     }
 
     @Override
-    public float[] forward(BackboneState state, BackboneInput input) {
-        return pass(OwnedState.owned(state, KvCache.class, this, "mixtral backbone"), input, new BackboneProbe() { });
-    }
-
-    private float[] pass(KvCache cache, BackboneInput input, BackboneProbe probe) {
-        if (closed) {
-            throw new IllegalStateException("this mixtral backbone is closed");
-        }
-        int d = config.hiddenSize();
+    protected float[] pass(KvCache cache, BackboneInput input, BackboneProbe probe, boolean keep) {
+        int d = config().hiddenSize();
         int rows = input.rows();
-        BackboneInputs.requireWidth(input, d);
         int past = cache.length();
         cache.reserve(rows);
         float[] x = input.embeddings().clone();
         float[] normed = new float[rows * d];
-        for (int l = 0; l < config.layers(); l++) {
+        for (int l = 0; l < config().layers(); l++) {
             MixtralWeights.Layer layer = weights.layers().get(l);
-            RmsNorm.apply(x, layer.attentionNorm(), rows, d, config.normEps(), normed);
+            RmsNorm.apply(x, layer.attentionNorm(), rows, d, config().normEps(), normed);
             attentionBlock(layer, l, normed, rows, input.positions(), cache, past, x);
-            RmsNorm.apply(x, layer.moeNorm(), rows, d, config.normEps(), normed);
+            RmsNorm.apply(x, layer.moeNorm(), rows, d, config().normEps(), normed);
             float[] experts = new float[rows * d];
             Routing routing = moe[l].apply(normed, rows, experts, pool);
             addInPlace(x, experts);
@@ -106,16 +76,16 @@ final class MixtralBackbone implements Backbone {
         }
         cache.advance(rows);
         float[] out = new float[rows * d];
-        RmsNorm.apply(x, weights.finalNorm(), rows, d, config.normEps(), out);
+        RmsNorm.apply(x, weights.finalNorm(), rows, d, config().normEps(), out);
         return out;
     }
 
     /** Adds the attention output of {@code normed} to the residual stream {@code x}; appends k, v to the cache. */
     private void attentionBlock(MixtralWeights.Layer layer, int index, float[] normed, int rows, int[] positions,
                                 KvCache cache, int past, float[] x) {
-        int heads = config.heads();
-        int kvHeads = config.kvHeads();
-        int hd = config.headDim();
+        int heads = config().heads();
+        int kvHeads = config().kvHeads();
+        int hd = config().headDim();
         int kvWidth = kvHeads * hd;
         float[] q = new float[rows * heads * hd];
         float[] k = new float[rows * kvWidth];
@@ -131,7 +101,7 @@ final class MixtralBackbone implements Backbone {
                 past + rows, heads, kvHeads, hd, new AttentionMask.SlidingWindow(past, window));
         float[] attended = new float[rows * heads * hd];
         attention.attend(problem, attended, null);
-        float[] projected = new float[rows * config.hiddenSize()];
+        float[] projected = new float[rows * config().hiddenSize()];
         layer.o().multiply(attended, rows, projected, pool);
         addInPlace(x, projected);
     }
@@ -142,10 +112,9 @@ final class MixtralBackbone implements Backbone {
         }
     }
 
+    /** The weights belong to the model, which releases them; the backbone's own threads stop. */
     @Override
-    public void close() {
-        // the weights belong to the model, which releases them; this only stops further use
-        closed = true;
+    protected void release() {
         pool.close();
     }
 }

@@ -1,47 +1,28 @@
 package valle.arch.retnet;
 
-import valle.api.arch.Arch;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
-import valle.api.plugin.Availability;
 import valle.api.tensor.ArrayTensor;
 import valle.api.tensor.RandomTensors;
 import valle.api.tensor.Weights;
+import valle.kit.plugin.ArchPlugin;
 
 /**
  * The plugin that builds VALL-E's RetNet backbone: torchscale's {@code RetNetDecoder} (RMSNorm, no biases, GLU
  * feed-forward) with the reference's retention override, as upstream torchscale runs it for the reference.
  */
-public final class RetNetArch implements Arch {
+public final class RetNetArch extends ArchPlugin {
 
-    @Override
-    public String name() {
-        return "retnet";
-    }
-
-    @Override
-    public int priority() {
-        return 10;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "RetNet stack: multi-scale retention in parallel, chunkwise and recurrent forms; constant-size decode state";
+    /** The plugin, as the service loader makes it. */
+    public RetNetArch() {
+        super("retnet", 10, "RetNet stack: multi-scale retention in parallel, chunkwise and recurrent forms; "
+                + "constant-size decode state");
     }
 
     /** The attention kernel is ignored: retention is not attention. */
     @Override
-    public Backbone open(BackboneConfig config, Weights weights, AttentionKernel attention) {
-        Availability a = supports(config);
-        if (!a.ok()) {
-            throw new IllegalArgumentException(a.toString());
-        }
+    protected Backbone openSupported(BackboneConfig config, Weights weights, AttentionKernel attention) {
         return new RetNetBackbone(config, RetNetWeights.bind(config, weights));
     }
 

@@ -8,17 +8,14 @@ import ai.djl.nn.Activation;
 import java.util.ArrayList;
 import java.util.List;
 import valle.api.ModelFormatException;
-import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneProbe;
-import valle.api.arch.BackboneState;
 import valle.api.tensor.Weights;
 import valle.kit.nn.AdditiveMask;
-import valle.kit.nn.BackboneInputs;
 import valle.kit.nn.LlamaShape;
-import valle.kit.nn.OwnedState;
 import valle.kit.nn.Rope;
+import valle.kit.nn.StatefulBackbone;
 import valle.kit.nn.TensorSpec;
 
 /**
@@ -30,13 +27,11 @@ import valle.kit.nn.TensorSpec;
  * <p>The weights are widened to float32 once and held by libtorch; each pass's intermediates live in a
  * sub-manager closed when the pass ends, so native memory does not pile up between garbage collections.
  */
-final class DjlLlamaBackbone implements Backbone {
-    private final BackboneConfig config;
+final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
     private final NDManager manager;
     private final List<Layer> layers;
     private final NDArray finalNorm;
     private final Rope rope;
-    private volatile boolean closed;
 
     /** One block's weights; the linear ones transposed to {@code [in, out]} so that {@code y = x · W}. */
     private record Layer(NDArray attentionNorm, NDArray q, NDArray k, NDArray v, NDArray o,
@@ -44,7 +39,7 @@ final class DjlLlamaBackbone implements Backbone {
     }
 
     private DjlLlamaBackbone(BackboneConfig config, NDManager manager, List<Layer> layers, NDArray finalNorm) {
-        this.config = config;
+        super(config, DjlKvCache.class, "llama backbone on djl");
         this.manager = manager;
         this.layers = layers;
         this.finalNorm = finalNorm;
@@ -87,47 +82,15 @@ final class DjlLlamaBackbone implements Backbone {
     }
 
     @Override
-    public BackboneConfig config() {
-        return config;
-    }
-
-    @Override
-    public float[] forward(BackboneInput input) {
-        try (DjlKvCache scratch = newState()) {
-            return forward(scratch, input);
-        }
-    }
-
-    /** A full pass that also hands each block's output to {@code probe}. */
-    @Override
-    public float[] forward(BackboneInput input, BackboneProbe probe) {
-        try (DjlKvCache scratch = newState()) {
-            return pass(scratch, input, probe);
-        }
-    }
-
-    @Override
     public DjlKvCache newState() {
-        return new DjlKvCache(this, manager, config.layers());
+        return new DjlKvCache(this, manager, config().layers());
     }
 
+    /** Appends the rows to the cache, a full pass's too (it is closed after); the probe gets each block's output. */
     @Override
-    public float[] forward(BackboneState state, BackboneInput input) {
-        return pass(state, input, null);
-    }
-
-    /** Appends the rows to the state's cache; {@code probe} (may be null) gets each block's output. */
-    private float[] pass(BackboneState state, BackboneInput input, BackboneProbe probe) {
-        if (closed) {
-            throw new IllegalStateException("this llama backbone on djl is closed");
-        }
-        DjlKvCache cache = OwnedState.owned(state, DjlKvCache.class, this, "llama backbone on djl");
-        int d = config.hiddenSize();
+    protected float[] pass(DjlKvCache cache, BackboneInput input, BackboneProbe probe, boolean keep) {
+        int d = config().hiddenSize();
         int rows = input.rows();
-        BackboneInputs.requireWidth(input, d);
-        if (rows == 0) {
-            return new float[0];
-        }
         int past = cache.length();
         int half = rope.half();
         Rope.Tables rotation = rope.tables(input.positions());
@@ -140,7 +103,7 @@ final class DjlLlamaBackbone implements Backbone {
                 Layer layer = layers.get(l);
                 NDArray h = x.add(attention(l, layer, rmsNorm(x, layer.attentionNorm()), cos, sin, mask, cache));
                 x = h.add(mlp(layer, rmsNorm(h, layer.mlpNorm())));
-                if (probe != null) {
+                if (probe != UNWATCHED) {
                     probe.layerOutput(l, x.toFloatArray(), rows);
                 }
             }
@@ -151,9 +114,9 @@ final class DjlLlamaBackbone implements Backbone {
 
     /** The attention output {@code [T, D]} over normed rows {@code n}; appends this pass's keys and values to the cache. */
     private NDArray attention(int l, Layer layer, NDArray n, NDArray cos, NDArray sin, NDArray mask, DjlKvCache cache) {
-        int heads = config.heads();
-        int kvHeads = config.kvHeads();
-        int hd = config.headDim();
+        int heads = config().heads();
+        int kvHeads = config().kvHeads();
+        int hd = config().headDim();
         int rows = (int) n.getShape().get(0);
         NDArray q = rope(n.matMul(layer.q()).reshape(rows, heads, hd), cos, sin);
         NDArray k = rope(n.matMul(layer.k()).reshape(rows, kvHeads, hd), cos, sin);
@@ -170,13 +133,13 @@ final class DjlLlamaBackbone implements Backbone {
         NDArray scores = qh.matMul(kh).mul((float) (1.0 / Math.sqrt(hd))).reshape(heads, rows, seen).add(mask);
         NDArray probabilities = scores.softmax(-1).reshape(kvHeads, (long) group * rows, seen);
         NDArray context = probabilities.matMul(vh).reshape(heads, rows, hd).transpose(1, 0, 2)
-                .reshape(rows, config.hiddenSize());
+                .reshape(rows, config().hiddenSize());
         return context.matMul(layer.o());
     }
 
     /** Rotate-half RoPE on {@code x [T, heads, hd]}: halves {@code (x1, x2)} become {@code (x1·cos - x2·sin, x2·cos + x1·sin)}. */
     private NDArray rope(NDArray x, NDArray cos, NDArray sin) {
-        int half = config.headDim() / 2;
+        int half = config().headDim() / 2;
         NDArray x1 = x.get(":, :, :" + half);
         NDArray x2 = x.get(":, :, " + half + ":");
         return x1.mul(cos).sub(x2.mul(sin)).concat(x2.mul(cos).add(x1.mul(sin)), 2);
@@ -184,21 +147,18 @@ final class DjlLlamaBackbone implements Backbone {
 
     private NDArray mlp(Layer layer, NDArray n) {
         NDArray gate = n.matMul(layer.gate());
-        NDArray activated = config.activation().equals("gelu") ? Activation.gelu(gate) : Activation.swish(gate, 1f);
+        NDArray activated = config().activation().equals("gelu") ? Activation.gelu(gate) : Activation.swish(gate, 1f);
         return activated.mul(n.matMul(layer.up())).matMul(layer.down());
     }
 
     /** {@code w · x / sqrt(mean(x²) + eps)} per row. */
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(config.normEps()).sqrt();
+        NDArray rms = x.mul(x).mean(new int[] {-1}, true).add(config().normEps()).sqrt();
         return x.div(rms).mul(weight);
     }
 
     @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            manager.close();
-        }
+    protected void release() {
+        manager.close();
     }
 }

@@ -7,6 +7,7 @@ import valle.api.codec.AudioCodec;
 import valle.api.codec.Codec;
 import valle.api.codec.CodecWeights;
 import valle.api.plugin.Availability;
+import valle.kit.plugin.DescribedPlugin;
 import valle.kit.thread.ThreadCount;
 
 /**
@@ -14,13 +15,18 @@ import valle.kit.thread.ThreadCount;
  * ({@link Codec#readWeights}: every layout it reads, checked as strictly), and this one builds ONNX graphs of
  * the tensors it hands out, so the two cannot disagree about a file.
  */
-abstract class OnnxCodecPlugin implements Codec {
+abstract class OnnxCodecPlugin extends DescribedPlugin implements Codec {
     private final boolean encodes;
     /** The java plugin that reads the weight files, once looked up ({@code null} before). */
     private volatile Optional<Codec> reader;
 
-    /** @param encodes whether the codec encodes as well as decodes (every ONNX codec decodes) */
-    OnnxCodecPlugin(boolean encodes) {
+    /**
+     * @param name    the java codec's name, whose weight files it reads
+     * @param encodes whether the codec encodes as well as decodes (every ONNX codec decodes)
+     * @see DescribedPlugin#DescribedPlugin(String, int, String)
+     */
+    OnnxCodecPlugin(String name, int priority, String description, boolean encodes) {
+        super(name, priority, description);
         this.encodes = encodes;
     }
 

@@ -13,19 +13,16 @@ import java.util.Map;
 import java.util.Set;
 import valle.api.ModelFormatException;
 import valle.api.ValleException;
-import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneProbe;
-import valle.api.arch.BackboneState;
 import valle.api.arch.MaskMode;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 import valle.kit.nn.AdditiveMask;
-import valle.kit.nn.BackboneInputs;
 import valle.kit.nn.LlamaShape;
-import valle.kit.nn.OwnedState;
 import valle.kit.nn.Rope;
+import valle.kit.nn.StatefulBackbone;
 
 /**
  * A Llama stack run by ONNX Runtime: the {@link LlamaGraph llama graph} in two sessions, one for first passes
@@ -38,8 +35,7 @@ import valle.kit.nn.Rope;
  * hashing the 0.9 GB checkpoint to key a cache would cost 2.5 s (sha256sum on the same machine): a cache keyed
  * by the checkpoint's hash would make every start slower.
  */
-final class OnnxLlamaBackbone implements Backbone {
-    private final BackboneConfig config;
+final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
     private final OrtEnvironment env;
     private final Map<String, OnnxTensor> weights;
     private final OrtSession session;
@@ -47,11 +43,10 @@ final class OnnxLlamaBackbone implements Backbone {
     /** The past of a first pass: {@code [kvHeads, 0, headDim]}, fed for every layer. */
     private final OnnxTensor emptyPast;
     private final Rope rope;
-    private volatile boolean closed;
 
     private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, Map<String, OnnxTensor> weights,
                               OrtSession session, OrtSession cachedSession, OnnxTensor emptyPast) {
-        this.config = config;
+        super(config, OnnxKvCache.class, "llama backbone on onnx");
         this.env = env;
         this.weights = weights;
         this.session = session;
@@ -92,51 +87,19 @@ final class OnnxLlamaBackbone implements Backbone {
     }
 
     @Override
-    public BackboneConfig config() {
-        return config;
-    }
-
-    @Override
-    public float[] forward(BackboneInput input) {
-        try (OnnxKvCache scratch = newState()) {
-            return pass(scratch, input, null, false);
-        }
-    }
-
-    /** A full pass that also hands each block's output to {@code probe}. */
-    @Override
-    public float[] forward(BackboneInput input, BackboneProbe probe) {
-        try (OnnxKvCache scratch = newState()) {
-            return pass(scratch, input, probe, false);
-        }
-    }
-
-    @Override
     public OnnxKvCache newState() {
-        return new OnnxKvCache(this, config.layers(), config.kvHeads(), config.headDim());
-    }
-
-    @Override
-    public float[] forward(BackboneState state, BackboneInput input) {
-        return pass(state, input, null, true);
+        return new OnnxKvCache(this, config().layers(), config().kvHeads(), config().headDim());
     }
 
     /**
-     * Runs the rows through the graph after the cache's rows (none for an empty one); {@code probe} may be null.
-     * {@code keep}: the new keys and values go into the cache (a throw-away full pass fetches none of them).
+     * Runs the rows through the graph after the cache's rows (none for an empty one); the layer outputs are
+     * fetched only for a watching probe. {@code keep}: the new keys and values go into the cache (a throw-away full
+     * pass fetches none of them).
      */
-    private float[] pass(BackboneState state, BackboneInput input, BackboneProbe probe, boolean keep) {
-        if (closed) {
-            throw new IllegalStateException("this llama backbone on onnx is closed");
-        }
-        OnnxKvCache cache = OwnedState.owned(state, OnnxKvCache.class, this, "llama backbone on onnx");
-        cache.ensureOpen();
-        int d = config.hiddenSize();
+    @Override
+    protected float[] pass(OnnxKvCache cache, BackboneInput input, BackboneProbe probe, boolean keep) {
+        int d = config().hiddenSize();
         int rows = input.rows();
-        BackboneInputs.requireWidth(input, d);
-        if (rows == 0) {
-            return new float[0];
-        }
         int past = cache.length();
         boolean cached = past > 0;
         Map<String, OnnxTensor> feeds = new HashMap<>();
@@ -152,22 +115,22 @@ final class OnnxLlamaBackbone implements Backbone {
             Map<String, OnnxTensorLike> inputs = new HashMap<>(feeds);
             Set<String> outputs = new HashSet<>();
             outputs.add(LlamaGraph.HIDDEN);
-            for (int l = 0; l < config.layers(); l++) {
+            for (int l = 0; l < config().layers(); l++) {
                 inputs.put(LlamaGraph.pastKey(l), cached ? cache.keys(l) : emptyPast);
                 inputs.put(LlamaGraph.pastValue(l), cached ? cache.values(l) : emptyPast);
                 if (keep) {
                     outputs.add(cached ? LlamaGraph.newKey(l) : LlamaGraph.presentKey(l));
                     outputs.add(cached ? LlamaGraph.newValue(l) : LlamaGraph.presentValue(l));
                 }
-                if (probe != null) {
+                if (probe != UNWATCHED) {
                     outputs.add(LlamaGraph.layerOutput(l));
                 }
             }
             try (OrtSession.Result result = (cached ? cachedSession : session).run(inputs, outputs)) {
                 float[] hidden = new float[rows * d];
                 ((OnnxTensor) result.get(LlamaGraph.HIDDEN).orElseThrow()).getFloatBuffer().get(hidden);
-                if (probe != null) {
-                    for (int l = 0; l < config.layers(); l++) {
+                if (probe != UNWATCHED) {
+                    for (int l = 0; l < config().layers(); l++) {
                         float[] layer = new float[rows * d];
                         ((OnnxTensor) result.get(LlamaGraph.layerOutput(l)).orElseThrow()).getFloatBuffer().get(layer);
                         probe.layerOutput(l, layer, rows);
@@ -212,12 +175,9 @@ final class OnnxLlamaBackbone implements Backbone {
     }
 
     @Override
-    public void close() {
-        if (!closed) {
-            closed = true;
-            emptyPast.close();
-            closeAll(weights, session, cachedSession);
-        }
+    protected void release() {
+        emptyPast.close();
+        closeAll(weights, session, cachedSession);
     }
 
     /** Closes the sessions (each, even when one fails), then the weights they read. */

@@ -4,34 +4,19 @@ import java.nio.file.Path;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codec;
 import valle.api.codec.CodecWeights;
-import valle.api.plugin.Availability;
+import valle.kit.plugin.DescribedPlugin;
 
 /**
  * The {@code encodec} codec plugin: EnCodec 24 kHz, encoding and decoding, in plain Java. It is the only codec
  * that encodes, so {@code auto} picks it for prompts; for decoding it ranks below {@code vocos}, as vall-e's
  * default audio backend does.
  */
-public final class EncodecCodec implements Codec {
+public final class EncodecCodec extends DescribedPlugin implements Codec {
 
-    @Override
-    public String name() {
-        return "encodec";
-    }
-
-    @Override
-    public int priority() {
-        return 10;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "EnCodec 24 kHz encoder + RVQ + decoder; weights: HF facebook/encodec_24khz folder "
-                + "(config.json + model.safetensors) or encodec_24khz-d7cc33bc.th";
+    /** The plugin, as the service loader makes it. */
+    public EncodecCodec() {
+        super("encodec", 10, "EnCodec 24 kHz encoder + RVQ + decoder; weights: HF facebook/encodec_24khz folder "
+                + "(config.json + model.safetensors) or encodec_24khz-d7cc33bc.th");
     }
 
     @Override

@@ -4,33 +4,18 @@ import java.nio.file.Path;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codec;
 import valle.api.codec.CodecWeights;
-import valle.api.plugin.Availability;
+import valle.kit.plugin.DescribedPlugin;
 
 /**
  * The {@code vocos} codec plugin: Vocos on EnCodec codes ({@code charactr/vocos-encodec-24khz}), decode only.
  * vall-e's default audio backend, so {@code auto} prefers it for decoding over {@code encodec}.
  */
-public final class VocosCodec implements Codec {
+public final class VocosCodec extends DescribedPlugin implements Codec {
 
-    @Override
-    public String name() {
-        return "vocos";
-    }
-
-    @Override
-    public int priority() {
-        return 20;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "Vocos decoder of EnCodec 24 kHz codes; weights: hub folder charactr/vocos-encodec-24khz "
-                + "(config.yaml + pytorch_model.bin or model.safetensors)";
+    /** The plugin, as the service loader makes it. */
+    public VocosCodec() {
+        super("vocos", 20, "Vocos decoder of EnCodec 24 kHz codes; weights: hub folder charactr/vocos-encodec-24khz "
+                + "(config.yaml + pytorch_model.bin or model.safetensors)");
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionProblem;
-import valle.api.plugin.Availability;
+import valle.kit.plugin.DescribedPlugin;
 
 /**
  * {@code auto} for attention, decided per problem: among the available kernels that
@@ -14,13 +14,14 @@ import valle.api.plugin.Availability;
  * {@linkplain AttentionKernel#priority(AttentionProblem) priority for it} (prefill and one-row decode can pick
  * different kernels). Each distinct decision is logged once.
  */
-public final class AutoAttention implements AttentionKernel {
+public final class AutoAttention extends DescribedPlugin implements AttentionKernel {
     private static final System.Logger LOG = System.getLogger("valle");
     private final List<AttentionKernel> kernels;
     private final Map<String, Boolean> logged = new ConcurrentHashMap<>();
 
     /** @param registry every discovered kernel; the unavailable ones are left out here */
     public AutoAttention(PluginRegistry<AttentionKernel> registry) {
+        super("auto", 0, "per problem, the available kernel with the highest priority for its shape");
         List<AttentionKernel> usable = new ArrayList<>();
         for (AttentionKernel k : registry.all()) {
             if (k.availability().ok()) {
@@ -31,26 +32,6 @@ public final class AutoAttention implements AttentionKernel {
             registry.get(PluginRegistry.AUTO);
         }
         this.kernels = List.copyOf(usable);
-    }
-
-    @Override
-    public String name() {
-        return "auto";
-    }
-
-    @Override
-    public int priority() {
-        return 0;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "per problem, the available kernel with the highest priority for its shape";
     }
 
     @Override

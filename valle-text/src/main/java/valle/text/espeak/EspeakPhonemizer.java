@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import valle.api.plugin.Availability;
 import valle.api.text.Phonemizer;
+import valle.kit.plugin.DescribedPlugin;
 
 /**
  * The {@code espeak} phonemizer: espeak-ng's library called as phonemizer 3.3.0 calls it, with the options and
@@ -14,20 +15,11 @@ import valle.api.text.Phonemizer;
  *
  * <p>Thread-safe: the library is process-wide and {@link EspeakLibrary} serialises every call.
  */
-public final class EspeakPhonemizer implements Phonemizer {
+public final class EspeakPhonemizer extends DescribedPlugin implements Phonemizer {
 
     /** Cheap, as {@link java.util.ServiceLoader} requires: the library loads on first use. */
     public EspeakPhonemizer() {
-    }
-
-    @Override
-    public String name() {
-        return "espeak";
-    }
-
-    @Override
-    public int priority() {
-        return 10;
+        super("espeak", 10);
     }
 
     @Override
@@ -38,6 +30,7 @@ public final class EspeakPhonemizer implements Phonemizer {
         };
     }
 
+    /** Names the library's version and file once it has loaded. */
     @Override
     public String description() {
         return switch (EspeakLibrary.loaded()) {

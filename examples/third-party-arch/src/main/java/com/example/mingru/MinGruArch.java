@@ -1,47 +1,28 @@
 package com.example.mingru;
 
-import valle.api.arch.Arch;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
-import valle.api.plugin.Availability;
 import valle.api.tensor.RandomTensors;
 import valle.api.tensor.Weights;
+import valle.kit.plugin.ArchPlugin;
 
 /**
  * The plugin that builds a minGRU stack ({@code arch_type: mingru}): per layer an RMSNorm, then the minimal gated
  * recurrence of Feng et al., "Were RNNs All We Needed?" (2024), added to the residual stream; a final RMSNorm.
  * Only {@code hiddenSize}, {@code layers} and {@code normEps} of the config matter.
  */
-public final class MinGruArch implements Arch {
+public final class MinGruArch extends ArchPlugin {
 
-    @Override
-    public String name() {
-        return "mingru";
-    }
-
-    @Override
-    public int priority() {
-        return 10;
-    }
-
-    @Override
-    public Availability availability() {
-        return Availability.yes();
-    }
-
-    @Override
-    public String description() {
-        return "minGRU stack (example third-party plugin): gated linear recurrence, constant-size decode state";
+    /** The plugin, as the service loader makes it. */
+    public MinGruArch() {
+        super("mingru", 10, "minGRU stack (example third-party plugin): "
+                + "gated linear recurrence, constant-size decode state");
     }
 
     /** The attention kernel is ignored: a recurrence has no attention. */
     @Override
-    public Backbone open(BackboneConfig config, Weights weights, AttentionKernel attention) {
-        Availability a = supports(config);
-        if (!a.ok()) {
-            throw new IllegalArgumentException(a.toString());
-        }
+    protected Backbone openSupported(BackboneConfig config, Weights weights, AttentionKernel attention) {
         int d = config.hiddenSize();
         MinGruLayer[] layers = new MinGruLayer[config.layers()];
         for (int l = 0; l < layers.length; l++) {

@@ -1,5 +1,7 @@
 package com.example.mingru;
 
+import valle.kit.nn.RmsNorm;
+
 /**
  * One minGRU layer: {@code n = RMSNorm(x)}, gate {@code z = σ(W_z n)}, candidate {@code c = W_h n},
  * {@code h = (1 - z) ⊙ h_prev + z ⊙ c}, and the layer's output {@code x + h}. The gate and candidate see the
@@ -19,41 +21,28 @@ final class MinGruLayer {
         this.eps = eps;
     }
 
-    /**
-     * Advances {@code h} by row {@code x[at .. at + D)} and adds it to that row in place.
-     *
-     * @param n scratch of {@code D} values
-     */
-    void step(float[] x, int at, float[] h, float[] n) {
+    /** Advances {@code h} by the rows of {@code x [rows, D]}, one after another, adding it to each row in place. */
+    void forward(float[] x, int rows, float[] h) {
         int d = h.length;
-        rmsNorm(x, at, norm, eps, n);
-        for (int o = 0; o < d; o++) {
-            float z = sigmoid(dot(gate, o * d, n));
-            float c = dot(candidate, o * d, n);
-            h[o] = (1 - z) * h[o] + z * c;
-        }
-        for (int i = 0; i < d; i++) {
-            x[at + i] += h[i];
-        }
-    }
-
-    /** {@code out = x[at .. at + D) / rms · weight}. */
-    static void rmsNorm(float[] x, int at, float[] weight, float eps, float[] out) {
-        int d = weight.length;
-        double sum = 0;
-        for (int i = 0; i < d; i++) {
-            sum += (double) x[at + i] * x[at + i];
-        }
-        float scale = (float) (1 / Math.sqrt(sum / d + eps));
-        for (int i = 0; i < d; i++) {
-            out[i] = x[at + i] * scale * weight[i];
+        // every row's norm at once: a row's norm reads that row only, which the layer changes after reading it
+        float[] n = new float[rows * d];
+        RmsNorm.apply(x, norm, rows, d, eps, n);
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < d; o++) {
+                float z = sigmoid(dot(gate, o * d, n, r * d, d));
+                float c = dot(candidate, o * d, n, r * d, d);
+                h[o] = (1 - z) * h[o] + z * c;
+            }
+            for (int i = 0; i < d; i++) {
+                x[r * d + i] += h[i];
+            }
         }
     }
 
-    private static float dot(float[] w, int row, float[] v) {
+    private static float dot(float[] w, int row, float[] v, int at, int d) {
         float s = 0;
-        for (int i = 0; i < v.length; i++) {
-            s += w[row + i] * v[i];
+        for (int i = 0; i < d; i++) {
+            s += w[row + i] * v[at + i];
         }
         return s;
     }

@@ -1,66 +1,45 @@
 package com.example.mingru;
 
-import valle.api.arch.BackboneState;
+import java.util.Arrays;
+import valle.kit.nn.OwnedState;
 
 /** A minGRU stack's decode state: each layer's {@code h} (constant size, whatever the length) and the rows seen. */
-final class MinGruState implements BackboneState {
-    final MinGruBackbone owner;
+final class MinGruState extends OwnedState<MinGruState> {
     private final float[][] hidden;
-    private int length;
-    private boolean closed;
 
     MinGruState(MinGruBackbone owner, int layers, int width) {
-        this(owner, new float[layers][width], 0);
+        super(owner, "mingru state");
+        this.hidden = new float[layers][width];
     }
 
-    private MinGruState(MinGruBackbone owner, float[][] hidden, int length) {
-        this.owner = owner;
-        this.hidden = hidden;
-        this.length = length;
+    private MinGruState(MinGruState from) {
+        super(from);
+        this.hidden = new float[from.hidden.length][];
+        for (int l = 0; l < hidden.length; l++) {
+            hidden[l] = from.hidden[l].clone();
+        }
     }
 
     /** Layer {@code layer}'s {@code h}, which a pass advances in place. */
     float[] hidden(int layer) {
-        checkOpen();
+        ensureOpen();
         return hidden[layer];
     }
 
-    void advance(int rows) {
-        length += rows;
-    }
-
-    void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("this mingru state is closed");
-        }
+    @Override
+    protected MinGruState copy() {
+        return new MinGruState(this);
     }
 
     @Override
-    public int length() {
-        return length;
-    }
-
-    @Override
-    public BackboneState fork() {
-        checkOpen();
-        float[][] copy = new float[hidden.length][];
-        for (int l = 0; l < hidden.length; l++) {
-            copy[l] = hidden[l].clone();
-        }
-        return new MinGruState(owner, copy, length);
-    }
-
-    @Override
-    public void reset() {
-        checkOpen();
+    protected void clear() {
         for (float[] h : hidden) {
-            java.util.Arrays.fill(h, 0);
+            Arrays.fill(h, 0);
         }
-        length = 0;
     }
 
+    /** Nothing to free: the arrays go with the state. */
     @Override
-    public void close() {
-        closed = true;
+    protected void release() {
     }
 }
