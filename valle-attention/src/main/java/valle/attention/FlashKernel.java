@@ -17,7 +17,7 @@ import valle.kit.thread.ThreadCount;
  * whole vectors ({@link VectorFlash}); the scalar loops below are its readable form and the class path's
  * fallback.
  */
-public final class FlashKernel extends DescribedPlugin implements AttentionKernel {
+public final class FlashKernel extends DescribedPlugin implements AttentionKernel, AutoCloseable {
     private final int queryTile;
     private final int keyTile;
     /** This kernel's threads ({@code valle.threads}, as configured where it was made); started on first use. */
@@ -136,5 +136,11 @@ public final class FlashKernel extends DescribedPlugin implements AttentionKerne
             }
         }
         st.finish(p, h, out, logSumExp);
+    }
+
+    /** Stops this kernel's pool threads (its owner, a {@code Valle}, closes it); later calls run on the caller. */
+    @Override
+    public void close() {
+        pool.close();
     }
 }

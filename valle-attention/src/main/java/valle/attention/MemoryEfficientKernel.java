@@ -15,7 +15,7 @@ import valle.kit.thread.ThreadCount;
  * single query row (decoding over a long cache) it splits the keys instead ("split-KV", flash-decoding): each
  * split is one parallel task, and the splits merge at the end.
  */
-public final class MemoryEfficientKernel extends DescribedPlugin implements AttentionKernel {
+public final class MemoryEfficientKernel extends DescribedPlugin implements AttentionKernel, AutoCloseable {
     /** Below this many keys a one-row decode is not worth splitting. */
     private static final int SPLIT_MIN_KEYS = 128;
 
@@ -149,5 +149,11 @@ public final class MemoryEfficientKernel extends DescribedPlugin implements Atte
             Scores.addValue(p, h, j, e, part.acc, 0, true);
         }
         return part;
+    }
+
+    /** Stops this kernel's pool threads (its owner, a {@code Valle}, closes it); later calls run on the caller. */
+    @Override
+    public void close() {
+        pool.close();
     }
 }

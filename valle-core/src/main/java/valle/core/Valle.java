@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import valle.api.Stable;
+import valle.api.plugin.Plugin;
 import valle.api.ValleException;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codes;
@@ -21,6 +22,7 @@ import valle.core.infer.SpeechSynthesizer;
 import valle.core.load.CodesFile;
 import valle.core.model.ValleModel;
 import valle.core.plugin.CodecRole;
+import valle.core.plugin.PluginRegistry;
 import valle.core.plugin.Plugins;
 import valle.core.speech.InferenceSettings;
 import valle.core.speech.Progress;
@@ -305,6 +307,22 @@ public final class Valle implements AutoCloseable {
             if (vocoder != null && vocoder != encoder) {
                 vocoder.close();
             }
+            // plugins that hold threads (the attention kernels' pools) were discovered for this instance alone
+            for (PluginRegistry<? extends Plugin> registry : plugins().all()) {
+                for (Plugin p : registry.all()) {
+                    if (p instanceof AutoCloseable resource) {
+                        closeQuietly(resource);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            // a plugin that fails to let go of its threads leaves them to its Cleaner; closing goes on
         }
     }
 
