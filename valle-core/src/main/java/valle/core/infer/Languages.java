@@ -12,7 +12,8 @@ public final class Languages {
 
     /**
      * The id of a language code. {@code auto} is 0, as in the reference, which encodes the language before
-     * detecting it (§7.4 item 3); an unknown code is an error rather than the reference's silent 0.
+     * detecting it (§7.4 item 3), so phonemes in it run; text in it is refused by the phonemizer, so errors do not
+     * offer it. An unknown code is an error rather than the reference's silent 0.
      */
     public static int id(String language) {
         String code = language.toLowerCase(Locale.ROOT).strip();
@@ -21,7 +22,8 @@ public final class Languages {
         }
         int i = CODES.indexOf(code);
         if (i < 0) {
-            throw new IllegalArgumentException("unknown language '" + language + "': use one of " + CODES + " or auto");
+            // auto is left out on purpose: text in it is refused (valle does no language detection)
+            throw new IllegalArgumentException("unknown language '" + language + "': use one of " + String.join(", ", CODES));
         }
         return i;
     }

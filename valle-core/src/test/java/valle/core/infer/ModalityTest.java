@@ -35,6 +35,7 @@ class ModalityTest {
         assertEquals(0, Languages.id("en"));
         assertEquals(5, Languages.id("KO"));
         assertEquals(0, Languages.id("auto"));
-        assertThrows(IllegalArgumentException.class, () -> Languages.id("xx"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Languages.id("xx"));
+        assertEquals("unknown language 'xx': use one of en, ja, de, fr, zh, ko", e.getMessage());
     }
 }
