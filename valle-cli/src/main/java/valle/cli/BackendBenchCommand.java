@@ -31,7 +31,9 @@ import valle.kit.thread.ThreadCount;
 @Command(name = "backend-bench",
         description = "Time an AR decode step and a NAR pass of one arch (default llama) on each backend that provides it, "
                 + "at the published size with random weights. Threads: the JVM's processor count "
-                + "(JAVA_TOOL_OPTIONS=-XX:ActiveProcessorCount=1 for one).")
+                + "(JAVA_TOOL_OPTIONS=-XX:ActiveProcessorCount=1 for one).",
+        footer = {"  ./valle backend-bench",
+            "  ./valle backend-bench --backend onnx --steps 50"})
 final class BackendBenchCommand implements Callable<Integer> {
     private static final int WIDTH = 1024;
 

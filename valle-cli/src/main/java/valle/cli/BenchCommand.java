@@ -47,7 +47,9 @@ import valle.kit.thread.ThreadCount;
  * (memory-mapped; the AR stop class is suppressed so the AR loop runs its 376 steps, as the reference's figures
  * assume). The kernel rows time the llama plugin's own matrix kernels on the shapes of the spec's §2.
  */
-@Command(name = "bench", description = "Time every stage of a typical request at the real model size (random weights unless --model).")
+@Command(name = "bench", description = "Time every stage of a typical request at the real model size (random weights unless --model).",
+        footer = {"  ./valle bench --quick",
+            "  ./valle bench --backend java --weight-dtype bf16 --threads 4 --json"})
 final class BenchCommand implements Callable<Integer> {
     private static final int TEXT_TOKENS = 60;
     private static final int PROMPT_FRAMES = 225;

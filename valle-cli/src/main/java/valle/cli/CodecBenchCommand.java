@@ -22,7 +22,9 @@ import valle.kit.thread.ThreadCount;
  * noise; decoding takes the encoder's codes, or random codes for a codec that only decodes. Each codec runs on
  * every backend that provides it (java, onnx), so the rows compare backends in one run.
  */
-@Command(name = "codec-bench", description = "Time encode and decode of each codec at the published size (random weights).")
+@Command(name = "codec-bench", description = "Time encode and decode of each codec at the published size (random weights).",
+        footer = {"  ./valle codec-bench",
+            "  ./valle codec-bench --codec encodec --backend onnx"})
 final class CodecBenchCommand implements Callable<Integer> {
 
     @Spec

@@ -1,5 +1,6 @@
 package valle.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import valle.api.codec.AudioCodec;
@@ -10,8 +11,8 @@ import valle.core.plugin.CodecRole;
 /**
  * Chooses a codec for a role ({@code --codec}, else {@code -Dvalle.codec}, else {@code VALLE_CODEC}, else
  * {@code auto}: the best codec that can encode, or decode) and opens it from its weights: {@code --weights},
- * else {@code -Dvalle.<codec>.weights}, else {@code VALLE_<CODEC>_WEIGHTS}. The weights are the files users
- * download; nothing is fetched.
+ * else {@code -Dvalle.<codec>.weights}, else {@code VALLE_<CODEC>_WEIGHTS}, else the bundled tiny ones
+ * ({@link BundledDefaults}). The weights are the files users download; nothing is fetched.
  */
 final class CodecOpener {
     private CodecOpener() {
@@ -21,22 +22,45 @@ final class CodecOpener {
         return role.choose(valle.plugins().codecs(), name);
     }
 
-    static AudioCodec open(Codec codec, Path weights) {
-        return codec.open(weights != null ? weights : configuredWeights(codec, "--weights"));
+    /**
+     * Opens {@code codec} from {@code weights}, else its configured weights, else the bundled ones (saying so on
+     * {@code notices}), as {@link BundledDefaults} rules.
+     */
+    static AudioCodec open(Codec codec, Path weights, PrintWriter notices) {
+        Path named = weightsOrNull(codec, weights, null);
+        if (named != null) {
+            return codec.open(named);
+        }
+        BundledDefaults bundled = BundledDefaults.locate();
+        Path fallback = bundled.weightsOf(codec);
+        if (fallback == null) {
+            throw noWeights(codec, "--weights");
+        }
+        bundled.announce(notices);
+        return codec.open(fallback);
     }
 
     /**
-     * The weights configured for {@code codec} by property or environment.
-     *
-     * @param flag the option that would give them, named in the error when there are none
+     * The weights {@code codec} opens from: {@code given}, else {@code -Dvalle.<codec>.weights} or
+     * {@code VALLE_<CODEC>_WEIGHTS}, else those of {@code bundled} (when the bundle is in use, else {@code null}),
+     * else {@code null}.
      */
-    static Path configuredWeights(Codec codec, String flag) {
-        Path location = configuredWeightsOrNull(codec);
-        if (location == null) {
-            throw new IllegalArgumentException("no weights for the " + codec.name() + " codec: pass " + flag + " PATH, "
-                    + "or set -D" + propertyKey(codec) + " or " + environmentName(codec) + " (" + codec.description() + ")");
+    static Path weightsOrNull(Codec codec, Path given, BundledDefaults bundled) {
+        if (given != null) {
+            return given;
         }
-        return location;
+        Path configured = configuredWeightsOrNull(codec);
+        return configured != null || bundled == null ? configured : bundled.weightsOf(codec);
+    }
+
+    /**
+     * The error for a codec whose weights are named nowhere.
+     *
+     * @param flag the option that would name them
+     */
+    static IllegalArgumentException noWeights(Codec codec, String flag) {
+        return new IllegalArgumentException("no weights for the " + codec.name() + " codec: pass " + flag + " PATH, "
+                + "or set -D" + propertyKey(codec) + " or " + environmentName(codec) + " (" + codec.description() + ")");
     }
 
     /** The weights configured for {@code codec} by {@code -Dvalle.<codec>.weights} or {@code VALLE_<CODEC>_WEIGHTS}, or {@code null}. */

@@ -14,7 +14,10 @@ import valle.tck.ConformanceSuite;
 
 /** {@code valle conformance}: runs a golden folder against the plugins present. */
 @Command(name = "conformance",
-        description = "Run every golden case of a folder against the plugins present; one PASS/FAIL/SKIP line per case.")
+        description = "Run every golden case of a folder against the plugins present; one PASS/FAIL/SKIP line per case.",
+        footer = {"  ./valle conformance",
+            "  ./valle conformance --backend onnx",
+            "  ./valle conformance --golden DIR --attention sdpa --arch llama --verbose"})
 final class ConformanceCommand implements Callable<Integer> {
 
     @Spec

@@ -23,7 +23,10 @@ import valle.core.plugin.CodecRole;
  * {@code valle decode}: codes to a WAV file, as vall-e's {@code decode_to_file} writes it: the codec's output
  * untrimmed ({@code 320·T} samples at 24 kHz), unclipped, as 32-bit float mono.
  */
-@Command(name = "decode", description = "Decode codes (.npy [T, levels] or a reference .enc) into a WAV file.")
+@Command(name = "decode", description = "Decode codes (.npy [T, levels] or a reference .enc) into a WAV file.",
+        footer = {"  ./valle decode codes.npy --out speech.wav   # bundled tiny vocoder: noise",
+            "  ./valle decode codes.npy --out speech.wav --weights vocos-encodec-24khz/",
+            "  ./valle decode codes.npy --out s.wav --codec encodec --weights encodec_24khz/"})
 final class DecodeCommand implements Callable<Integer> {
 
     @Spec
@@ -39,7 +42,7 @@ final class DecodeCommand implements Callable<Integer> {
     String codec;
 
     @Option(names = "--weights", paramLabel = "PATH",
-            description = "The codec's weights (default: -Dvalle.<codec>.weights or VALLE_<CODEC>_WEIGHTS).")
+            description = "The codec's weights (default: -Dvalle.<codec>.weights, VALLE_<CODEC>_WEIGHTS, else the bundled tiny random ones).")
     Path weights;
 
     @Option(names = "--pcm16", description = "Write 16-bit PCM (rounded, clipped to [-1, 1)) instead of 32-bit float.")
@@ -57,7 +60,7 @@ final class DecodeCommand implements Callable<Integer> {
         Codes codes = CodesFile.read(input);
         try (Valle valle = Valle.builder().backend(backend.name).build()) {
             Codec chosen = CodecOpener.choose(valle, CodecRole.DECODE, codec);
-            try (AudioCodec c = CodecOpener.open(chosen, weights)) {
+            try (AudioCodec c = CodecOpener.open(chosen, weights, spec.commandLine().getErr())) {
                 CodesFile.requireDecodable(input, codes, c, chosen.name());
                 float[] pcm = c.decode(codes);
                 WavFile.write(out, pcm, c.sampleRate(), pcm16 ? WavFile.Encoding.PCM16 : WavFile.Encoding.FLOAT32);

@@ -24,7 +24,9 @@ import valle.core.plugin.CodecRole;
  * {@code valle encode}: a WAV file to prompt codes, as vall-e's {@code encode_from_file} makes them: channel 0 of
  * a stereo file, resampled to the codec's rate with torchaudio's resampler, encoded at 6 kbps.
  */
-@Command(name = "encode", description = "Encode a WAV file (PCM 8/16/24/32-bit or float, any rate) into codes [T, 8] (.npy).")
+@Command(name = "encode", description = "Encode a WAV file (PCM 8/16/24/32-bit or float, any rate) into codes [T, 8] (.npy).",
+        footer = {"  ./valle encode voice.wav --out codes.npy   # bundled tiny codec: random codes",
+            "  ./valle encode voice.wav --out codes.npy --weights encodec_24khz/"})
 final class EncodeCommand implements Callable<Integer> {
 
     @Spec
@@ -40,7 +42,7 @@ final class EncodeCommand implements Callable<Integer> {
     String codec;
 
     @Option(names = "--weights", paramLabel = "PATH",
-            description = "The codec's weights (default: -Dvalle.<codec>.weights or VALLE_<CODEC>_WEIGHTS).")
+            description = "The codec's weights (default: -Dvalle.<codec>.weights, VALLE_<CODEC>_WEIGHTS, else the bundled tiny random ones).")
     Path weights;
 
     @Option(names = "--levels", paramLabel = "N", description = "Codebooks per frame (default: the codec's, 8 = 6 kbps).")
@@ -58,7 +60,7 @@ final class EncodeCommand implements Callable<Integer> {
         PcmAudio audio = WavFile.read(input);
         try (Valle valle = Valle.builder().backend(backend.name).build()) {
             Codec chosen = CodecOpener.choose(valle, CodecRole.ENCODE, codec);
-            try (AudioCodec c = CodecOpener.open(chosen, weights)) {
+            try (AudioCodec c = CodecOpener.open(chosen, weights, spec.commandLine().getErr())) {
                 float[] pcm = audio.referenceMonoAt(c.sampleRate());
                 if (pcm.length == 0) {
                     throw new IllegalArgumentException(input + ": the file holds no samples");

@@ -15,7 +15,8 @@ import valle.tck.CaseResult;
 import valle.tck.KernelConformance;
 
 /** {@code valle kernels}: the attention-kernel TCK on every discovered kernel, or one. */
-@Command(name = "kernels", description = "Run the attention-kernel TCK (float64 oracle, every mask, tile and chunk size).")
+@Command(name = "kernels", description = "Run the attention-kernel TCK (float64 oracle, every mask, tile and chunk size).",
+        footer = {"  ./valle kernels", "  ./valle kernels --attention flash"})
 final class KernelsCommand implements Callable<Integer> {
 
     @Spec

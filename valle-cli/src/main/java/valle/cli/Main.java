@@ -10,12 +10,16 @@ import valle.api.UnbuildableModelException;
 import valle.api.ValleException;
 
 /** {@code valle <command>}: the entry point of the launcher script and of {@code java -m valle.cli}. */
-@Command(name = "valle", mixinStandardHelpOptions = true, version = "valle 0.1.0",
+// INHERIT: -h/--help, -V/--version and the examples heading reach every subcommand
+@Command(name = "valle", scope = CommandLine.ScopeType.INHERIT, mixinStandardHelpOptions = true,
+        versionProvider = ValleVersion.class, footerHeading = "%nExamples:%n",
+        footer = {"  ./valle speak \"Hello, world.\" --out hello.wav", "  ./valle plugins",
+            "  ./valle speak --help", "  source <(./valle completion)"},
         description = "VALL-E text-to-speech on the JVM.",
         subcommands = {SpeakCommand.class, ServeCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
             CheckCommand.class,
             ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, BackendBenchCommand.class, CodecBenchCommand.class,
-            PluginsCommand.class})
+            PluginsCommand.class, CompletionCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -11,7 +11,8 @@ import valle.core.plugin.Plugins;
 
 /**
  * What speech is made with: the checkpoint, the codec that encodes prompts, the vocoder and the plugins. Without
- * {@code --model} the bundled tiny random model and codecs are used (and the user is told the output is noise).
+ * {@code --model} the bundled tiny random model is used, and the bundled codecs for those whose weights are named
+ * nowhere (and the user is told the output is noise); see {@link BundledDefaults}.
  */
 final class ModelOptions {
 
@@ -25,14 +26,14 @@ final class ModelOptions {
     boolean loraMerge;
 
     @Option(names = "--codec", paramLabel = "PATH",
-            description = "EnCodec 24 kHz weights that encode prompts: the facebook/encodec_24khz folder or encodec_24khz-*.th (default: -Dvalle.encodec.weights, VALLE_ENCODEC_WEIGHTS).")
+            description = "EnCodec 24 kHz weights that encode prompts: the facebook/encodec_24khz folder or encodec_24khz-*.th (default: -Dvalle.encodec.weights, VALLE_ENCODEC_WEIGHTS; without --model, the bundled tiny ones).")
     Path codec;
 
     @Option(names = "--codec-type", paramLabel = "NAME", description = "Codec plugin that encodes (default: auto, encodec).")
     String codecType;
 
     @Option(names = "--vocoder", paramLabel = "PATH",
-            description = "Weights that turn codes into audio: the charactr/vocos-encodec-24khz folder, or EnCodec weights with --vocoder-type encodec (default: -Dvalle.vocos.weights, VALLE_VOCOS_WEIGHTS).")
+            description = "Weights that turn codes into audio: the charactr/vocos-encodec-24khz folder, or EnCodec weights with --vocoder-type encodec (default: -Dvalle.vocos.weights, VALLE_VOCOS_WEIGHTS; without --model, the bundled tiny ones).")
     Path vocoder;
 
     @Option(names = "--vocoder-type", paramLabel = "NAME", description = "Codec plugin that decodes: vocos or encodec (default: auto, vocos).")
@@ -63,15 +64,11 @@ final class ModelOptions {
      */
     Valle open(boolean needsCodec, boolean needsVocoder, PrintWriter notices) {
         modelPath = model;
-        Path codecPath = codec;
-        Path vocoderPath = vocoder;
+        BundledDefaults bundled = null;
         if (model == null) {
-            BundledDefaults defaults = BundledDefaults.locate();
-            notices.println(BundledDefaults.NOTICE);
-            notices.flush();
-            modelPath = defaults.model();
-            codecPath = codecPath != null ? codecPath : defaults.codec();
-            vocoderPath = vocoderPath != null ? vocoderPath : defaults.vocoder();
+            bundled = BundledDefaults.locate();
+            bundled.announce(notices);
+            modelPath = bundled.model();
         }
         Valle.Builder builder = Valle.builder().model(modelPath).arch(arch).attention(attention).phonemizer(phonemizer)
                 .backend(backend.name);
@@ -83,8 +80,8 @@ final class ModelOptions {
         Plugins plugins = needsCodec || needsVocoder ? Plugins.discover() : null;
         Codec encoder = needsCodec ? CodecRole.ENCODE.choose(plugins.codecs(), codecType) : null;
         Codec decoder = needsVocoder ? CodecRole.DECODE.choose(plugins.codecs(), vocoderType) : null;
-        Path encoderWeights = encoder == null ? null : codecPath != null ? codecPath : CodecOpener.configuredWeightsOrNull(encoder);
-        Path decoderWeights = decoder == null ? null : vocoderPath != null ? vocoderPath : CodecOpener.configuredWeightsOrNull(decoder);
+        Path encoderWeights = encoder == null ? null : CodecOpener.weightsOrNull(encoder, codec, bundled);
+        Path decoderWeights = decoder == null ? null : CodecOpener.weightsOrNull(decoder, vocoder, bundled);
         if (encoderWeights != null) {
             builder.codec(encoder.name(), encoderWeights);
         }
@@ -94,10 +91,10 @@ final class ModelOptions {
         Valle valle = builder.build();
         try {
             if (encoder != null && encoderWeights == null) {
-                CodecOpener.configuredWeights(encoder, "--codec");
+                throw CodecOpener.noWeights(encoder, "--codec");
             }
             if (decoder != null && decoderWeights == null) {
-                CodecOpener.configuredWeights(decoder, "--vocoder");
+                throw CodecOpener.noWeights(decoder, "--vocoder");
             }
         } catch (RuntimeException e) {
             valle.close();

@@ -19,7 +19,9 @@ import valle.core.text.SentenceSplitter;
  * {@code encode_text} makes of a text, one pair of lines per sentence.
  */
 @Command(name = "phonemize",
-        description = "Print the phonemes of plain text and their token ids, as the reference's encode_text makes them.")
+        description = "Print the phonemes of plain text and their token ids, as the reference's encode_text makes them.",
+        footer = {"  ./valle phonemize \"Hello, world.\" --lang en",
+            "  ./valle phonemize \"One. Two.\" --split"})
 final class PhonemizeCommand implements Callable<Integer> {
 
     @Spec

@@ -11,7 +11,8 @@ import valle.core.Valle;
 import valle.core.plugin.PluginRegistry;
 
 /** {@code valle plugins}: every discovered plugin with kind, name, backend, priority, module and availability. */
-@Command(name = "plugins", description = "List every discovered plugin: kind, name, backend, priority, and whether it can run here.")
+@Command(name = "plugins", description = "List every discovered plugin: kind, name, backend, priority, and whether it can run here.",
+        footer = {"  ./valle plugins"})
 final class PluginsCommand implements Runnable {
 
     @Spec

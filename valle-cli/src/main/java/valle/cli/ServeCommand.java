@@ -20,7 +20,10 @@ import valle.server.ValleServer;
  */
 @Command(name = "serve", sortOptions = false,
         description = {"Serve POST /v1/audio/speech (OpenAI-compatible), voices, metrics and a web page to try them.",
-            "Without --model it serves the bundled tiny random model and codecs: the output is noise."})
+            "Without --model it serves the bundled tiny random model and codecs: the output is noise."},
+        footer = {"  ./valle serve                # the bundled tiny model on 127.0.0.1:8080",
+            "  ./valle serve --port 8080 --voices voices/ --model ar+nar-len-llama-8.sft \\",
+            "      --codec encodec_24khz/ --vocoder vocos-encodec-24khz/"})
 final class ServeCommand implements Callable<Integer> {
 
     @Spec

@@ -40,7 +40,12 @@ import valle.core.speech.Voice;
  */
 @Command(name = "speak", sortOptions = false,
         description = {"Say TEXT in the voice of a prompt recording and write a 24 kHz WAV file.",
-            "Without --model it runs the bundled tiny random model and codecs: the output is noise."})
+            "Without --model it runs the bundled tiny random model and codecs: the output is noise."},
+        footer = {"  ./valle speak \"Hello, world.\" --out hello.wav   # bundled tiny model: noise",
+            "  ./valle speak \"Hello.\" --prompt voice.wav --out hello.wav \\",
+            "      --model ar+nar-len-llama-8.sft --codec encodec_24khz/ \\",
+            "      --vocoder vocos-encodec-24khz/",
+            "  echo \"Text from a pipe.\" | ./valle speak - --out - > speech.wav"})
 final class SpeakCommand implements Callable<Integer> {
     private static final int MAX_STDIN_BYTES = 1 << 20;
 
@@ -97,6 +102,11 @@ final class SpeakCommand implements Callable<Integer> {
 
     @Mixin
     VerboseOption verbose;
+
+    /** On the standard streams: for a command model built without {@link Main}'s factory (help, completion). */
+    SpeakCommand() {
+        this(System.in, System.out);
+    }
 
     SpeakCommand(InputStream stdin, OutputStream stdout) {
         this.stdin = stdin;

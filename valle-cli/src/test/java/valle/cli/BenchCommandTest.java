@@ -3,8 +3,6 @@ package valle.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,7 +14,7 @@ class BenchCommandTest {
     @Test
     void theQuickRunReportsItsRowsAsOneJsonObject() {
         // two layers keep the test short; the rows and their code paths are those of the full-size run
-        Result r = run("bench", "--quick", "--json", "--layers", "2", "--threads", "2");
+        CliResult r = CliResult.run("bench", "--quick", "--json", "--layers", "2", "--threads", "2");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> json = Json.parseObject(r.out().trim(), "bench output");
         assertEquals(2L, json.get("threads"));
@@ -46,7 +44,7 @@ class BenchCommandTest {
     @Test
     void aMixtureOfExpertsReportsTheTokensEachExpertReceived() {
         // one layer of the published Mixtral layout (8 experts of 4096, top-2) keeps the test short
-        Result r = run("bench", "--quick", "--json", "--layers", "1", "--threads", "2", "--arch", "mixtral");
+        CliResult r = CliResult.run("bench", "--quick", "--json", "--layers", "1", "--threads", "2", "--arch", "mixtral");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> json = Json.parseObject(r.out().trim(), "bench output");
         assertEquals("java", json.get("backend"), "mixtral has a java provider only");
@@ -60,18 +58,8 @@ class BenchCommandTest {
 
     @Test
     void anUnknownWeightDtypeIsRefusedWithTheChoices() {
-        Result r = run("bench", "--quick", "--weight-dtype", "fp8");
+        CliResult r = CliResult.run("bench", "--quick", "--weight-dtype", "fp8");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--weight-dtype: unknown weight format 'fp8': use one of [f32, bf16, f16, int8]"), r.err());
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
     }
 }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,7 +19,7 @@ class CodecCommandsTest {
     @Test
     void aStereo16kPromptEncodesToTheReferenceCodes(@TempDir Path tmp) {
         Path out = tmp.resolve("codes.npy");
-        Result r = run("encode", CODEC.resolve("golden/prompt_16k_stereo/prompt_16k_stereo.wav").toString(), "--out",
+        CliResult r = CliResult.run("encode", CODEC.resolve("golden/prompt_16k_stereo/prompt_16k_stereo.wav").toString(), "--out",
                 out.toString(), "--weights", CODEC.resolve("weights/encodec_hf").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("0.40 s at 16000 Hz, 2 channel(s) -> 30 frames x 8 levels (encodec on onnx)"), r.out());
@@ -29,7 +27,7 @@ class CodecCommandsTest {
         NpyArray got = NpyArray.read(out);
         assertArrayEquals(want.shape(), got.shape());
         assertArrayEquals(want.ints(), got.ints());
-        r = run("encode", CODEC.resolve("golden/prompt_16k_stereo/prompt_16k_stereo.wav").toString(), "--out",
+        r = CliResult.run("encode", CODEC.resolve("golden/prompt_16k_stereo/prompt_16k_stereo.wav").toString(), "--out",
                 out.toString(), "--weights", CODEC.resolve("weights/encodec_hf").toString(), "--backend", "java");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("(encodec on java)"), r.out());
@@ -38,10 +36,10 @@ class CodecCommandsTest {
 
     @Test
     void codecBenchTimesEachCodecOnEachBackend() {
-        Result r = run("codec-bench", "--codec", "vocos", "--seconds", "0.2", "--runs", "1", "--warmup", "0");
+        CliResult r = CliResult.run("codec-bench", "--codec", "vocos", "--seconds", "0.2", "--runs", "1", "--warmup", "0");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("(?s).*vocos +onnx +decode .*vocos +java +decode .*"), r.out());
-        r = run("codec-bench", "--codec", "vocos", "--backend", "djl");
+        r = CliResult.run("codec-bench", "--codec", "vocos", "--backend", "djl");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no codec named 'vocos' on backend 'djl'"), r.err());
     }
@@ -50,12 +48,12 @@ class CodecCommandsTest {
     void codesDecodeWithVocosByDefaultAndWithEncodecOnRequest(@TempDir Path tmp) {
         String codes = CODEC.resolve("golden/decode_main/codes.npy").toString();
         Path vocos = tmp.resolve("vocos.wav");
-        Result r = run("decode", codes, "--out", vocos.toString(), "--weights", CODEC.resolve("weights/vocos").toString());
+        CliResult r = CliResult.run("decode", codes, "--out", vocos.toString(), "--weights", CODEC.resolve("weights/vocos").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("(vocos on onnx)"), r.out());
         assertMatches(vocos, CODEC.resolve("golden/decode_main/vocos_wav.npy"));
         Path encodec = tmp.resolve("encodec.wav");
-        r = run("decode", codes, "--out", encodec.toString(), "--codec", "encodec", "--weights",
+        r = CliResult.run("decode", codes, "--out", encodec.toString(), "--codec", "encodec", "--weights",
                 CODEC.resolve("weights/encodec_24khz_tiny.th").toString());
         assertEquals(0, r.code(), r.err());
         assertMatches(encodec, CODEC.resolve("golden/decode_main/encodec_wav.npy"));
@@ -64,11 +62,11 @@ class CodecCommandsTest {
     @Test
     void mistakesAreReportedWithoutAStackTraceAndWithoutOutput(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("x.npy");
-        Result r = run("encode", CODEC.resolve("golden/decode_main/codes.npy").toString(), "--out", out.toString(),
+        CliResult r = CliResult.run("encode", CODEC.resolve("golden/decode_main/codes.npy").toString(), "--out", out.toString(),
                 "--weights", CODEC.resolve("weights/encodec_hf").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("codes.npy: not a WAV file"), r.err());
-        r = run("encode", CODEC.resolve("golden/prompt_44k_mono/prompt_44k_mono.wav").toString(), "--out", out.toString(),
+        r = CliResult.run("encode", CODEC.resolve("golden/prompt_44k_mono/prompt_44k_mono.wav").toString(), "--out", out.toString(),
                 "--codec", "vocos", "--weights", CODEC.resolve("weights/vocos").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("codec 'vocos' does not encode"), r.err());
@@ -76,7 +74,7 @@ class CodecCommandsTest {
         byte[] raw = Files.readAllBytes(CODEC.resolve("weights/encodec_hf/model.safetensors"));
         Files.write(truncated, java.util.Arrays.copyOf(raw, raw.length / 2));
         Files.copy(CODEC.resolve("weights/encodec_hf/config.json"), tmp.resolve("config.json"));
-        r = run("encode", CODEC.resolve("golden/prompt_44k_mono/prompt_44k_mono.wav").toString(), "--out", out.toString(),
+        r = CliResult.run("encode", CODEC.resolve("golden/prompt_44k_mono/prompt_44k_mono.wav").toString(), "--out", out.toString(),
                 "--weights", tmp.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("valle: model.safetensors: ") && r.err().contains("truncated"), r.err());
@@ -97,15 +95,5 @@ class CodecCommandsTest {
         for (int i = 0; i < a.frames(); i++) {
             assertEquals(want.values()[i], a.channels()[0][i], 1e-4 * scale, "sample " + i);
         }
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(code, out.toString(), err.toString());
     }
 }
