@@ -5,7 +5,6 @@ module valle.cli {
     requires valle.tck;
     requires valle.server;
     requires info.picocli;
-    requires java.logging;
     requires java.management;
     // bench times the kit's matrix kernels on their own; the tests read the commands' JSON with the kit's reader
     requires valle.kit;

@@ -12,6 +12,8 @@ module valle.core {
     requires com.google.guice;
     requires jakarta.inject;
     requires com.google.common;
+    // the plugin choices, at debug level; the host application binds the logging backend
+    requires org.slf4j;
     // the classifier heads' matrix products; on the class path without it they run plain loops
     requires jdk.incubator.vector;
 

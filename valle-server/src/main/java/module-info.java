@@ -7,7 +7,7 @@ module valle.server {
     requires transitive valle.core;
     requires valle.kit;
     requires io.javalin;
-    requires java.logging;
+    requires org.slf4j;
 
     exports valle.server;
 }

@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -30,8 +31,8 @@ import valle.core.Valle;
 
 /**
  * The module boundaries over the main classes of every module: the API depends on the JDK only, the kit on the
- * API and the JDK, each plugin on itself, the API, the kit and its own runtime (plugins never on each other),
- * core, the CLI and the server on no plugin.
+ * API and the JDK, each plugin on itself, the API, the kit, SLF4J's API and its own runtime (plugins never on each
+ * other), core, the CLI and the server on no plugin.
  */
 class ArchitectureTest {
     /** The JDK a plugin or the kit may use: its base modules and the Vector API. */
@@ -97,7 +98,9 @@ class ArchitectureTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("plugins")
     void aPluginDependsOnItselfTheApiTheKitAndItsRuntimeOnly(Plugin plugin) {
-        List<String> allowed = new java.util.ArrayList<>(List.of(plugin.pkg() + "..", "valle.api..", "valle.kit.."));
+        // and the logging facade, whose backend the application binds
+        List<String> allowed = new java.util.ArrayList<>(List.of(plugin.pkg() + "..", "valle.api..", "valle.kit..",
+                "org.slf4j.."));
         allowed.addAll(plugin.runtime());
         classes().that().resideInAPackage(plugin.pkg() + "..")
                 .should().onlyDependOnClassesThat().resideInAnyPackage(concat(allowed, JDK))
@@ -126,11 +129,28 @@ class ArchitectureTest {
                 .check(classes);
     }
 
-    /** Libraries report through return values and exceptions; the applications (the CLI, the example) print. */
+    /**
+     * Libraries report through return values, exceptions and the SLF4J API; the applications (the CLI, the example)
+     * print.
+     */
     @Test
-    void onlyTheApplicationsPrintToStandardOut() {
+    void onlyTheApplicationsPrintToStandardOutAndErr() {
         noClasses().that().resideOutsideOfPackages("valle.cli..", "valle.example..")
-                .should().accessField(System.class, "out").check(classes);
+                .should().accessField(System.class, "out")
+                .orShould().accessField(System.class, "err")
+                .orShould().callMethod(Throwable.class, "printStackTrace")
+                .check(classes);
+    }
+
+    /** One logging facade, SLF4J, whose backend the application binds: not java.util.logging, not System.Logger. */
+    @Test
+    void everyModuleLogsThroughSlf4j() {
+        noClasses().should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("java.util.logging..")
+                        .or(JavaClass.Predicates.belongToAnyOf(System.Logger.class)))
+                // a call is a dependency on its owner only, not on what it returns
+                .orShould().callMethod(System.class, "getLogger", String.class)
+                .orShould().callMethod(System.class, "getLogger", String.class, java.util.ResourceBundle.class)
+                .check(classes);
     }
 
     @Test

@@ -25,17 +25,8 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Held so that its level is not lost with a garbage-collected logger. */
-    private static final java.util.logging.Logger DJL_CUDA_PROBE = java.util.logging.Logger.getLogger("ai.djl.util.cuda");
-
     public static void main(String[] args) {
-        // plugin choices are logged at INFO for embedding apps; on the command line only --verbose shows them
-        if (!java.util.Arrays.asList(args).contains("--verbose")) {
-            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
-            // DJL warns twice on every start where a CUDA library is present without a usable driver
-            // ("Failed to detect GPU count"); it then runs on the CPU, which ./valle plugins reports
-            DJL_CUDA_PROBE.setLevel(java.util.logging.Level.SEVERE);
-        }
+        CliLogging.configure(java.util.List.of(args));
         System.exit(run(args, System.in, System.out, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -17,6 +17,8 @@ import valle.core.speech.Voice;
  * java -p valle-example/target/valle-example.jar:valle-example/target/lib --enable-native-access=valle.text \
  *     -m valle.example/valle.example.SayIt MODEL CODEC VOCODER OUT.wav [PROMPT.wav|-] [TEXT]
  * </pre>
+ * It prints only its own lines: valle logs its plugin choices through SLF4J at debug level, and this app binds
+ * slf4j-simple at its default level (add {@code -Dorg.slf4j.simpleLogger.log.valle=debug} to see them).
  */
 public final class SayIt {
     private SayIt() {

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import valle.api.PluginNotFoundException;
 import valle.api.ValleException;
 import valle.core.Valle;
@@ -42,7 +42,7 @@ import valle.core.speech.Voice;
  * }</pre>
  */
 public final class ValleServer implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger("valle.server");
+    private static final Logger LOG = LoggerFactory.getLogger(ValleServer.class);
     private static final String SPEECH = "/v1/audio/speech";
 
     private final Javalin app;
@@ -138,11 +138,11 @@ public final class ValleServer implements AutoCloseable {
                         e.getMessage());
             }));
             c.routes.exception(UncheckedIOException.class, (e, ctx) ->
-                    LOG.log(Level.FINE, "a response was cut short: " + e.getMessage()));
+                    LOG.debug("a response was cut short: {}", e.getMessage()));
             c.routes.exception(PluginNotFoundException.class, (e, ctx) ->
                     error(ctx, new ApiError(503, "server_error", "this server cannot serve the request: " + e.getMessage())));
             c.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.log(Level.WARNING, "request " + ctx.method() + " " + ctx.path() + " failed", e);
+                LOG.warn("request {} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, new ApiError(500, "server_error", "internal error: " + e.getClass().getSimpleName()));
             });
         });
@@ -186,7 +186,7 @@ public final class ValleServer implements AutoCloseable {
                 return;
             }
             if (!admission.drain(config.shutdownGrace())) {
-                LOG.warning("shutting down with requests still running after " + config.shutdownGrace().toSeconds() + " s");
+                LOG.warn("shutting down with requests still running after {} s", config.shutdownGrace().toSeconds());
             }
             app.stop();
             closed = true;

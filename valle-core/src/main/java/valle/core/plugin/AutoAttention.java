@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import valle.api.attention.AttentionKernel;
 import valle.api.attention.AttentionProblem;
 import valle.kit.plugin.DescribedPlugin;
@@ -12,10 +14,10 @@ import valle.kit.plugin.DescribedPlugin;
  * {@code auto} for attention, decided per problem: among the available kernels that
  * {@linkplain AttentionKernel#supports support} a problem, the one with the highest
  * {@linkplain AttentionKernel#priority(AttentionProblem) priority for it} (prefill and one-row decode can pick
- * different kernels). Each distinct decision is logged once.
+ * different kernels). Each distinct decision is logged once, at debug level.
  */
 public final class AutoAttention extends DescribedPlugin implements AttentionKernel {
-    private static final System.Logger LOG = System.getLogger("valle");
+    private static final Logger LOG = LoggerFactory.getLogger(AutoAttention.class);
     private final List<AttentionKernel> kernels;
     private final Map<String, Boolean> logged = new ConcurrentHashMap<>();
 
@@ -53,7 +55,7 @@ public final class AutoAttention extends DescribedPlugin implements AttentionKer
         }
         String shape = (problem.queries() == 1 ? "decode" : "prefill") + " " + problem.mask().getClass().getSimpleName();
         if (logged.putIfAbsent(shape + best.name(), Boolean.TRUE) == null) {
-            LOG.log(System.Logger.Level.INFO, "attention: auto -> {0} for {1}", best.name(), shape);
+            LOG.debug("attention: auto -> {} for {}", best.name(), shape);
         }
         return best;
     }

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import valle.api.arch.Arch;
 import valle.api.arch.BackboneConfig;
 import valle.api.plugin.Availability;
@@ -21,7 +23,8 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
                       PluginRegistry<Codec> codecs, PluginRegistry<Sampler> samplers,
                       PluginRegistry<Phonemizer> phonemizers) {
 
-    private static final System.Logger LOG = System.getLogger("valle");
+    /** The plugin choices, at debug level: an embedding application sees them only when it asks to. */
+    private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
 
     /** Discovers every provider visible to this module. */
     public static Plugins discover() {
@@ -66,7 +69,7 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
                             + " (or auto). Add the backend's module (valle-backend-" + backend
                             + ") to the module path or class path.");
         }
-        LOG.log(System.Logger.Level.INFO, "backend: {0}", backend);
+        LOG.debug("backend: {}", backend);
         return new Plugins(archs.onBackend(backend), attentionKernels.onBackend(backend), codecs.onBackend(backend),
                 samplers.onBackend(backend), phonemizers.onBackend(backend));
     }
@@ -101,7 +104,7 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
     public Arch selectArch(String name, BackboneConfig config) {
         String chosen = chosenName("arch", name);
         PluginRegistry.Selection<Arch> s = archs.select(chosen, a -> a.supports(config));
-        LOG.log(System.Logger.Level.INFO, "arch: {0} -> {1}", chosen, s.explain());
+        LOG.debug("arch: {} -> {}", chosen, s.explain());
         return s.plugin();
     }
 
@@ -115,7 +118,7 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
             return new AutoAttention(attentionKernels);
         }
         PluginRegistry.Selection<AttentionKernel> s = attentionKernels.select(chosen, k -> Availability.yes());
-        LOG.log(System.Logger.Level.INFO, "attention: {0}", s.explain());
+        LOG.debug("attention: {}", s.explain());
         return s.plugin();
     }
 
