@@ -60,23 +60,25 @@ final class CodecOpener {
      */
     static IllegalArgumentException noWeights(Codec codec, String flag) {
         return new IllegalArgumentException("no weights for the " + codec.name() + " codec: pass " + flag + " PATH, "
-                + "or set -D" + propertyKey(codec) + " or " + environmentName(codec) + " (" + codec.description() + ")");
+                + "or set -D" + propertyKey(codec.name()) + " or " + environmentName(codec.name()) + " (" + codec.description() + ")");
     }
 
     /** The weights configured for {@code codec} by {@code -Dvalle.<codec>.weights} or {@code VALLE_<CODEC>_WEIGHTS}, or {@code null}. */
     static Path configuredWeightsOrNull(Codec codec) {
-        String location = System.getProperty(propertyKey(codec));
+        String location = System.getProperty(propertyKey(codec.name()));
         if (location == null || location.isBlank()) {
-            location = System.getenv(environmentName(codec));
+            location = System.getenv(environmentName(codec.name()));
         }
         return location == null || location.isBlank() ? null : Path.of(location);
     }
 
-    private static String propertyKey(Codec codec) {
-        return "valle." + codec.name() + ".weights";
+    /** The system property that names the weights of the codec called {@code codec}. */
+    static String propertyKey(String codec) {
+        return "valle." + codec + ".weights";
     }
 
-    private static String environmentName(Codec codec) {
-        return "VALLE_" + codec.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_WEIGHTS";
+    /** The environment variable that names the weights of the codec called {@code codec}. */
+    static String environmentName(String codec) {
+        return "VALLE_" + codec.toUpperCase(Locale.ROOT).replace('-', '_') + "_WEIGHTS";
     }
 }

@@ -19,7 +19,7 @@ import valle.api.ValleException;
         subcommands = {SpeakCommand.class, ServeCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
             CheckCommand.class,
             ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, BackendBenchCommand.class, CodecBenchCommand.class,
-            PluginsCommand.class, CompletionCommand.class})
+            PluginsCommand.class, DoctorCommand.class, CompletionCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

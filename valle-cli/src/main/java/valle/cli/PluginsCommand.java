@@ -6,9 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
-import valle.api.plugin.Plugin;
 import valle.core.Valle;
-import valle.core.plugin.PluginRegistry;
 
 /** {@code valle plugins}: every discovered plugin with kind, name, backend, priority, module and availability. */
 @Command(name = "plugins", description = "List every discovered plugin: kind, name, backend, priority, and whether it can run here.",
@@ -26,12 +24,9 @@ final class PluginsCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         try (Valle valle = Valle.builder().build()) {
             out.printf("%-17s %-14s %-8s %8s  %-18s %s%n", "KIND", "NAME", "BACKEND", "PRIORITY", "MODULE", "STATUS");
-            for (PluginRegistry<? extends Plugin> registry : valle.plugins().all()) {
-                for (Plugin p : registry.all()) {
-                    Module m = p.getClass().getModule();
-                    out.printf("%-17s %-14s %-8s %8d  %-18s %s%n", registry.kind(), p.name(), p.backend(), p.priority(),
-                            m.isNamed() ? m.getName() : "(class path)", p.availability());
-                }
+            for (PluginRow p : PluginRow.of(valle.plugins())) {
+                out.printf("%-17s %-14s %-8s %8d  %-18s %s%n", p.kind(), p.name(), p.backend(), p.priority(), p.module(),
+                        p.availability());
             }
         }
     }
