@@ -21,11 +21,13 @@ import valle.kit.nn.TensorSpec;
 /**
  * A pre-norm Llama stack (HF {@code LlamaModel} without {@code embed_tokens}) as NDArray operations on DJL's
  * PyTorch engine: {@code h = x + o(attn(rope(q), rope(k), v))} over {@code rms1(x)}, then
- * {@code y = h + down(act(gate(n)) ⊙ up(n))} with {@code n = rms2(h)}, then the final RMSNorm. Every pass goes
- * through a {@link DjlKvCache}, so full passes and cached decoding share one code path, as in the java llama.
+ * {@code y = h + down(act(gate(n)) ⊙ up(n))} with {@code n = rms2(h)}, then the final RMSNorm. Full passes and
+ * cached decoding share one code path, as in the java llama; a full pass's attention reads its own keys and
+ * values, a cached one those of its {@link DjlKvCache}, to which it has appended its rows.
  *
- * <p>The weights are widened to float32 once and held by libtorch; each pass's intermediates live in a
- * sub-manager closed when the pass ends, so native memory does not pile up between garbage collections.
+ * <p>The weights are widened to float32 once and held by libtorch; each pass's intermediates, the views of the
+ * cache it reads included, live in a sub-manager closed when the pass ends, so native memory does not grow with
+ * the steps (a view held by the cache's manager would keep every step's buffer alive until the cache closes).
  */
 final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
     private final NDManager manager;
@@ -83,10 +85,13 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
 
     @Override
     public DjlKvCache newState() {
-        return new DjlKvCache(this, manager, config().layers());
+        return new DjlKvCache(this, manager, config().layers(), config().kvHeads(), config().headDim());
     }
 
-    /** Appends the rows to the cache, a full pass's too (it is closed after); the probe gets each block's output. */
+    /**
+     * Appends the rows to the cache when it is {@code keep}-ed (a full pass's throw-away cache stays empty: its
+     * keys and values are this pass's own); the probe gets each block's output.
+     */
     @Override
     protected float[] pass(DjlKvCache cache, BackboneInput input, BackboneProbe probe, boolean keep) {
         int d = config().hiddenSize();
@@ -94,6 +99,9 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
         int past = cache.length();
         int half = rope.half();
         Rope.Tables rotation = rope.tables(input.positions());
+        if (keep) {
+            cache.reserve(rows);
+        }
         try (NDManager pass = manager.newSubManager()) {
             NDArray x = pass.create(input.embeddings(), new Shape(rows, d));
             NDArray cos = pass.create(rotation.cos(), new Shape(rows, 1, half));
@@ -101,7 +109,9 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
             NDArray mask = pass.create(AdditiveMask.of(input.mask(), past, rows), new Shape(rows, past + rows));
             for (int l = 0; l < layers.size(); l++) {
                 Layer layer = layers.get(l);
-                NDArray h = x.add(attention(l, layer, rmsNorm(x, layer.attentionNorm()), cos, sin, mask, cache));
+                NDArray attended = attention(l, layer, rmsNorm(x, layer.attentionNorm()), cos, sin, mask,
+                        keep ? cache : null, pass);
+                NDArray h = x.add(attended);
                 x = h.add(mlp(layer, rmsNorm(h, layer.mlpNorm())));
                 if (probe != UNWATCHED) {
                     probe.layerOutput(l, x.toFloatArray(), rows);
@@ -112,8 +122,12 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
         }
     }
 
-    /** The attention output {@code [T, D]} over normed rows {@code n}; appends this pass's keys and values to the cache. */
-    private NDArray attention(int l, Layer layer, NDArray n, NDArray cos, NDArray sin, NDArray mask, DjlKvCache cache) {
+    /**
+     * The attention output {@code [T, D]} over normed rows {@code n}, whose arrays {@code pass} holds; appends
+     * this pass's keys and values to the cache, if there is one, and attends to all of its rows.
+     */
+    private NDArray attention(int l, Layer layer, NDArray n, NDArray cos, NDArray sin, NDArray mask,
+                              DjlKvCache cache, NDManager pass) {
         int heads = config().heads();
         int kvHeads = config().kvHeads();
         int hd = config().headDim();
@@ -121,8 +135,13 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
         NDArray q = rope(n.matMul(layer.q()).reshape(rows, heads, hd), cos, sin);
         NDArray k = rope(n.matMul(layer.k()).reshape(rows, kvHeads, hd), cos, sin);
         NDArray v = n.matMul(layer.v()).reshape(rows, kvHeads, hd);
-        NDArray keys = cache.append(l, true, k);
-        NDArray values = cache.append(l, false, v);
+        NDArray keys = k;
+        NDArray values = v;
+        if (cache != null) {
+            cache.append(l, k, v);
+            keys = cache.keys(l, rows, pass);
+            values = cache.values(l, rows, pass);
+        }
         // heads as the batch; query head h reads kv head h / group (HF's repeat_kv), so a group's queries are
         // stacked as rows of their kv head
         int group = heads / kvHeads;

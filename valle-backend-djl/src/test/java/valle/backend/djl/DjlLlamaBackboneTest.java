@@ -2,12 +2,16 @@ package valle.backend.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static valle.tck.contract.Closeness.assertClose;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import valle.api.arch.Arch;
+import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
+import valle.api.arch.BackboneInput;
+import valle.api.arch.MaskMode;
 import valle.api.attention.AttentionKernel;
 import valle.arch.llama.LlamaArch;
 import valle.attention.SdpaKernel;
@@ -58,5 +62,23 @@ class DjlLlamaBackboneTest extends ReferenceBackboneContract {
     void autoPrefersItToTheJavaLlama() {
         assertEquals("djl", djl.backend());
         assertTrue(djl.priority() > java.priority());
+    }
+
+    /**
+     * A cache stepped one row at a time past two growths of its buffers holds two arrays a layer after every
+     * step (nothing of a pass stays in it) and gives the rows of the full pass.
+     */
+    @Test
+    void aSteppedCacheHoldsTwoArraysALayerAndGivesTheFullPassRows() {
+        int steps = 2 * DjlKvCache.BLOCK_ROWS + 20;
+        BackboneInput all = input(steps, 0, 5, MaskMode.CAUSAL);
+        try (Backbone b = open(weights()); DjlKvCache state = (DjlKvCache) b.newState()) {
+            float[] full = b.forward(all);
+            for (int i = 0; i < steps; i++) {
+                float[] row = b.forward(state, rowsOf(all, i, 1));
+                assertEquals(2 * config().layers(), state.heldArrays(), "arrays the cache holds after step " + i);
+                assertClose(rowsOf(full, i, 1), row, tolerance(), "row " + i);
+            }
+        }
     }
 }
