@@ -80,6 +80,18 @@ class DoctorCommandTest {
         assertTrue(r.err().contains("fix: install it: apt-get install espeak-ng"), r.err());
     }
 
+    /**
+     * ONNX Runtime's native library, loaded on the JVM's main thread, overflowed its stack when the command line was
+     * a few KB longer than usual (SIGSEGV, no error report); the onnx backend now loads it on a thread of its own.
+     */
+    @Test
+    void aLongCommandLineDoesNotCrashTheLoadingOfOnnxRuntime(@TempDir Path tmp) throws Exception {
+        Result r = inFreshJvm(tmp, "-Dvalle.test.padding=" + "x".repeat(8000), "doctor", "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> json = Json.parseObject(r.out().trim(), "doctor output");
+        assertEquals("onnx", section(json, "recommendation").get("backend"), json.toString());
+    }
+
     @Test
     void physicalCoresAndFeaturesComeFromCpuinfo() {
         // two cores with two hyper-threads each, AVX2 without AVX-512
@@ -131,13 +143,10 @@ class DoctorCommandTest {
     private static Result inFreshJvm(Path tmp, String property, String... args) throws IOException, InterruptedException {
         String modulePath = System.getProperty("jdk.module.path");
         assertNotNull(modulePath, "the tests run on the module path (surefire's default for a module)");
-        // the module path goes in an argument file: ONNX Runtime crashes the JVM (SIGSEGV) when the command line
-        // is longer than about 4 KB, and Maven's repository paths make it so
-        Path argFile = tmp.resolve("module-path.args");
-        Files.writeString(argFile, "-p \"" + modulePath.replace("\\", "\\\\") + "\"\n");
+        // on the command line itself (Maven's repository paths make it over 4 KB, which once crashed ORT's loading)
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 property, "-Dvalle.golden=" + GOLDEN, "--enable-native-access=ALL-UNNAMED,valle.text,com.microsoft.onnxruntime",
-                "@" + argFile, "--add-modules", "ALL-MODULE-PATH", "-m", "valle.cli/valle.cli.Main"));
+                "-p", modulePath, "--add-modules", "ALL-MODULE-PATH", "-m", "valle.cli/valle.cli.Main"));
         command.addAll(List.of(args));
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");

@@ -28,9 +28,10 @@ final class OrtRuntime {
 
         private static Availability load() {
             try {
-                OrtEnvironment.getEnvironment();
+                // the native library's static initialisers run where the class is first touched: see LargeStack
+                LargeStack.call("valle-ort-load", OrtEnvironment::getEnvironment);
                 return Availability.yes();
-            } catch (RuntimeException | LinkageError e) {
+            } catch (OrtException | RuntimeException | LinkageError e) {
                 return Availability.no("ONNX Runtime's native library does not load here: " + e.getMessage(),
                         "use a platform the onnxruntime jar ships natives for (linux-x64, linux-aarch64, "
                                 + "osx-aarch64, win-x64), or --backend java");
