@@ -1,9 +1,8 @@
 package valle.backend.onnx;
 
-import ai.onnxruntime.OrtException;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 
 /**
  * Runs a native call on a platform thread of its own with a large stack. Loading ONNX Runtime's native library
@@ -21,13 +20,13 @@ final class LargeStack {
     }
 
     /** {@code call}'s result, computed on a fresh thread with {@link #STACK_BYTES} of stack; waits uninterruptibly. */
-    static <T> T call(String name, Callable<T> call) throws OrtException {
-        FutureTask<T> task = new FutureTask<>(call);
+    static <T> T call(String name, Supplier<T> call) {
+        FutureTask<T> task = new FutureTask<>(call::get);
         Thread thread = Thread.ofPlatform().name(name).daemon(true).stackSize(STACK_BYTES).start(task);
         boolean interrupted = false;
         while (true) {
             try {
-                // an interrupt must not abandon a session half made (its native memory would leak): wait it out
+                // an interrupt must not leave the library half loaded behind the caller's back: wait it out
                 thread.join();
                 break;
             } catch (InterruptedException e) {
@@ -40,7 +39,6 @@ final class LargeStack {
             throw new IllegalStateException("unreachable: the task has finished", e);
         } catch (ExecutionException e) {
             switch (e.getCause()) {
-                case OrtException ort -> throw ort;
                 case RuntimeException runtime -> throw runtime;
                 case Error error -> throw error;
                 default -> throw new IllegalStateException(e.getCause());

@@ -31,7 +31,7 @@ final class OrtRuntime {
                 // the native library's static initialisers run where the class is first touched: see LargeStack
                 LargeStack.call("valle-ort-load", OrtEnvironment::getEnvironment);
                 return Availability.yes();
-            } catch (OrtException | RuntimeException | LinkageError e) {
+            } catch (RuntimeException | LinkageError e) {
                 return Availability.no("ONNX Runtime's native library does not load here: " + e.getMessage(),
                         "use a platform the onnxruntime jar ships natives for (linux-x64, linux-aarch64, "
                                 + "osx-aarch64, win-x64), or --backend java");
