@@ -65,11 +65,8 @@ final class CodecOpener {
 
     /** The weights configured for {@code codec} by {@code -Dvalle.<codec>.weights} or {@code VALLE_<CODEC>_WEIGHTS}, or {@code null}. */
     static Path configuredWeightsOrNull(Codec codec) {
-        String location = System.getProperty(propertyKey(codec.name()));
-        if (location == null || location.isBlank()) {
-            location = System.getenv(environmentName(codec.name()));
-        }
-        return location == null || location.isBlank() ? null : Path.of(location);
+        String location = Setting.lookup(propertyKey(codec.name()), environmentName(codec.name()));
+        return location == null ? null : Path.of(location);
     }
 
     /** The system property that names the weights of the codec called {@code codec}. */

@@ -18,8 +18,9 @@ import valle.core.plugin.Plugins;
  */
 final class EspeakFacts {
     static final String PLUGIN = "espeak";
-    private static final String PROPERTY = "valle.espeak.library";
-    private static final String ENVIRONMENT = "VALLE_ESPEAK_LIBRARY";
+    /** The settings that point at the library, as valle-text reads them. */
+    static final String PROPERTY = "valle.espeak.library";
+    static final String ENVIRONMENT = "VALLE_ESPEAK_LIBRARY";
     private static final Pattern VERSION = Pattern.compile("espeak-ng (\\d[\\w.-]*)");
 
     private EspeakFacts() {
@@ -28,7 +29,7 @@ final class EspeakFacts {
     static DoctorSection section(Plugins plugins) {
         Map<String, Object> facts = new LinkedHashMap<>();
         Phonemizer espeak = plugins.phonemizers().all().stream().filter(p -> p.name().equals(PLUGIN)).findFirst().orElse(null);
-        String configured = configured();
+        String configured = Setting.lookup(PROPERTY, ENVIRONMENT);
         facts.put("setting", configured == null ? "none: the dynamic linker's search path (libespeak-ng.so.1)"
                 : configured + " (-D" + PROPERTY + " / " + ENVIRONMENT + ")");
         if (espeak == null) {
@@ -50,13 +51,6 @@ final class EspeakFacts {
             facts.put("without_it", "speak --phonemes IPA still works; text input does not");
         }
         return new DoctorSection("espeak_ng", facts);
-    }
-
-    /** The library file named by {@code -Dvalle.espeak.library}, else by {@code VALLE_ESPEAK_LIBRARY}, or null. */
-    private static String configured() {
-        String property = System.getProperty(PROPERTY);
-        String value = property == null || property.isBlank() ? System.getenv(ENVIRONMENT) : property;
-        return value == null || value.isBlank() ? null : value;
     }
 
     /** The path of the libespeak-ng this process mapped, or "unknown" where the mappings cannot be read. */

@@ -9,17 +9,23 @@ import java.util.Map;
  */
 record Setting(String name, String flags, String property, String environment, String fallback) {
 
+    /**
+     * The value of the system property {@code property}, else of the environment variable {@code environment}, where
+     * either is set and not blank (either name may be null); else null.
+     */
+    static String lookup(String property, String environment) {
+        String value = property == null ? null : System.getProperty(property);
+        if (blank(value)) {
+            value = environment == null ? null : System.getenv(environment);
+        }
+        return blank(value) ? null : value;
+    }
+
     /** The value in force, and where it comes from. */
     Map<String, Object> row() {
-        String value = null;
-        String source = "default";
-        if (property != null && !blank(System.getProperty(property))) {
-            value = System.getProperty(property);
-            source = "-D" + property;
-        } else if (environment != null && !blank(System.getenv(environment))) {
-            value = System.getenv(environment);
-            source = environment;
-        }
+        String fromProperty = lookup(property, null);
+        String value = fromProperty != null ? fromProperty : lookup(null, environment);
+        String source = fromProperty != null ? "-D" + property : value != null ? environment : "default";
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("setting", name);
         row.put("value", value != null ? value : fallback);

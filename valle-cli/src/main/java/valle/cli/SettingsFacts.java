@@ -36,7 +36,7 @@ final class SettingsFacts {
                 Runtime.getRuntime().availableProcessors() + " (the processors)"));
         settings.add(new Setting("llama weights", "--weight-dtype (bench)", "valle.llama.weights", "VALLE_LLAMA_WEIGHTS",
                 "file (each tensor's dtype in the checkpoint)"));
-        settings.add(new Setting("espeak library", null, "valle.espeak.library", "VALLE_ESPEAK_LIBRARY",
+        settings.add(new Setting("espeak library", null, EspeakFacts.PROPERTY, EspeakFacts.ENVIRONMENT,
                 "the dynamic linker's search path"));
         settings.add(new Setting("text limit", null, TextLimits.PROPERTY, TextLimits.ENVIRONMENT,
                 TextLimits.DEFAULT_MAX_CHARS + " characters"));
