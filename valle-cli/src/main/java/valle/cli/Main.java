@@ -40,6 +40,14 @@ public final class Main implements Runnable {
      * that {@code speak -} reads text from and {@code speak --out -} writes WAV bytes to.
      */
     static int run(String[] args, InputStream stdin, OutputStream binaryOut, PrintWriter out, PrintWriter err) {
+        return commandLine(stdin, binaryOut, out, err).execute(args);
+    }
+
+    /**
+     * The command model as {@link #run} executes it: {@code speak} reading {@code stdin} and writing WAV bytes to
+     * {@code binaryOut}, text to {@code out} and {@code err}, errors as one line and exit code 1.
+     */
+    static CommandLine commandLine(InputStream stdin, OutputStream binaryOut, PrintWriter out, PrintWriter err) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
@@ -72,7 +80,7 @@ public final class Main implements Runnable {
             }
             return 1;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     @Override

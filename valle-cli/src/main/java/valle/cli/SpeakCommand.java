@@ -103,11 +103,6 @@ final class SpeakCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    /** On the standard streams: for a command model built without {@link Main}'s factory (help, completion). */
-    SpeakCommand() {
-        this(System.in, System.out);
-    }
-
     SpeakCommand(InputStream stdin, OutputStream stdout) {
         this.stdin = stdin;
         this.stdout = stdout;

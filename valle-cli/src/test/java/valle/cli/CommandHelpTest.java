@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -19,10 +23,16 @@ import picocli.CommandLine;
  */
 class CommandHelpTest {
 
+    /** The command model as the CLI runs it, on no streams. */
+    private static CommandLine model() {
+        return Main.commandLine(InputStream.nullInputStream(), OutputStream.nullOutputStream(),
+                new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()));
+    }
+
     /** The command path of every command below {@code valle}, e.g. {@code [speak]}, at any depth. */
     static Stream<List<String>> commands() {
         List<List<String>> paths = new ArrayList<>();
-        collect(new CommandLine(new Main()), new ArrayList<>(), paths);
+        collect(model(), new ArrayList<>(), paths);
         return paths.stream();
     }
 
@@ -68,9 +78,9 @@ class CommandHelpTest {
 
     @Test
     void everyCommandHasExamplesOfItsOwn() {
-        String[] root = new CommandLine(new Main()).getCommandSpec().usageMessage().footer();
+        String[] root = model().getCommandSpec().usageMessage().footer();
         commands().forEach(path -> {
-            CommandLine c = new CommandLine(new Main());
+            CommandLine c = model();
             for (String name : path) {
                 c = c.getSubcommands().get(name);
             }
