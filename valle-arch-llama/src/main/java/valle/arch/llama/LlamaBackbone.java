@@ -32,7 +32,7 @@ import valle.kit.thread.KernelPool;
 final class LlamaBackbone extends StatefulBackbone<KvCache> {
     private final LlamaWeights weights;
     private final AttentionKernel attention;
-    private final GatedUnit gatedUnit;
+    private final Activation activation;
     private final Rope rope;
     /** Splits the matrix products; lives as long as the backbone. */
     private final KernelPool pool;
@@ -48,17 +48,9 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
         super(config, KvCache.class, "llama backbone");
         this.weights = weights;
         this.attention = attention;
-        this.gatedUnit = gatedUnit(Activation.named(config.activation()).orElseThrow());
+        this.activation = Activation.named(config.activation()).orElseThrow();
         this.rope = new Rope(config.headDim(), config.ropeTheta());
         this.pool = new KernelPool(threads, "valle-llama");
-    }
-
-    /** The fused {@code a(gate) · up} kernel of {@code activation}. */
-    private static GatedUnit gatedUnit(Activation activation) {
-        return switch (activation) {
-            case GELU -> GatedUnit.GELU;
-            case SILU -> GatedUnit.SILU;
-        };
     }
 
     /** The sequences' rows stacked through one pass over the weights; each sequence attends only to itself. */
@@ -139,7 +131,7 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
             // the residual add of the attention output is fused into the next norm
             RmsNorm.addAndApply(w.x, w.projected, layer.mlpNorm(), total, d, config().normEps(), w.normed);
             layer.gateUp().multiply(w.normed, total, w.gateUp, pool);
-            gatedUnit.apply(w.gateUp, total, config().intermediateSize(), w.act, pool);
+            GatedUnit.apply(activation, w.gateUp, total, config().intermediateSize(), w.act, pool);
             layer.down().multiply(w.act, total, w.projected, pool);
             float[] nextNorm = l + 1 < layers.size() ? layers.get(l + 1).attentionNorm() : weights.finalNorm();
             RmsNorm.addAndApply(w.x, w.projected, nextNorm, total, d, config().normEps(), w.normed);

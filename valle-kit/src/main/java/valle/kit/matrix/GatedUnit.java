@@ -4,45 +4,46 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import valle.api.Stable;
+import valle.kit.nn.Activation;
 import valle.kit.thread.KernelPool;
 import valle.kit.vector.VectorApi;
-import valle.kit.nn.Activation;
 
 /**
  * The gated MLP's middle, fused into one pass over the stacked {@code gate|up} product:
- * {@code act[r, j] = a(gate[r, j]) · up[r, j]}, where each input row holds {@code gate} then {@code up}.
+ * {@code act[r, j] = a(gate[r, j]) · up[r, j]} for an {@link Activation} {@code a}, where each input row holds
+ * {@code gate} then {@code up}.
  * The exact GELU's erf is evaluated as {@link Activation#erf} does (the Numerical Recipes {@code erfcc}
  * fit) but in float32 vectors with the Vector API's exp; {@link #applySimple} is the scalar definition.
  */
 @Stable(since = "0.1")
-public enum GatedUnit {
-    /** The exact (erf) GELU gate. */
-    GELU,
-    /** The SiLU (swish) gate. */
-    SILU;
-
+public final class GatedUnit {
     private static final boolean VECTOR = VectorApi.present();
 
-    /** Rows {@code [0, rows)} of {@code gu [rows, 2f]} into {@code act [rows, f]}, split over {@code pool}. */
-    public void apply(float[] gu, int rows, int f, float[] act, KernelPool pool) {
+    private GatedUnit() {
+    }
+
+    /**
+     * Rows {@code [0, rows)} of {@code gu [rows, 2f]} into {@code act [rows, f]} through {@code activation},
+     * split over {@code pool}.
+     */
+    public static void apply(Activation activation, float[] gu, int rows, int f, float[] act, KernelPool pool) {
         if (!VECTOR) {
-            applySimple(gu, rows, f, act);
+            applySimple(activation, gu, rows, f, act);
             return;
         }
+        boolean gelu = activation == Activation.GELU;
         pool.forRange(rows, 4, (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
-                Vectors.gated(this == GELU, gu, r * 2 * f, f, act, r * f);
+                Vectors.gated(gelu, gu, r * 2 * f, f, act, r * f);
             }
         });
     }
 
     /** The scalar definition {@link #apply} is tested against. */
-    public void applySimple(float[] gu, int rows, int f, float[] act) {
+    public static void applySimple(Activation activation, float[] gu, int rows, int f, float[] act) {
         for (int r = 0; r < rows; r++) {
             for (int j = 0; j < f; j++) {
-                float g = gu[r * 2 * f + j];
-                float a = this == GELU ? Activation.gelu(g) : Activation.silu(g);
-                act[r * f + j] = a * gu[r * 2 * f + f + j];
+                act[r * f + j] = activation.apply(gu[r * 2 * f + j]) * gu[r * 2 * f + f + j];
             }
         }
     }
