@@ -283,7 +283,7 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
         private SamplerSettings nar;
         private SamplerSettings narLen;
         /** Options for every pass, added to each pass's settings by {@link #build()}, whatever is set after them. */
-        private final Map<String, String[]> everyPass = new LinkedHashMap<>();
+        private final Map<String, String> everyPass = new LinkedHashMap<>();
         private Cfg arCfg;
         private Cfg narCfg;
         private Cfg narLenCfg;
@@ -480,7 +480,7 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
         public Builder samplerOption(String sampler, String key, String value) {
             // checked now, so that a bad name fails where it is set
             SamplerSettings.builder().option(sampler, key, value).build();
-            everyPass.put(sampler + "." + key, new String[] {sampler, key, value});
+            everyPass.put(sampler + "." + key, value);
             return this;
         }
 
@@ -497,14 +497,7 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
         }
 
         private SamplerSettings withOptions(SamplerSettings pass) {
-            if (everyPass.isEmpty()) {
-                return pass;
-            }
-            SamplerSettings.Builder b = pass.toBuilder();
-            for (String[] option : everyPass.values()) {
-                b.option(option[0], option[1], option[2]);
-            }
-            return b.build();
+            return everyPass.isEmpty() ? pass : pass.toBuilder().options(everyPass).build();
         }
     }
 }
