@@ -55,7 +55,7 @@ public final class ArLoop {
         boolean stopped;
         /** The last step's logits after guidance, every row of the pass. */
         float[] logits;
-        /** The last step's last row of the conditional pass, before guidance. */
+        /** The last step's conditional pass before guidance, every row (guidance writes a new array). */
         float[] conditional;
         int vocab;
 
@@ -139,7 +139,7 @@ public final class ArLoop {
                     }
                     vocab = logits.length / rows;
                     item.logits = logits;
-                    item.conditional = Arrays.copyOfRange(conditional, (rows - 1) * vocab, rows * vocab);
+                    item.conditional = conditional;
                     item.vocab = vocab;
                     float[] last = Arrays.copyOfRange(logits, (rows - 1) * vocab, rows * vocab);
                     if (beamWidth > 0) {
@@ -170,6 +170,9 @@ public final class ArLoop {
             items.forEach(Item::close);
         }
         Item best = items.getFirst();
+        // its last row, taken once, before refining reads the pass's logits
+        float[] lastConditional = best.conditional == null ? null
+                : Arrays.copyOfRange(best.conditional, best.conditional.length - best.vocab, best.conditional.length);
         int[] all = best.seq;
         int end = all.length;
         for (int i = 0; i < all.length; i++) {
@@ -185,7 +188,7 @@ public final class ArLoop {
         if (contextLength > 0) {
             codes = Arrays.copyOfRange(codes, Math.min(contextLength, codes.length), codes.length);
         }
-        return new Result(Arrays.copyOfRange(all, start, all.length), codes, best.conditional, List.copyOf(sampledLogits),
+        return new Result(Arrays.copyOfRange(all, start, all.length), codes, lastConditional, List.copyOf(sampledLogits),
                 best.stopped);
     }
 
