@@ -1,13 +1,11 @@
 package valle.arch.mamba;
 
-import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
-import valle.api.arch.BackboneState;
+import valle.api.arch.BackboneProbe;
 import valle.kit.nn.Activation;
-import valle.kit.nn.BackboneInputs;
-import valle.kit.nn.OwnedState;
 import valle.kit.nn.RmsNorm;
+import valle.kit.nn.StatefulBackbone;
 
 /**
  * A Mamba (v1) stack as HF's {@code MambaModel} slow path computes it ({@code docs/spec/archs.md} §4.3): per block
@@ -22,29 +20,15 @@ import valle.kit.nn.RmsNorm;
  * prefill shorter than K-1, see docs/spec/oracle-arch.md). Position ids and the mask mode are ignored: Mamba is
  * causal by construction, and the reference runs its NAR passes causally with it too.
  */
-final class MambaBackbone implements Backbone {
+final class MambaBackbone extends StatefulBackbone<MambaState> {
     /** HF {@code MambaConfig.layer_norm_epsilon}, which the reference keeps. */
     private static final float NORM_EPS = 1e-5f;
 
-    private final BackboneConfig config;
     private final MambaWeights weights;
-    private volatile boolean closed;
 
     MambaBackbone(BackboneConfig config, MambaWeights weights) {
-        this.config = config;
+        super(config, MambaState.class, "mamba backbone");
         this.weights = weights;
-    }
-
-    @Override
-    public BackboneConfig config() {
-        return config;
-    }
-
-    @Override
-    public float[] forward(BackboneInput input) {
-        try (MambaState scratch = newState()) {
-            return forward(scratch, input);
-        }
     }
 
     @Override
@@ -53,16 +37,15 @@ final class MambaBackbone implements Backbone {
                 weights.inner() * weights.state());
     }
 
+    /** @throws UnsupportedOperationException for a watched pass: the blocks' outputs are not reported */
     @Override
-    public float[] forward(BackboneState state, BackboneInput input) {
-        if (closed) {
-            throw new IllegalStateException("this mamba backbone is closed");
+    protected float[] pass(MambaState s, BackboneInput input, BackboneProbe probe, boolean keep) {
+        if (probe != UNWATCHED) {
+            throw new UnsupportedOperationException("backbone '" + config().archType()
+                    + "' does not report per-layer values to a probe");
         }
-        MambaState s = OwnedState.owned(state, MambaState.class, this, "mamba backbone");
-        s.ensureOpen();
-        int d = config.hiddenSize();
+        int d = config().hiddenSize();
         int rows = input.rows();
-        BackboneInputs.requireWidth(input, d);
         float[] h = input.embeddings().clone();
         float[] normed = new float[rows * d];
         for (int b = 0; b < weights.blocks().size(); b++) {
@@ -135,7 +118,7 @@ final class MambaBackbone implements Backbone {
                 y[t * inner + c] = (acc + w.d()[c] * xv) * Activation.silu(z);
             }
         }
-        float[] out = new float[rows * config.hiddenSize()];
+        float[] out = new float[rows * config().hiddenSize()];
         w.outProj().linear(y, rows, out);
         addBias(out, rows, w.outBias());
         return out;
@@ -150,10 +133,5 @@ final class MambaBackbone implements Backbone {
                 x[r * bias.length + c] += bias[c];
             }
         }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
     }
 }
