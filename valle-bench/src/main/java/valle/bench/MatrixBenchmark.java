@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import valle.kit.matrix.PackedMatrix;
-import valle.kit.matrix.WeightFormat;
+import valle.api.tensor.WeightFormat;
 import valle.kit.thread.KernelPool;
 
 /**

@@ -35,7 +35,7 @@ import valle.core.sample.SamplingPipeline;
 import valle.core.speech.InferenceSettings;
 import valle.core.speech.Progress;
 import valle.kit.matrix.PackedMatrix;
-import valle.kit.matrix.WeightFormat;
+import valle.api.tensor.WeightFormat;
 import valle.kit.thread.KernelPool;
 import valle.kit.thread.ThreadCount;
 
@@ -108,9 +108,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--threads, --reps and --layers must be at least 1");
         }
         WeightFormat format = weightDtype == null ? null : parseFormat();
-        if (format != null && (model != null || format == WeightFormat.INT8)) {
-            System.setProperty("valle.llama.weights", format.name());
-        }
+        // random weights are written in a 16-bit format's own dtype; a checkpoint or a quantisation is converted at load
+        WeightFormat requested = format != null && (model != null || format.bits() < 16) ? format : null;
         Path file = model;
         Path temp = null;
         try {
@@ -132,7 +131,7 @@ final class BenchCommand implements Callable<Integer> {
             String ranOn;
             // every pool the model, its backbone and attention make while loading takes n threads
             try (Valle valle = Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).threads(n)
-                    .build()) {
+                    .weights(requested).build()) {
                 ranOn = valle.model().arch().backend();
                 // and so do the codecs its codec rows open after loading
                 rows = ThreadCount.where(n).call(() -> run(valle, n, format));
@@ -156,7 +155,6 @@ final class BenchCommand implements Callable<Integer> {
                     + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB): give the JVM more (VALLE_JAVA_OPTS=-Xmx16g"
                     + " with ./valle) or fewer --layers");
         } finally {
-            System.clearProperty("valle.llama.weights");
             if (temp != null) {
                 try {
                     Files.deleteIfExists(temp);

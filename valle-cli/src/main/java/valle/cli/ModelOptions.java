@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import valle.api.codec.Codec;
+import valle.api.tensor.WeightFormat;
 import valle.core.Valle;
 import valle.core.plugin.CodecRole;
 import valle.core.plugin.Plugins;
@@ -48,8 +49,20 @@ final class ModelOptions {
     @Mixin
     BackendOption backend;
 
+    @Option(names = "--weight-dtype", paramLabel = "FORMAT",
+            description = "How the backbone's linear layers are stored: file (each tensor's dtype), f32, bf16, f16, int8 or int4; int8/int4 are quantised at load and change the output (default: -Dvalle.weights, VALLE_WEIGHTS, else file).")
+    String weightDtype;
+
     @Option(names = "--phonemizer", description = "Phonemizer plugin (default: auto).")
     String phonemizer;
+
+    private WeightFormat weightFormat() {
+        try {
+            return WeightFormat.parseChoice(weightDtype).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--weight-dtype: " + e.getMessage());
+        }
+    }
 
     /** The checkpoint in use: {@code --model}, or the bundled one once {@link #open} ran. */
     Path modelPath;
@@ -71,7 +84,7 @@ final class ModelOptions {
             modelPath = bundled.model();
         }
         Valle.Builder builder = Valle.builder().model(modelPath).arch(arch).attention(attention).phonemizer(phonemizer)
-                .backend(backend.name);
+                .backend(backend.name).weights(weightFormat());
         if (lora != null) {
             builder.lora(lora, loraMerge);
         } else if (loraMerge) {

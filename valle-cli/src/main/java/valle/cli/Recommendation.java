@@ -31,10 +31,10 @@ record Recommendation(String backend, String backendWhy, String weights, String 
             backendWhy = "no llama arch can run here (see the verdict)";
         }
         String weightsWhy = Plugin.JAVA_BACKEND.equals(backend)
-                ? "exact; bf16 and int8 (-Dvalle.llama.weights) move the logits and their speed depends on the CPU"
+                ? "exact; bf16 and int8 (--weight-dtype, VALLE_WEIGHTS) move the logits and their speed depends on the CPU"
                         + (cpu.has("AVX512_VNNI") ? "" : " (int8 is slow without AVX512_VNNI)")
                         + ": measure with ./valle bench --quick --backend java --weight-dtype bf16 before switching"
-                : "the " + backend + " backend runs its graph in f32 (-Dvalle.llama.weights applies to the java backend only)";
+                : "the " + backend + " backend runs its graph in f32 (--weight-dtype applies to the java backend only)";
         String threadsWhy = "the physical cores (" + cpu.logicalCores() + " logical); set now: " + configuredThreads()
                 + " (-Dvalle.threads, VALLE_THREADS)";
         return new Recommendation(backend, backendWhy, "f32", weightsWhy, cpu.physicalCores(), threadsWhy);

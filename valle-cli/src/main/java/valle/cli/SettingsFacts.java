@@ -34,7 +34,7 @@ final class SettingsFacts {
         }
         settings.add(new Setting("threads", "--threads (bench)", ThreadCount.PROPERTY, ThreadCount.ENVIRONMENT,
                 Runtime.getRuntime().availableProcessors() + " (the processors)"));
-        settings.add(new Setting("llama weights", "--weight-dtype (bench)", "valle.llama.weights", "VALLE_LLAMA_WEIGHTS",
+        settings.add(new Setting("weight format", "--weight-dtype", "valle.weights", "VALLE_WEIGHTS",
                 "file (each tensor's dtype in the checkpoint)"));
         settings.add(new Setting("espeak library", null, EspeakFacts.PROPERTY, EspeakFacts.ENVIRONMENT,
                 "the dynamic linker's search path"));

@@ -60,6 +60,6 @@ class BenchCommandTest {
     void anUnknownWeightDtypeIsRefusedWithTheChoices() {
         CliResult r = CliResult.run("bench", "--quick", "--weight-dtype", "fp8");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--weight-dtype: unknown weight format 'fp8': use one of [f32, bf16, f16, int8]"), r.err());
+        assertTrue(r.err().contains("--weight-dtype: unknown weight format 'fp8': use one of [f32, bf16, f16, int8, int4]"), r.err());
     }
 }

@@ -166,6 +166,26 @@ class SpeakCommandTest {
         assertFalse(Files.exists(tmp.resolve("x.npy")));
     }
 
+    @Test
+    void aWeightFormatIsAskedForAtLoadAndOneTheArchCannotStoreIsRefused(@TempDir Path tmp) {
+        String[] common = {"speak", "--phonemes", "həlˈoʊ.", "--model", MODEL.toString(), "--ar-temperature", "0",
+            "--max-duration", "20", "-q"};
+        Path f32 = tmp.resolve("f32.npy");
+        Path int8 = tmp.resolve("int8.npy");
+        assertEquals(0, run(null, concat(common, new String[] {"--codes-out", f32.toString(), "--weight-dtype", "f32"})).code());
+        assertEquals(0, run(null, concat(common, new String[] {"--codes-out", int8.toString(), "--weight-dtype", "int8"})).code());
+        assertTrue(NpyArray.read(int8).ints().length > 0);
+        // the Mamba arch keeps its file dtype: under auto no arch stores int8 for it, and the refusal says why
+        Result mamba = run(null, "speak", "--phonemes", "həlˈoʊ.", "--model", GOLDEN.resolve("arch/ar_nar_mamba/model.sft").toString(),
+                "--weight-dtype", "int8", "--codes-out", tmp.resolve("m.npy").toString(), "-q");
+        assertNotEquals(0, mamba.code());
+        assertTrue(mamba.err().contains("int8") && mamba.err().contains("file dtype"), mamba.err());
+        assertFalse(Files.exists(tmp.resolve("m.npy")));
+        Result unknown = run(null, concat(common, new String[] {"--codes-out", tmp.resolve("u.npy").toString(), "--weight-dtype", "int3"}));
+        assertNotEquals(0, unknown.code());
+        assertTrue(unknown.err().contains("--weight-dtype") && unknown.err().contains("int4"), unknown.err());
+    }
+
     /** The settings {@code valle speak} makes of these flags, parsed by the same options class. */
     private static valle.core.speech.InferenceSettings settings(String... flags) {
         SamplingOptions options = new SamplingOptions();

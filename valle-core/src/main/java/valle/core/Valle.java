@@ -13,6 +13,7 @@ import valle.api.plugin.Plugin;
 import valle.api.ValleException;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codes;
+import valle.api.tensor.WeightFormat;
 import valle.core.audio.PcmAudio;
 import valle.core.audio.WavFile;
 import valle.core.infer.CodeGenerator;
@@ -340,6 +341,7 @@ public final class Valle implements AutoCloseable {
         private Path vocoderWeights;
         private String vocoderName;
         private int threads;
+        private WeightFormat weights;
 
         private Builder() {
         }
@@ -371,6 +373,18 @@ public final class Valle implements AutoCloseable {
          */
         public Builder backend(String name) {
             this.backend = name;
+            return this;
+        }
+
+        /**
+         * The format the backbone's linear layers are stored in: {@code F32}, {@code BF16}, {@code F16}, or the
+         * quantisations {@code INT8} / {@code INT4}, which trade fidelity for speed and memory (docs/performance.md
+         * gives each one's error); {@code null} (the default) takes {@code -Dvalle.weights}, else
+         * {@code VALLE_WEIGHTS}, else keeps each tensor's file dtype. Under {@code auto} the arch is chosen among
+         * those that store the format; a named arch that cannot fails the build.
+         */
+        public Builder weights(WeightFormat format) {
+            this.weights = format;
             return this;
         }
 
@@ -450,7 +464,7 @@ public final class Valle implements AutoCloseable {
 
         private Valle load() {
             Injector injector = Guice.createInjector(new ValleModule(
-                    new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge, backend)));
+                    new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge, backend, weights)));
             AudioCodec encoder = null;
             AudioCodec vocoder = null;
             try {

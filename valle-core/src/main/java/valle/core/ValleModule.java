@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import valle.api.PluginNotFoundException;
 import valle.api.attention.AttentionKernel;
+import valle.api.tensor.WeightFormat;
 import valle.api.text.Phonemizer;
 import valle.core.infer.CodeGenerator;
 import valle.core.infer.SpeechSynthesizer;
@@ -94,7 +95,8 @@ final class ValleModule extends AbstractModule {
             throw new IllegalStateException("no model was given: call Valle.builder().model(path)");
         }
         LoraOptions lora = settings.lora() == null ? null : new LoraOptions(settings.lora(), settings.loraMerge());
-        return ValleModel.load(CheckpointLocation.resolve(settings.model()), lora,
-                config -> plugins.selectArch(settings.arch(), config), attention::get);
+        WeightFormat format = settings.weightFormat();
+        return ValleModel.load(CheckpointLocation.resolve(settings.model()), lora, format,
+                config -> plugins.selectArch(settings.arch(), config, format), attention::get);
     }
 }

@@ -186,7 +186,7 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
     /** The checkpoint with the facade's plugin choices and {@code lora} (null: none). */
     private ValleModel load(Valle valle, Path modelFile, LoraOptions lora) {
         Plugins plugins = valle.plugins();
-        return ValleModel.load(modelFile, lora, config -> plugins.selectArch(arch, config),
+        return ValleModel.load(modelFile, lora, null, config -> plugins.selectArch(arch, config),
                 () -> plugins.attention(attention));
     }
 

@@ -5,6 +5,7 @@ import valle.api.Stable;
 import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
 import valle.api.plugin.Plugin;
+import valle.api.tensor.WeightFormat;
 import valle.api.tensor.Weights;
 
 /**
@@ -20,6 +21,15 @@ public interface Arch extends Plugin {
                 ? Availability.yes()
                 : Availability.no("arch '" + name() + "' does not build arch_type '" + config.archType() + "'",
                         "choose the arch plugin named '" + config.archType() + "'");
+    }
+
+    /**
+     * Whether this arch stores its linear layers in {@code format} when the weights {@linkplain
+     * Weights#requestedFormat() request} it; the default keeps every tensor's file dtype and refuses.
+     */
+    default Availability supportsFormat(WeightFormat format) {
+        return Availability.no("arch '" + name() + "' keeps its weights in their file dtype and cannot store them as "
+                + format.label(), "leave the weight format at '" + WeightFormat.FILE + "' or choose an arch that converts weights");
     }
 
     /**

@@ -93,6 +93,52 @@ public interface Weights {
             public TensorView require(String name, int... expectedShape) {
                 return outer.require(prefix + name, expectedShape);
             }
+
+            @Override
+            public Optional<WeightFormat> requestedFormat() {
+                return outer.requestedFormat();
+            }
+        };
+    }
+
+    /**
+     * The format the loader asks the linear layers over these weights to be stored in (the backbone's attention
+     * and MLP projections; embeddings and norms stay as they are); empty keeps each tensor's file dtype. An arch
+     * is only given a format it {@linkplain valle.api.arch.Arch#supportsFormat supports}.
+     */
+    default Optional<WeightFormat> requestedFormat() {
+        return Optional.empty();
+    }
+
+    /** The same tensors, with {@code format} {@linkplain #requestedFormat() requested} (null: the file dtype). */
+    default Weights requesting(WeightFormat format) {
+        Weights outer = this;
+        Optional<WeightFormat> requested = Optional.ofNullable(format);
+        return new Weights() {
+            @Override
+            public Set<String> names() {
+                return outer.names();
+            }
+
+            @Override
+            public Optional<TensorView> find(String name) {
+                return outer.find(name);
+            }
+
+            @Override
+            public String source() {
+                return outer.source();
+            }
+
+            @Override
+            public TensorView require(String name, int... expectedShape) {
+                return outer.require(name, expectedShape);
+            }
+
+            @Override
+            public Optional<WeightFormat> requestedFormat() {
+                return requested;
+            }
         };
     }
 }

@@ -6,7 +6,7 @@ import valle.api.arch.BackboneConfig;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 import valle.kit.matrix.PackedMatrix;
-import valle.kit.matrix.WeightFormat;
+import valle.api.tensor.WeightFormat;
 import valle.kit.nn.LlamaShape;
 
 /**

@@ -4,10 +4,12 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
 import valle.api.ModelFormatException;
+import valle.api.UnbuildableModelException;
 import valle.api.arch.Arch;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
+import valle.api.tensor.WeightFormat;
 import valle.core.load.SafetensorsFile;
 import valle.core.lora.LoraAdapter;
 import valle.core.lora.LoraConfig;
@@ -60,17 +62,20 @@ public final class ValleModel implements AutoCloseable {
      * @throws ModelFormatException when the file, its config or its tensors are malformed
      */
     public static ValleModel load(Path path, ArchResolver archs, Supplier<AttentionKernel> attention) {
-        return load(path, null, archs, attention);
+        return load(path, null, null, archs, attention);
     }
 
     /**
      * As {@link #load(Path, ArchResolver, Supplier)}, with a LoRA adapter (or none, when {@code lora} is
-     * null). The adapter is checked against the model before the backbone is built; when it is active for
-     * some RVQ levels only, the other levels run a second backbone over the base weights.
+     * null) and the format the backbone's linear layers are stored in (null: each tensor's file dtype). The
+     * adapter is checked against the model before the backbone is built; when it is active for some RVQ levels
+     * only, the other levels run a second backbone over the base weights.
      *
      * @throws ModelFormatException when the LoRA file is malformed or does not fit the model
+     * @throws UnbuildableModelException when the chosen arch cannot store its weights in {@code format}
      */
-    public static ValleModel load(Path path, LoraOptions lora, ArchResolver archs, Supplier<AttentionKernel> attention) {
+    public static ValleModel load(Path path, LoraOptions lora, WeightFormat format, ArchResolver archs,
+                                  Supplier<AttentionKernel> attention) {
         SafetensorsFile file = SafetensorsFile.open(path);
         LoraAdapter adapter = null;
         Backbone base = null;
@@ -91,14 +96,18 @@ public final class ValleModel implements AutoCloseable {
             ClassifierHeads heads = new ClassifierHeads(layout, file);
             BackboneConfig backboneConfig = BackboneSettings.of(config, layout, file.scoped("model."));
             Arch arch = archs.resolve(backboneConfig);
+            if (format != null && !arch.supportsFormat(format).ok()) {
+                throw new UnbuildableModelException(source + ": " + arch.supportsFormat(format));
+            }
             LoraConfig levels = null;
             if (lora != null) {
                 adapter = LoraAdapter.open(lora.file(), file);
                 levels = lora.rvqLevels() == null ? adapter.config() : adapter.config().withLevels(lora.rvqLevels());
-                adapted = arch.open(backboneConfig, adapter.adapt(file, lora.merge()).scoped("model."), attention.get());
+                adapted = arch.open(backboneConfig, adapter.adapt(file, lora.merge()).scoped("model.").requesting(format),
+                        attention.get());
             }
             if (adapted == null || !levels.rvqLevels().isEmpty()) {
-                base = arch.open(backboneConfig, file.scoped("model."), attention.get());
+                base = arch.open(backboneConfig, file.scoped("model.").requesting(format), attention.get());
             }
             String name = path.getFileName().toString().replaceFirst("\\.sft$", "");
             return new ValleModel(name, file, config, layout, sequences, heads, arch, base, adapted, levels, adapter);

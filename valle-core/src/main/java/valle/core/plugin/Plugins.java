@@ -13,6 +13,7 @@ import valle.api.attention.AttentionKernel;
 import valle.api.codec.Codec;
 import valle.api.plugin.Plugin;
 import valle.api.sample.Sampler;
+import valle.api.tensor.WeightFormat;
 import valle.api.text.Phonemizer;
 
 /**
@@ -102,8 +103,19 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
      * @throws valle.api.PluginNotFoundException when none fits, saying why
      */
     public Arch selectArch(String name, BackboneConfig config) {
+        return selectArch(name, config, null);
+    }
+
+    /**
+     * As {@link #selectArch(String, BackboneConfig)}, among the archs that also store linear layers in
+     * {@code format} ({@link Arch#supportsFormat}; null: the file dtype, which every arch keeps).
+     */
+    public Arch selectArch(String name, BackboneConfig config, WeightFormat format) {
         String chosen = chosenName("arch", name);
-        PluginRegistry.Selection<Arch> s = archs.select(chosen, a -> a.supports(config));
+        PluginRegistry.Selection<Arch> s = archs.select(chosen, a -> {
+            Availability builds = a.supports(config);
+            return builds.ok() && format != null ? a.supportsFormat(format) : builds;
+        });
         LOG.debug("arch: {} -> {}", chosen, s.explain());
         return s.plugin();
     }

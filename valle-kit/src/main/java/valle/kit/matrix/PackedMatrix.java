@@ -2,6 +2,7 @@ package valle.kit.matrix;
 
 import valle.api.Stable;
 import valle.api.tensor.TensorView;
+import valle.api.tensor.WeightFormat;
 import valle.kit.thread.KernelPool;
 import valle.kit.vector.FloatVectors;
 import valle.kit.vector.VectorApi;
@@ -45,6 +46,9 @@ public final class PackedMatrix {
     final float[] scales;
 
     private PackedMatrix(WeightFormat format, int out, int in, Rows rows) {
+        if (format == WeightFormat.INT4) {
+            throw new IllegalArgumentException("int4 weights are not packed by the kit yet: use int8, bf16, f16 or f32");
+        }
         if (out < 1 || in < 1) {
             throw new IllegalArgumentException("a weight matrix needs at least one row and column, got [" + out + ", " + in + "]");
         }
@@ -170,6 +174,7 @@ public final class PackedMatrix {
             case F32 -> 4L * f32.length;
             case BF16, F16 -> 4L * half.length;
             case INT8 -> 4L * int8.length + 4L * scales.length;
+            case INT4 -> throw new IllegalStateException("the constructor refuses int4");
         };
     }
 
@@ -203,6 +208,7 @@ public final class PackedMatrix {
             case BF16 -> Float.intBitsToFloat(((half[halfIndex(o, k)] >>> halfShift(o)) & 0xffff) << 16);
             case F16 -> Float.float16ToFloat((short) (half[halfIndex(o, k)] >>> halfShift(o)));
             case INT8 -> (byte) (int8[int8Index(o, k)] >>> int8Shift(o, k)) * scales[o];
+            case INT4 -> throw new IllegalStateException("the constructor refuses int4");
         };
     }
 
