@@ -54,6 +54,15 @@ public interface TensorView {
      */
     void read(long start, float[] dst, int dstOffset, int count);
 
+    /**
+     * Says that the reader has copied what it needs of this tensor (a backbone that repacked it into its own
+     * layout), so that a view over a memory-mapped file may drop the tensor's pages from the process's resident
+     * memory instead of keeping a second copy of the weights resident; reading again is still allowed and brings
+     * the pages back from the file. The default does nothing (views that hold no pages of their own).
+     */
+    default void releaseResidentPages() {
+    }
+
     /** Widens row {@code row} (of {@link #columns()} elements) into {@code dst} at {@code dstOffset}. */
     default void readRow(int row, float[] dst, int dstOffset) {
         int cols = columns();

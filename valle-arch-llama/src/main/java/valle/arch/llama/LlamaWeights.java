@@ -34,14 +34,20 @@ record LlamaWeights(List<Layer> layers, float[] finalNorm) {
             TensorView v = names.v().require(w);
             TensorView gate = names.gate().require(w);
             TensorView up = names.up().require(w);
+            TensorView o = names.o().require(w);
+            TensorView down = names.down().require(w);
             PackedMatrix qkv = stacked(format != null ? format : PackedMatrix.keptFormat(q, k, v), d, q, k, v);
             layers.add(new Layer(
                     names.attentionNorm().require(w).toFloatArray(),
                     qkv,
-                    PackedMatrix.of(names.o().require(w), format),
+                    PackedMatrix.of(o, format),
                     names.mlpNorm().require(w).toFloatArray(),
                     stacked(format != null ? format : PackedMatrix.keptFormat(gate, up), d, gate, up),
-                    PackedMatrix.of(names.down().require(w), format)));
+                    PackedMatrix.of(down, format)));
+            // packed: the file's copy of these pages need not stay resident beside ours
+            for (TensorView packed : List.of(q, k, v, o, gate, up, down)) {
+                packed.releaseResidentPages();
+            }
         }
         LlamaShape.refuseMoreLayers(c, w);
         return new LlamaWeights(List.copyOf(layers), LlamaShape.finalNorm(c).require(w).toFloatArray());

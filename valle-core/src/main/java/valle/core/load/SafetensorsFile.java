@@ -145,6 +145,15 @@ public final class SafetensorsFile implements Weights, AutoCloseable {
             return size;
         }
 
+        /** {@code madvise(MADV_DONTNEED)} over the tensor's bytes: clean file pages, so nothing is lost. */
+        @Override
+        public void releaseResidentPages() {
+            if (closed) {
+                throw closedError(null);
+            }
+            data.asSlice(begin, size * (dtype == DType.F32 ? 4 : 2)).unload();
+        }
+
         @Override
         public void read(long start, float[] dst, int dstOffset, int count) {
             if (closed) {

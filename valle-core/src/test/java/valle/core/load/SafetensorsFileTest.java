@@ -88,6 +88,36 @@ class SafetensorsFileTest {
     }
 
     @Test
+    void releasedPagesLeaveTheResidentSetAndReadAgainTheSame() throws IOException {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "resident memory is read from /proc/self/status");
+        int n = 16 << 20 >> 2; // 16 MiB of f32
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = i * 0.5f;
+        }
+        try (SafetensorsFile f = open(new SafetensorsWriter().tensor("w", DType.F32, new int[] {1024, n / 1024}, values))) {
+            TensorView w = f.find("w").orElseThrow();
+            float[] first = w.toFloatArray();
+            long resident = residentFileBytes();
+            w.releaseResidentPages();
+            long released = resident - residentFileBytes();
+            assertTrue(released > (8 << 20), "released only " + released + " bytes of a 16 MiB tensor");
+            assertArrayEquals(first, w.toFloatArray());
+            assertArrayEquals(values, first);
+        }
+    }
+
+    /** {@code RssFile} of {@code /proc/self/status}: the process's resident file-backed pages. */
+    private static long residentFileBytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("RssFile:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no RssFile line in /proc/self/status");
+    }
+
+    @Test
     void shapeIsAFreshCopyEachCall() {
         try (SafetensorsFile f = open(new SafetensorsWriter().tensor("w", DType.F32, new int[] {2, 2}, 1, 2, 3, 4))) {
             TensorView t = f.find("w").orElseThrow();
