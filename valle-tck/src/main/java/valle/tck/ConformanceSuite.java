@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import valle.api.ValleException;
+import valle.api.tensor.WeightFormat;
 import valle.core.Valle;
 import valle.core.load.SafetensorsFile;
 import valle.core.model.ModelConfig;
@@ -40,9 +41,16 @@ import valle.kit.io.Json;
  * @param loraMerge run LoRA variants with the adapter merged into the weights at load instead of on the fly
  * @param backend   the backend to choose plugins on ({@code java}, {@code onnx}, {@code djl}), or {@code null}
  *                  for the usual choice ({@code -Dvalle.backend}, {@code VALLE_BACKEND}, {@code auto})
+ * @param weights   the format the models' linear layers are loaded in ({@code int8}: quantised at load, so the
+ *                  logits move past the tolerance and each case's {@link LogitFidelity} says by how much), or
+ *                  {@code null} for each tensor's file dtype
  */
-public record ConformanceSuite(String arch, String attention, boolean loraMerge, String backend) {
+public record ConformanceSuite(String arch, String attention, boolean loraMerge, String backend, WeightFormat weights) {
     private static final int MAX_DEPTH = 8;
+
+    public ConformanceSuite(String arch, String attention, boolean loraMerge, String backend) {
+        this(arch, attention, loraMerge, backend, null);
+    }
 
     public ConformanceSuite(String arch, String attention) {
         this(arch, attention, false, null);
@@ -130,10 +138,11 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
         VariantInputs inputs;
         try {
             if (lora == null) {
-                valle = Valle.builder().model(modelFile).arch(arch).attention(attention).backend(backend).build();
+                valle = Valle.builder().model(modelFile).arch(arch).attention(attention).backend(backend).weights(weights)
+                        .build();
                 model = valle.model();
             } else {
-                valle = Valle.builder().arch(arch).attention(attention).backend(backend).build();
+                valle = Valle.builder().arch(arch).attention(attention).backend(backend).weights(weights).build();
                 model = load(valle, modelFile, new LoraOptions(lora, loraMerge));
             }
             inputs = VariantInputs.read(new GoldenFolder(inputsDir));
@@ -186,7 +195,7 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
     /** The checkpoint with the facade's plugin choices and {@code lora} (null: none). */
     private ValleModel load(Valle valle, Path modelFile, LoraOptions lora) {
         Plugins plugins = valle.plugins();
-        return ValleModel.load(modelFile, lora, null, config -> plugins.selectArch(arch, config),
+        return ValleModel.load(modelFile, lora, weights, config -> plugins.selectArch(arch, config),
                 () -> plugins.attention(attention));
     }
 
