@@ -293,8 +293,8 @@ public final class Valle implements AutoCloseable {
      * Transcribes speech codes {@code [T, 8]} with {@code settings} (the AR sampler settings, {@code max_duration},
      * {@code refine_on_stop}, {@code seed}). Thread-safe.
      *
-     * @throws IllegalArgumentException for empty codes, an unknown language, or beam search, CFG or a length penalty,
-     *                                  with which the reference's speech-to-text fails
+     * @throws IllegalArgumentException for empty codes, more than two minutes of them, an unknown language, or beam
+     *                                  search, CFG or a length penalty, with which the reference's speech-to-text fails
      */
     public Transcription transcribe(Codes speech, String language, InferenceSettings settings) {
         return transcribe(speech, language, settings, Progress.NONE);

@@ -19,6 +19,11 @@ public final class Transcriber {
     /** The web UI's step budget: "assume 20 tokens per second" of speech ({@code webui.py:368-373}). */
     private static final double TOKENS_PER_SECOND = 20;
     private static final double FRAMES_PER_SECOND = 75;
+    /**
+     * The longest speech taken: two minutes. The reference has no limit, but its model tends to transcribe the first
+     * sentence only, and every step attends over all frames.
+     */
+    public static final int MAX_SECONDS = 120;
 
     private final ValleModel model;
     private final SamplingPipeline pipeline;
@@ -44,12 +49,17 @@ public final class Transcriber {
      *
      * @param speech codes {@code [T, 8]} (at least 2 levels; at least one frame)
      * @param lang   the language id; the reference does not detect it
-     * @throws IllegalArgumentException for empty speech, a language the model lacks, or settings the reference
-     *                                  cannot run for speech-to-text ({@link SttLoop#check})
+     * @throws IllegalArgumentException for empty speech, speech longer than {@link #MAX_SECONDS}, a language the model
+     *                                  lacks, or settings the reference cannot run for speech-to-text ({@link SttLoop#check})
      */
     public Transcription transcribe(Codes speech, int lang, InferenceSettings settings, Progress progress) {
         if (speech.frames() == 0) {
             throw new IllegalArgumentException("the speech holds no frames to transcribe");
+        }
+        if (speech.frames() > MAX_SECONDS * FRAMES_PER_SECOND) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "the speech is %.1f s long; speech-to-text takes at most %d s: cut the recording into parts",
+                    speech.frames() / FRAMES_PER_SECOND, MAX_SECONDS));
         }
         pipeline.checkOptions(settings.ar());
         SttLoop.Result r = SttLoop.run(model, speech, lang, settings,
