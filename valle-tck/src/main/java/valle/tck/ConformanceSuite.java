@@ -25,7 +25,8 @@ import valle.kit.io.Json;
 /**
  * Runs every case of a golden folder against the plugins present. A golden folder holds model variants (any
  * folder below it with a {@code model.sft}), each with an {@code inputs/} folder and case folders recognised
- * by {@link CaseKind prefix}, tokenizer cases (files named {@code tokenizer_cases*.json}) and text front-end
+ * by {@link CaseKind prefix}, tokenizer cases (files named {@code tokenizer_cases*.json}), speech-to-text decode
+ * cases ({@code decode_cases*.json}, {@link DecodeCases}) and text front-end
  * cases ({@code cases.json} files of the {@link TextCases text schema}, one result per case) and codec cases
  * (case folders with a {@code manifest.json} outside any variant, run by {@link CodecCases}). Names of
  * variants and files beyond those patterns do not matter, so other golden sets of the same layout run too.
@@ -78,6 +79,9 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
         for (Path tokenizerCases : find(goldenDir, p -> p.getFileName().toString().matches("tokenizer_cases.*\\.json"))) {
             report.accept(tokenizer(goldenDir, tokenizerCases));
         }
+        for (Path decodeCases : find(goldenDir, p -> p.getFileName().toString().matches("decode_cases.*\\.json"))) {
+            runDecode(goldenDir, decodeCases, report);
+        }
         for (Path model : find(goldenDir, p -> p.getFileName().toString().equals("model.sft"))) {
             runVariant(goldenDir, model.getParent(), report);
         }
@@ -88,10 +92,18 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
         }
         CodecCases.run(goldenDir, plugins().codecs(), report);
         if (results.isEmpty()) {
-            throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json,"
+            throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json, no decode_cases*.json,"
                     + " no text cases.json, no codec case manifest.json)");
         }
         return results;
+    }
+
+    private static void runDecode(Path root, Path file, Consumer<CaseResult> report) {
+        try {
+            DecodeCases.run(relative(root, file), Json.parseObject(GoldenFolder.read(file), file.toString()), report);
+        } catch (RuntimeException e) {
+            report.accept(new CaseResult(relative(root, file), false, "cannot read: " + e.getMessage()));
+        }
     }
 
     /** Every {@code cases.json} of the text schema below {@code root}, through a model-less facade. */
