@@ -57,8 +57,8 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
 
     /**
      * Binds the weights (checking every shape), the linear layers in {@code format} ({@code F32}, {@code INT8} or
-     * {@code INT4}), and makes both sessions with {@code threads} threads (the cached one without its own packed
-     * copy of the weights).
+     * {@code INT4}), and makes both sessions with {@code threads} threads (in f32 the cached one without its own
+     * packed copy of the weights).
      *
      * @throws ModelFormatException naming the tensor when one is missing or has another shape
      */
@@ -71,8 +71,10 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
         try {
             weights = OnnxWeights.load(env, config, w, format);
             session = OrtRuntime.session(env, LlamaGraph.build(config, format), weights.tensors(), threads);
+            // quantised weights are packed by both sessions: MatMulNBits without its packed copy dequantises the
+            // whole weight to float32 on every call
             cachedSession = OrtRuntime.session(env, LlamaGraph.buildCached(config, format), weights.tensors(), threads,
-                    false);
+                    format != WeightFormat.F32);
             OnnxTensor emptyPast = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
                     new long[] {config.kvHeads(), 0, config.headDim()});
             return new OnnxLlamaBackbone(config, env, weights, session, cachedSession, emptyPast);

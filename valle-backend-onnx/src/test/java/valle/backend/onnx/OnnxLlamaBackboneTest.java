@@ -97,11 +97,11 @@ class OnnxLlamaBackboneTest extends ReferenceBackboneContract {
      * Quantised weights change the numerics, by a bounded amount: a prefill and cached steps (over a short last
      * block: the MLP's down projection has 48 inputs, a block and a half) stay within a share of the float32
      * pass's largest value. The shares are the measured worst over these configs with some room (int8 weights
-     * alone, with float activations, gave 1.2 %; with ORT's int8 activations up to 5 %; int4 up to 20 %): a wrong
+     * alone, with float activations, gave 1.2 %; with ORT's int8 activations up to 6.2 %; int4 up to 20 %): a wrong
      * layout (a swapped nibble, a wrong zero point) gives errors of the size of the values themselves.
      */
     @ParameterizedTest
-    @CsvSource({"INT8, 0.06", "INT4, 0.3"})
+    @CsvSource({"INT8, 0.1", "INT4, 0.3"})
     void quantisedWeightsGiveNearlyTheFloatPasses(WeightFormat format, double share) {
         for (BackboneConfig c : variants()) {
             Weights w = java.randomWeights(c, 5);
