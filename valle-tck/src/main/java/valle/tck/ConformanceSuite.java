@@ -207,7 +207,7 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
     /** The checkpoint with the facade's plugin choices and {@code lora} (null: none). */
     private ValleModel load(Valle valle, Path modelFile, LoraOptions lora) {
         Plugins plugins = valle.plugins();
-        return ValleModel.load(modelFile, lora, weights, config -> plugins.selectArch(arch, config),
+        return ValleModel.load(modelFile, lora, weights, config -> plugins.selectArch(arch, config, weights),
                 () -> plugins.attention(attention));
     }
 
@@ -216,13 +216,13 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
     }
 
     /**
-     * Why a variant cannot run on the chosen backend: its checkpoint's {@code arch_type} has no provider there
-     * although the backend narrows the arch kind. Empty when it can run, or when the checkpoint cannot be read
-     * (loading it then reports that as a failure).
+     * Why a variant cannot run here: its checkpoint's {@code arch_type} has no provider on the chosen backend
+     * although the backend narrows the arch kind, or no provider of it stores the chosen weight format. Empty when
+     * it can run, or when the checkpoint cannot be read (loading it then reports that as a failure).
      */
     private Optional<String> archMissingOnBackend(Path model) {
         String chosen = Plugins.chosenName("backend", backend);
-        if (PluginRegistry.AUTO.equals(chosen)) {
+        if (PluginRegistry.AUTO.equals(chosen) && weights == null) {
             return Optional.empty();
         }
         String archType;
@@ -240,6 +240,11 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
         boolean narrowed = archs.all().stream().allMatch(a -> a.backend().equals(chosen));
         if (narrowed && archs.all().stream().noneMatch(a -> a.name().equals(archType))) {
             return Optional.of("arch '" + archType + "' has no provider on backend '" + chosen + "'");
+        }
+        if (weights != null && archs.all().stream().filter(a -> a.name().equals(archType))
+                .noneMatch(a -> a.supportsFormat(weights).ok())) {
+            return Optional.of("no provider of arch '" + archType + "'" + (narrowed ? " on backend '" + chosen + "'" : "")
+                    + " stores weights as " + weights.label());
         }
         return Optional.empty();
     }
