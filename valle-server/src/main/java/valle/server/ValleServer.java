@@ -114,11 +114,22 @@ public final class ValleServer implements AutoCloseable {
                 json(ctx, 200, Map.of("object", "list", "data", list, "openai", openAiVoices.table(voices::has)));
             });
             c.routes.post("/v1/voices", ctx -> {
-                UploadedFile file = ctx.uploadedFile("file");
+                UploadedFile file;
+                String name;
+                try {
+                    file = ctx.uploadedFile("file");
+                    name = ctx.formParam("name");
+                } catch (Exception e) {
+                    // Jetty's multipart parser refuses a malformed body with a ServletException: the client's mistake.
+                    // The rest of such a body is never read, so Jetty drops the connection after the answer: say so,
+                    // lest the client send its next request on it
+                    ctx.header("Connection", "close");
+                    throw ApiError.badRequest("the body is not a valid multipart form with fields 'file' and 'name': "
+                            + rootMessage(e).replaceAll("\\s+", " "));
+                }
                 if (file == null) {
                     throw ApiError.badRequest("upload the voice as a multipart form field 'file' (a WAV file)");
                 }
-                String name = ctx.formParam("name");
                 if (name == null || name.isBlank()) {
                     String filename = file.filename();
                     name = filename == null ? null : filename.replaceFirst("\\.[^.]*$", "");
