@@ -55,7 +55,7 @@ final class OpenAiVoices {
             return name;
         }
         if (loggedFallbacks.add(name)) {
-            LOG.info("OpenAI voice '{}' has no mapping in {}: it speaks as '{}'", name,
+            LOG.warn("OpenAI voice '{}' has no mapping in {}: it speaks as '{}'", name,
                     file == null ? "(no voices folder)" : file, VoiceLibrary.DEFAULT);
         }
         return VoiceLibrary.DEFAULT;
