@@ -124,8 +124,12 @@ public final class ValleServer implements AutoCloseable {
                     // The rest of such a body is never read, so Jetty drops the connection after the answer: say so,
                     // lest the client send its next request on it
                     ctx.header("Connection", "close");
-                    throw ApiError.badRequest("the body is not a valid multipart form with fields 'file' and 'name': "
-                            + rootMessage(e).replaceAll("\\s+", " "));
+                    String why = rootMessage(e).replaceAll("\\s+", " ");
+                    if (why.contains("max length exceeded")) {
+                        // a body sent without its length (chunked), stopped by the multipart limits
+                        throw ApiError.tooLarge("the request body is larger than " + config.maxBodyBytes() + " bytes");
+                    }
+                    throw ApiError.badRequest("the body is not a valid multipart form with fields 'file' and 'name': " + why);
                 }
                 if (file == null) {
                     throw ApiError.badRequest("upload the voice as a multipart form field 'file' (a WAV file)");

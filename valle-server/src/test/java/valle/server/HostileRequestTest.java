@@ -85,6 +85,11 @@ class HostileRequestTest {
             String shown = new String(body, 0, Math.min(40, body.length), StandardCharsets.UTF_8);
             assertOneError(r, 400, shown);
         }
+        byte[] big = ("{\"input\": \"" + "a".repeat(70 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<byte[]> chunked = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("v1/audio/speech"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(big))).build(), BodyHandlers.ofByteArray());
+        assertOneError(chunked, 413, "a chunked body over the limit");
         assertNothingSavedAndStillHealthy();
     }
 
@@ -107,6 +112,13 @@ class HostileRequestTest {
             assertOneError(r, -4, e.getKey());
         }
         assertOneError(post("multipart/form-data", file + end), -4, "no boundary");
+        // over the body limit (64 KiB here) without a Content-Length to refuse it by: chunked, as a stream is sent
+        String big = part("file", "big.wav", new byte[70 * 1024]) + end;
+        HttpResponse<byte[]> chunked = HTTP.send(HttpRequest.newBuilder(server.uri().resolve("v1/voices"))
+                .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        big.getBytes(StandardCharsets.ISO_8859_1)))).build(), BodyHandlers.ofByteArray());
+        assertOneError(chunked, 413, "a chunked upload over the limit");
         assertOneError(post("application/json", "{\"file\": \"x\"}"), -4, "not multipart");
         assertNothingSavedAndStillHealthy();
     }
