@@ -1,6 +1,7 @@
 /**
  * valle as a service: an OpenAI-compatible {@code POST /v1/audio/speech} that streams audio sentence by
- * sentence, voices from a folder or uploads, health and Prometheus metrics, and a web page to try it, on
+ * sentence (mp3, Ogg Opus, FLAC, WAV or PCM; raw or as server-sent events), voices from a folder or uploads
+ * with OpenAI's voice names mapped to them, health and Prometheus metrics, and a web page to try it, on
  * Javalin (Jetty 12). Start one with {@link valle.server.ValleServer#start}.
  */
 module valle.server {

@@ -44,18 +44,23 @@ final class OpenAiVoices {
      * unknown name that the library then refuses), else for an OpenAI name {@code default}.
      *
      * @param exists whether the library has a voice of a name itself
-     * @throws ApiError 500 when the mapping file is not a JSON object of names
+     * @throws ApiError 404 when the mapping names a voice that does not exist, 500 when the mapping file is not a
+     *                  JSON object of names
      */
     String resolve(String name, Predicate<String> exists) {
         String mapped = mapping().get(name);
         if (mapped != null) {
+            if (!exists.test(mapped)) {
+                throw ApiError.notFound("voice '" + name + "' is mapped to '" + mapped + "' in " + FILE
+                        + ", which is not a voice: GET /v1/voices lists the voices");
+            }
             return mapped;
         }
         if (!NAMES.contains(name) || exists.test(name)) {
             return name;
         }
         if (loggedFallbacks.add(name)) {
-            LOG.info("OpenAI voice '{}' has no mapping in {}: it speaks as '{}'", name,
+            LOG.warn("OpenAI voice '{}' has no mapping in {}: it speaks as '{}'", name,
                     file == null ? "(no voices folder)" : file, VoiceLibrary.DEFAULT);
         }
         return VoiceLibrary.DEFAULT;

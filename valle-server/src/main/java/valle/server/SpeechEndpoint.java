@@ -35,15 +35,20 @@ final class SpeechEndpoint {
     private final ServerConfig config;
     private final boolean narLen;
 
-    SpeechEndpoint(Valle tts, VoiceLibrary voices, OpenAiVoices openAiVoices, Admission admission, Metrics metrics,
-                   ServerConfig config, boolean narLen) {
+    SpeechEndpoint(Valle tts, VoiceLibrary voices, Admission admission, Metrics metrics, ServerConfig config,
+                   boolean narLen) {
         this.tts = tts;
         this.voices = voices;
-        this.openAiVoices = openAiVoices;
+        this.openAiVoices = new OpenAiVoices(config.voicesDir());
         this.admission = admission;
         this.metrics = metrics;
         this.config = config;
         this.narLen = narLen;
+    }
+
+    /** How OpenAI's voice names map to the voices, from the voices folder. */
+    OpenAiVoices openAiVoices() {
+        return openAiVoices;
     }
 
     void handle(Context ctx) {

@@ -27,13 +27,13 @@ import valle.core.speech.Voice;
  * <ul>
  *   <li>{@code POST /v1/audio/speech}: OpenAI's speech API (see {@link SpeechParams}), audio streamed sentence by
  *       sentence;</li>
- *   <li>{@code GET /v1/voices} (with {@code openai}: the voice each of OpenAI's voice names speaks as, see
- *       {@link OpenAiVoices}), {@code POST /v1/voices} (multipart: {@code file}, {@code name}),
+ *   <li>{@code GET /v1/voices}, {@code POST /v1/voices} (multipart: {@code file}, {@code name}),
  *       {@code GET /v1/models}, {@code GET /health}, {@code GET /metrics} (Prometheus);</li>
  *   <li>{@code GET /}: a page to try voices and settings.</li>
  * </ul>
- * Errors are OpenAI's {@code {"error": {"message", "type", "param", "code"}}} with 400 (bad input), 404 (unknown voice or path), 413 (too
- * large), 429 (busy, with {@code Retry-After}), 503 (shutting down), 504 (timed out).
+ * {@code GET /v1/voices} also says which voice each of OpenAI's voice names speaks as ({@link OpenAiVoices}).
+ * Errors are OpenAI's {@code {"error": {"message", "type", "param", "code"}}} with 400 (bad input), 404 (unknown
+ * voice or path), 413 (too large), 429 (busy, with {@code Retry-After}), 503 (shutting down), 504 (timed out).
  *
  * <pre>{@code
  * try (Valle tts = Valle.builder().model(model).codec(encodec).vocoder(vocos).build();
@@ -73,8 +73,7 @@ public final class ValleServer implements AutoCloseable {
         Admission admission = new Admission(config.maxConcurrent(), config.queueCapacity());
         Metrics metrics = new Metrics();
         VoiceLibrary voices = new VoiceLibrary(tts, config.voicesDir());
-        OpenAiVoices openAiVoices = new OpenAiVoices(config.voicesDir());
-        SpeechEndpoint speech = new SpeechEndpoint(tts, voices, openAiVoices, admission, metrics, config, narLen);
+        SpeechEndpoint speech = new SpeechEndpoint(tts, voices, admission, metrics, config, narLen);
         byte[] page = resource("web/index.html");
 
         Javalin app = Javalin.create(c -> {
@@ -111,14 +110,29 @@ public final class ValleServer implements AutoCloseable {
                 for (VoiceLibrary.Listed v : voices.list()) {
                     list.add(Map.of("name", v.name(), "seconds", v.seconds()));
                 }
-                json(ctx, 200, Map.of("object", "list", "data", list, "openai", openAiVoices.table(voices::has)));
+                json(ctx, 200, Map.of("object", "list", "data", list, "openai", speech.openAiVoices().table(voices::has)));
             });
             c.routes.post("/v1/voices", ctx -> {
-                UploadedFile file = ctx.uploadedFile("file");
+                UploadedFile file;
+                String name;
+                try {
+                    file = ctx.uploadedFile("file");
+                    name = ctx.formParam("name");
+                } catch (Exception e) {
+                    // Jetty's multipart parser refuses a malformed body with a ServletException: the client's mistake.
+                    // The rest of such a body is never read, so Jetty drops the connection after the answer: say so,
+                    // lest the client send its next request on it
+                    ctx.header("Connection", "close");
+                    String why = rootMessage(e).replaceAll("\\s+", " ");
+                    if (why.contains("max length exceeded")) {
+                        // a body sent without its length (chunked), stopped by the multipart limits
+                        throw ApiError.tooLarge("the request body is larger than " + config.maxBodyBytes() + " bytes");
+                    }
+                    throw ApiError.badRequest("the body is not a valid multipart form with fields 'file' and 'name': " + why);
+                }
                 if (file == null) {
                     throw ApiError.badRequest("upload the voice as a multipart form field 'file' (a WAV file)");
                 }
-                String name = ctx.formParam("name");
                 if (name == null || name.isBlank()) {
                     String filename = file.filename();
                     name = filename == null ? null : filename.replaceFirst("\\.[^.]*$", "");

@@ -38,6 +38,22 @@ class AudioEncoderTest {
     }
 
     @Test
+    void flacFrameNumbersPast127TakeTheirMultiByteCoding() throws Exception {
+        // 150 blocks: frame numbers from 128 on are written in two bytes
+        float[] signal = new float[150 * FlacEncoder.BLOCK + 17];
+        for (int i = 0; i < signal.length; i++) {
+            signal[i] = (float) (0.2 * Math.sin(i * 0.031));
+        }
+        AudioEncoder e = AudioFormat.FLAC.encoder(RATE);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(e.encode(signal));
+        out.writeBytes(e.finish());
+        PcmAudio decoded = StandardDecoder.FLAC.decode(out.toByteArray(), tmp);
+        assertEquals(signal.length, decoded.frames());
+        assertEquals(Pcm16.of(signal[signal.length - 1]) / 32768f, decoded.channels()[0][signal.length - 1]);
+    }
+
+    @Test
     void flacOfAnEmptyStreamIsAValidEmptyFile() throws Exception {
         AudioEncoder e = AudioFormat.FLAC.encoder(RATE);
         assertEquals(0, StandardDecoder.FLAC.decode(e.finish(), tmp).frames());

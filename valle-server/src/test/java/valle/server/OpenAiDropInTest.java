@@ -54,7 +54,7 @@ class OpenAiDropInTest {
     @BeforeAll
     static void start() throws Exception {
         Files.copy(TinyModel.PROMPT, voices.resolve("alice.wav"));
-        Files.writeString(voices.resolve(OpenAiVoices.FILE), "{\"nova\": \"alice\"}");
+        Files.writeString(voices.resolve(OpenAiVoices.FILE), "{\"nova\": \"alice\", \"echo\": \"nobody\"}");
         tts = TinyModel.open();
         server = ValleServer.start(tts, ServerConfig.defaults().withPort(0).withVoicesDir(voices)
                 .withModelId("ar_nar_len").withLimits(64 * 1024, 200));
@@ -166,6 +166,9 @@ class OpenAiDropInTest {
         assertEquals(OpenAiVoices.NAMES, List.copyOf(mapping.keySet().stream().map(String::valueOf).toList()));
         assertEquals("alice", mapping.get("nova"));
         assertEquals("default", mapping.get("shimmer"));
+        java.net.http.HttpResponse<byte[]> missing = post(body("\"echo\"", "wav", 4, ""));
+        assertEquals(404, missing.statusCode());
+        assertTrue(new String(missing.body(), StandardCharsets.UTF_8).contains("mapped to 'nobody' in openai-voices.json"));
     }
 
     @Test
