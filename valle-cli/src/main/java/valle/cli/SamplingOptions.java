@@ -15,7 +15,7 @@ final class SamplingOptions {
     @Option(names = "--modality", defaultValue = "auto", description = "auto, ar+nar or nar-len (default: ${DEFAULT-VALUE}).")
     String modality;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the sampling random source (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the sampling random source, and of the language detector for --lang auto (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--max-duration", defaultValue = "900", description = "Most frames of level 0 (default: ${DEFAULT-VALUE}, 12 s).")

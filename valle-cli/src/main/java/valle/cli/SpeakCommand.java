@@ -67,7 +67,8 @@ final class SpeakCommand implements Callable<Integer> {
             description = "Phonemes instead of text, e.g. \"həlˈoʊ wˈɜːld.\"; one line per utterance.")
     String phonemes;
 
-    @Option(names = {"--lang", "--language", "-l"}, defaultValue = "en", description = "en, ja, de, fr, zh, ko (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--lang", "--language", "-l"}, defaultValue = "en",
+            description = "en, ja (kanji and kana), de, fr, zh, ko, or auto: each sentence's language detected (langdetect, seeded by --seed) and phonemized in it (default: ${DEFAULT-VALUE}).")
     String language;
 
     @Option(names = {"--prompt", "--prompt-codes"}, paramLabel = "FILE", split = ";",

@@ -176,13 +176,38 @@ public final class Valle implements AutoCloseable {
      * {@code en} → {@code həlˈoʊ, wˈɜːld.}). Needs no model; thread-safe.
      *
      * @param language {@code en}, {@code de}, {@code fr}, {@code zh} (pinyin with tone digits), {@code ja}
-     *                 (kana), {@code ko}, or another language of the phonemizer
+     *                 (kanji through the pykakasi port, kana), {@code ko}, another language of the phonemizer, or
+     *                 {@code auto} (detected with detection seed 0; see {@link #encodeText(String, String, long)})
      * @throws IllegalArgumentException for empty text or a language the phonemizer does not know
      * @throws valle.api.PluginNotFoundException when no phonemizer can run here (espeak-ng not installed)
      */
     @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public EncodedText encodeText(String text, String language) {
         return injector.getInstance(TextEncoder.class).encode(text, language);
+    }
+
+    /**
+     * {@link #encodeText(String, String)} with the seed of the language detector for {@code auto}: the reference's
+     * detector is random, so short texts can come out in different languages with different seeds; the detected
+     * language is {@link EncodedText#detectedLanguage()}.
+     *
+     * @throws IllegalArgumentException also for text with nothing to detect a language from, or a detected language
+     *                                  the phonemizer lacks (langdetect's {@code so}, {@code tl}, {@code no})
+     */
+    @SuppressWarnings("exports")
+    public EncodedText encodeText(String text, String language, long detectionSeed) {
+        return injector.getInstance(TextEncoder.class).encode(text, language, detectionSeed);
+    }
+
+    /**
+     * The language the {@code auto} path detects for one sentence with {@code seed} (langdetect's codes: {@code en},
+     * {@code zh-cn}, {@code so}, ...), without phonemizing it.
+     *
+     * @throws IllegalArgumentException when the text has nothing to detect a language from
+     * @throws valle.api.PluginNotFoundException when no language detector is on the path (valle-text)
+     */
+    public String detectLanguage(String text, long seed) {
+        return injector.getInstance(TextEncoder.class).detect(text, seed);
     }
 
     /**
@@ -369,6 +394,7 @@ public final class Valle implements AutoCloseable {
         private String arch;
         private String attention;
         private String phonemizer;
+        private boolean detectedLanguageToken;
         private String backend;
         private Path lora;
         private boolean loraMerge;
@@ -421,6 +447,18 @@ public final class Valle implements AutoCloseable {
          */
         public Builder weights(WeightFormat format) {
             this.weights = format;
+            return this;
+        }
+
+        /**
+         * Whether text in the language {@code auto} is generated with the language token of the language detected
+         * for each sentence ({@code true}; {@code zh-cn}, {@code zh-tw} and languages without a token get 0, as the
+         * reference's {@code batched_inference} maps them) or, by default, with token 0 (English) whatever was
+         * detected: the reference's {@code inference()}, which encodes the token before detecting, does that, so
+         * the default gives its codes.
+         */
+        public Builder detectedLanguageToken(boolean detected) {
+            this.detectedLanguageToken = detected;
             return this;
         }
 
@@ -500,7 +538,8 @@ public final class Valle implements AutoCloseable {
 
         private Valle load() {
             Injector injector = Guice.createInjector(new ValleModule(
-                    new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge, backend, weights)));
+                    new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge, backend, weights,
+                            detectedLanguageToken)));
             AudioCodec encoder = null;
             AudioCodec vocoder = null;
             try {

@@ -45,7 +45,9 @@ final class ValleModule extends AbstractModule {
     @Singleton
     TextEncoder textEncoder(Plugins plugins, PhonemeTokenizer tokenizer) {
         String name = Plugins.chosenName("phonemizer", settings.phonemizer());
-        return new TextEncoder(tokenizer, language -> phonemizer(plugins.phonemizers(), name, language));
+        String detector = Plugins.chosenName("language-detector", null);
+        return new TextEncoder(tokenizer, language -> phonemizer(plugins.phonemizers(), name, language),
+                () -> plugins.languageDetectors().select(detector, d -> d.availability()).plugin());
     }
 
     /**
@@ -87,7 +89,7 @@ final class ValleModule extends AbstractModule {
     @Provides
     @Singleton
     SpeechSynthesizer synthesizer(CodeGenerator generator, TextEncoder textEncoder, PhonemeTokenizer tokenizer) {
-        return new SpeechSynthesizer(generator, textEncoder, tokenizer);
+        return new SpeechSynthesizer(generator, textEncoder, tokenizer, settings.detectedLanguageToken());
     }
 
     @Provides

@@ -13,6 +13,7 @@ import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
+import valle.core.text.EncodedText;
 import valle.core.text.PhonemeTokenizer;
 import valle.core.text.SentenceSplitter;
 import valle.core.text.TextEncoder;
@@ -29,11 +30,18 @@ public final class SpeechSynthesizer {
     private final CodeGenerator generator;
     private final TextEncoder textEncoder;
     private final PhonemeTokenizer tokenizer;
+    private final boolean detectedLanguageToken;
 
-    public SpeechSynthesizer(CodeGenerator generator, TextEncoder textEncoder, PhonemeTokenizer tokenizer) {
+    /**
+     * @param detectedLanguageToken for text in {@code auto}: give each sentence its detected language's token
+     *                              ({@link Languages#idOrZero}) instead of the reference's 0
+     */
+    public SpeechSynthesizer(CodeGenerator generator, TextEncoder textEncoder, PhonemeTokenizer tokenizer,
+                             boolean detectedLanguageToken) {
         this.generator = generator;
         this.textEncoder = textEncoder;
         this.tokenizer = tokenizer;
+        this.detectedLanguageToken = detectedLanguageToken;
     }
 
     /**
@@ -48,7 +56,10 @@ public final class SpeechSynthesizer {
         List<String> sentences = sentences(request);
         List<CodeRequest> lines = new ArrayList<>();
         for (int i = 0; i < sentences.size(); i++) {
-            lines.add(new CodeRequest(ids(request, sentences.get(i), i), lang, request.voice().codes(), request.settings()));
+            EncodedText encoded = encoded(request, sentences.get(i), i);
+            int sentenceLang = detectedLanguageToken && encoded.detectedLanguage() != null
+                    ? Languages.idOrZero(encoded.detectedLanguage()) : lang;
+            lines.add(new CodeRequest(encoded.ids(), sentenceLang, request.voice().codes(), request.settings()));
         }
         CodeGenerator.Session session = generator.session(request.settings().seed());
         List<SpeechChunk> chunks = new ArrayList<>();
@@ -111,15 +122,16 @@ public final class SpeechSynthesizer {
         return sentence.codePoints().anyMatch(Character::isLetterOrDigit);
     }
 
-    private int[] ids(SpeechRequest request, String sentence, int index) {
-        int[] ids = request.input() == SpeechRequest.Input.TEXT
-                ? textEncoder.encode(sentence, request.language()).ids()
-                : tokenizer.encode(sentence);
+    /** A sentence's ids; text in {@code auto} is detected with the request's seed. */
+    private EncodedText encoded(SpeechRequest request, String sentence, int index) {
+        EncodedText encoded = request.input() == SpeechRequest.Input.TEXT
+                ? textEncoder.encode(sentence, request.language(), request.settings().seed())
+                : new EncodedText(sentence, true, sentence, tokenizer.encode(sentence));
         // <bos> and <eos> alone: nothing the model could say
-        if (ids.length <= 2) {
+        if (encoded.ids().length <= 2) {
             throw new IllegalArgumentException("sentence " + (index + 1) + " (\"" + sentence + "\") has no phonemes to speak");
         }
-        return ids;
+        return encoded;
     }
 
     private static void checkNotInterrupted() {

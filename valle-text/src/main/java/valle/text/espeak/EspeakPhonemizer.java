@@ -51,8 +51,8 @@ public final class EspeakPhonemizer extends DescribedPlugin implements Phonemize
             return Availability.no("no language given", "pass one, e.g. en, de, fr, zh, ja or ko");
         }
         if (language.equals("auto")) {
-            return Availability.no("language 'auto' needs language detection (langdetect in the reference), which"
-                    + " valle does not do", "pass the language, e.g. en, de, fr, zh, ja or ko");
+            return Availability.no("language 'auto' is detected before a phonemizer runs (the langdetect plugin, through"
+                    + " Valle.encodeText)", "pass the detected language, e.g. en, de, fr, zh, ja or ko");
         }
         EspeakLibrary library = EspeakLibrary.get();
         String voice = LanguageCoercion.voiceLanguage(language);
