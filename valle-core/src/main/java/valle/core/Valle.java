@@ -33,6 +33,7 @@ import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
 import valle.core.speech.Transcription;
+import valle.core.speech.TranscriptionSettings;
 import valle.core.speech.Voice;
 import valle.core.text.EncodedText;
 import valle.core.text.PhonemeTokenizer;
@@ -286,7 +287,7 @@ public final class Valle implements AutoCloseable {
      */
     public Transcription transcribe(Path speech, String language) {
         Codes codes = voice(speech).codes();
-        return transcribe(codes, language, Transcriber.webUiDefaults(codes.frames()));
+        return transcribe(codes, language, TranscriptionSettings.webUi(codes.frames()));
     }
 
     /**
