@@ -76,6 +76,15 @@ final class SpeakCommand implements Callable<Integer> {
                     + "Several (repeated, or joined with ';') are joined in order. Without one there is no prompt.")
     List<Path> prompts = new ArrayList<>();
 
+    @Option(names = "--task", defaultValue = "tts", paramLabel = "TASK",
+            description = "tts; vc: voice conversion of --source into the --prompt voice (NAR-len models; the text says what "
+                    + "is spoken); ns and sr run plain tts, as in the reference (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--source", paramLabel = "FILE",
+            description = "With --task vc: the utterance to convert, a WAV file or its codes (.npy [T, 8] or .enc); the output is as long.")
+    Path source;
+
     @Option(names = "--input-prompt-length", defaultValue = "0",
             description = "Seconds to repeat or trim the prompt to; 0 keeps it (default: ${DEFAULT-VALUE}).")
     double inputPromptLength;
@@ -126,8 +135,26 @@ final class SpeakCommand implements Callable<Integer> {
         SpeechRequest request = new SpeechRequest(phonemes != null ? phonemes : input, kind, language, Voice.NONE,
                 sampling.settings());
 
+        boolean convert = switch (task) {
+            case "tts", "ns", "sr" -> false;
+            case "vc" -> true;
+            default -> throw new IllegalArgumentException("--task must be tts, vc, ns or sr, got '" + task + "'");
+        };
+        if (convert != (source != null)) {
+            throw new IllegalArgumentException(convert ? "--task vc needs --source FILE (the utterance to convert)"
+                    : "--source is only for --task vc");
+        }
+        if (convert && out == null) {
+            throw new IllegalArgumentException("--task vc writes audio: give --out speech.wav");
+        }
+        if ((task.equals("ns") || task.equals("sr")) && !quiet) {
+            err.println("valle: --task " + task + " runs plain text-to-speech, as the reference does at 0d4329d "
+                    + "(its task check never matches)");
+        }
+
         long started = System.nanoTime();
-        boolean needsCodec = prompts.stream().anyMatch(p -> !CodesFile.isCodesFile(p));
+        boolean needsCodec = prompts.stream().anyMatch(p -> !CodesFile.isCodesFile(p))
+                || (source != null && !CodesFile.isCodesFile(source));
         boolean needsVocoder = out != null;
         try (Valle valle = models.open(needsCodec, needsVocoder, err)) {
             long loaded = System.nanoTime();
@@ -137,7 +164,10 @@ final class SpeakCommand implements Callable<Integer> {
             request = request.withVoice(voice);
             Speech speech = null;
             Codes codes;
-            if (needsVocoder) {
+            if (convert) {
+                speech = valle.convert(request, valle.voice(source).codes(), progress);
+                codes = speech.codes();
+            } else if (needsVocoder) {
                 speech = valle.speak(request, progress);
                 codes = speech.codes();
             } else {

@@ -33,6 +33,7 @@ import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
 import valle.core.speech.Transcription;
+import valle.core.speech.TranscriptionSettings;
 import valle.core.speech.Voice;
 import valle.core.text.EncodedText;
 import valle.core.text.PhonemeTokenizer;
@@ -279,6 +280,22 @@ public final class Valle implements AutoCloseable {
     }
 
     /**
+     * Voice conversion (the reference's task {@code vc}, NAR-len only): says the request's text in its voice, as long as
+     * {@code source} and steered by the source's level-0 codes at the early demasking steps. The reference's
+     * defaults: {@code vc_threshold} 0.25, {@code vc_mask_p} 0.25 (drawn from the request's seeded random source).
+     *
+     * @param source the utterance to convert, codes {@code [T, 8]} (from {@link #voice(Path)}); at most
+     *               {@code max_duration} frames
+     * @throws IllegalArgumentException as {@link #speak(SpeechRequest, SpeechListener)}, and for an AR+NAR model or
+     *                                  modality (whose reference path ignores the source)
+     */
+    public Speech convert(SpeechRequest request, Codes source, SpeechListener listener) {
+        model();
+        AudioCodec codec = vocoder("voice conversion");
+        return injector.getInstance(SpeechSynthesizer.class).convert(request, source, codec, listener);
+    }
+
+    /**
      * The request's sentences as a publisher: generation starts on a virtual thread when it is subscribed to,
      * each sentence is delivered as soon as it is decoded, and cancelling stops the work at the next step.
      */
@@ -311,7 +328,7 @@ public final class Valle implements AutoCloseable {
      */
     public Transcription transcribe(Path speech, String language) {
         Codes codes = voice(speech).codes();
-        return transcribe(codes, language, Transcriber.webUiDefaults(codes.frames()));
+        return transcribe(codes, language, TranscriptionSettings.webUi(codes.frames()));
     }
 
     /**

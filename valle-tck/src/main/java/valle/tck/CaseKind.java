@@ -201,6 +201,12 @@ enum CaseKind {
         void run(CaseRun run, GoldenFolder g, Check check) {
             SttCase.run(run, g, check);
         }
+    },
+    VC_INFERENCE("vc_inference") {
+        @Override
+        void run(CaseRun run, GoldenFolder g, Check check) {
+            VoiceConversionCase.run(run, g, check);
+        }
     };
 
     static final String SAMPLED = "not supported: a sampled run (temperature > 0) draws from torch's random "

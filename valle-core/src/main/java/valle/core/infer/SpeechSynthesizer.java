@@ -9,6 +9,7 @@ import valle.api.codec.Codes;
 import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.Languages;
+import valle.core.speech.Progress;
 import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
@@ -52,6 +53,28 @@ public final class SpeechSynthesizer {
      * @throws CancellationException    when the calling thread is interrupted between steps
      */
     public Speech speak(SpeechRequest request, AudioCodec vocoder, SpeechListener listener) {
+        CodeGenerator.Session session = generator.session(request.settings().seed());
+        return run(request, vocoder, listener, session::next);
+    }
+
+    /**
+     * Voice conversion of {@code source} ({@code TTS.inference(task="vc")}): each sentence of the request is said in
+     * the request's voice, as long as the source and steered by its level-0 codes (every sentence gets the whole
+     * source, as in the reference).
+     *
+     * @throws IllegalArgumentException as {@link #speak}, and for a model or modality other than NAR-len
+     */
+    public Speech convert(SpeechRequest request, Codes source, AudioCodec vocoder, SpeechListener listener) {
+        VoiceConversion conversion = VoiceConversion.of(source.level(0));
+        return run(request, vocoder, listener, (line, progress) -> generator.convert(line, conversion, progress));
+    }
+
+    /** How one sentence's codes are made. */
+    private interface LineGenerator {
+        CodeGenerator.Generated next(CodeRequest line, Progress progress);
+    }
+
+    private Speech run(SpeechRequest request, AudioCodec vocoder, SpeechListener listener, LineGenerator generate) {
         int lang = Languages.id(request.language());
         List<String> sentences = sentences(request);
         List<CodeRequest> lines = new ArrayList<>();
@@ -61,13 +84,12 @@ public final class SpeechSynthesizer {
                     ? Languages.idOrZero(encoded.detectedLanguage()) : lang;
             lines.add(new CodeRequest(encoded.ids(), sentenceLang, request.voice().codes(), request.settings()));
         }
-        CodeGenerator.Session session = generator.session(request.settings().seed());
         List<SpeechChunk> chunks = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             checkNotInterrupted();
             listener.sentenceStarted(i, lines.size(), sentences.get(i));
             long started = System.nanoTime();
-            CodeGenerator.Generated generated = session.next(lines.get(i), listener);
+            CodeGenerator.Generated generated = generate.next(lines.get(i), listener);
             long generatedAt = System.nanoTime();
             float[] samples = vocoder == null ? new float[0] : vocoder.decode(generated.codes());
             long decodedAt = System.nanoTime();

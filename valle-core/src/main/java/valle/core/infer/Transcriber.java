@@ -1,6 +1,5 @@
 package valle.core.infer;
 
-import java.util.Map;
 import java.util.SplittableRandom;
 import valle.api.codec.Codes;
 import valle.core.model.ValleModel;
@@ -9,6 +8,7 @@ import valle.core.speech.InferenceSettings;
 import valle.core.speech.Progress;
 import valle.core.speech.SttDecoding;
 import valle.core.speech.Transcription;
+import valle.core.speech.TranscriptionSettings;
 import valle.core.text.PhonemeDecoder;
 
 /**
@@ -16,15 +16,6 @@ import valle.core.text.PhonemeDecoder;
  * over the codes, then the decode of its ids. Thread-safe: every request has its own random source from its seed.
  */
 public final class Transcriber {
-    /** The web UI's step budget: "assume 20 tokens per second" of speech ({@code webui.py:368-373}). */
-    private static final double TOKENS_PER_SECOND = 20;
-    private static final double FRAMES_PER_SECOND = 75;
-    /**
-     * The longest speech taken: two minutes. The reference has no limit, but its model tends to transcribe the first
-     * sentence only, and every step attends over all frames.
-     */
-    public static final int MAX_SECONDS = 120;
-
     private final ValleModel model;
     private final SamplingPipeline pipeline;
     private final PhonemeDecoder decoder;
@@ -36,30 +27,22 @@ public final class Transcriber {
     }
 
     /**
-     * The web UI's Speech-to-Text settings for {@code frames} frames of speech: greedy, no penalties, and at most
-     * {@code floor(seconds · 20)} ids (at least 1).
-     */
-    public static InferenceSettings webUiDefaults(int frames) {
-        int steps = Math.max(1, (int) Math.floor(frames / FRAMES_PER_SECOND * TOKENS_PER_SECOND));
-        return InferenceSettings.fromKwargs(Map.of("ar_temperature", 0.0, "top_k", 0, "max_duration", steps));
-    }
-
-    /**
      * Transcribes {@code speech}.
      *
      * @param speech codes {@code [T, 8]} (at least 2 levels; at least one frame)
      * @param lang   the language id; the reference does not detect it
-     * @throws IllegalArgumentException for empty speech, speech longer than {@link #MAX_SECONDS}, a language the model
-     *                                  lacks, or settings the reference cannot run for speech-to-text ({@link SttLoop#check})
+     * @throws IllegalArgumentException for empty speech, speech longer than {@link TranscriptionSettings#MAX_SECONDS},
+     *                                  a language the model lacks, or settings the reference cannot run for speech-to-text ({@link SttLoop#check})
      */
     public Transcription transcribe(Codes speech, int lang, InferenceSettings settings, Progress progress) {
         if (speech.frames() == 0) {
             throw new IllegalArgumentException("the speech holds no frames to transcribe");
         }
-        if (speech.frames() > MAX_SECONDS * FRAMES_PER_SECOND) {
+        double seconds = speech.frames() / TranscriptionSettings.FRAMES_PER_SECOND;
+        if (seconds > TranscriptionSettings.MAX_SECONDS) {
             throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
                     "the speech is %.1f s long; speech-to-text takes at most %d s: cut the recording into parts",
-                    speech.frames() / FRAMES_PER_SECOND, MAX_SECONDS));
+                    seconds, TranscriptionSettings.MAX_SECONDS));
         }
         pipeline.checkOptions(settings.ar());
         SttLoop.Result r = SttLoop.run(model, speech, lang, settings,
