@@ -80,7 +80,7 @@ class TranscriptionFacadeTest {
     void unknownLanguageAndEmptySpeechAreRefused() {
         IllegalArgumentException lang = assertThrows(IllegalArgumentException.class,
                 () -> valle.transcribe(speech(), "xx", greedy(Map.of())));
-        assertEquals("unknown language 'xx': use one of en, ja, de, fr, zh, ko", lang.getMessage());
+        assertEquals("unknown language 'xx': use one of en, ja, de, fr, zh, ko or auto", lang.getMessage());
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
                 () -> valle.transcribe(new Codes(0, 8, new int[0]), "en", greedy(Map.of())));
         assertEquals("the speech holds no frames to transcribe", empty.getMessage());
