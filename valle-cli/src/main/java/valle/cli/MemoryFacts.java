@@ -29,7 +29,7 @@ final class MemoryFacts {
             facts.put("total", "unknown");
         }
         facts.put("max_heap_bytes", Runtime.getRuntime().maxMemory());
-        facts.put("heap_setting", "./valle gives the JVM 60 % of the memory; VALLE_JAVA_OPTS=-Xmx<size> changes it");
+        facts.put("heap_setting", "./valle gives the JVM a heap of 2 GB; VALLE_JAVA_OPTS=-Xmx<size> changes it");
         return new DoctorSection("memory", facts);
     }
 
