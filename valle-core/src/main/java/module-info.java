@@ -37,6 +37,7 @@ module valle.core {
     uses valle.api.codec.Codec;
     uses valle.api.sample.Sampler;
     uses valle.api.text.Phonemizer;
+    uses valle.api.text.LanguageDetector;
 
     provides valle.api.sample.Sampler with
             valle.core.sample.RepetitionPenalty,

@@ -76,7 +76,7 @@ class ArchitectureTest {
         for (String pkg : new String[] {"valle.api", "valle.kit.thread", "valle.core", "valle.tck", "valle.tck.contract",
             "valle.attention", "valle.arch.llama", "valle.arch.mamba", "valle.arch.mixtral", "valle.arch.retnet",
             "valle.text.espeak", "valle.codec.encodec", "valle.codec.vocos", "valle.backend.onnx", "valle.backend.djl",
-            "valle.server", "valle.cli", "valle.bench", "valle.example"}) {
+            "valle.server", "valle.cli", "valle.bench", "valle.example", "valle.spark"}) {
             assertTrue(classes.stream().anyMatch(c -> c.getPackageName().equals(pkg)), "no class of " + pkg + " imported");
         }
     }
@@ -122,6 +122,18 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /**
+     * The Spark job embeds valle as any application does: through core's facade packages (and the API's values),
+     * never a plugin or core's machinery.
+     */
+    @Test
+    void theSparkJobUsesTheFacadeOnly() {
+        classes().that().resideInAPackage("valle.spark..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("valle.spark..", "valle.core", "valle.core.speech",
+                        "valle.core.audio", "valle.api..", "org.apache.spark..", "org.apache.hadoop..", "scala..", "java..")
+                .check(classes);
+    }
+
     @Test
     void guiceStaysInCoreWiringAndTheCli() {
         noClasses().that().resideOutsideOfPackages("valle.core", "valle.cli..")
@@ -130,12 +142,13 @@ class ArchitectureTest {
     }
 
     /**
-     * Libraries report through return values, exceptions and the SLF4J API; the applications (the CLI, the example)
-     * print.
+     * Libraries report through return values, exceptions and the SLF4J API; the applications (the CLI, the example,
+     * the batch job's main class) print.
      */
     @Test
     void onlyTheApplicationsPrintToStandardOutAndErr() {
         noClasses().that().resideOutsideOfPackages("valle.cli..", "valle.example..")
+                .and().doNotHaveFullyQualifiedName("valle.spark.BatchMain")
                 .should().accessField(System.class, "out")
                 .orShould().accessField(System.class, "err")
                 .orShould().callMethod(Throwable.class, "printStackTrace")

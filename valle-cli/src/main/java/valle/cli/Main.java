@@ -16,7 +16,7 @@ import valle.api.ValleException;
         footer = {"  ./valle speak \"Hello, world.\" --out hello.wav", "  ./valle plugins",
             "  ./valle speak --help", "  source <(./valle completion)"},
         description = "VALL-E text-to-speech on the JVM.",
-        subcommands = {SpeakCommand.class, ServeCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
+        subcommands = {SpeakCommand.class, TranscribeCommand.class, ServeCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
             CheckCommand.class,
             ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, BackendBenchCommand.class, CodecBenchCommand.class,
             PluginsCommand.class, DoctorCommand.class, CompletionCommand.class})

@@ -56,6 +56,11 @@ final class ModelOptions {
     @Option(names = "--phonemizer", description = "Phonemizer plugin (default: auto).")
     String phonemizer;
 
+    @Option(names = "--detected-lang-token",
+            description = "With --lang auto: give each sentence the language token of the language detected for it (zh-cn, zh-tw and languages without a token get 0). "
+                    + "By default auto gets token 0 (English) whatever is detected, as the reference's inference() does.")
+    boolean detectedLangToken;
+
     private WeightFormat weightFormat() {
         try {
             return WeightFormat.parseChoice(weightDtype).orElse(null);
@@ -84,7 +89,7 @@ final class ModelOptions {
             modelPath = bundled.model();
         }
         Valle.Builder builder = Valle.builder().model(modelPath).arch(arch).attention(attention).phonemizer(phonemizer)
-                .backend(backend.name).weights(weightFormat());
+                .backend(backend.name).weights(weightFormat()).detectedLanguageToken(detectedLangToken);
         if (lora != null) {
             builder.lora(lora, loraMerge);
         } else if (loraMerge) {

@@ -21,7 +21,9 @@ import valle.core.text.SentenceSplitter;
 @Command(name = "phonemize",
         description = "Print the phonemes of plain text and their token ids, as the reference's encode_text makes them.",
         footer = {"  ./valle phonemize \"Hello, world.\" --lang en",
-            "  ./valle phonemize \"One. Two.\" --split"})
+            "  ./valle phonemize \"One. Two.\" --split",
+            "  ./valle phonemize \"今日は良い天気ですね。\" --lang ja",
+            "  ./valle phonemize \"Guten Morgen, wie geht es dir?\" --lang auto"})
 final class PhonemizeCommand implements Callable<Integer> {
 
     @Spec
@@ -31,8 +33,12 @@ final class PhonemizeCommand implements Callable<Integer> {
     String text;
 
     @Option(names = {"--lang", "--language", "-l"}, defaultValue = "en",
-            description = "en, de, fr, zh (pinyin with tone digits), ja (kana), ko, or another espeak-ng language (default: ${DEFAULT-VALUE}).")
+            description = "en, de, fr, zh (pinyin with tone digits), ja (kanji and kana), ko, another espeak-ng language, or auto (detected with langdetect's algorithm; the language goes to stderr) (default: ${DEFAULT-VALUE}).")
     String language;
+
+    @Option(names = "--seed", defaultValue = "0",
+            description = "Seed of the language detector for --lang auto; short texts can come out in other languages with other seeds, as in the reference (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--split", description = "Split the text into sentences first, as speak does.")
     boolean split;
@@ -53,7 +59,10 @@ final class PhonemizeCommand implements Callable<Integer> {
         }
         try (Valle valle = Valle.builder().phonemizer(phonemizer).build()) {
             for (String sentence : sentences) {
-                EncodedText e = valle.encodeText(sentence, language);
+                EncodedText e = valle.encodeText(sentence, language, seed);
+                if (e.detectedLanguage() != null) {
+                    err.println("valle: detected language: " + e.detectedLanguage());
+                }
                 if (e.raw()) {
                     err.println("valle: the text tokenized without unknown symbols, so it is used as is, not"
                             + " phonemized (the reference's precheck)");

@@ -15,7 +15,7 @@ final class SamplingOptions {
     @Option(names = "--modality", defaultValue = "auto", description = "auto, ar+nar or nar-len (default: ${DEFAULT-VALUE}).")
     String modality;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the sampling random source (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of the sampling random source, and of the language detector for --lang auto (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--max-duration", defaultValue = "900", description = "Most frames of level 0 (default: ${DEFAULT-VALUE}, 12 s).")
@@ -52,6 +52,14 @@ final class SamplingOptions {
     double mirostatTau;
     @Option(names = "--mirostat-eta", defaultValue = "0", description = "Accepted for compatibility; mirostat is inactive in the reference.")
     double mirostatEta;
+    @Option(names = "--layer-skip", description = "Accepted for compatibility; LayerSkip early exit is never wired in the reference, so it changes nothing.")
+    boolean layerSkip;
+    @Option(names = "--layer-skip-exit-layer", paramLabel = "N", description = "Accepted for compatibility; no effect (see --layer-skip).")
+    Integer layerSkipExitLayer;
+    @Option(names = "--layer-skip-entropy-threshold", defaultValue = "0.1", description = "Accepted for compatibility; no effect (see --layer-skip).")
+    double layerSkipEntropyThreshold;
+    @Option(names = "--layer-skip-varentropy-threshold", defaultValue = "0.1", description = "Accepted for compatibility; no effect (see --layer-skip).")
+    double layerSkipVarentropyThreshold;
     @Option(names = "--dry-multiplier", defaultValue = "0")
     double dryMultiplier;
     @Option(names = "--dry-base", defaultValue = "1.75")
@@ -98,6 +106,12 @@ final class SamplingOptions {
         kwargs.put("beam_width", beamWidth);
         kwargs.put("mirostat_tau", mirostatTau);
         kwargs.put("mirostat_eta", mirostatEta);
+        kwargs.put("layer_skip", layerSkip);
+        if (layerSkipExitLayer != null) {
+            kwargs.put("layer_skip_exit_layer", layerSkipExitLayer);
+        }
+        kwargs.put("layer_skip_entropy_threshold", layerSkipEntropyThreshold);
+        kwargs.put("layer_skip_varentropy_threshold", layerSkipVarentropyThreshold);
         kwargs.put("dry_multiplier", dryMultiplier);
         kwargs.put("dry_base", dryBase);
         kwargs.put("dry_allowed_length", dryAllowedLength);

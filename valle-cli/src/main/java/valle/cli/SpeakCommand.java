@@ -67,13 +67,23 @@ final class SpeakCommand implements Callable<Integer> {
             description = "Phonemes instead of text, e.g. \"həlˈoʊ wˈɜːld.\"; one line per utterance.")
     String phonemes;
 
-    @Option(names = {"--lang", "--language", "-l"}, defaultValue = "en", description = "en, ja, de, fr, zh, ko (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--lang", "--language", "-l"}, defaultValue = "en",
+            description = "en, ja (kanji and kana), de, fr, zh, ko, or auto: each sentence's language detected (langdetect, seeded by --seed) and phonemized in it (default: ${DEFAULT-VALUE}).")
     String language;
 
     @Option(names = {"--prompt", "--prompt-codes"}, paramLabel = "FILE", split = ";",
             description = "The voice to clone: a WAV file (any rate; channel 0 of stereo), or its codes (.npy [T, 8] or a reference .enc). "
                     + "Several (repeated, or joined with ';') are joined in order. Without one there is no prompt.")
     List<Path> prompts = new ArrayList<>();
+
+    @Option(names = "--task", defaultValue = "tts", paramLabel = "TASK",
+            description = "tts; vc: voice conversion of --source into the --prompt voice (NAR-len models; the text says what "
+                    + "is spoken); ns and sr run plain tts, as in the reference (default: ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--source", paramLabel = "FILE",
+            description = "With --task vc: the utterance to convert, a WAV file or its codes (.npy [T, 8] or .enc); the output is as long.")
+    Path source;
 
     @Option(names = "--input-prompt-length", defaultValue = "0",
             description = "Seconds to repeat or trim the prompt to; 0 keeps it (default: ${DEFAULT-VALUE}).")
@@ -125,8 +135,26 @@ final class SpeakCommand implements Callable<Integer> {
         SpeechRequest request = new SpeechRequest(phonemes != null ? phonemes : input, kind, language, Voice.NONE,
                 sampling.settings());
 
+        boolean convert = switch (task) {
+            case "tts", "ns", "sr" -> false;
+            case "vc" -> true;
+            default -> throw new IllegalArgumentException("--task must be tts, vc, ns or sr, got '" + task + "'");
+        };
+        if (convert != (source != null)) {
+            throw new IllegalArgumentException(convert ? "--task vc needs --source FILE (the utterance to convert)"
+                    : "--source is only for --task vc");
+        }
+        if (convert && out == null) {
+            throw new IllegalArgumentException("--task vc writes audio: give --out speech.wav");
+        }
+        if ((task.equals("ns") || task.equals("sr")) && !quiet) {
+            err.println("valle: --task " + task + " runs plain text-to-speech, as the reference does at 0d4329d "
+                    + "(its task check never matches)");
+        }
+
         long started = System.nanoTime();
-        boolean needsCodec = prompts.stream().anyMatch(p -> !CodesFile.isCodesFile(p));
+        boolean needsCodec = prompts.stream().anyMatch(p -> !CodesFile.isCodesFile(p))
+                || (source != null && !CodesFile.isCodesFile(source));
         boolean needsVocoder = out != null;
         try (Valle valle = models.open(needsCodec, needsVocoder, err)) {
             long loaded = System.nanoTime();
@@ -136,7 +164,10 @@ final class SpeakCommand implements Callable<Integer> {
             request = request.withVoice(voice);
             Speech speech = null;
             Codes codes;
-            if (needsVocoder) {
+            if (convert) {
+                speech = valle.convert(request, valle.voice(source).codes(), progress);
+                codes = speech.codes();
+            } else if (needsVocoder) {
                 speech = valle.speak(request, progress);
                 codes = speech.codes();
             } else {

@@ -20,6 +20,7 @@ import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.Languages;
 import valle.core.infer.SpeechSynthesizer;
+import valle.core.infer.Transcriber;
 import valle.core.load.CodesFile;
 import valle.core.model.ValleModel;
 import valle.core.plugin.CodecRole;
@@ -31,6 +32,8 @@ import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
+import valle.core.speech.Transcription;
+import valle.core.speech.TranscriptionSettings;
 import valle.core.speech.Voice;
 import valle.core.text.EncodedText;
 import valle.core.text.PhonemeTokenizer;
@@ -174,13 +177,38 @@ public final class Valle implements AutoCloseable {
      * {@code en} → {@code həlˈoʊ, wˈɜːld.}). Needs no model; thread-safe.
      *
      * @param language {@code en}, {@code de}, {@code fr}, {@code zh} (pinyin with tone digits), {@code ja}
-     *                 (kana), {@code ko}, or another language of the phonemizer
+     *                 (kanji through the pykakasi port, kana), {@code ko}, another language of the phonemizer, or
+     *                 {@code auto} (detected with detection seed 0; see {@link #encodeText(String, String, long)})
      * @throws IllegalArgumentException for empty text or a language the phonemizer does not know
      * @throws valle.api.PluginNotFoundException when no phonemizer can run here (espeak-ng not installed)
      */
     @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public EncodedText encodeText(String text, String language) {
         return injector.getInstance(TextEncoder.class).encode(text, language);
+    }
+
+    /**
+     * {@link #encodeText(String, String)} with the seed of the language detector for {@code auto}: the reference's
+     * detector is random, so short texts can come out in different languages with different seeds; the detected
+     * language is {@link EncodedText#detectedLanguage()}.
+     *
+     * @throws IllegalArgumentException also for text with nothing to detect a language from, or a detected language
+     *                                  the phonemizer lacks (langdetect's {@code so}, {@code tl}, {@code no})
+     */
+    @SuppressWarnings("exports")
+    public EncodedText encodeText(String text, String language, long detectionSeed) {
+        return injector.getInstance(TextEncoder.class).encode(text, language, detectionSeed);
+    }
+
+    /**
+     * The language the {@code auto} path detects for one sentence with {@code seed} (langdetect's codes: {@code en},
+     * {@code zh-cn}, {@code so}, ...), without phonemizing it.
+     *
+     * @throws IllegalArgumentException when the text has nothing to detect a language from
+     * @throws valle.api.PluginNotFoundException when no language detector is on the path (valle-text)
+     */
+    public String detectLanguage(String text, long seed) {
+        return injector.getInstance(TextEncoder.class).detect(text, seed);
     }
 
     /**
@@ -252,6 +280,22 @@ public final class Valle implements AutoCloseable {
     }
 
     /**
+     * Voice conversion (the reference's task {@code vc}, NAR-len only): says the request's text in its voice, as long as
+     * {@code source} and steered by the source's level-0 codes at the early demasking steps. The reference's
+     * defaults: {@code vc_threshold} 0.25, {@code vc_mask_p} 0.25 (drawn from the request's seeded random source).
+     *
+     * @param source the utterance to convert, codes {@code [T, 8]} (from {@link #voice(Path)}); at most
+     *               {@code max_duration} frames
+     * @throws IllegalArgumentException as {@link #speak(SpeechRequest, SpeechListener)}, and for an AR+NAR model or
+     *                                  modality (whose reference path ignores the source)
+     */
+    public Speech convert(SpeechRequest request, Codes source, SpeechListener listener) {
+        model();
+        AudioCodec codec = vocoder("voice conversion");
+        return injector.getInstance(SpeechSynthesizer.class).convert(request, source, codec, listener);
+    }
+
+    /**
      * The request's sentences as a publisher: generation starts on a virtual thread when it is subscribed to,
      * each sentence is delivered as soon as it is decoded, and cancelling stops the work at the next step.
      */
@@ -268,6 +312,40 @@ public final class Valle implements AutoCloseable {
     public Codes generate(SpeechRequest request, SpeechListener listener) {
         model();
         return injector.getInstance(SpeechSynthesizer.class).codes(request, listener);
+    }
+
+    /**
+     * Speech to phonemes, as the reference's {@code TTS.inference(task="stt")}: a WAV file (encoded by the builder's
+     * {@link Builder#codec codec}, channel 0, no trimming), or an {@code .npy}/{@code .enc} code array {@code [T, 8]},
+     * with the web UI's Speech-to-Text settings (greedy, at most 20 ids per second of speech).
+     * The result is IPA phonemes, not words: {@link Transcription#reference()} is the reference's exact string,
+     * {@link Transcription#readable()} keeps word spaces.
+     *
+     * @param language {@code en}, {@code ja}, {@code de}, {@code fr}, {@code zh} or {@code ko} (the model does not
+     *                 detect it; {@code auto} means {@code en}, as in the reference)
+     * @throws IllegalArgumentException for an empty recording or an unknown language
+     * @throws valle.api.ModelFormatException naming the file when it is not a WAV or code array
+     */
+    public Transcription transcribe(Path speech, String language) {
+        Codes codes = voice(speech).codes();
+        return transcribe(codes, language, TranscriptionSettings.webUi(codes.frames()));
+    }
+
+    /**
+     * Transcribes speech codes {@code [T, 8]} with {@code settings} (the AR sampler settings, {@code max_duration},
+     * {@code refine_on_stop}, {@code seed}). Thread-safe.
+     *
+     * @throws IllegalArgumentException for empty codes, more than two minutes of them, an unknown language, or beam
+     *                                  search, CFG or a length penalty, with which the reference's speech-to-text fails
+     */
+    public Transcription transcribe(Codes speech, String language, InferenceSettings settings) {
+        return transcribe(speech, language, settings, Progress.NONE);
+    }
+
+    /** As {@link #transcribe(Codes, String, InferenceSettings)}, reporting every step to {@code progress}. */
+    public Transcription transcribe(Codes speech, String language, InferenceSettings settings, Progress progress) {
+        model();
+        return injector.getInstance(Transcriber.class).transcribe(speech, Languages.id(language), settings, progress);
     }
 
     /** The codec that encodes voice prompts, if the builder was given one. */
@@ -333,6 +411,7 @@ public final class Valle implements AutoCloseable {
         private String arch;
         private String attention;
         private String phonemizer;
+        private boolean detectedLanguageToken;
         private String backend;
         private Path lora;
         private boolean loraMerge;
@@ -385,6 +464,18 @@ public final class Valle implements AutoCloseable {
          */
         public Builder weights(WeightFormat format) {
             this.weights = format;
+            return this;
+        }
+
+        /**
+         * Whether text in the language {@code auto} is generated with the language token of the language detected
+         * for each sentence ({@code true}; {@code zh-cn}, {@code zh-tw} and languages without a token get 0, as the
+         * reference's {@code batched_inference} maps them) or, by default, with token 0 (English) whatever was
+         * detected: the reference's {@code inference()}, which encodes the token before detecting, does that, so
+         * the default gives its codes.
+         */
+        public Builder detectedLanguageToken(boolean detected) {
+            this.detectedLanguageToken = detected;
             return this;
         }
 
@@ -464,7 +555,8 @@ public final class Valle implements AutoCloseable {
 
         private Valle load() {
             Injector injector = Guice.createInjector(new ValleModule(
-                    new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge, backend, weights)));
+                    new ValleSettings(model, arch, attention, phonemizer, lora, loraMerge, backend, weights,
+                            detectedLanguageToken)));
             AudioCodec encoder = null;
             AudioCodec vocoder = null;
             try {

@@ -8,6 +8,7 @@ import valle.api.attention.AttentionKernel;
 import valle.api.tensor.WeightFormat;
 import valle.api.text.Phonemizer;
 import valle.core.infer.CodeGenerator;
+import valle.core.infer.Transcriber;
 import valle.core.infer.SpeechSynthesizer;
 import valle.core.load.CheckpointLocation;
 import valle.core.lora.LoraOptions;
@@ -15,6 +16,7 @@ import valle.core.model.ValleModel;
 import valle.core.plugin.PluginRegistry;
 import valle.core.plugin.Plugins;
 import valle.core.sample.SamplingPipeline;
+import valle.core.text.PhonemeDecoder;
 import valle.core.text.PhonemeTokenizer;
 import valle.core.text.TextEncoder;
 
@@ -43,7 +45,9 @@ final class ValleModule extends AbstractModule {
     @Singleton
     TextEncoder textEncoder(Plugins plugins, PhonemeTokenizer tokenizer) {
         String name = Plugins.chosenName("phonemizer", settings.phonemizer());
-        return new TextEncoder(tokenizer, language -> phonemizer(plugins.phonemizers(), name, language));
+        String detector = Plugins.chosenName("language-detector", null);
+        return new TextEncoder(tokenizer, language -> phonemizer(plugins.phonemizers(), name, language),
+                () -> plugins.languageDetectors().select(detector, d -> d.availability()).plugin());
     }
 
     /**
@@ -78,8 +82,14 @@ final class ValleModule extends AbstractModule {
 
     @Provides
     @Singleton
+    Transcriber transcriber(ValleModel model, SamplingPipeline pipeline) {
+        return new Transcriber(model, pipeline, PhonemeDecoder.bundled());
+    }
+
+    @Provides
+    @Singleton
     SpeechSynthesizer synthesizer(CodeGenerator generator, TextEncoder textEncoder, PhonemeTokenizer tokenizer) {
-        return new SpeechSynthesizer(generator, textEncoder, tokenizer);
+        return new SpeechSynthesizer(generator, textEncoder, tokenizer, settings.detectedLanguageToken());
     }
 
     @Provides

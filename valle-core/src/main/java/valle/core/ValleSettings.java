@@ -10,10 +10,11 @@ import valle.core.plugin.Plugins;
  * {@code null} for the {@code -Dvalle.*} / {@code VALLE_*} / {@code auto} chain), and a LoRA file to load
  * with the model (or none), applied on the fly or merged into the weights at load; and the backend the plugins
  * are chosen on ({@code null}: the same chain as the names); the format of the backbone's linear layers
- * ({@code null}: {@code -Dvalle.weights}, {@code VALLE_WEIGHTS}, else each tensor's file dtype).
+ * ({@code null}: {@code -Dvalle.weights}, {@code VALLE_WEIGHTS}, else each tensor's file dtype); whether text in
+ * {@code auto} gets its detected language's token rather than the reference's 0.
  */
 record ValleSettings(Path model, String arch, String attention, String phonemizer, Path lora, boolean loraMerge,
-                     String backend, WeightFormat weights) {
+                     String backend, WeightFormat weights, boolean detectedLanguageToken) {
 
     /** The weight format in force: the builder's, else the setting's ({@code file} or unset: null). */
     WeightFormat weightFormat() {

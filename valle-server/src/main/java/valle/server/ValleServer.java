@@ -27,6 +27,8 @@ import valle.core.speech.Voice;
  * <ul>
  *   <li>{@code POST /v1/audio/speech}: OpenAI's speech API (see {@link SpeechParams}), audio streamed sentence by
  *       sentence;</li>
+ *   <li>{@code POST /v1/audio/transcriptions}: OpenAI's transcription API, answering IPA phonemes (see
+ *       {@link TranscriptionEndpoint});</li>
  *   <li>{@code GET /v1/voices}, {@code POST /v1/voices} (multipart: {@code file}, {@code name}),
  *       {@code GET /v1/models}, {@code GET /health}, {@code GET /metrics} (Prometheus);</li>
  *   <li>{@code GET /}: a page to try voices and settings.</li>
@@ -74,6 +76,7 @@ public final class ValleServer implements AutoCloseable {
         Metrics metrics = new Metrics();
         VoiceLibrary voices = new VoiceLibrary(tts, config.voicesDir());
         SpeechEndpoint speech = new SpeechEndpoint(tts, voices, admission, metrics, config, narLen);
+        TranscriptionEndpoint transcriptions = new TranscriptionEndpoint(tts, admission, config);
         byte[] page = resource("web/index.html");
 
         Javalin app = Javalin.create(c -> {
@@ -145,6 +148,7 @@ public final class ValleServer implements AutoCloseable {
                 json(ctx, 201, Map.of("name", name, "seconds", v.codes().frames() / 75.0));
             });
             c.routes.post(SPEECH, speech::handle);
+            c.routes.post("/v1/audio/transcriptions", transcriptions::handle);
 
             c.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e));
             c.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, switch (e.getStatus()) {

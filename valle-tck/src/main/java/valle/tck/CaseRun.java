@@ -13,6 +13,7 @@ import valle.core.Valle;
 import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.Sampling;
+import valle.core.infer.VoiceConversion;
 import valle.core.lora.LoraOptions;
 import valle.core.model.ValleModel;
 import valle.core.sample.SamplingPipeline;
@@ -101,6 +102,12 @@ final class CaseRun {
             return valle.generate(request);
         }
         return new CodeGenerator(model, pipeline).generate(request, Progress.NONE).codes();
+    }
+
+    /** The whole voice-conversion request on the variant's inputs, as the facade's code generator runs it. */
+    Codes convert(InferenceSettings settings, VoiceConversion conversion) {
+        CodeRequest request = new CodeRequest(inputs.text(), inputs.lang(), inputs.prompt(), settings);
+        return new CodeGenerator(model, pipeline).convert(request, conversion, Progress.NONE).codes();
     }
 
     /** Closes the models loaded for single cases. */

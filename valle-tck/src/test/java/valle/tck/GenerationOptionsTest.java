@@ -167,4 +167,25 @@ class GenerationOptionsTest {
         ar(settings("input_prompt_prefix", true));
         assertArrayEquals(before, p.text());
     }
+
+    @Test
+    void layerSkipAndMirostatFlagsAreAcceptedAndChangeNothing() {
+        // a sampled run, so that any effect on the logits or the random stream would show
+        Object[] base = {"ar_temperature", 1.0, "nar_temperature", 1.0, "seed", 11};
+        Codes plain = valle.generate(new CodeRequest(in.text(), in.lang(), in.prompt(), settings(base)));
+        Object[] flagged = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.stream.Stream.of(
+                "layer_skip", true, "layer_skip_exit_layer", 1, "layer_skip_entropy_threshold", 10.0,
+                "layer_skip_varentropy_threshold", 10.0, "mirostat_tau", 3.0, "mirostat_eta", 0.1)).toArray();
+        Codes withFlags = valle.generate(new CodeRequest(in.text(), in.lang(), in.prompt(), settings(flagged)));
+        assertEquals(plain.frames(), withFlags.frames());
+        assertArrayEquals(plain.data(), withFlags.data());
+    }
+
+    @Test
+    void entropixIsRefusedWithTheReferencesReason() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> settings("entropix_sampling", true));
+        assertTrue(e.getMessage().startsWith("entropix_sampling is not supported")
+                && e.getMessage().contains("low-entropy branch"), e.getMessage());
+    }
 }

@@ -14,6 +14,7 @@ import valle.kit.matrix.GatedUnit;
 import valle.kit.nn.Activation;
 import valle.kit.nn.BackboneInputs;
 import valle.kit.nn.KvCache;
+import valle.kit.nn.KvCachePool;
 import valle.kit.nn.RmsNorm;
 import valle.kit.nn.Rope;
 import valle.kit.nn.StatefulBackbone;
@@ -36,6 +37,8 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
     private final Rope rope;
     /** Splits the matrix products; lives as long as the backbone. */
     private final KernelPool pool;
+    /** The closed caches' buffers, reused by the next requests' caches: a bounded set, whatever their number. */
+    private final KvCachePool cachePool;
     /**
      * The largest workspace a finished pass left behind, taken by the next pass: a NAR pass's activations are
      * some 60 MB, and allocating them anew each pass cost 40-180 ms of zeroing and collections. A pass that
@@ -51,6 +54,7 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
         this.activation = Activation.named(config.activation()).orElseThrow();
         this.rope = new Rope(config.headDim(), config.ropeTheta());
         this.pool = new KernelPool(threads, "valle-llama");
+        this.cachePool = new KvCachePool(config.layers(), config.kvHeads() * config.headDim(), KvCachePool.DEFAULT_KEPT);
     }
 
     /** The sequences' rows stacked through one pass over the weights; each sequence attends only to itself. */
@@ -69,7 +73,7 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
 
     @Override
     public KvCache newState() {
-        return new KvCache(this, "llama KV cache", config().layers(), config().kvHeads() * config().headDim());
+        return cachePool.newCache(this, "llama KV cache");
     }
 
     @Override
@@ -186,6 +190,7 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
     @Override
     protected void release() {
         spare.set(null);
+        cachePool.clear();
         pool.close();
     }
 

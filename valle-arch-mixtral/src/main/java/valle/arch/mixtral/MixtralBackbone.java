@@ -8,6 +8,7 @@ import valle.api.attention.AttentionMask;
 import valle.api.attention.AttentionProblem;
 import valle.kit.nn.Activation;
 import valle.kit.nn.KvCache;
+import valle.kit.nn.KvCachePool;
 import valle.kit.nn.RmsNorm;
 import valle.kit.nn.Rope;
 import valle.kit.nn.StatefulBackbone;
@@ -29,6 +30,8 @@ final class MixtralBackbone extends StatefulBackbone<KvCache> {
     private final Rope rope;
     private final int window;
     private final KernelPool pool;
+    /** The closed caches' buffers, reused by the next requests' caches: a bounded set, whatever their number. */
+    private final KvCachePool cachePool;
 
     MixtralBackbone(BackboneConfig config, MixtralWeights weights, AttentionKernel attention, int expertsPerToken,
                     int window) {
@@ -44,6 +47,7 @@ final class MixtralBackbone extends StatefulBackbone<KvCache> {
             moe[l] = new SparseMoe(new Router(layer.gate(), expertsPerToken), layer.experts(), activation);
         }
         this.pool = KernelPool.configured("valle-mixtral");
+        this.cachePool = new KvCachePool(config.layers(), config.kvHeads() * config.headDim(), KvCachePool.DEFAULT_KEPT);
     }
 
     /**
@@ -52,7 +56,7 @@ final class MixtralBackbone extends StatefulBackbone<KvCache> {
      */
     @Override
     public KvCache newState() {
-        return new KvCache(this, "mixtral KV cache", config().layers(), config().kvHeads() * config().headDim());
+        return cachePool.newCache(this, "mixtral KV cache");
     }
 
     @Override
@@ -115,6 +119,7 @@ final class MixtralBackbone extends StatefulBackbone<KvCache> {
     /** The weights belong to the model, which releases them; the backbone's own threads stop. */
     @Override
     protected void release() {
+        cachePool.clear();
         pool.close();
     }
 }

@@ -176,6 +176,14 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
         return x.div(rms).mul(weight);
     }
 
+    /**
+     * Every array the backbone's manager holds, its sub-managers' (caches, a running pass) included: the weights,
+     * and two buffers a layer per open cache once it has run. What a test counts to see that steps leave nothing.
+     */
+    int heldArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     @Override
     protected void release() {
         manager.close();

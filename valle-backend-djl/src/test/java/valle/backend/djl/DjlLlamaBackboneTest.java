@@ -81,4 +81,29 @@ class DjlLlamaBackboneTest extends ReferenceBackboneContract {
             }
         }
     }
+
+    /**
+     * Native memory does not grow per step: after a decode loop of a few hundred steps, and after full passes, the
+     * backbone holds the arrays it held after the first step (its weights and the open cache's two buffers a
+     * layer), so nothing a pass made is left attached to it.
+     */
+    @Test
+    void decodeStepsAndFullPassesLeaveNoArraysBehind() {
+        int steps = 3 * DjlKvCache.BLOCK_ROWS;
+        BackboneInput all = input(steps, 0, 7, MaskMode.CAUSAL);
+        try (Backbone b = open(weights()); DjlKvCache state = (DjlKvCache) b.newState()) {
+            DjlLlamaBackbone backbone = (DjlLlamaBackbone) b;
+            int weightsOnly = backbone.heldArrays();
+            b.forward(state, rowsOf(all, 0, 1));
+            int afterFirst = backbone.heldArrays();
+            assertEquals(weightsOnly + 2 * config().layers(), afterFirst, "the weights and the cache's buffers");
+            for (int i = 1; i < steps; i++) {
+                b.forward(state, rowsOf(all, i, 1));
+            }
+            assertEquals(afterFirst, backbone.heldArrays(), "arrays held after " + steps + " steps");
+            b.forward(all);
+            b.forward(List.of(all, input(9, 0, 8, MaskMode.BIDIRECTIONAL)));
+            assertEquals(afterFirst, backbone.heldArrays(), "arrays held after full passes");
+        }
+    }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 import valle.api.codec.Codes;
 import valle.core.model.ModelLayout;
 import valle.core.model.SequenceBuilder;
@@ -66,7 +67,17 @@ public final class ArLoop {
         }
 
         Item fork() {
-            return new Item(seq.clone(), cond.fork(), none == null ? null : none.fork());
+            return opened(seq.clone(), cond.fork(), none == null ? null : none::fork);
+        }
+
+        /** An item of {@code cond} and the null pass {@code none} makes (or none); {@code cond} is closed if that fails. */
+        static Item opened(int[] seq, IncrementalPass cond, Supplier<IncrementalPass> none) {
+            try {
+                return new Item(seq, cond, none == null ? null : none.get());
+            } catch (RuntimeException | Error e) {
+                cond.close();
+                throw e;
+            }
         }
 
         void append(int token) {
@@ -76,10 +87,32 @@ public final class ArLoop {
 
         @Override
         public void close() {
-            cond.close();
-            if (none != null) {
-                none.close();
+            try {
+                cond.close();
+            } finally {
+                if (none != null) {
+                    none.close();
+                }
             }
+        }
+    }
+
+    /** Closes every item, even when one fails to (the first failure is thrown, the others added to it). */
+    private static void closeAll(List<Item> items) {
+        RuntimeException first = null;
+        for (Item item : items) {
+            try {
+                item.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -120,8 +153,8 @@ public final class ArLoop {
         List<float[]> sampledLogits = new ArrayList<>();
         List<Item> items = new ArrayList<>();
         try {
-            items.add(new Item(seq, new IncrementalPass(model, text, in.lang(), prompt),
-                    guided ? new IncrementalPass(model, SequenceBuilder.NULL_TEXT, in.lang(), null) : null));
+            items.add(Item.opened(seq, new IncrementalPass(model, text, in.lang(), prompt),
+                    guided ? () -> new IncrementalPass(model, SequenceBuilder.NULL_TEXT, in.lang(), null) : null));
             int vocab = 0;
             for (int step = 0; step < s.maxDuration() && !items.stream().allMatch(i -> i.stopped); step++) {
                 List<float[]> processed = new ArrayList<>();
@@ -167,7 +200,7 @@ public final class ArLoop {
                 }
             }
         } finally {
-            items.forEach(Item::close);
+            closeAll(items);
         }
         Item best = items.getFirst();
         // its last row, taken once, before refining reads the pass's logits

@@ -31,7 +31,19 @@ public final class CodeGenerator {
     }
 
     public Generated generate(CodeRequest request, Progress progress) {
-        return generate(request, null, new SplittableRandom(request.settings().seed()), progress);
+        return generate(request, null, null, new SplittableRandom(request.settings().seed()), progress);
+    }
+
+    /**
+     * Voice conversion ({@code TTS.inference(task="vc")}, §2.3): the request's text said in the prompt's voice, as
+     * long as {@code conversion}'s source and with the source's level-0 codes steering the early demasking steps.
+     * Only NAR-len can: the reference's AR+NAR path ignores the source (plain TTS), so that modality is refused.
+     *
+     * @throws IllegalArgumentException for an AR+NAR modality or model, or a source longer than {@code max_duration}
+     *                                  (where the reference's masks and response would differ in length and fail)
+     */
+    public Generated convert(CodeRequest request, VoiceConversion conversion, Progress progress) {
+        return generate(request, null, conversion, new SplittableRandom(request.settings().seed()), progress);
     }
 
     /**
@@ -77,7 +89,7 @@ public final class CodeGenerator {
                     ? prefix(lines.subList(Math.max(0, lines.size() - k), lines.size()),
                     codes.subList(Math.max(0, codes.size() - k), codes.size()))
                     : null;
-            Generated generated = generate(line, prefix, random, progress);
+            Generated generated = generate(line, prefix, null, random, progress);
             lines.add(line);
             codes.add(generated.codes());
             return generated;
@@ -90,7 +102,8 @@ public final class CodeGenerator {
         return new ContextPrefix(text, level0);
     }
 
-    private Generated generate(CodeRequest request, ContextPrefix prefix, SplittableRandom random, Progress progress) {
+    private Generated generate(CodeRequest request, ContextPrefix prefix, VoiceConversion conversion,
+                               SplittableRandom random, Progress progress) {
         InferenceSettings s = request.settings();
         if (request.lang() < 0 || request.lang() >= model.layout().langs()) {
             throw new IllegalArgumentException("language id " + request.lang() + " is out of range: the model has "
@@ -102,7 +115,20 @@ public final class CodeGenerator {
         }
         Prompted in = new Prompted(request.text(), request.lang(), request.prompt());
         int[] level0;
-        if (modality == Modality.NAR_LEN) {
+        if (conversion != null && modality != Modality.NAR_LEN) {
+            throw new IllegalArgumentException("voice conversion needs the nar-len modality (the reference's ar+nar path "
+                    + "ignores the source and says the text as plain TTS); use --modality nar-len with a NAR-len model");
+        }
+        if (conversion != null) {
+            int frames = conversion.source().length;
+            if (frames > s.maxDuration()) {
+                throw new IllegalArgumentException("the source has " + frames + " frames, more than max_duration "
+                        + s.maxDuration() + " (the reference fails there): raise max_duration or shorten the source");
+            }
+            progress.stage("converting " + frames + " frames");
+            level0 = DemaskLoop.run(model, in, frames, s, new Sampling(pipeline, s.narLen(), random), prefix, conversion,
+                    progress).codes();
+        } else if (modality == Modality.NAR_LEN) {
             progress.stage("duration");
             int frames = DurationLoop.predict(model, in).paddedFrames(s);
             progress.stage("demasking " + frames + " frames");

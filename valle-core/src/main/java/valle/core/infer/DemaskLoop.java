@@ -48,6 +48,19 @@ public final class DemaskLoop {
      */
     public static Result run(ValleModel model, Prompted in, int frames, InferenceSettings s, Sampling sampling,
                              ContextPrefix context, Progress progress) {
+        return run(model, in, frames, s, sampling, context, null, progress);
+    }
+
+    /**
+     * @param conversion voice conversion ({@code vc_list}), or {@code null}: its source's length replaces
+     *                   {@code frames}, which must then equal it
+     */
+    public static Result run(ValleModel model, Prompted in, int frames, InferenceSettings s, Sampling sampling,
+                             ContextPrefix context, VoiceConversion conversion, Progress progress) {
+        if (conversion != null && conversion.source().length != frames) {
+            throw new IllegalArgumentException("voice conversion demasks the source's " + conversion.source().length
+                    + " frames, not " + frames);
+        }
         int mask = ModelLayout.AUDIO_TOKENS;
         int[] text = context == null ? in.text() : context.mergeText(in.text());
         int[] prefix = context == null ? new int[0] : context.level0();
@@ -72,12 +85,25 @@ public final class DemaskLoop {
             int n = Math.max(1, Math.min((int) (noise * frames + remask * frames), frames));
             // the reference's prev_list is the response before this step's re-masking (scatter is not in place)
             int[] previous = resp.clone();
-            for (int position : highestFirst(scores, n)) {
-                resp[position] = mask;
-            }
+            int[] positions = conversion == null ? highestFirst(scores, n) : conversion.order().positions(k, scores, n);
             boolean[] masked = new boolean[frames];
-            for (int i = 0; i < frames; i++) {
-                masked[i] = resp[i] == mask;
+            if (conversion == null || t >= conversion.threshold()) {
+                for (int position : positions) {
+                    resp[position] = mask;
+                }
+                for (int i = 0; i < frames; i++) {
+                    masked[i] = resp[i] == mask;
+                }
+            } else {
+                // the j-th position takes the j-th frame of the half-masked source, and a position is re-predicted
+                // when its code equals the half-masked source at that position (§2.3: not "was chosen")
+                int[] half = halfMasked(conversion, sampling);
+                for (int j = 0; j < positions.length; j++) {
+                    resp[positions[j]] = half[j];
+                }
+                for (int i = 0; i < frames; i++) {
+                    masked[i] = resp[i] == half[i];
+                }
             }
             inputs.add(resp.clone());
 
@@ -117,6 +143,21 @@ public final class DemaskLoop {
                 step0Cond, step0Null);
     }
 
+    /** The source with a random {@code maskP} share and its last 75 frames set to the mask token. */
+    private static int[] halfMasked(VoiceConversion conversion, Sampling sampling) {
+        int[] half = conversion.source();
+        for (int i = 0; i < half.length; i++) {
+            // torch draws one uniform per frame; with a share of 0 no draw can fall below it, so none is taken
+            if (conversion.maskP() > 0 && sampling.random().nextFloat() < conversion.maskP()) {
+                half[i] = ModelLayout.AUDIO_TOKENS;
+            }
+        }
+        for (int i = Math.max(0, half.length - VoiceConversion.MASKED_TAIL); i < half.length; i++) {
+            half[i] = ModelLayout.AUDIO_TOKENS;
+        }
+        return half;
+    }
+
     private static int[] concat(int[] a, int[] b) {
         int[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
@@ -133,7 +174,7 @@ public final class DemaskLoop {
     }
 
     /** Indices of the {@code n} highest scores, ties to the lower index. */
-    private static int[] highestFirst(float[] scores, int n) {
+    static int[] highestFirst(float[] scores, int n) {
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

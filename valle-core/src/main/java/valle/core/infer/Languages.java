@@ -12,8 +12,7 @@ public final class Languages {
 
     /**
      * The id of a language code. {@code auto} is 0, as in the reference, which encodes the language before
-     * detecting it (§7.4 item 3), so phonemes in it run; text in it is refused by the phonemizer, so errors do not
-     * offer it. An unknown code is an error rather than the reference's silent 0.
+     * detecting it (§7.4 item 3). An unknown code is an error rather than the reference's silent 0.
      */
     public static int id(String language) {
         String code = language.toLowerCase(Locale.ROOT).strip();
@@ -22,9 +21,17 @@ public final class Languages {
         }
         int i = CODES.indexOf(code);
         if (i < 0) {
-            // auto is left out on purpose: text in it is refused (valle does no language detection)
-            throw new IllegalArgumentException("unknown language '" + language + "': use one of " + String.join(", ", CODES));
+            throw new IllegalArgumentException("unknown language '" + language + "': use one of "
+                    + String.join(", ", CODES) + " or auto");
         }
         return i;
+    }
+
+    /**
+     * The id of a detected language as the reference's {@code encode_lang} gives it ({@code vall_e/inference.py}
+     * of {@code batched_inference}): its id when it has one, else 0, so {@code zh-cn} and {@code zh-tw} get 0 too.
+     */
+    public static int idOrZero(String detected) {
+        return Math.max(0, CODES.indexOf(detected));
     }
 }

@@ -9,10 +9,12 @@ import valle.api.codec.Codes;
 import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.Languages;
+import valle.core.speech.Progress;
 import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
+import valle.core.text.EncodedText;
 import valle.core.text.PhonemeTokenizer;
 import valle.core.text.SentenceSplitter;
 import valle.core.text.TextEncoder;
@@ -29,11 +31,18 @@ public final class SpeechSynthesizer {
     private final CodeGenerator generator;
     private final TextEncoder textEncoder;
     private final PhonemeTokenizer tokenizer;
+    private final boolean detectedLanguageToken;
 
-    public SpeechSynthesizer(CodeGenerator generator, TextEncoder textEncoder, PhonemeTokenizer tokenizer) {
+    /**
+     * @param detectedLanguageToken for text in {@code auto}: give each sentence its detected language's token
+     *                              ({@link Languages#idOrZero}) instead of the reference's 0
+     */
+    public SpeechSynthesizer(CodeGenerator generator, TextEncoder textEncoder, PhonemeTokenizer tokenizer,
+                             boolean detectedLanguageToken) {
         this.generator = generator;
         this.textEncoder = textEncoder;
         this.tokenizer = tokenizer;
+        this.detectedLanguageToken = detectedLanguageToken;
     }
 
     /**
@@ -44,19 +53,43 @@ public final class SpeechSynthesizer {
      * @throws CancellationException    when the calling thread is interrupted between steps
      */
     public Speech speak(SpeechRequest request, AudioCodec vocoder, SpeechListener listener) {
+        CodeGenerator.Session session = generator.session(request.settings().seed());
+        return run(request, vocoder, listener, session::next);
+    }
+
+    /**
+     * Voice conversion of {@code source} ({@code TTS.inference(task="vc")}): each sentence of the request is said in
+     * the request's voice, as long as the source and steered by its level-0 codes (every sentence gets the whole
+     * source, as in the reference).
+     *
+     * @throws IllegalArgumentException as {@link #speak}, and for a model or modality other than NAR-len
+     */
+    public Speech convert(SpeechRequest request, Codes source, AudioCodec vocoder, SpeechListener listener) {
+        VoiceConversion conversion = VoiceConversion.of(source.level(0));
+        return run(request, vocoder, listener, (line, progress) -> generator.convert(line, conversion, progress));
+    }
+
+    /** How one sentence's codes are made. */
+    private interface LineGenerator {
+        CodeGenerator.Generated next(CodeRequest line, Progress progress);
+    }
+
+    private Speech run(SpeechRequest request, AudioCodec vocoder, SpeechListener listener, LineGenerator generate) {
         int lang = Languages.id(request.language());
         List<String> sentences = sentences(request);
         List<CodeRequest> lines = new ArrayList<>();
         for (int i = 0; i < sentences.size(); i++) {
-            lines.add(new CodeRequest(ids(request, sentences.get(i), i), lang, request.voice().codes(), request.settings()));
+            EncodedText encoded = encoded(request, sentences.get(i), i);
+            int sentenceLang = detectedLanguageToken && encoded.detectedLanguage() != null
+                    ? Languages.idOrZero(encoded.detectedLanguage()) : lang;
+            lines.add(new CodeRequest(encoded.ids(), sentenceLang, request.voice().codes(), request.settings()));
         }
-        CodeGenerator.Session session = generator.session(request.settings().seed());
         List<SpeechChunk> chunks = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             checkNotInterrupted();
             listener.sentenceStarted(i, lines.size(), sentences.get(i));
             long started = System.nanoTime();
-            CodeGenerator.Generated generated = session.next(lines.get(i), listener);
+            CodeGenerator.Generated generated = generate.next(lines.get(i), listener);
             long generatedAt = System.nanoTime();
             float[] samples = vocoder == null ? new float[0] : vocoder.decode(generated.codes());
             long decodedAt = System.nanoTime();
@@ -111,15 +144,16 @@ public final class SpeechSynthesizer {
         return sentence.codePoints().anyMatch(Character::isLetterOrDigit);
     }
 
-    private int[] ids(SpeechRequest request, String sentence, int index) {
-        int[] ids = request.input() == SpeechRequest.Input.TEXT
-                ? textEncoder.encode(sentence, request.language()).ids()
-                : tokenizer.encode(sentence);
+    /** A sentence's ids; text in {@code auto} is detected with the request's seed. */
+    private EncodedText encoded(SpeechRequest request, String sentence, int index) {
+        EncodedText encoded = request.input() == SpeechRequest.Input.TEXT
+                ? textEncoder.encode(sentence, request.language(), request.settings().seed())
+                : new EncodedText(sentence, true, sentence, tokenizer.encode(sentence));
         // <bos> and <eos> alone: nothing the model could say
-        if (ids.length <= 2) {
+        if (encoded.ids().length <= 2) {
             throw new IllegalArgumentException("sentence " + (index + 1) + " (\"" + sentence + "\") has no phonemes to speak");
         }
-        return ids;
+        return encoded;
     }
 
     private static void checkNotInterrupted() {

@@ -14,6 +14,7 @@ import valle.api.codec.Codec;
 import valle.api.plugin.Plugin;
 import valle.api.sample.Sampler;
 import valle.api.tensor.WeightFormat;
+import valle.api.text.LanguageDetector;
 import valle.api.text.Phonemizer;
 
 /**
@@ -22,7 +23,7 @@ import valle.api.text.Phonemizer;
  */
 public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel> attentionKernels,
                       PluginRegistry<Codec> codecs, PluginRegistry<Sampler> samplers,
-                      PluginRegistry<Phonemizer> phonemizers) {
+                      PluginRegistry<Phonemizer> phonemizers, PluginRegistry<LanguageDetector> languageDetectors) {
 
     /** The plugin choices, at debug level: an embedding application sees them only when it asks to. */
     private static final Logger LOG = LoggerFactory.getLogger(Plugins.class);
@@ -34,12 +35,13 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
                 PluginRegistry.of("attention kernel", load(ServiceLoader.load(AttentionKernel.class))),
                 PluginRegistry.of("codec", load(ServiceLoader.load(Codec.class))),
                 PluginRegistry.of("sampler", load(ServiceLoader.load(Sampler.class))),
-                PluginRegistry.of("phonemizer", load(ServiceLoader.load(Phonemizer.class))));
+                PluginRegistry.of("phonemizer", load(ServiceLoader.load(Phonemizer.class))),
+                PluginRegistry.of("language detector", load(ServiceLoader.load(LanguageDetector.class))));
     }
 
     /** Every registry, in a fixed order, for listings. */
     public List<PluginRegistry<? extends Plugin>> all() {
-        return List.of(archs, attentionKernels, codecs, samplers, phonemizers);
+        return List.of(archs, attentionKernels, codecs, samplers, phonemizers, languageDetectors);
     }
 
     /** Every backend some discovered plugin runs on ({@code java}, {@code onnx}, {@code djl}, ...), sorted. */
@@ -53,7 +55,7 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
      * The selection rule of {@code --backend}: each plugin kind that has a provider on {@code backend} is
      * narrowed to its providers there (so {@code --backend onnx} runs the {@code llama} arch on ONNX Runtime,
      * and a checkpoint whose arch has no ONNX provider is refused, naming the backend); a kind with none there
-     * (attention kernels, samplers, phonemizers, and codecs until a backend provides one) keeps its java
+     * (attention kernels, samplers, phonemizers, language detectors, and codecs until a backend provides one) keeps its java
      * providers. {@code auto} (or {@code null}) narrows nothing: every name then resolves to its available
      * provider with the highest priority, and the backends' priorities come from measured speed (docs/backends.md).
      *
@@ -72,7 +74,7 @@ public record Plugins(PluginRegistry<Arch> archs, PluginRegistry<AttentionKernel
         }
         LOG.debug("backend: {}", backend);
         return new Plugins(archs.onBackend(backend), attentionKernels.onBackend(backend), codecs.onBackend(backend),
-                samplers.onBackend(backend), phonemizers.onBackend(backend));
+                samplers.onBackend(backend), phonemizers.onBackend(backend), languageDetectors.onBackend(backend));
     }
 
     /**

@@ -223,7 +223,9 @@ public record InferenceSettings(SamplerSettings ar, SamplerSettings nar, Sampler
 
     private static SamplerSettings sampler(Map<String, Object> kw, float defaultTemperature) {
         if (bool(kw, "entropix_sampling")) {
-            throw new IllegalArgumentException("entropix sampling is not supported (it needs the attention maps)");
+            throw new IllegalArgumentException("entropix_sampling is not supported: the reference's entropix sampler "
+                    + "reads attention maps whose meaning depends on its attention backend, and fails (IndexError) in "
+                    + "its low-entropy branch whenever a step is confident; turn entropix_sampling off");
         }
         Map<String, String> options = new TreeMap<>();
         kw.forEach((k, v) -> {

@@ -11,10 +11,17 @@ import java.util.Arrays;
  * @param phonemes what was tokenized: the phonemizer's output, or the text itself when {@code raw}
  * @param ids      the token ids, {@code <bos>} and {@code <eos>} included; may hold the unknown id 0, as the
  *                 reference's do
+ * @param detectedLanguage for {@code auto}, the language the detector gave ({@code de}, {@code zh-cn}, ...), which
+ *                 is the one phonemized; {@code null} when the caller named the language
  */
-public record EncodedText(String text, boolean raw, String phonemes, int[] ids) {
+public record EncodedText(String text, boolean raw, String phonemes, int[] ids, String detectedLanguage) {
     public EncodedText {
         ids = ids.clone();
+    }
+
+    /** Text in a language the caller named. */
+    public EncodedText(String text, boolean raw, String phonemes, int[] ids) {
+        this(text, raw, phonemes, ids, null);
     }
 
     @Override
@@ -25,7 +32,7 @@ public record EncodedText(String text, boolean raw, String phonemes, int[] ids) 
     @Override
     public boolean equals(Object o) {
         return o instanceof EncodedText e && e.text.equals(text) && e.raw == raw && e.phonemes.equals(phonemes)
-                && Arrays.equals(e.ids, ids);
+                && Arrays.equals(e.ids, ids) && java.util.Objects.equals(e.detectedLanguage, detectedLanguage);
     }
 
     @Override
@@ -35,6 +42,7 @@ public record EncodedText(String text, boolean raw, String phonemes, int[] ids) 
 
     @Override
     public String toString() {
-        return "EncodedText[" + (raw ? "raw " : "") + phonemes + " " + Arrays.toString(ids) + "]";
+        return "EncodedText[" + (detectedLanguage == null ? "" : detectedLanguage + " ") + (raw ? "raw " : "") + phonemes
+                + " " + Arrays.toString(ids) + "]";
     }
 }

@@ -36,6 +36,6 @@ class ModalityTest {
         assertEquals(5, Languages.id("KO"));
         assertEquals(0, Languages.id("auto"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Languages.id("xx"));
-        assertEquals("unknown language 'xx': use one of en, ja, de, fr, zh, ko", e.getMessage());
+        assertEquals("unknown language 'xx': use one of en, ja, de, fr, zh, ko or auto", e.getMessage());
     }
 }

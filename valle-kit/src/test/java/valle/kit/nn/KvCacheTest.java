@@ -83,4 +83,59 @@ class KvCacheTest {
         assertThrows(IllegalArgumentException.class, () -> OwnedState.owned(other, KvCache.class, backbone, "b"));
         assertThrows(IllegalArgumentException.class, () -> OwnedState.owned(null, KvCache.class, backbone, "b"));
     }
+
+    @Test
+    void closedCachesGiveTheirBuffersToTheNextCacheOfThePool() {
+        KvCachePool pool = new KvCachePool(2, 3, 2);
+        float[] first;
+        try (KvCache cache = pool.newCache(backbone, "test KV cache")) {
+            cache.reserve(20);
+            first = cache.keys(1);
+        }
+        assertEquals(1, pool.free());
+        try (KvCache cache = pool.newCache(backbone, "test KV cache")) {
+            cache.reserve(5);
+            assertSame(first, cache.keys(1), "a request that fits reuses the closed cache's arrays");
+            assertEquals(0, pool.free());
+        }
+    }
+
+    @Test
+    void aPoolKeepsABoundedSetWhateverTheNumberOfRequests() {
+        KvCachePool pool = new KvCachePool(1, 4, 2);
+        long held = -1;
+        for (int request = 0; request < 200; request++) {
+            // requests of varying lengths, each forking once as a beam search would
+            try (KvCache cache = pool.newCache(backbone, "test KV cache")) {
+                for (int step = 0; step < 10 + request % 37; step++) {
+                    cache.reserve(1);
+                    cache.advance(1);
+                }
+                cache.fork().close();
+            }
+            assertTrue(pool.free() <= 2, "free sets " + pool.free());
+            if (request == 50) {
+                held = pool.freeFloats();
+            }
+        }
+        assertEquals(held, pool.freeFloats(), "the pool stops growing once it holds the largest request's buffers");
+    }
+
+    @Test
+    void aGrownCacheKeepsItsRowsWhenItsBuffersComeFromThePool() {
+        KvCachePool pool = new KvCachePool(1, 2, 4);
+        try (KvCache big = pool.newCache(backbone, "test KV cache")) {
+            big.reserve(100);
+            java.util.Arrays.fill(big.keys(0), 9f);
+        }
+        try (KvCache cache = pool.newCache(backbone, "test KV cache")) {
+            cache.reserve(1);
+            cache.keys(0)[0] = 1f;
+            cache.keys(0)[1] = 2f;
+            cache.advance(1);
+            cache.reserve(50);
+            assertEquals(1f, cache.keys(0)[0]);
+            assertEquals(2f, cache.keys(0)[1]);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import valle.api.plugin.Availability;
 import valle.api.text.Phonemizer;
 import valle.kit.plugin.DescribedPlugin;
+import valle.text.kakasi.Kakasi;
 
 /**
  * The {@code espeak} phonemizer: espeak-ng's library called as phonemizer 3.3.0 calls it, with the options and
@@ -50,8 +51,8 @@ public final class EspeakPhonemizer extends DescribedPlugin implements Phonemize
             return Availability.no("no language given", "pass one, e.g. en, de, fr, zh, ja or ko");
         }
         if (language.equals("auto")) {
-            return Availability.no("language 'auto' needs language detection (langdetect in the reference), which"
-                    + " valle does not do", "pass the language, e.g. en, de, fr, zh, ja or ko");
+            return Availability.no("language 'auto' is detected before a phonemizer runs (the langdetect plugin, through"
+                    + " Valle.encodeText)", "pass the detected language, e.g. en, de, fr, zh, ja or ko");
         }
         EspeakLibrary library = EspeakLibrary.get();
         String voice = LanguageCoercion.voiceLanguage(language);
@@ -73,7 +74,7 @@ public final class EspeakPhonemizer extends DescribedPlugin implements Phonemize
         EspeakLibrary library = EspeakLibrary.get();
         String voice = LanguageCoercion.voiceLanguage(language);
         if (LanguageCoercion.needsKana(voice)) {
-            text = KanaConversion.toHiragana(text);
+            text = Kakasi.toHiragana(text);
         }
         Punctuation.Split split = Punctuation.preserve(text);
         List<String> phonemized = new ArrayList<>(split.chunks().size());
