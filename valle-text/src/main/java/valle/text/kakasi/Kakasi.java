@@ -55,6 +55,7 @@ public final class Kakasi {
      */
     public static List<Segment> convert(String text) {
         int[] cps = text.codePoints().toArray();
+        FoldedText folded = new FoldedText(cps, Tables.ITAIJI);
         List<Segment> result = new ArrayList<>();
         if (cps.length == 0) {
             result.add(new Segment("", ""));
@@ -86,7 +87,7 @@ public final class Kakasi {
                 previous = Type.SYMBOL;
             } else if ((c >= 0x3400 && c < 0xE000) || Tables.ITAIJI.hasKey(c)) {
                 flush(result, original, kana);
-                Reading r = read(cps, i, original.toString());
+                Reading r = read(folded, i, original.toString());
                 previous = Type.KANJI;
                 original.setLength(0);
                 kana.setLength(0);
@@ -166,17 +167,21 @@ public final class Kakasi {
 
     /**
      * {@code JConv.convert}: the reading of the longest dictionary key at {@code from} (after variant folding), and
-     * how many code points of the unfolded text it covers.
+     * how many code points of the unfolded text it covers. pykakasi folds the whole rest of the text for each kanji;
+     * the port folds only as far as the lookup looks ({@link FoldedText}), which gives the same answer in linear
+     * rather than quadratic time on long text.
      */
-    private static Reading read(int[] cps, int from, String previous) {
-        int[] folded = Tables.ITAIJI.fold(cps, from);
+    private static Reading read(FoldedText folded, int from, String previous) {
+        int[] cps = folded.source();
         int unfoldedLength = cps.length - from;
-        int removed = unfoldedLength - folded.length;
-        if (folded.length == 0) {
+        int foldedLength = folded.lengthFrom(from);
+        int removed = unfoldedLength - foldedLength;
+        if (foldedLength == 0) {
             throw new IllegalArgumentException("pykakasi cannot convert text ending in a variation selector (U+"
                     + Integer.toHexString(cps[from]).toUpperCase() + "); remove it");
         }
-        KanwaDictionary.Entry[] entries = Tables.KANWA.startingWith(folded[0]);
+        FoldedText.View text = folded.from(from);
+        KanwaDictionary.Entry[] entries = Tables.KANWA.startingWith(text.at(0));
         if (entries == null) {
             return new Reading("", 0);
         }
@@ -184,36 +189,28 @@ public final class Kakasi {
         int length = 0;
         for (KanwaDictionary.Entry e : entries) {
             int[] key = e.key();
-            if (key.length > length && key.length <= folded.length && startsWith(folded, key)
-                    && e.appliesAfter(previous)) {
+            if (key.length > length && key.length <= foldedLength && text.startsWith(key) && e.appliesAfter(previous)) {
                 kana = e.reading();
                 length = key.length;
             }
         }
-        // pykakasi's correction for removed variation selectors, with Python's indexing (-1 is the last)
+        // pykakasi's correction for removed variation selectors, with Python's indexing (-1 is the last); once an
+        // iteration changes nothing the rest change nothing either
         for (int n = 0; n < removed; n++) {
             if (length > unfoldedLength) {
                 break;
-            } else if (at(folded, length - 1) != cps[from + pythonIndex(unfoldedLength, length - 1)]) {
+            }
+            // text[-1] is the last folded character, which the view keeps without folding the rest
+            int at = length == 0 ? -1 : pythonIndex(foldedLength, length - 1);
+            if (text.at(at) != cps[from + pythonIndex(unfoldedLength, length - 1)]) {
                 length++;
             } else if (length < unfoldedLength && isVariationSelector(cps[from + length])) {
                 length++;
+            } else {
+                break;
             }
         }
         return new Reading(kana, length);
-    }
-
-    private static boolean startsWith(int[] text, int[] key) {
-        for (int k = 0; k < key.length; k++) {
-            if (text[k] != key[k]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int at(int[] a, int index) {
-        return a[pythonIndex(a.length, index)];
     }
 
     private static int pythonIndex(int length, int index) {

@@ -40,17 +40,8 @@ final class VariantFolding {
         return table.containsKey(c);
     }
 
-    /** The code points from {@code from} on, each replaced by its table entry. */
-    int[] fold(int[] text, int from) {
-        StringBuilder out = new StringBuilder(text.length - from);
-        for (int i = from; i < text.length; i++) {
-            String replacement = table.get(text[i]);
-            if (replacement == null) {
-                out.appendCodePoint(text[i]);
-            } else {
-                out.append(replacement);
-            }
-        }
-        return out.codePoints().toArray();
+    /** The code point's replacement ({@code ""} for a removed variation selector), or null when it stays. */
+    String fold(int c) {
+        return table.get(c);
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Expected values are pykakasi 2.3.0's (run from its v2.3.0 source with the dictionary its build step makes), the
  * wrong readings included: the model was trained on them. The port also matched pykakasi segment for segment on
- * 20,000 random strings of kanji, kana, symbols, variant characters and selectors (see docs/text.md).
+ * 40,000 random strings of kanji, kana, symbols, variant characters and selectors (see docs/text.md).
  */
 class KakasiTest {
 
@@ -46,6 +46,24 @@ class KakasiTest {
     void variantFormsFoldBeforeTheLookup() {
         // 舘 folds to 館 (itaijidict), so it reads as 館 does
         assertEquals(Kakasi.toHiragana("館"), Kakasi.toHiragana("舘"));
+    }
+
+    @Test
+    void variationSelectorsAreFoldedAwayForTheLookupAndKeptInTheSegment() {
+        assertEquals(List.of(new Segment("葛\uDB40\uDD00城", "かつらぎ"), new Segment("市", "し")),
+                Kakasi.convert("葛\uDB40\uDD00城市"));
+        assertEquals(List.of(new Segment("東京\uFE00都", "とうきょうと"), new Segment("に", "に"), new Segment("行く", "いく")),
+                Kakasi.convert("東京\uFE00都に行く"));
+    }
+
+    @Test
+    void longTextTakesLinearTimeWithTheSameResultPerSentence() {
+        // pykakasi folds the whole rest of the text for each kanji; the port folds lazily and must agree. (With a
+        // variation selector in it the sentences would not repeat: pykakasi's correction counts every selector to
+        // the end of the text, so one selector stretches an earlier match; the port does that too.)
+        String sentence = "今日は良い天気ですね。東京都に行きます。";
+        String one = Kakasi.toHiragana(sentence);
+        assertEquals(one.repeat(5000), Kakasi.toHiragana(sentence.repeat(5000)));
     }
 
     @Test
