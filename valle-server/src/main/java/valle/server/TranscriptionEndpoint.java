@@ -1,10 +1,6 @@
 package valle.server;
 
 import io.javalin.http.Context;
-import io.javalin.http.UploadedFile;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,11 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import valle.api.ModelFormatException;
 import valle.api.codec.Codes;
 import valle.core.Valle;
-import valle.core.audio.PcmAudio;
-import valle.core.audio.WavFile;
 import valle.core.load.JsonWriter;
 import valle.core.speech.InferenceSettings;
 import valle.core.speech.Progress;
@@ -49,7 +42,7 @@ final class TranscriptionEndpoint {
 
     void handle(Context ctx) {
         long arrived = System.nanoTime();
-        UploadedFile file = ctx.uploadedFile("file");
+        io.javalin.http.UploadedFile file = ctx.uploadedFile("file");
         if (file == null) {
             throw ApiError.badRequest("upload the speech as a multipart form field 'file' (a WAV file)");
         }
@@ -68,7 +61,7 @@ final class TranscriptionEndpoint {
             default -> throw ApiError.badRequest("'decoding' must be joined or reference");
         };
         double temperature = number(ctx.formParam("temperature"), "temperature");
-        Codes speech = encode(file);
+        Codes speech = UploadedSpeech.codes(stt, file);
         Map<String, Object> kwargs = new LinkedHashMap<>();
         kwargs.put("ar_temperature", temperature);
         kwargs.put("top_k", 0);
@@ -114,40 +107,6 @@ final class TranscriptionEndpoint {
             body.put("stopped", t.stopped());
         }
         ctx.status(200).contentType("application/json").result(JsonWriter.write(body));
-    }
-
-    /** The upload's codes: a WAV, checked for length before it is encoded. */
-    private Codes encode(UploadedFile file) {
-        byte[] raw;
-        try (InputStream in = file.content()) {
-            raw = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        String name = file.filename() == null ? "file" : file.filename();
-        if (raw.length == 0) {
-            throw ApiError.badRequest(name + ": the upload is empty");
-        }
-        PcmAudio audio;
-        try {
-            audio = WavFile.parse(raw, name);
-        } catch (ModelFormatException e) {
-            throw ApiError.badRequest(e.getMessage());
-        }
-        double seconds = (double) audio.frames() / audio.sampleRate();
-        if (seconds > TranscriptionSettings.MAX_SECONDS) {
-            throw ApiError.badRequest(String.format(Locale.ROOT,
-                    "%s: the speech is %.1f s long; speech-to-text takes at most %d s: cut the recording into parts",
-                    name, seconds, TranscriptionSettings.MAX_SECONDS));
-        }
-        if (stt.encoder().isEmpty()) {
-            throw new ApiError(503, "server_error", "this server has no codec to encode speech: start it with --codec");
-        }
-        try {
-            return stt.voice(name, audio).codes();
-        } catch (IllegalArgumentException e) {
-            throw ApiError.badRequest(e.getMessage());
-        }
     }
 
     private static String orDefault(String value, String fallback) {

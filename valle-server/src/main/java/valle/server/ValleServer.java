@@ -29,6 +29,7 @@ import valle.core.speech.Voice;
  *       sentence;</li>
  *   <li>{@code POST /v1/audio/transcriptions}: OpenAI's transcription API, answering IPA phonemes (see
  *       {@link TranscriptionEndpoint});</li>
+ *   <li>{@code POST /v1/audio/conversions}: voice conversion of an uploaded source (see {@link ConversionEndpoint});</li>
  *   <li>{@code GET /v1/voices}, {@code POST /v1/voices} (multipart: {@code file}, {@code name}),
  *       {@code GET /v1/models}, {@code GET /health}, {@code GET /metrics} (Prometheus);</li>
  *   <li>{@code GET /}: a page to try voices and settings.</li>
@@ -77,6 +78,7 @@ public final class ValleServer implements AutoCloseable {
         VoiceLibrary voices = new VoiceLibrary(tts, config.voicesDir());
         SpeechEndpoint speech = new SpeechEndpoint(tts, voices, admission, metrics, config, narLen);
         TranscriptionEndpoint transcriptions = new TranscriptionEndpoint(tts, admission, config);
+        ConversionEndpoint conversions = new ConversionEndpoint(tts, voices, admission, config);
         byte[] page = resource("web/index.html");
 
         Javalin app = Javalin.create(c -> {
@@ -149,6 +151,7 @@ public final class ValleServer implements AutoCloseable {
             });
             c.routes.post(SPEECH, speech::handle);
             c.routes.post("/v1/audio/transcriptions", transcriptions::handle);
+            c.routes.post("/v1/audio/conversions", conversions::handle);
 
             c.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e));
             c.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, switch (e.getStatus()) {

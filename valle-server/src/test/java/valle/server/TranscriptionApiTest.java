@@ -90,7 +90,7 @@ class TranscriptionApiTest {
         assertError(post(Map.of(), "silent.wav", Files.readAllBytes(silent)), 400, "holds no samples");
         Path longWav = tmp.resolve("long.wav");
         WavFile.write(longWav, new float[4000 * 121], 4000, WavFile.Encoding.PCM16);
-        assertError(post(Map.of(), "long.wav", Files.readAllBytes(longWav)), 400, "speech-to-text takes at most 120 s");
+        assertError(post(Map.of(), "long.wav", Files.readAllBytes(longWav)), 400, "the speech is 121.0 s long; at most 120 s are taken");
         assertError(post(Map.of("language", "xx"), "speech.wav", wav), 400, "unknown language 'xx'");
         assertError(post(Map.of("response_format", "srt"), "speech.wav", wav), 400, "use json, text or verbose_json");
         assertError(post(Map.of("model", "nope"), "speech.wav", wav), 400, "unknown model 'nope'");

@@ -1,0 +1,87 @@
+package valle.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import valle.core.Valle;
+import valle.kit.io.Json;
+
+/**
+ * The page's Speech-to-Text tab and one of the reference's extra TTS controls, in headless Chromium (skipped without
+ * Debian's {@code chromium} and {@code chromium-driver}). Leaves screenshots in {@code target/}.
+ */
+class WebPageTabsTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @Test
+    void theSttTabShowsThePhonemesAndTheRepetitionPenaltyReachesTheRequest(@TempDir Path voices, @TempDir Path profile)
+            throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + profile,
+                "--window-size=1000,1100");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        try (Valle tts = TinyModel.open();
+             ValleServer server = ValleServer.start(tts, ServerConfig.defaults().withPort(0).withVoicesDir(voices))) {
+            WebDriver browser = new ChromeDriver(service, options);
+            try {
+                browser.get(server.uri().toString());
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(120));
+
+                // Speech to Text: upload, transcribe, see the facade's phonemes
+                browser.findElement(By.id("tabStt")).click();
+                browser.findElement(By.id("sttFile")).sendKeys(TinyModel.PROMPT.toAbsolutePath().normalize().toString());
+                browser.findElement(By.id("transcribe")).click();
+                wait.until(d -> d.findElement(By.id("sttStatus")).getText().matches("(done|error).*"));
+                String status = browser.findElement(By.id("sttStatus")).getText();
+                assertTrue(status.startsWith("done: "), status);
+                assertEquals(tts.transcribe(TinyModel.PROMPT, "en").readable(), browser.findElement(By.id("sttText")).getText());
+                Files.write(Path.of("target", "valle-page-stt.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+
+                // Text to Speech with a control the page did not have before
+                browser.findElement(By.id("tabTts")).click();
+                WebElement text = browser.findElement(By.id("text"));
+                text.clear();
+                text.sendKeys("həlˈoʊ wˈɜːld.");
+                browser.findElement(By.cssSelector("details summary")).click();
+                WebElement penalty = browser.findElement(By.id("repetition_penalty"));
+                penalty.clear();
+                penalty.sendKeys("1.3");
+                WebElement length = browser.findElement(By.id("max_duration"));
+                length.clear();
+                length.sendKeys("60");
+                browser.findElement(By.id("play")).click();
+                wait.until(d -> d.findElement(By.id("status")).getText().matches("(done:|error).*"));
+                String played = browser.findElement(By.id("status")).getText();
+                assertTrue(played.startsWith("done: received ") && !played.startsWith("done: received 0 "), played);
+                Map<String, Object> request = Json.parseObject(
+                        browser.findElement(By.tagName("body")).getDomAttribute("data-request"), "the page's request");
+                assertEquals(1.3, ((Number) request.get("repetition_penalty")).doubleValue(), 1e-9);
+                assertEquals(50L, ((Number) request.get("max_steps")).longValue());
+                Files.write(Path.of("target", "valle-page-tts.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+}
