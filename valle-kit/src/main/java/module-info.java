@@ -15,6 +15,7 @@ module valle.kit {
     exports valle.kit.matrix;
     exports valle.kit.nn;
     exports valle.kit.plugin;
+    exports valle.kit.quant;
     exports valle.kit.thread;
     exports valle.kit.vector;
 }

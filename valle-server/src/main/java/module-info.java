@@ -8,6 +8,11 @@ module valle.server {
     requires valle.kit;
     requires io.javalin;
     requires org.slf4j;
+    // the Opus and MP3 encoders: jars without module descriptors, so automatic modules named after their files
+    requires concentus;
+    requires jump3r;
+    // jump3r describes PCM with javax.sound.sampled.AudioFormat
+    requires java.desktop;
 
     exports valle.server;
 }

@@ -128,6 +128,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             List<BenchTimer.Row> rows;
             long[] routed;
+            long peakRss;
             String ranOn;
             // every pool the model, its backbone and attention make while loading takes n threads
             try (Valle valle = Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).threads(n)
@@ -136,11 +137,14 @@ final class BenchCommand implements Callable<Integer> {
                 // and so do the codecs its codec rows open after loading
                 rows = ThreadCount.where(n).call(() -> run(valle, n, format));
                 routed = routedPerExpert(valle.model());
+                // the high-water mark of the model's stages: the kernel rows below allocate matrices of their own
+                peakRss = PeakResidentSet.bytes();
             }
             // with the model closed, so that nothing of the backend runs beside the kernels
             kernelRows(n, format, rows);
             BenchReport report = new BenchReport(ranOn, backend, n, format == null ? (model == null ? "f32" : "file")
-                    : format.name().toLowerCase(Locale.ROOT), PackedMatrix.vectorBits(), rows, routed);
+                    : format.name().toLowerCase(Locale.ROOT), PackedMatrix.vectorBits(), rows, peakRss,
+                    WeightsBytes.of(file, requested), routed);
             if (json) {
                 report.printJson(out);
             } else {

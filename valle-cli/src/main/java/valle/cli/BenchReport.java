@@ -1,12 +1,9 @@
 package valle.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,15 +17,22 @@ import valle.core.load.JsonWriter;
  *
  * @param backend         the backend the arch ran on (what {@code auto} chose, or the one asked for)
  * @param backendChoice   the {@code --backend} asked for ({@code auto} unless given)
+ * @param peakRssBytes    the process's peak resident set ({@link PeakResidentSet}) once the model's stages ran,
+ *                        before the kernel rows allocate their own matrices; -1 where unknown
+ * @param weightsBytes    the checkpoint's tensors in the chosen format ({@link WeightsBytes}); -1 where unknown
  * @param routedPerExpert for a mixture-of-experts model, the tokens each expert received in one NAR pass over
  *                        all layers (a token counts once per expert it is routed to); empty otherwise
  */
 record BenchReport(String backend, String backendChoice, int threads, String weightDtype, int vectorBits, List<BenchTimer.Row> rows,
-                   long[] routedPerExpert) {
+                   long peakRssBytes, long weightsBytes, long[] routedPerExpert) {
 
     void printTable(PrintWriter out) {
-        out.printf(Locale.ROOT, "backend %s (%s), threads %d, weights %s, vectors %d bits, peak heap %.0f MB, peak RSS %.0f MB%n",
-                backend, backendChoice, threads, weightDtype, vectorBits, peakHeapBytes() / 1e6, peakRssBytes() / 1e6);
+        out.printf(Locale.ROOT, "backend %s (%s), threads %d, weights %s, vectors %d bits%n",
+                backend, backendChoice, threads, weightDtype, vectorBits);
+        Double ratio = peakRssPerWeights();
+        out.printf(Locale.ROOT, "memory: weights %.0f MB, peak RSS %.0f MB (%s the weights), peak heap %.0f MB%n",
+                weightsBytes / 1e6, peakRssBytes / 1e6, ratio == null ? "?" : String.format(Locale.ROOT, "%.2f x", ratio),
+                peakHeapBytes() / 1e6);
         out.printf(Locale.ROOT, "%-16s %12s %12s %5s  %s%n", "ROW", "MIN", "MEDIAN", "REPS", "UNIT");
         for (BenchTimer.Row r : rows) {
             out.printf(Locale.ROOT, "%-16s %12.4f %12.4f %5d  %s%n", r.name(), r.min(), r.median(), r.reps(),
@@ -49,7 +53,9 @@ record BenchReport(String backend, String backendChoice, int threads, String wei
         json.put("weight_dtype", weightDtype);
         json.put("vector_bits", vectorBits);
         json.put("peak_heap_bytes", peakHeapBytes());
-        json.put("rss_bytes", peakRssBytes());
+        json.put("peak_rss_bytes", peakRssBytes);
+        json.put("weights_bytes", weightsBytes);
+        json.put("peak_rss_per_weights", peakRssPerWeights());
         List<Object> rowList = new ArrayList<>();
         for (BenchTimer.Row r : rows) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -78,17 +84,8 @@ record BenchReport(String backend, String backendChoice, int threads, String wei
         return sum;
     }
 
-    /** The process's peak resident set ({@code VmHWM} of {@code /proc/self/status}), or -1 where there is none. */
-    static long peakRssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-        return -1;
+    /** The peak resident set over the weights' bytes, or {@code null} where either is unknown. */
+    Double peakRssPerWeights() {
+        return peakRssBytes > 0 && weightsBytes > 0 ? (double) peakRssBytes / weightsBytes : null;
     }
 }

@@ -24,7 +24,12 @@ class BenchCommandTest {
         assertEquals("onnx", json.get("backend"));
         assertTrue((Long) json.get("vector_bits") >= 128, "vector bits " + json.get("vector_bits"));
         assertTrue((Long) json.get("peak_heap_bytes") > 0);
-        assertTrue((Long) json.get("rss_bytes") != 0);
+        long peakRss = (Long) json.get("peak_rss_bytes");
+        long weights = (Long) json.get("weights_bytes");
+        // two layers of 1024 plus the embeddings and heads of the published layout: tens of MB of f32
+        assertTrue(weights > 20_000_000 && weights % 4 == 0, "weights " + weights);
+        assertTrue(peakRss > weights, "peak RSS " + peakRss + " holds the weights at least once");
+        assertEquals((double) peakRss / weights, ((Number) json.get("peak_rss_per_weights")).doubleValue(), 1e-9);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = (List<Map<String, Object>>) json.get("rows");
         assertEquals(List.of("ar_step_early", "nar_level", "len_loop", "narlen_step", "codec_encode_3s",
@@ -54,6 +59,18 @@ class BenchCommandTest {
         // every token of the pass goes to two experts
         assertTrue(total > 0 && total % 2 == 0, routed.toString());
         assertTrue(routed.stream().allMatch(v -> (Long) v < total), "more than one expert is used: " + routed);
+    }
+
+    @Test
+    void theWeightsBytesFollowTheChosenFormat() {
+        CliResult f32 = CliResult.run("bench", "--quick", "--json", "--layers", "1", "--threads", "2", "--backend", "java");
+        CliResult bf16 = CliResult.run("bench", "--quick", "--json", "--layers", "1", "--threads", "2", "--backend", "java",
+                "--weight-dtype", "bf16");
+        assertEquals(0, f32.code(), f32.err());
+        assertEquals(0, bf16.code(), bf16.err());
+        long f32Bytes = (Long) Json.parseObject(f32.out().trim(), "bench output").get("weights_bytes");
+        long bf16Bytes = (Long) Json.parseObject(bf16.out().trim(), "bench output").get("weights_bytes");
+        assertEquals(f32Bytes, 2 * bf16Bytes);
     }
 
     @Test

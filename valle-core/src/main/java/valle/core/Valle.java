@@ -20,6 +20,7 @@ import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.Languages;
 import valle.core.infer.SpeechSynthesizer;
+import valle.core.infer.Transcriber;
 import valle.core.load.CodesFile;
 import valle.core.model.ValleModel;
 import valle.core.plugin.CodecRole;
@@ -31,6 +32,7 @@ import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
+import valle.core.speech.Transcription;
 import valle.core.speech.Voice;
 import valle.core.text.EncodedText;
 import valle.core.text.PhonemeTokenizer;
@@ -268,6 +270,40 @@ public final class Valle implements AutoCloseable {
     public Codes generate(SpeechRequest request, SpeechListener listener) {
         model();
         return injector.getInstance(SpeechSynthesizer.class).codes(request, listener);
+    }
+
+    /**
+     * Speech to phonemes, as the reference's {@code TTS.inference(task="stt")}: a WAV file (encoded by the builder's
+     * {@link Builder#codec codec}, channel 0, no trimming), or an {@code .npy}/{@code .enc} code array {@code [T, 8]},
+     * with the web UI's Speech-to-Text settings (greedy, at most 20 ids per second of speech).
+     * The result is IPA phonemes, not words: {@link Transcription#reference()} is the reference's exact string,
+     * {@link Transcription#readable()} keeps word spaces.
+     *
+     * @param language {@code en}, {@code ja}, {@code de}, {@code fr}, {@code zh} or {@code ko} (the model does not
+     *                 detect it; {@code auto} means {@code en}, as in the reference)
+     * @throws IllegalArgumentException for an empty recording or an unknown language
+     * @throws valle.api.ModelFormatException naming the file when it is not a WAV or code array
+     */
+    public Transcription transcribe(Path speech, String language) {
+        Codes codes = voice(speech).codes();
+        return transcribe(codes, language, Transcriber.webUiDefaults(codes.frames()));
+    }
+
+    /**
+     * Transcribes speech codes {@code [T, 8]} with {@code settings} (the AR sampler settings, {@code max_duration},
+     * {@code refine_on_stop}, {@code seed}). Thread-safe.
+     *
+     * @throws IllegalArgumentException for empty codes, more than two minutes of them, an unknown language, or beam
+     *                                  search, CFG or a length penalty, with which the reference's speech-to-text fails
+     */
+    public Transcription transcribe(Codes speech, String language, InferenceSettings settings) {
+        return transcribe(speech, language, settings, Progress.NONE);
+    }
+
+    /** As {@link #transcribe(Codes, String, InferenceSettings)}, reporting every step to {@code progress}. */
+    public Transcription transcribe(Codes speech, String language, InferenceSettings settings, Progress progress) {
+        model();
+        return injector.getInstance(Transcriber.class).transcribe(speech, Languages.id(language), settings, progress);
     }
 
     /** The codec that encodes voice prompts, if the builder was given one. */

@@ -8,6 +8,7 @@ import valle.api.attention.AttentionKernel;
 import valle.api.tensor.WeightFormat;
 import valle.api.text.Phonemizer;
 import valle.core.infer.CodeGenerator;
+import valle.core.infer.Transcriber;
 import valle.core.infer.SpeechSynthesizer;
 import valle.core.load.CheckpointLocation;
 import valle.core.lora.LoraOptions;
@@ -15,6 +16,7 @@ import valle.core.model.ValleModel;
 import valle.core.plugin.PluginRegistry;
 import valle.core.plugin.Plugins;
 import valle.core.sample.SamplingPipeline;
+import valle.core.text.PhonemeDecoder;
 import valle.core.text.PhonemeTokenizer;
 import valle.core.text.TextEncoder;
 
@@ -74,6 +76,12 @@ final class ValleModule extends AbstractModule {
     @Singleton
     CodeGenerator generator(ValleModel model, SamplingPipeline pipeline) {
         return new CodeGenerator(model, pipeline);
+    }
+
+    @Provides
+    @Singleton
+    Transcriber transcriber(ValleModel model, SamplingPipeline pipeline) {
+        return new Transcriber(model, pipeline, PhonemeDecoder.bundled());
     }
 
     @Provides

@@ -16,11 +16,13 @@ import valle.kit.io.Json;
  * {@code language} and any sampling setting of the reference ({@code seed}, {@code ar_temperature},
  * {@code max_steps}, ...), starting from the reference command line's defaults as {@code valle speak} does.
  *
- * @param request the speech request (its voice still to be looked up)
- * @param voice   the voice's name
- * @param format  how the audio is sent
+ * @param request      the speech request (its voice still to be looked up)
+ * @param voice        the voice's name ({@code "alloy"} or {@code {"id": "alloy"}} in the body)
+ * @param format       how the audio is encoded
+ * @param sse          whether the audio goes as server-sent events ({@code stream_format: "sse"}) rather than raw
+ * @param instructions whether the body had {@code instructions} (accepted, and ignored: valle has no such control)
  */
-record SpeechParams(SpeechRequest request, String voice, AudioFormat format) {
+record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boolean sse, boolean instructions) {
     private static final Set<String> OPENAI = Set.of("model", "input", "voice", "response_format", "speed",
             "instructions", "stream_format", "language");
     /** What clients of OpenAI's API commonly send as the model; all mean the one model this server has. */
@@ -41,20 +43,27 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format) {
         }
         Object model = json.get("model");
         if (model != null && !(model instanceof String m && (m.equals(modelId) || MODEL_ALIASES.contains(m)))) {
-            throw ApiError.badRequest("unknown model '" + model + "': this server has '" + modelId + "' (GET /v1/models)");
+            throw ApiError.badParam("model", "unknown model '" + model + "': this server has '" + modelId + "' (GET /v1/models)"
+                    + " and accepts " + String.join(", ", MODEL_ALIASES.stream().sorted().toList()));
         }
         String input = string(json, "input", null);
         if (input == null || input.isBlank()) {
-            throw ApiError.badRequest("'input' must be the text to say");
+            throw ApiError.badParam("input", "'input' must be the text to say");
         }
         if (input.length() > maxInputChars) {
-            throw ApiError.badRequest("'input' has " + input.length() + " characters; the most is " + maxInputChars);
+            throw ApiError.badParam("input", "'input' has " + input.length() + " characters; the most is " + maxInputChars);
         }
-        String voice = string(json, "voice", VoiceLibrary.DEFAULT);
-        AudioFormat format = AudioFormat.parse(string(json, "response_format", "wav"));
+        String voice = voice(json.get("voice"));
+        // OpenAI's default is mp3
+        AudioFormat format = AudioFormat.parse(string(json, "response_format", "mp3"));
         String streamFormat = string(json, "stream_format", "audio");
-        if (!streamFormat.equals("audio")) {
-            throw ApiError.badRequest("stream_format '" + streamFormat + "' is not supported; the audio itself is streamed ('audio')");
+        if (!streamFormat.equals("audio") && !streamFormat.equals("sse")) {
+            throw ApiError.badParam("stream_format", "unknown stream_format '" + streamFormat + "': use 'audio' (the raw"
+                    + " stream) or 'sse' (server-sent events)");
+        }
+        Object instructions = json.get("instructions");
+        if (instructions != null && !(instructions instanceof String)) {
+            throw ApiError.badParam("instructions", "'instructions' must be a string, got " + Json.typeName(instructions));
         }
         Map<String, Object> kwargs = new LinkedHashMap<>(InferenceSettings.commandLineKwargs());
         Map<String, Object> extras = new HashMap<>();
@@ -67,11 +76,11 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format) {
         Object speed = json.get("speed");
         if (speed != null) {
             if (!(speed instanceof Number n) || !(n.doubleValue() >= 0.25 && n.doubleValue() <= 4.0)) {
-                throw ApiError.badRequest("'speed' must be a number from 0.25 to 4.0");
+                throw ApiError.badParam("speed", "'speed' must be a number from 0.25 to 4.0");
             }
             if (n.doubleValue() != 1.0) {
                 if (!narLen) {
-                    throw ApiError.badRequest("'speed' other than 1.0 needs a NAR-len model (its duration is predicted"
+                    throw ApiError.badParam("speed", "'speed' other than 1.0 needs a NAR-len model (its duration is predicted"
                             + " and can be scaled); this one speaks autoregressively");
                 }
                 // the predicted length is scaled by duration_padding (1.05 by default): a faster speech is shorter
@@ -87,7 +96,18 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format) {
         }
         String language = string(json, "language", "en");
         return new SpeechParams(new SpeechRequest(input, SpeechRequest.Input.TEXT, language, Voice.NONE, settings),
-                voice, format);
+                voice, format, streamFormat.equals("sse"), instructions != null);
+    }
+
+    /** A voice's name, given as a string or as OpenAI's voice object {@code {"id": "…"}}. */
+    private static String voice(Object v) {
+        return switch (v) {
+            case null -> VoiceLibrary.DEFAULT;
+            case String name -> name;
+            case Map<?, ?> object when object.get("id") instanceof String id -> id;
+            default -> throw ApiError.badParam("voice", "'voice' must be a voice's name or {\"id\": \"name\"}, got "
+                    + Json.typeName(v));
+        };
     }
 
     private static String string(Map<String, Object> json, String key, String fallback) {
@@ -96,7 +116,7 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format) {
             return fallback;
         }
         if (!(v instanceof String s)) {
-            throw ApiError.badRequest("'" + key + "' must be a string, got " + Json.typeName(v));
+            throw ApiError.badParam(key, "'" + key + "' must be a string, got " + Json.typeName(v));
         }
         return s;
     }

@@ -27,11 +27,12 @@ import valle.core.speech.Voice;
  * <ul>
  *   <li>{@code POST /v1/audio/speech}: OpenAI's speech API (see {@link SpeechParams}), audio streamed sentence by
  *       sentence;</li>
- *   <li>{@code GET /v1/voices}, {@code POST /v1/voices} (multipart: {@code file}, {@code name}),
+ *   <li>{@code GET /v1/voices} (with {@code openai}: the voice each of OpenAI's voice names speaks as, see
+ *       {@link OpenAiVoices}), {@code POST /v1/voices} (multipart: {@code file}, {@code name}),
  *       {@code GET /v1/models}, {@code GET /health}, {@code GET /metrics} (Prometheus);</li>
  *   <li>{@code GET /}: a page to try voices and settings.</li>
  * </ul>
- * Errors are {@code {"error": {"message", "type"}}} with 400 (bad input), 404 (unknown voice or path), 413 (too
+ * Errors are OpenAI's {@code {"error": {"message", "type", "param", "code"}}} with 400 (bad input), 404 (unknown voice or path), 413 (too
  * large), 429 (busy, with {@code Retry-After}), 503 (shutting down), 504 (timed out).
  *
  * <pre>{@code
@@ -72,7 +73,8 @@ public final class ValleServer implements AutoCloseable {
         Admission admission = new Admission(config.maxConcurrent(), config.queueCapacity());
         Metrics metrics = new Metrics();
         VoiceLibrary voices = new VoiceLibrary(tts, config.voicesDir());
-        SpeechEndpoint speech = new SpeechEndpoint(tts, voices, admission, metrics, config, narLen);
+        OpenAiVoices openAiVoices = new OpenAiVoices(config.voicesDir());
+        SpeechEndpoint speech = new SpeechEndpoint(tts, voices, openAiVoices, admission, metrics, config, narLen);
         byte[] page = resource("web/index.html");
 
         Javalin app = Javalin.create(c -> {
@@ -109,7 +111,7 @@ public final class ValleServer implements AutoCloseable {
                 for (VoiceLibrary.Listed v : voices.list()) {
                     list.add(Map.of("name", v.name(), "seconds", v.seconds()));
                 }
-                json(ctx, 200, Map.of("object", "list", "data", list));
+                json(ctx, 200, Map.of("object", "list", "data", list, "openai", openAiVoices.table(voices::has)));
             });
             c.routes.post("/v1/voices", ctx -> {
                 UploadedFile file = ctx.uploadedFile("file");
@@ -205,6 +207,8 @@ public final class ValleServer implements AutoCloseable {
         Map<String, Object> inner = new LinkedHashMap<>();
         inner.put("message", e.getMessage());
         inner.put("type", e.type());
+        inner.put("param", e.param());
+        inner.put("code", null);
         json(ctx, e.status(), Map.of("error", inner));
     }
 

@@ -80,6 +80,18 @@ final class VoiceLibrary {
         throw ApiError.notFound("unknown voice '" + name + "': GET /v1/voices lists the voices");
     }
 
+    /** Whether a voice of this name exists (in the folder or uploaded); {@code default} always does. */
+    boolean has(String name) {
+        if (name.equals(DEFAULT)) {
+            return true;
+        }
+        if (!NAME.matcher(name).matches()) {
+            return false;
+        }
+        Cached c = cache.get(name);
+        return (c != null && c.modified() == null) || (dir != null && Files.isRegularFile(dir.resolve(name + ".wav")));
+    }
+
     /**
      * Adds (or replaces) a voice from the bytes of a WAV file: checked and encoded first, then saved to the
      * folder atomically, so a bad upload leaves nothing behind.

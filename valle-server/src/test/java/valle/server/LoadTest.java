@@ -35,7 +35,7 @@ class LoadTest {
     private static final int SEEDS = 4;
 
     private static String body(int seed) {
-        return "{\"input\": \"həlˈoʊ wˈɜːld.\", \"voice\": \"alice\", \"seed\": " + seed + ", \"max_duration\": 30}";
+        return "{\"input\": \"həlˈoʊ wˈɜːld.\", \"voice\": \"alice\", \"response_format\": \"wav\", \"seed\": " + seed + ", \"max_duration\": 30}";
     }
 
     @Test

@@ -34,7 +34,7 @@ class ShutdownTest {
             // several sentences with a prompt: long enough to be running when shutdown starts
             String text = "həlˈoʊ. ".repeat(6);
             CompletableFuture<HttpResponse<byte[]>> running = HTTP.sendAsync(speech(server,
-                    "{\"input\": \"" + text + "\", \"voice\": \"alice\", \"max_duration\": 120}"), HttpResponse.BodyHandlers.ofByteArray());
+                    "{\"input\": \"" + text + "\", \"voice\": \"alice\", \"response_format\": \"wav\", \"max_duration\": 120}"), HttpResponse.BodyHandlers.ofByteArray());
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (((Number) health(server).get("running")).intValue() == 0 && System.nanoTime() < deadline) {
                 Thread.sleep(5);

@@ -120,7 +120,7 @@ class SpeechApiTest {
     void mistakesAreJsonErrorsWithTheRightStatus() throws Exception {
         assertError(post("{\"input\": \"həlˈoʊ.\", \"voice\": \"nobody\"}"), 404, "unknown voice 'nobody'");
         assertError(post("{\"input\": \"həlˈoʊ.\", \"voice\": \"../alice\"}"), 404, "unknown voice");
-        assertError(post("{\"input\": \"həlˈoʊ.\", \"response_format\": \"mp3\"}"), 400, "use 'wav' or 'pcm'");
+        assertError(post("{\"input\": \"həlˈoʊ.\", \"response_format\": \"aac\"}"), 400, "'aac' is not supported");
         assertError(post("{\"input\": \"\"}"), 400, "'input' must be the text to say");
         assertError(post("{\"input\": \"" + "a".repeat(201) + "\"}"), 400, "the most is 200");
         assertError(post("not json"), 400, "JSON object");
@@ -144,7 +144,7 @@ class SpeechApiTest {
         java.net.http.HttpResponse<String> ok = upload("bob", Files.readAllBytes(TinyModel.PROMPT));
         assertEquals(201, ok.statusCode(), ok.body());
         assertTrue(Files.exists(voices.resolve("bob.wav")));
-        java.net.http.HttpResponse<byte[]> spoken = post("{\"input\": \"həlˈoʊ.\", \"voice\": \"bob\", \"seed\": 2, \"max_duration\": " + MAX_DURATION + "}");
+        java.net.http.HttpResponse<byte[]> spoken = post("{\"input\": \"həlˈoʊ.\", \"voice\": \"bob\", \"response_format\": \"wav\", \"seed\": 2, \"max_duration\": " + MAX_DURATION + "}");
         assertEquals(200, spoken.statusCode());
         assertArrayEquals(direct("həlˈoʊ.", tts.voice(TinyModel.PROMPT), 2).samples(),
                 WavFile.parse(spoken.body(), "bob").channels()[0]);

@@ -195,9 +195,15 @@ enum CaseKind {
             g.array("step0_null_logits").ifPresent(a -> check.floats("step0_null_logits", a, r.step0Null(), new int[] {frames, classes}));
             checkNar(run, g, check, s, r.codes());
         }
+    },
+    STT_INFERENCE("stt_inference") {
+        @Override
+        void run(CaseRun run, GoldenFolder g, Check check) {
+            SttCase.run(run, g, check);
+        }
     };
 
-    private static final String SAMPLED = "not supported: a sampled run (temperature > 0) draws from torch's random "
+    static final String SAMPLED = "not supported: a sampled run (temperature > 0) draws from torch's random "
             + "stream, which no other implementation reproduces; greedy cases are compared exactly";
 
     private final String prefix;

@@ -11,11 +11,16 @@ import java.util.List;
  * @param skipped whether the case was not run because the reference itself cannot compute it, or because the
  *                chosen backend has no provider of its arch (never a pass; never for a case of an unknown
  *                kind, which fails)
+ * @param fidelity how close the case's logits came to the golden's, or {@code null} where it compared none
  */
-public record CaseResult(String path, boolean passed, String detail, boolean skipped) {
+public record CaseResult(String path, boolean passed, String detail, boolean skipped, LogitFidelity fidelity) {
 
     public CaseResult(String path, boolean passed, String detail) {
-        this(path, passed, detail, false);
+        this(path, passed, detail, false, null);
+    }
+
+    public CaseResult(String path, boolean passed, String detail, boolean skipped) {
+        this(path, passed, detail, skipped, null);
     }
 
     /** A case not run, for {@code reason}. */

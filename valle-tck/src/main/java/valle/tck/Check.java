@@ -15,6 +15,8 @@ final class Check {
 
     private final List<String> failures = new ArrayList<>();
     private int compared;
+    /** What the logits arrays compared so far came to, whatever the tolerance; null before the first. */
+    private LogitFidelity fidelity;
 
     void floats(String what, NpyArray expected, float[] actual, int[] actualShape) {
         floats(what, expected, actual, actualShape, FLOAT_TOLERANCE);
@@ -35,10 +37,51 @@ final class Check {
                 at = i;
             }
         }
+        if (what.endsWith("logits")) {
+            recordFidelity(expected, actual, worst);
+        }
         if (worst > tolerance) {
             failures.add(String.format("%s: max |diff| %.3g at %s (expected %.6g, got %.6g, tolerance %.0e)",
                     what, worst, index(at, expected.shape()), expected.values()[at], actual[at], tolerance));
         }
+    }
+
+    /**
+     * Counts a logits array (name ending in {@code logits}: the golden's naming of class scores) towards the
+     * case's fidelity: its worst difference and, per row of its last dimension, whether the argmax agrees.
+     */
+    private void recordFidelity(NpyArray expected, float[] actual, double worst) {
+        int[] shape = expected.shape();
+        int classes = shape.length == 0 ? 1 : shape[shape.length - 1];
+        long equal = 0;
+        long rows = classes == 0 ? 0 : actual.length / classes;
+        for (int r = 0; r < rows; r++) {
+            if (argmax(expected.values(), r * classes, classes) == argmax(actual, r * classes, classes)) {
+                equal++;
+            }
+        }
+        LogitFidelity f = new LogitFidelity(Math.max(worst, 0), equal, rows);
+        fidelity = fidelity == null ? f : fidelity.and(f);
+    }
+
+    private static int argmax(double[] v, int from, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (v[from + i] > v[from + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static int argmax(float[] v, int from, int n) {
+        int best = 0;
+        for (int i = 1; i < n; i++) {
+            if (v[from + i] > v[from + best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     void ints(String what, NpyArray expected, int[] actual, int[] actualShape) {
@@ -78,8 +121,8 @@ final class Check {
             return new CaseResult(path, false, "nothing to compare: no array or value of this case is known");
         }
         return failures.isEmpty()
-                ? new CaseResult(path, true, compared + " comparisons")
-                : new CaseResult(path, false, String.join("; ", failures));
+                ? new CaseResult(path, true, compared + " comparisons", false, fidelity)
+                : new CaseResult(path, false, String.join("; ", failures), false, fidelity);
     }
 
     private boolean shapeMatches(String what, NpyArray expected, int actualSize, int[] actualShape) {

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import valle.api.ValleException;
+import valle.api.tensor.WeightFormat;
 import valle.core.Valle;
 import valle.core.load.SafetensorsFile;
 import valle.core.model.ModelConfig;
@@ -24,7 +25,8 @@ import valle.kit.io.Json;
 /**
  * Runs every case of a golden folder against the plugins present. A golden folder holds model variants (any
  * folder below it with a {@code model.sft}), each with an {@code inputs/} folder and case folders recognised
- * by {@link CaseKind prefix}, tokenizer cases (files named {@code tokenizer_cases*.json}) and text front-end
+ * by {@link CaseKind prefix}, tokenizer cases (files named {@code tokenizer_cases*.json}), speech-to-text decode
+ * cases ({@code decode_cases*.json}, {@link DecodeCases}) and text front-end
  * cases ({@code cases.json} files of the {@link TextCases text schema}, one result per case) and codec cases
  * (case folders with a {@code manifest.json} outside any variant, run by {@link CodecCases}). Names of
  * variants and files beyond those patterns do not matter, so other golden sets of the same layout run too.
@@ -40,9 +42,16 @@ import valle.kit.io.Json;
  * @param loraMerge run LoRA variants with the adapter merged into the weights at load instead of on the fly
  * @param backend   the backend to choose plugins on ({@code java}, {@code onnx}, {@code djl}), or {@code null}
  *                  for the usual choice ({@code -Dvalle.backend}, {@code VALLE_BACKEND}, {@code auto})
+ * @param weights   the format the models' linear layers are loaded in ({@code int8}: quantised at load, so the
+ *                  logits move past the tolerance and each case's {@link LogitFidelity} says by how much), or
+ *                  {@code null} for each tensor's file dtype
  */
-public record ConformanceSuite(String arch, String attention, boolean loraMerge, String backend) {
+public record ConformanceSuite(String arch, String attention, boolean loraMerge, String backend, WeightFormat weights) {
     private static final int MAX_DEPTH = 8;
+
+    public ConformanceSuite(String arch, String attention, boolean loraMerge, String backend) {
+        this(arch, attention, loraMerge, backend, null);
+    }
 
     public ConformanceSuite(String arch, String attention) {
         this(arch, attention, false, null);
@@ -70,6 +79,9 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
         for (Path tokenizerCases : find(goldenDir, p -> p.getFileName().toString().matches("tokenizer_cases.*\\.json"))) {
             report.accept(tokenizer(goldenDir, tokenizerCases));
         }
+        for (Path decodeCases : find(goldenDir, p -> p.getFileName().toString().matches("decode_cases.*\\.json"))) {
+            runDecode(goldenDir, decodeCases, report);
+        }
         for (Path model : find(goldenDir, p -> p.getFileName().toString().equals("model.sft"))) {
             runVariant(goldenDir, model.getParent(), report);
         }
@@ -80,10 +92,18 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
         }
         CodecCases.run(goldenDir, plugins().codecs(), report);
         if (results.isEmpty()) {
-            throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json,"
+            throw new ValleException(goldenDir + " holds no golden cases (no model.sft, no tokenizer_cases*.json, no decode_cases*.json,"
                     + " no text cases.json, no codec case manifest.json)");
         }
         return results;
+    }
+
+    private static void runDecode(Path root, Path file, Consumer<CaseResult> report) {
+        try {
+            DecodeCases.run(relative(root, file), Json.parseObject(GoldenFolder.read(file), file.toString()), report);
+        } catch (RuntimeException e) {
+            report.accept(new CaseResult(relative(root, file), false, "cannot read: " + e.getMessage()));
+        }
     }
 
     /** Every {@code cases.json} of the text schema below {@code root}, through a model-less facade. */
@@ -130,10 +150,11 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
         VariantInputs inputs;
         try {
             if (lora == null) {
-                valle = Valle.builder().model(modelFile).arch(arch).attention(attention).backend(backend).build();
+                valle = Valle.builder().model(modelFile).arch(arch).attention(attention).backend(backend).weights(weights)
+                        .build();
                 model = valle.model();
             } else {
-                valle = Valle.builder().arch(arch).attention(attention).backend(backend).build();
+                valle = Valle.builder().arch(arch).attention(attention).backend(backend).weights(weights).build();
                 model = load(valle, modelFile, new LoraOptions(lora, loraMerge));
             }
             inputs = VariantInputs.read(new GoldenFolder(inputsDir));
@@ -186,7 +207,7 @@ public record ConformanceSuite(String arch, String attention, boolean loraMerge,
     /** The checkpoint with the facade's plugin choices and {@code lora} (null: none). */
     private ValleModel load(Valle valle, Path modelFile, LoraOptions lora) {
         Plugins plugins = valle.plugins();
-        return ValleModel.load(modelFile, lora, null, config -> plugins.selectArch(arch, config),
+        return ValleModel.load(modelFile, lora, weights, config -> plugins.selectArch(arch, config),
                 () -> plugins.attention(attention));
     }
 

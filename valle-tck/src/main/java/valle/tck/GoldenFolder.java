@@ -16,6 +16,7 @@ import valle.kit.io.Json;
 final class GoldenFolder {
     private final Path dir;
     private final Map<String, Object> values;
+    private final List<String> listed;
 
     GoldenFolder(Path dir) {
         this.dir = dir;
@@ -23,8 +24,11 @@ final class GoldenFolder {
         if (Files.isRegularFile(manifest)) {
             Map<String, Object> m = Json.parseObject(read(manifest), manifest.toString());
             this.values = m.get("values") instanceof Map<?, ?> v ? cast(v) : Map.of();
+            this.listed = m.get("arrays") instanceof Map<?, ?> a ? a.keySet().stream().map(String::valueOf)
+                    .map(n -> n.endsWith(".npy") ? n.substring(0, n.length() - 4) : n).toList() : List.of();
         } else {
             this.values = Map.of();
+            this.listed = List.of();
         }
     }
 
@@ -36,6 +40,16 @@ final class GoldenFolder {
     Optional<NpyArray> array(String name) {
         Path f = dir.resolve(name + ".npy");
         return Files.isRegularFile(f) ? Optional.of(NpyArray.read(f)) : Optional.empty();
+    }
+
+    /** The folder {@code name} beside this one. */
+    GoldenFolder sibling(String name) {
+        return new GoldenFolder(dir.resolveSibling(name));
+    }
+
+    /** Names (without {@code .npy}) of the arrays the manifest's {@code arrays} lists, in its order. */
+    List<String> listedArrays() {
+        return listed;
     }
 
     /** The manifest value {@code key}, if present. */

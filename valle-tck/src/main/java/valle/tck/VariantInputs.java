@@ -6,17 +6,27 @@ import valle.core.load.NpyArray;
 
 /**
  * The fixed inputs every case of a model variant shares ({@code inputs/}): text ids, language, prompt codes
- * and the response codes the forward cases feed.
+ * and the response codes the forward cases feed. A speech-to-text variant has no text ({@code text} is null): its
+ * cases carry their own speech codes.
  */
 record VariantInputs(int[] text, int lang, Codes prompt, Codes response) {
 
     /** The conditioning every pass of the variant shares. */
     Prompted prompted() {
-        return new Prompted(text, lang, prompt);
+        return new Prompted(text(), lang, prompt);
+    }
+
+    /** The text ids; a text-to-speech case of a variant without them fails with this message. */
+    @Override
+    public int[] text() {
+        if (text == null) {
+            throw new IllegalStateException("the variant's inputs have no text_tokens.npy");
+        }
+        return text;
     }
 
     static VariantInputs read(GoldenFolder inputs) {
-        int[] text = inputs.array("text_tokens").orElseThrow(() -> missing(inputs, "text_tokens")).ints();
+        int[] text = inputs.array("text_tokens").map(NpyArray::ints).orElse(null);
         int lang = inputs.array("lang").map(a -> a.ints()[0]).orElse(0);
         Codes prompt = inputs.array("prom_codes").map(VariantInputs::codes).orElse(null);
         Codes response = inputs.array("resp_codes").map(VariantInputs::codes).orElse(null);
@@ -40,9 +50,5 @@ record VariantInputs(int[] text, int lang, Codes prompt, Codes response) {
             }
         }
         return new Codes(c.frames(), levels, out);
-    }
-
-    private static IllegalStateException missing(GoldenFolder f, String name) {
-        return new IllegalStateException(f.dir() + " has no " + name + ".npy");
     }
 }

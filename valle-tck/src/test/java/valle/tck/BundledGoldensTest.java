@@ -48,6 +48,19 @@ class BundledGoldensTest {
     }
 
     @Test
+    void sttCasesAreFoundByLayoutNotByName(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path variant = tmp.resolve("speech/some_model");
+        copy(GOLDEN.resolve("stt/ar_nar"), variant);
+        copy(GOLDEN.resolve("stt/ar_nar/stt_inference_capped"), variant.resolve("stt_inference_again"));
+        Files.copy(GOLDEN.resolve("stt/decode_cases.json"), tmp.resolve("decode_cases_more.json"));
+        List<String> lines = new ArrayList<>();
+        new ConformanceSuite(null, null).run(tmp, r -> lines.add(r.line()));
+        assertTrue(lines.contains("PASS speech/some_model/stt_inference_again"), lines.toString());
+        assertTrue(lines.contains("PASS decode_cases_more.json#latin1_in_merged_token"), lines.toString());
+        assertEquals(13, lines.stream().filter(l -> l.startsWith("PASS ")).count(), lines.toString());
+    }
+
+    @Test
     void aWrongGoldenValueFailsNamingTheArrayAndTheWorstElement(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Path variant = tmp.resolve("v");
         copy(GOLDEN.resolve("ar_nar"), variant);
@@ -82,11 +95,11 @@ class BundledGoldensTest {
     void anUnknownCaseKindIsReportedNotSkipped(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Path variant = tmp.resolve("v");
         copy(GOLDEN.resolve("ar_nar"), variant);
-        Files.createDirectories(variant.resolve("stt_inference"));
-        Files.writeString(variant.resolve("stt_inference/manifest.json"), "{\"values\": {}}");
+        Files.createDirectories(variant.resolve("ns_inference"));
+        Files.writeString(variant.resolve("ns_inference/manifest.json"), "{\"values\": {}}");
         List<CaseResult> results = new ConformanceSuite(null, null).run(tmp, r -> { });
-        CaseResult stt = results.stream().filter(r -> r.path().equals("v/stt_inference")).findFirst().orElseThrow();
-        assertEquals("FAIL v/stt_inference not supported: unknown case kind", stt.line());
+        CaseResult stt = results.stream().filter(r -> r.path().equals("v/ns_inference")).findFirst().orElseThrow();
+        assertEquals("FAIL v/ns_inference not supported: unknown case kind", stt.line());
     }
 
     private static void copy(Path from, Path to) throws Exception {

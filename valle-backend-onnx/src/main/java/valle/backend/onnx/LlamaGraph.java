@@ -1,8 +1,11 @@
 package valle.backend.onnx;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import valle.api.arch.BackboneConfig;
+import valle.api.tensor.WeightFormat;
 import valle.kit.nn.LlamaShape;
 import valle.kit.nn.TensorSpec;
 
@@ -21,6 +24,9 @@ import valle.kit.nn.TensorSpec;
  * each block, fetched only for a {@link valle.api.arch.BackboneProbe}). Weights keep the checkpoint's names
  * ({@code layers.0.self_attn.o_proj.weight}, ...) and its {@code [out, in]} layout (Gemm with transB), except
  * that q, k, v and gate, up are stacked into one weight each ({@link #graphWeights}: fewer, larger products).
+ * With {@link WeightFormat#INT8} or {@link WeightFormat#INT4} weights, every linear layer (the stacked q|k|v,
+ * o, the stacked gate|up and down) is one {@code MatMulNBits} node over the weight quantised at load
+ * ({@link MatMulNBitsLayout}) instead of a Gemm; norms stay float32.
  *
  * <p>The cached variant ({@link #buildCached}) serves passes over a non-empty cache without copying it: its
  * {@code past.{l}.*} inputs are the cache's capacity buffers {@code [kvHeads, C, headDim]} (rows past the
@@ -38,11 +44,15 @@ final class LlamaGraph {
     static final String HIDDEN = "hidden";
 
     private final BackboneConfig c;
+    private final WeightFormat format;
     private final OnnxGraph g;
     private final String eps;
+    /** The quantised weights' layouts by name; empty in float32. */
+    private final Map<String, MatMulNBitsLayout> quantised = new HashMap<>();
 
-    private LlamaGraph(BackboneConfig config) {
+    private LlamaGraph(BackboneConfig config, WeightFormat format) {
         this.c = config;
+        this.format = format;
         this.g = new OnnxGraph("llama");
         this.eps = g.scalar(config.normEps());
     }
@@ -91,6 +101,23 @@ final class LlamaGraph {
             }
             return new int[] {parts.stream().mapToInt(p -> p.shape()[0]).sum(), parts.getFirst().shape()[1]};
         }
+
+        /** A linear layer's {@code [out, in]} matrix (the rest are norms' vectors). */
+        boolean linear() {
+            return shape().length == 2;
+        }
+    }
+
+    /**
+     * The layout of {@code weight} in {@code format}: null where it stays float32 (a norm's vector, or every
+     * weight in {@link WeightFormat#F32}).
+     */
+    static MatMulNBitsLayout layout(GraphWeight weight, WeightFormat format) {
+        if (format == WeightFormat.F32 || !weight.linear()) {
+            return null;
+        }
+        int[] shape = weight.shape();
+        return new MatMulNBitsLayout(OnnxWeights.quantizer(format), shape[0], shape[1]);
     }
 
     static String qkvWeight(int layer) {
@@ -117,21 +144,30 @@ final class LlamaGraph {
         return out;
     }
 
-    /** The serialized first-pass model (also right over a compact past). */
-    static byte[] build(BackboneConfig config) {
-        return new LlamaGraph(config).stack(false);
+    /** The serialized first-pass model (also right over a compact past), its linear layers in {@code format}. */
+    static byte[] build(BackboneConfig config, WeightFormat format) {
+        return new LlamaGraph(config, format).stack(false);
     }
 
-    /** The serialized cached-pass model: the past as capacity buffers, only the new rows' keys and values out. */
-    static byte[] buildCached(BackboneConfig config) {
-        return new LlamaGraph(config).stack(true);
+    /**
+     * The serialized cached-pass model: the past as capacity buffers, only the new rows' keys and values out; its
+     * linear layers in {@code format}.
+     */
+    static byte[] buildCached(BackboneConfig config, WeightFormat format) {
+        return new LlamaGraph(config, format).stack(true);
     }
 
     private byte[] stack(boolean cached) {
         int d = c.hiddenSize();
         int half = c.headDim() / 2;
         for (GraphWeight w : graphWeights(c)) {
-            g.weight(w.name(), w.shape());
+            MatMulNBitsLayout layout = layout(w, format);
+            if (layout == null) {
+                g.weight(w.name(), w.shape());
+            } else {
+                layout.declare(g, w.name());
+                quantised.put(w.name(), layout);
+            }
         }
         String x = g.input(EMBEDDINGS, "T", d);
         String cos = g.input(COS, "T", half);
@@ -170,9 +206,10 @@ final class LlamaGraph {
         return g.node("Mul", new String[] {g.node("Div", new String[] {x, root}), weight});
     }
 
-    /** {@code x [T, in] · Wᵀ} for a weight {@code [out, in]}. */
+    /** {@code x [T, in] · Wᵀ} for a weight {@code [out, in]}, float32 or quantised. */
     private String linear(String x, String weight) {
-        return g.node("Gemm", new String[] {x, weight}, "transB", 1);
+        MatMulNBitsLayout layout = quantised.get(weight);
+        return layout == null ? g.node("Gemm", new String[] {x, weight}, "transB", 1) : layout.multiply(g, x, weight);
     }
 
     /** The attention block's output {@code [T, D]} (before the residual add) over normed rows {@code n}. */

@@ -26,6 +26,7 @@ final class OnnxGraph {
     static final String MICROSOFT = "com.microsoft";
     private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
     private static final int INT64 = TensorProto.DataType.INT64.getNumber();
+    private static final int UINT8 = TensorProto.DataType.UINT8.getNumber();
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final java.util.List<String> weights = new java.util.ArrayList<>();
@@ -67,7 +68,16 @@ final class OnnxGraph {
      * ONNX Runtime replaces with the tensor given to {@code SessionOptions.addExternalInitializers}.
      */
     String weight(String name, int... dims) {
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(FLOAT)
+        return weight(name, FLOAT, dims);
+    }
+
+    /** As {@link #weight(String, int...)} for a weight of unsigned bytes (quantised codes, packed zero points). */
+    String byteWeight(String name, int... dims) {
+        return weight(name, UINT8, dims);
+    }
+
+    private String weight(String name, int dataType, int... dims) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(dataType)
                 .setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(StringStringEntryProto.newBuilder().setKey("location").setValue("in-memory"));
         for (int d : dims) {

@@ -4,6 +4,7 @@ import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
 import valle.api.attention.AttentionKernel;
 import valle.api.plugin.Availability;
+import valle.api.tensor.WeightFormat;
 import valle.api.tensor.Weights;
 import valle.kit.plugin.LlamaShapedArch;
 import valle.kit.thread.ThreadCount;
@@ -40,9 +41,26 @@ public final class OnnxLlamaArch extends LlamaShapedArch {
                 + (OrtRuntime.availability().ok() && OrtRuntime.hasCuda() ? "CUDA" : "CPU") + " provider";
     }
 
-    /** {@code attention} is not used: attention is part of the ONNX graph. */
+    /**
+     * f32, and int8 and int4 quantised at load for ORT's {@code MatMulNBits}; not bf16 or f16, for which ORT's CPU
+     * provider has no kernels that read them without widening (which f32 already is).
+     */
+    @Override
+    public Availability supportsFormat(WeightFormat format) {
+        return switch (format) {
+            case F32, INT8, INT4 -> Availability.yes();
+            case BF16, F16 -> Availability.no("the onnx llama stores weights as f32, int8 or int4, not " + format.label(),
+                    "use --backend java for " + format.label() + " weights, or --weight-dtype int8, int4 or f32 on onnx");
+        };
+    }
+
+    /**
+     * The linear layers in the requested format (the file's dtype, when none is requested, is widened to f32);
+     * {@code attention} is not used: attention is part of the ONNX graph.
+     */
     @Override
     protected Backbone openSupported(BackboneConfig config, Weights weights, AttentionKernel attention) {
-        return OnnxLlamaBackbone.open(config, weights, ThreadCount.configured());
+        return OnnxLlamaBackbone.open(config, weights, weights.requestedFormat().orElse(WeightFormat.F32),
+                ThreadCount.configured());
     }
 }

@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import valle.api.ModelFormatException;
@@ -17,7 +16,7 @@ import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneProbe;
 import valle.api.arch.MaskMode;
-import valle.api.tensor.TensorView;
+import valle.api.tensor.WeightFormat;
 import valle.api.tensor.Weights;
 import valle.kit.nn.AdditiveMask;
 import valle.kit.nn.LlamaShape;
@@ -27,8 +26,9 @@ import valle.kit.nn.StatefulBackbone;
 /**
  * A Llama stack run by ONNX Runtime: the {@link LlamaGraph llama graph} in two sessions, one for first passes
  * (over an empty past) and one for passes over a cache, which reads the {@link OnnxKvCache}'s buffers in place
- * instead of copying the whole cache into a new one every step. The weights are widened to float32 once, into
- * direct buffers that both sessions read in place ({@code addExternalInitializers}), so the graphs hold no
+ * instead of copying the whole cache into a new one every step. The weights are widened to float32 (or the
+ * linear layers quantised to int8 or int4) once, into off-heap memory the backbone frees on close
+ * ({@link OnnxWeights}), which both sessions read in place ({@code addExternalInitializers}), so the graphs hold no
  * weights. That is why nothing is cached on disk: at the published size a graph (about 60 KB) is built in
  * milliseconds, while opening costs about 0.3 s of widening and 1-2.5 s of ORT's set-up of the two sessions
  * (optimisation and the first one's weight pre-packing, which live in memory and are redone by any load), and
@@ -37,14 +37,14 @@ import valle.kit.nn.StatefulBackbone;
  */
 final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
     private final OrtEnvironment env;
-    private final Map<String, OnnxTensor> weights;
+    private final OnnxWeights weights;
     private final OrtSession session;
     private final OrtSession cachedSession;
     /** The past of a first pass: {@code [kvHeads, 0, headDim]}, fed for every layer. */
     private final OnnxTensor emptyPast;
     private final Rope rope;
 
-    private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, Map<String, OnnxTensor> weights,
+    private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, OnnxWeights weights,
                               OrtSession session, OrtSession cachedSession, OnnxTensor emptyPast) {
         super(config, OnnxKvCache.class, "llama backbone on onnx");
         this.env = env;
@@ -56,24 +56,23 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
     }
 
     /**
-     * Binds the weights (checking every shape) and makes both sessions with {@code threads} threads (the cached
-     * one without its own packed copy of the weights).
+     * Binds the weights (checking every shape), the linear layers in {@code format} ({@code F32}, {@code INT8} or
+     * {@code INT4}), and makes both sessions with {@code threads} threads (the cached one without its own packed
+     * copy of the weights).
      *
      * @throws ModelFormatException naming the tensor when one is missing or has another shape
      */
-    static OnnxLlamaBackbone open(BackboneConfig config, Weights w, int threads) {
+    static OnnxLlamaBackbone open(BackboneConfig config, Weights w, WeightFormat format, int threads) {
         LlamaShape.refuseMoreLayers(config, w);
         OrtEnvironment env = OrtRuntime.environment();
-        Map<String, OnnxTensor> weights = new LinkedHashMap<>();
+        OnnxWeights weights = null;
         OrtSession session = null;
         OrtSession cachedSession = null;
         try {
-            for (LlamaGraph.GraphWeight gw : LlamaGraph.graphWeights(config)) {
-                TensorView[] parts = gw.parts().stream().map(p -> p.require(w)).toArray(TensorView[]::new);
-                weights.put(gw.name(), OrtRuntime.widened(env, gw.shape(), parts));
-            }
-            session = OrtRuntime.session(env, LlamaGraph.build(config), weights, threads);
-            cachedSession = OrtRuntime.session(env, LlamaGraph.buildCached(config), weights, threads, false);
+            weights = OnnxWeights.load(env, config, w, format);
+            session = OrtRuntime.session(env, LlamaGraph.build(config, format), weights.tensors(), threads);
+            cachedSession = OrtRuntime.session(env, LlamaGraph.buildCached(config, format), weights.tensors(), threads,
+                    false);
             OnnxTensor emptyPast = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
                     new long[] {config.kvHeads(), 0, config.headDim()});
             return new OnnxLlamaBackbone(config, env, weights, session, cachedSession, emptyPast);
@@ -180,8 +179,8 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
         closeAll(weights, session, cachedSession);
     }
 
-    /** Closes the sessions (each, even when one fails), then the weights they read. */
-    private static void closeAll(Map<String, OnnxTensor> weights, OrtSession... sessions) {
+    /** Closes the sessions (each, even when one fails), then the weights they read (when loaded). */
+    private static void closeAll(OnnxWeights weights, OrtSession... sessions) {
         OrtException failure = null;
         for (OrtSession session : sessions) {
             try {
@@ -192,7 +191,9 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
                 failure = failure == null ? e : failure;
             }
         }
-        weights.values().forEach(OnnxTensor::close);
+        if (weights != null) {
+            weights.close();
+        }
         if (failure != null) {
             throw new ValleException("ONNX Runtime failed to release a session: " + failure.getMessage(), failure);
         }

@@ -131,6 +131,59 @@ public final class SequenceBuilder {
         return p.finish("NAR:0:0");
     }
 
+    /**
+     * The speech-to-text pass ({@code Base.inputs} task {@code stt}, {@code docs/spec/remaining-features.md} §1.3):
+     * segments {@code resp} (the speech codes, summed over levels as {@link #sttSpeech} says), {@code lang},
+     * {@code quant_level} 0 and {@code text} (the ids so far, starting with {@code <bos>}); no prompt and no task
+     * row. Causal; the {@code stt} head reads the last row.
+     *
+     * @param speech codes {@code [T, >= 2]}
+     */
+    public InputSequence stt(Codes speech, int lang, int[] textIds) {
+        return sttParts(speech, lang, textIds).finish("stt");
+    }
+
+    /** The rows of {@link #stt}'s sequence from {@code fromRow} on, for a cached backbone (the task is causal). */
+    public Tail sttTail(Codes speech, int lang, int[] textIds, int fromRow) {
+        return sttParts(speech, lang, textIds).tail("stt", fromRow);
+    }
+
+    private Parts sttParts(Codes speech, int lang, int[] textIds) {
+        int levels = speech.levels();
+        if (levels < 2) {
+            throw new IllegalArgumentException("speech-to-text needs at least 2 RVQ levels of speech codes, got "
+                    + levels + " (EnCodec at 6 kbps gives 8)");
+        }
+        // level l reads tables up to l + 1 (offset 1): the highest level used is levels - 2
+        if (levels - 1 > responses.size()) {
+            throw new IllegalArgumentException("speech codes with " + levels + " levels need " + (levels - 1)
+                    + " response embedding tables; this model has " + responses.size());
+        }
+        Parts p = new Parts();
+        p.add("resp", speech.frames(), (row, out) -> sttSpeech(speech, row, out));
+        p.add("lang", 1, (row, out) -> add(langs, lang, out, "language id", layout.langs()));
+        p.add("quant_level", 1, (row, out) -> add(rvqLevels, 0, out, "RVQ level"));
+        p.add("text", textIds.length, (row, out) -> add(text, textIds[row], out, "text token", layout.textTokens()));
+        return p;
+    }
+
+    /**
+     * One frame of the STT {@code resp} segment ({@code base.py:1210-1219}): the sum over l = 0..L-2 of the
+     * response embedding at quant level l (offset 0 for l = 0, else 1), each term summed on its own and added in
+     * order of l, as Python's {@code sum} does. The last level's codes are never read.
+     */
+    private void sttSpeech(Codes speech, int frame, float[] out) {
+        boolean sums = config.audioEmbeddingSums().response();
+        float[] term = new float[d];
+        for (int l = 0; l < speech.levels() - 1; l++) {
+            java.util.Arrays.fill(term, 0f);
+            audio(responses, l == 0 ? 0 : 1, speech, frame, l, sums, term);
+            for (int c = 0; c < d; c++) {
+                out[c] += term[c];
+            }
+        }
+    }
+
     /** The duration pass: {@code digits} so far, starting with the 0 token; the {@code len} head reads the last row. */
     public InputSequence len(int[] textIds, int lang, Codes prompt, int[] digits) {
         return lenParts(textIds, lang, prompt, digits).finish("len");

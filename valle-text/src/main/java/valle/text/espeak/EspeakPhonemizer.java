@@ -5,6 +5,7 @@ import java.util.List;
 import valle.api.plugin.Availability;
 import valle.api.text.Phonemizer;
 import valle.kit.plugin.DescribedPlugin;
+import valle.text.kakasi.Kakasi;
 
 /**
  * The {@code espeak} phonemizer: espeak-ng's library called as phonemizer 3.3.0 calls it, with the options and
@@ -73,7 +74,7 @@ public final class EspeakPhonemizer extends DescribedPlugin implements Phonemize
         EspeakLibrary library = EspeakLibrary.get();
         String voice = LanguageCoercion.voiceLanguage(language);
         if (LanguageCoercion.needsKana(voice)) {
-            text = KanaConversion.toHiragana(text);
+            text = Kakasi.toHiragana(text);
         }
         Punctuation.Split split = Punctuation.preserve(text);
         List<String> phonemized = new ArrayList<>(split.chunks().size());
