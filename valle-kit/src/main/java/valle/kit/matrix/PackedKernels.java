@@ -3,6 +3,8 @@ package valle.kit.matrix;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static valle.kit.matrix.PackedMatrix.QUANT_BLOCK;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -16,8 +18,8 @@ import valle.kit.vector.FloatVectors;
  *
  * <p>Matrix-vector: each panel's weights stream once, two vectors of outputs per input column, with the
  * columns unrolled by two into independent accumulators so that the FMA latency does not cap the stream; the
- * 16-bit and int8 formats are widened in registers by shifts of 32-bit words (one loop per format, so the JIT
- * sees one load shape).
+ * 16-bit and integer formats are widened in registers by shifts of 32-bit words (one loop per format, so the
+ * JIT sees one load shape).
  *
  * <p>No vector crosses a method boundary the JIT might not inline, and the widening is written out in each loop
  * rather than in helpers: a vector passed to or returned from a method that is not inlined is boxed, and the JIT
@@ -62,6 +64,10 @@ final class PackedKernels {
     /** Rows of the tile for inputs with fewer rows than {@link #TALL}. */
     static final int SHORT = 4;
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[KC * 2 * L]);
+    /** {@code x} padded to whole quantisation blocks, for the int8 and int4 matrix-vector kernels. */
+    private static final ThreadLocal<float[]> PADDED_X = ThreadLocal.withInitial(() -> new float[0]);
+    /** The int4 matrix-vector kernel's sums of {@code x} per block. */
+    private static final ThreadLocal<float[]> X_SUMS = ThreadLocal.withInitial(() -> new float[0]);
     /** A tile's products, {@code [rows][2L]}, on their way from the registers to {@code y}. */
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[8 * 2 * L]);
     /** The row block's tiles interleaved ({@code [tile][k][rows]}), so that a tile's broadcasts share a line. */
@@ -78,6 +84,7 @@ final class PackedKernels {
             case BF16 -> gemvBf16(m, x, y, p0, p1);
             case F16 -> gemvF16(m, x, y, p0, p1);
             case INT8 -> gemvInt8(m, x, y, p0, p1);
+            case INT4 -> gemvInt4(m, x, y, p0, p1);
         }
     }
 
@@ -177,32 +184,113 @@ final class PackedKernels {
         }
     }
 
+    /**
+     * int8 codes: each block's products summed in float32 as they are, then scaled once by the block's scales
+     * (one multiply-add per block and output instead of a multiply per weight).
+     */
     private static void gemvInt8(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
         float[] sums = TILE.get();
-        int in = m.in;
-        int[] w = m.int8;
-        int pairs = (in + 1) / 2;
+        float[] xs = padded(x, m);
+        int[] w = m.codes;
+        float[] scales = m.scales;
+        int blocks = m.blocks;
         for (int p = p0; p < p1; p++) {
-            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-            int i = p * pairs * L;
-            for (int k = 0; k < in; k += 2, i += L) {
-                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                // an odd last column pairs with zero weights; x is not read past its end
-                FloatVector x1 = FloatVector.broadcast(FS, k + 1 < in ? x[k + 1] : 0f);
-                IntVector v = IntVector.fromArray(IS, w, i);
-                a0 = ((FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).fma(x0, a0);
-                a1 = ((FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).fma(x0, a1);
-                a2 = ((FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).fma(x1, a2);
-                a3 = ((FloatVector) v.lanewise(ASHR, 24).convert(I2F, 0)).fma(x1, a3);
+            FloatVector y0 = FloatVector.zero(FS), y1 = y0;
+            int i = p * blocks * (QUANT_BLOCK / 2) * L;
+            for (int b = 0, k = 0, s = p * blocks * NR; b < blocks; b++, s += NR) {
+                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                for (int end = k + QUANT_BLOCK; k < end; k += 2, i += L) {
+                    FloatVector x0 = FloatVector.broadcast(FS, xs[k]);
+                    FloatVector x1 = FloatVector.broadcast(FS, xs[k + 1]);
+                    IntVector v = IntVector.fromArray(IS, w, i);
+                    a0 = ((FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).fma(x0, a0);
+                    a1 = ((FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).fma(x0, a1);
+                    a2 = ((FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).fma(x1, a2);
+                    a3 = ((FloatVector) v.lanewise(ASHR, 24).convert(I2F, 0)).fma(x1, a3);
+                }
+                y0 = a0.add(a2).fma(FloatVector.fromArray(FS, scales, s), y0);
+                y1 = a1.add(a3).fma(FloatVector.fromArray(FS, scales, s + L), y1);
             }
-            // the row scale is applied once to the sum, not to every weight
-            FloatVector s0 = FloatVector.fromArray(FS, m.scales, p * m.nr);
-            FloatVector s1 = FloatVector.fromArray(FS, m.scales, p * m.nr + L);
             // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
-            a0.add(a2).mul(s0).intoArray(sums, 0);
-            a1.add(a3).mul(s1).intoArray(sums, L);
-            addRow(sums, 0, y, p * m.nr, m.out - p * m.nr, true);
+            y0.intoArray(sums, 0);
+            y1.intoArray(sums, L);
+            addRow(sums, 0, y, p * NR, m.out - p * NR, true);
         }
+    }
+
+    /**
+     * int4 codes with a zero point per block: {@code Σ (c - z)·s·x = s·(Σ c·x - z·Σ x)}, so the codes are
+     * multiplied as they are and each block's zero point meets the block's sum of {@code x} once.
+     */
+    private static void gemvInt4(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        float[] sums = TILE.get();
+        float[] xs = padded(x, m);
+        float[] xSums = blockSums(xs, m.blocks);
+        int[] w = m.codes;
+        float[] scales = m.scales;
+        float[] zeros = m.zeros;
+        int blocks = m.blocks;
+        for (int p = p0; p < p1; p++) {
+            FloatVector y0 = FloatVector.zero(FS), y1 = y0;
+            int i = p * blocks * (QUANT_BLOCK / 4) * L;
+            for (int b = 0, k = 0, s = p * blocks * NR; b < blocks; b++, s += NR) {
+                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                for (int end = k + QUANT_BLOCK; k < end; k += 4, i += L) {
+                    IntVector v = IntVector.fromArray(IS, w, i);
+                    FloatVector x0 = FloatVector.broadcast(FS, xs[k]);
+                    a0 = ((FloatVector) v.and(15).convert(I2F, 0)).fma(x0, a0);
+                    a1 = ((FloatVector) v.lanewise(LSHR, 4).and(15).convert(I2F, 0)).fma(x0, a1);
+                    FloatVector x1 = FloatVector.broadcast(FS, xs[k + 1]);
+                    a2 = ((FloatVector) v.lanewise(LSHR, 8).and(15).convert(I2F, 0)).fma(x1, a2);
+                    a3 = ((FloatVector) v.lanewise(LSHR, 12).and(15).convert(I2F, 0)).fma(x1, a3);
+                    FloatVector x2 = FloatVector.broadcast(FS, xs[k + 2]);
+                    a0 = ((FloatVector) v.lanewise(LSHR, 16).and(15).convert(I2F, 0)).fma(x2, a0);
+                    a1 = ((FloatVector) v.lanewise(LSHR, 20).and(15).convert(I2F, 0)).fma(x2, a1);
+                    FloatVector x3 = FloatVector.broadcast(FS, xs[k + 3]);
+                    a2 = ((FloatVector) v.lanewise(LSHR, 24).and(15).convert(I2F, 0)).fma(x3, a2);
+                    a3 = ((FloatVector) v.lanewise(LSHR, 28).convert(I2F, 0)).fma(x3, a3);
+                }
+                FloatVector minusXSum = FloatVector.broadcast(FS, -xSums[b]);
+                FloatVector z0 = FloatVector.fromArray(FS, zeros, s);
+                FloatVector z1 = FloatVector.fromArray(FS, zeros, s + L);
+                y0 = z0.fma(minusXSum, a0.add(a2)).fma(FloatVector.fromArray(FS, scales, s), y0);
+                y1 = z1.fma(minusXSum, a1.add(a3)).fma(FloatVector.fromArray(FS, scales, s + L), y1);
+            }
+            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+            y0.intoArray(sums, 0);
+            y1.intoArray(sums, L);
+            addRow(sums, 0, y, p * NR, m.out - p * NR, true);
+        }
+    }
+
+    /** {@code x} padded with zeros to the codes' whole blocks (this thread's copy). */
+    private static float[] padded(float[] x, PackedMatrix m) {
+        int n = m.blocks * QUANT_BLOCK;
+        float[] xs = PADDED_X.get();
+        if (xs.length < n) {
+            xs = new float[n];
+            PADDED_X.set(xs);
+        }
+        System.arraycopy(x, 0, xs, 0, m.in);
+        java.util.Arrays.fill(xs, m.in, n, 0f);
+        return xs;
+    }
+
+    /** The sum of each block of {@code xs}, in column order (this thread's copy). */
+    private static float[] blockSums(float[] xs, int blocks) {
+        float[] sums = X_SUMS.get();
+        if (sums.length < blocks) {
+            sums = new float[blocks];
+            X_SUMS.set(sums);
+        }
+        for (int b = 0; b < blocks; b++) {
+            float sum = 0f;
+            for (int k = b * QUANT_BLOCK; k < (b + 1) * QUANT_BLOCK; k++) {
+                sum += xs[k];
+            }
+            sums[b] = sum;
+        }
+        return sums;
     }
 
     // ---- matrix-matrix ----------------------------------------------------------------------------------
@@ -282,7 +370,7 @@ final class PackedKernels {
     }
 
     /**
-     * One panel's block of {@code kc} columns from {@code k0}, widened to float32 (int8 scaled per output). One
+     * One panel's block of {@code kc} columns from {@code k0}, widened to float32 (integer codes dequantised). One
      * method per format: in a method that widened them all, warmed up on several, the JIT stopped inlining the
      * small helpers and boxed their vectors (an int8 product allocated a megabyte after f32, bf16 and f16 ran).
      */
@@ -292,6 +380,7 @@ final class PackedKernels {
             case BF16 -> widenBf16(m.half, (p * m.in + k0) * L, kc, dst);
             case F16 -> widenF16(m.half, (p * m.in + k0) * L, kc, dst);
             case INT8 -> widenInt8(m, p, k0, kc, dst);
+            case INT4 -> widenInt4(m, p, k0, kc, dst);
         }
     }
 
@@ -311,19 +400,47 @@ final class PackedKernels {
         }
     }
 
+    /** int8 codes times their blocks' scales; {@code k0} is a multiple of {@link #KC}, so of the block. */
     private static void widenInt8(PackedMatrix m, int p, int k0, int kc, float[] dst) {
-        // k0 is a multiple of KC, so even: column pairs start at a word
-        FloatVector s0 = FloatVector.fromArray(FS, m.scales, p * NR);
-        FloatVector s1 = FloatVector.fromArray(FS, m.scales, p * NR + L);
-        int[] w = m.int8;
-        int i = (p * ((m.in + 1) / 2) + k0 / 2) * L;
-        for (int k = 0; k < kc; k += 2, i += L) {
-            IntVector v = IntVector.fromArray(IS, w, i);
-            ((FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(s0).intoArray(dst, k * NR);
-            ((FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(s1).intoArray(dst, k * NR + L);
-            if (k + 1 < kc) {
+        int[] w = m.codes;
+        float[] scales = m.scales;
+        int i = (p * m.blocks * QUANT_BLOCK + k0) / 2 * L;
+        // a last, odd column is widened with its pair (a code that restores 0): the block has room for it
+        for (int k = 0, s = (p * m.blocks + k0 / QUANT_BLOCK) * NR; k < kc; s += NR) {
+            FloatVector s0 = FloatVector.fromArray(FS, scales, s);
+            FloatVector s1 = FloatVector.fromArray(FS, scales, s + L);
+            for (int end = Math.min(kc, k + QUANT_BLOCK); k < end; k += 2, i += L) {
+                IntVector v = IntVector.fromArray(IS, w, i);
+                ((FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(s0).intoArray(dst, k * NR);
+                ((FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(s1).intoArray(dst, k * NR + L);
                 ((FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(s0).intoArray(dst, (k + 1) * NR);
                 ((FloatVector) v.lanewise(ASHR, 24).convert(I2F, 0)).mul(s1).intoArray(dst, (k + 1) * NR + L);
+            }
+        }
+    }
+
+    /** int4 codes less their blocks' zero points, times their scales, as {@link #widenInt8}. */
+    private static void widenInt4(PackedMatrix m, int p, int k0, int kc, float[] dst) {
+        int[] w = m.codes;
+        float[] scales = m.scales;
+        float[] zeros = m.zeros;
+        int i = (p * m.blocks * QUANT_BLOCK + k0) / 4 * L;
+        for (int k = 0, s = (p * m.blocks + k0 / QUANT_BLOCK) * NR; k < kc; s += NR) {
+            FloatVector s0 = FloatVector.fromArray(FS, scales, s);
+            FloatVector s1 = FloatVector.fromArray(FS, scales, s + L);
+            FloatVector z0 = FloatVector.fromArray(FS, zeros, s);
+            FloatVector z1 = FloatVector.fromArray(FS, zeros, s + L);
+            for (int end = Math.min(kc, k + QUANT_BLOCK); k < end; k += 4, i += L) {
+                IntVector v = IntVector.fromArray(IS, w, i);
+                int d = k * NR;
+                ((FloatVector) v.and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d);
+                ((FloatVector) v.lanewise(LSHR, 4).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + L);
+                ((FloatVector) v.lanewise(LSHR, 8).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d + NR);
+                ((FloatVector) v.lanewise(LSHR, 12).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + NR + L);
+                ((FloatVector) v.lanewise(LSHR, 16).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d + 2 * NR);
+                ((FloatVector) v.lanewise(LSHR, 20).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + 2 * NR + L);
+                ((FloatVector) v.lanewise(LSHR, 24).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d + 3 * NR);
+                ((FloatVector) v.lanewise(LSHR, 28).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + 3 * NR + L);
             }
         }
     }
