@@ -38,7 +38,7 @@ import valle.kit.thread.KernelPool;
 public class MatrixBenchmark {
     private static final int RING_BYTES = 256 << 20;
 
-    @Param({"f32", "bf16", "f16", "int8"})
+    @Param({"f32", "bf16", "f16", "int8", "int4"})
     public String format;
 
     @Param({"1", "2"})

@@ -15,15 +15,13 @@ public final class LlamaArch extends LlamaShapedArch {
     /** The plugin, as the service loader makes it. */
     public LlamaArch() {
         super("llama", 10, "Llama decoder stack: RMSNorm, rotate-half RoPE, gated MLP (exact GELU or SiLU), KV cache; "
-                + "weights in their file dtype, f32, bf16, f16 or int8");
+                + "weights in their file dtype, f32, bf16, f16, int8 or int4");
     }
 
-    /** Every format but int4, which the kit does not pack yet. */
+    /** Every format: the kit's packed matrices store them all. */
     @Override
     public Availability supportsFormat(WeightFormat format) {
-        return format == WeightFormat.INT4
-                ? Availability.no("arch 'llama' does not store int4 weights yet", "use int8, bf16, f16 or f32")
-                : Availability.yes();
+        return Availability.yes();
     }
 
     @Override

@@ -1,8 +1,13 @@
 package valle.kit.matrix;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static valle.kit.matrix.PackedMatrix.QUANT_BLOCK;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import valle.api.tensor.WeightFormat;
 import valle.kit.vector.FloatVectors;
@@ -13,15 +18,23 @@ import valle.kit.vector.FloatVectors;
  *
  * <p>Matrix-vector: each panel's weights stream once, two vectors of outputs per input column, with the
  * columns unrolled by two into independent accumulators so that the FMA latency does not cap the stream; the
- * 16-bit and int8 formats are widened in registers by shifts of 32-bit words (one loop per format, so the JIT
- * sees one load shape).
+ * 16-bit and integer formats are widened in registers by shifts of 32-bit words (one loop per format, so the
+ * JIT sees one load shape).
+ *
+ * <p>No vector crosses a method boundary the JIT might not inline, and the widening is written out in each loop
+ * rather than in helpers: a vector passed to or returned from a method that is not inlined is boxed, and the JIT
+ * stops inlining a small helper once it has been compiled on its own into more code than it inlines
+ * ({@code InlineSmallCode}) or its caller grew past the inlining budget, which depends on what ran before (a bf16
+ * product boxed after f16 ones had run, an int8 one after the other formats had). Boxed in an inner loop, the
+ * kernels ran some 20 times slower, allocating hundreds of MB per product; {@code PackedMatrixTest} checks that
+ * a warm product allocates nothing, at the machine's width and with {@code -XX:UseAVX=2}.
  *
  * <p>Matrix-matrix: the input rows are taken in blocks that stay in L2 (about {@link #ROW_BLOCK_BYTES}) while
- * every panel of the thread streams past them (otherwise each panel would re-read all of {@code x} from L3);
- * for each panel and block of {@link #KC} input columns, the block (widened to float32 once when stored
- * narrower) stays in L1 while a register tile runs over it: 8 input rows × 2 vectors of outputs (16
- * accumulators, one broadcast per two multiply-adds) where there are 32 vector registers (AVX-512), else 4
- * rows × 2 vectors (8 accumulators, within AVX2's 16 registers).
+ * every panel of the thread streams past them (otherwise each panel would re-read all of {@code x} from L3), and
+ * packed into tiles of {@link #TALL} rows interleaved by column, so that a tile's broadcasts come from one
+ * sequential stream; for each panel and block of {@link #KC} input columns, the block (widened to float32 once
+ * when stored narrower) stays in L1 while a register tile runs over it, its products leaving the registers
+ * through a small array.
  */
 final class PackedKernels {
     private static final VectorSpecies<Float> FS = FloatVectors.SPECIES;
@@ -29,16 +42,35 @@ final class PackedKernels {
     private static final int L = FS.length();
     /** A panel's width, {@link PackedMatrix#panelWidth()}: two vectors of outputs. */
     private static final int NR = 2 * L;
+    /** bf16: the pattern in a lane's high half is the top of the float it stands for. */
+    private static final int HIGH_HALF = 0xffff0000;
+    /**
+     * f16: an IEEE half pattern in the high 16 bits of a lane, shifted right by 3 (arithmetically), has its
+     * exponent and mantissa where a float keeps them; this keeps them and the sign (masking the sign's copies and
+     * the other half's bits), and multiplying by {@link #F16_REBIAS} (2^112) rebiases the exponent, renormalising
+     * subnormals too. Infinities and NaNs would come out finite, so {@link PackedMatrix} refuses them at load.
+     */
+    private static final int F16_BITS = 0x8fffe000;
+    private static final float F16_REBIAS = 0x1p112f;
     /** Input columns per block of the matrix-matrix kernel: a 16-32 KB panel slice. */
     static final int KC = 256;
     /** Bytes of input rows kept in L2 while the panels stream past them. */
     static final int ROW_BLOCK_BYTES = 1 << 20;
-    /** Whether the 8-row tile fits the registers: 32 of them come with 512-bit vectors. */
-    private static final boolean EIGHT_ROWS = FS.vectorBitSize() >= 512;
+    /**
+     * Rows of the matrix-matrix register tile: 8 rows × 2 vectors (16 accumulators) where there are 32 vector
+     * registers (AVX-512); 4 × 2 with AVX2's 16 (measured: a 6-row tile, 12 accumulators, ran slower there).
+     */
+    static final int TALL = FS.vectorBitSize() >= 512 ? 8 : 4;
+    /** Rows of the tile for inputs with fewer rows than {@link #TALL}. */
+    static final int SHORT = 4;
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[KC * 2 * L]);
-    /** An 8-row tile's products, {@code [8][2L]}, on their way from the registers to {@code y}. */
+    /** {@code x} padded to whole quantisation blocks, for the int8 and int4 matrix-vector kernels. */
+    private static final ThreadLocal<float[]> PADDED_X = ThreadLocal.withInitial(() -> new float[0]);
+    /** The int4 matrix-vector kernel's sums of {@code x} per block. */
+    private static final ThreadLocal<float[]> X_SUMS = ThreadLocal.withInitial(() -> new float[0]);
+    /** A tile's products, {@code [rows][2L]}, on their way from the registers to {@code y}. */
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[8 * 2 * L]);
-    /** The row block's 8-row tiles interleaved ({@code [tile][k][8]}), so that a tile's broadcasts share a line. */
+    /** The row block's tiles interleaved ({@code [tile][k][rows]}), so that a tile's broadcasts share a line. */
     private static final ThreadLocal<float[]> PACKED_ROWS = ThreadLocal.withInitial(() -> new float[0]);
 
     private PackedKernels() {
@@ -49,13 +81,15 @@ final class PackedKernels {
     static void gemv(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
         switch (m.format) {
             case F32 -> gemvF32(m, x, y, p0, p1);
-            case BF16 -> gemvHalf(m, x, y, p0, p1, true);
-            case F16 -> gemvHalf(m, x, y, p0, p1, false);
+            case BF16 -> gemvBf16(m, x, y, p0, p1);
+            case F16 -> gemvF16(m, x, y, p0, p1);
             case INT8 -> gemvInt8(m, x, y, p0, p1);
+            case INT4 -> gemvInt4(m, x, y, p0, p1);
         }
     }
 
     private static void gemvF32(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        float[] sums = TILE.get();
         int nr = m.nr;
         int in = m.in;
         float[] w = m.f32;
@@ -76,12 +110,19 @@ final class PackedKernels {
                 a0 = FloatVector.fromArray(FS, w, i).fma(x0, a0);
                 a1 = FloatVector.fromArray(FS, w, i + L).fma(x0, a1);
             }
-            store(y, p * nr, a0.add(a2), a1.add(a3), m.out - p * nr);
+            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+            a0.add(a2).intoArray(sums, 0);
+            a1.add(a3).intoArray(sums, L);
+            addRow(sums, 0, y, p * nr, m.out - p * nr, true);
         }
     }
 
-    /** The 16-bit formats: {@code bf16} true for bfloat16 pairs, false for IEEE halves (the branch is loop-invariant). */
-    private static void gemvHalf(PackedMatrix m, float[] x, float[] y, int p0, int p1, boolean bf16) {
+    /**
+     * bf16 pairs. The 16-bit formats have a loop each: one loop taking a flag to pick the widening, warmed up on
+     * both, stopped inlining the helpers and boxed their vectors.
+     */
+    private static void gemvBf16(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        float[] sums = TILE.get();
         int in = m.in;
         int[] w = m.half;
         for (int p = p0; p < p1; p++) {
@@ -93,79 +134,163 @@ final class PackedKernels {
                 FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
                 IntVector v0 = IntVector.fromArray(IS, w, i);
                 IntVector v1 = IntVector.fromArray(IS, w, i + L);
-                a0 = low(v0, bf16).fma(x0, a0);
-                a1 = high(v0, bf16).fma(x0, a1);
-                a2 = low(v1, bf16).fma(x1, a2);
-                a3 = high(v1, bf16).fma(x1, a3);
+                a0 = v0.lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a0);
+                a1 = v0.and(HIGH_HALF).reinterpretAsFloats().fma(x0, a1);
+                a2 = v1.lanewise(LSHL, 16).reinterpretAsFloats().fma(x1, a2);
+                a3 = v1.and(HIGH_HALF).reinterpretAsFloats().fma(x1, a3);
             }
             if (k < in) {
                 FloatVector x0 = FloatVector.broadcast(FS, x[k]);
                 IntVector v0 = IntVector.fromArray(IS, w, i);
-                a0 = low(v0, bf16).fma(x0, a0);
-                a1 = high(v0, bf16).fma(x0, a1);
+                a0 = v0.lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a0);
+                a1 = v0.and(HIGH_HALF).reinterpretAsFloats().fma(x0, a1);
             }
-            store(y, p * m.nr, a0.add(a2), a1.add(a3), m.out - p * m.nr);
+            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+            a0.add(a2).intoArray(sums, 0);
+            a1.add(a3).intoArray(sums, L);
+            addRow(sums, 0, y, p * m.nr, m.out - p * m.nr, true);
         }
     }
 
-    private static FloatVector low(IntVector v, boolean bf16) {
-        return bf16 ? bf16Low(v) : f16Low(v);
-    }
-
-    private static FloatVector high(IntVector v, boolean bf16) {
-        return bf16 ? bf16High(v) : f16High(v);
-    }
-
-    private static void gemvInt8(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+    /** IEEE half pairs, as {@link #gemvBf16}. */
+    private static void gemvF16(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        float[] sums = TILE.get();
         int in = m.in;
-        int[] w = m.int8;
-        int pairs = (in + 1) / 2;
+        int[] w = m.half;
         for (int p = p0; p < p1; p++) {
             FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-            int i = p * pairs * L;
-            for (int k = 0; k < in; k += 2, i += L) {
+            int i = p * in * L;
+            int k = 0;
+            for (; k + 2 <= in; k += 2, i += 2 * L) {
                 FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                // an odd last column pairs with zero weights; x is not read past its end
-                FloatVector x1 = FloatVector.broadcast(FS, k + 1 < in ? x[k + 1] : 0f);
-                IntVector v = IntVector.fromArray(IS, w, i);
-                a0 = int8Byte(v, 24).fma(x0, a0);
-                a1 = int8Byte(v, 16).fma(x0, a1);
-                a2 = int8Byte(v, 8).fma(x1, a2);
-                a3 = int8Byte(v, 0).fma(x1, a3);
+                FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
+                IntVector v0 = IntVector.fromArray(IS, w, i);
+                IntVector v1 = IntVector.fromArray(IS, w, i + L);
+                a0 = v0.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a0);
+                a1 = v0.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a1);
+                a2 = v1.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x1, a2);
+                a3 = v1.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x1, a3);
             }
-            // the row scale is applied once to the sum, not to every weight
-            FloatVector s0 = FloatVector.fromArray(FS, m.scales, p * m.nr);
-            FloatVector s1 = FloatVector.fromArray(FS, m.scales, p * m.nr + L);
-            store(y, p * m.nr, a0.add(a2).mul(s0), a1.add(a3).mul(s1), m.out - p * m.nr);
+            if (k < in) {
+                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
+                IntVector v0 = IntVector.fromArray(IS, w, i);
+                a0 = v0.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a0);
+                a1 = v0.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a1);
+            }
+            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+            a0.add(a2).intoArray(sums, 0);
+            a1.add(a3).intoArray(sums, L);
+            addRow(sums, 0, y, p * m.nr, m.out - p * m.nr, true);
         }
-    }
-
-    private static FloatVector bf16Low(IntVector v) {
-        return v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-    }
-
-    private static FloatVector bf16High(IntVector v) {
-        return v.and(0xffff0000).reinterpretAsFloats();
     }
 
     /**
-     * IEEE half patterns in the high 16 bits of each lane to float: an arithmetic shift by 3 puts exponent
-     * and mantissa where a float keeps them (the sign stays on top, its copies are masked off, as are the
-     * bits of the other half), and multiplying by 2^112 rebiases the exponent, renormalising subnormals too.
-     * Infinities and NaNs would come out finite, so {@link PackedMatrix} refuses them at load.
+     * int8 codes: each block's products summed in float32 as they are, then scaled once by the block's scales
+     * (one multiply-add per block and output instead of a multiply per weight).
      */
-    private static FloatVector f16High(IntVector v) {
-        return v.lanewise(VectorOperators.ASHR, 3).and(0x8fffe000).reinterpretAsFloats().mul(0x1p112f);
+    private static void gemvInt8(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        float[] sums = TILE.get();
+        float[] xs = padded(x, m);
+        int[] w = m.codes;
+        float[] scales = m.scales;
+        int blocks = m.blocks;
+        for (int p = p0; p < p1; p++) {
+            FloatVector y0 = FloatVector.zero(FS), y1 = y0;
+            int i = p * blocks * (QUANT_BLOCK / 2) * L;
+            for (int b = 0, k = 0, s = p * blocks * NR; b < blocks; b++, s += NR) {
+                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                for (int end = k + QUANT_BLOCK; k < end; k += 2, i += L) {
+                    FloatVector x0 = FloatVector.broadcast(FS, xs[k]);
+                    FloatVector x1 = FloatVector.broadcast(FS, xs[k + 1]);
+                    IntVector v = IntVector.fromArray(IS, w, i);
+                    a0 = ((FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).fma(x0, a0);
+                    a1 = ((FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).fma(x0, a1);
+                    a2 = ((FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).fma(x1, a2);
+                    a3 = ((FloatVector) v.lanewise(ASHR, 24).convert(I2F, 0)).fma(x1, a3);
+                }
+                y0 = a0.add(a2).fma(FloatVector.fromArray(FS, scales, s), y0);
+                y1 = a1.add(a3).fma(FloatVector.fromArray(FS, scales, s + L), y1);
+            }
+            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+            y0.intoArray(sums, 0);
+            y1.intoArray(sums, L);
+            addRow(sums, 0, y, p * NR, m.out - p * NR, true);
+        }
     }
 
-    private static FloatVector f16Low(IntVector v) {
-        return f16High(v.lanewise(VectorOperators.LSHL, 16));
+    /**
+     * int4 codes with a zero point per block: {@code Σ (c - z)·s·x = s·(Σ c·x - z·Σ x)}, so the codes are
+     * multiplied as they are and each block's zero point meets the block's sum of {@code x} once.
+     */
+    private static void gemvInt4(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+        float[] sums = TILE.get();
+        float[] xs = padded(x, m);
+        float[] xSums = blockSums(xs, m.blocks);
+        int[] w = m.codes;
+        float[] scales = m.scales;
+        float[] zeros = m.zeros;
+        int blocks = m.blocks;
+        for (int p = p0; p < p1; p++) {
+            FloatVector y0 = FloatVector.zero(FS), y1 = y0;
+            int i = p * blocks * (QUANT_BLOCK / 4) * L;
+            for (int b = 0, k = 0, s = p * blocks * NR; b < blocks; b++, s += NR) {
+                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                for (int end = k + QUANT_BLOCK; k < end; k += 4, i += L) {
+                    IntVector v = IntVector.fromArray(IS, w, i);
+                    FloatVector x0 = FloatVector.broadcast(FS, xs[k]);
+                    a0 = ((FloatVector) v.and(15).convert(I2F, 0)).fma(x0, a0);
+                    a1 = ((FloatVector) v.lanewise(LSHR, 4).and(15).convert(I2F, 0)).fma(x0, a1);
+                    FloatVector x1 = FloatVector.broadcast(FS, xs[k + 1]);
+                    a2 = ((FloatVector) v.lanewise(LSHR, 8).and(15).convert(I2F, 0)).fma(x1, a2);
+                    a3 = ((FloatVector) v.lanewise(LSHR, 12).and(15).convert(I2F, 0)).fma(x1, a3);
+                    FloatVector x2 = FloatVector.broadcast(FS, xs[k + 2]);
+                    a0 = ((FloatVector) v.lanewise(LSHR, 16).and(15).convert(I2F, 0)).fma(x2, a0);
+                    a1 = ((FloatVector) v.lanewise(LSHR, 20).and(15).convert(I2F, 0)).fma(x2, a1);
+                    FloatVector x3 = FloatVector.broadcast(FS, xs[k + 3]);
+                    a2 = ((FloatVector) v.lanewise(LSHR, 24).and(15).convert(I2F, 0)).fma(x3, a2);
+                    a3 = ((FloatVector) v.lanewise(LSHR, 28).convert(I2F, 0)).fma(x3, a3);
+                }
+                FloatVector minusXSum = FloatVector.broadcast(FS, -xSums[b]);
+                FloatVector z0 = FloatVector.fromArray(FS, zeros, s);
+                FloatVector z1 = FloatVector.fromArray(FS, zeros, s + L);
+                y0 = z0.fma(minusXSum, a0.add(a2)).fma(FloatVector.fromArray(FS, scales, s), y0);
+                y1 = z1.fma(minusXSum, a1.add(a3)).fma(FloatVector.fromArray(FS, scales, s + L), y1);
+            }
+            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+            y0.intoArray(sums, 0);
+            y1.intoArray(sums, L);
+            addRow(sums, 0, y, p * NR, m.out - p * NR, true);
+        }
     }
 
-    /** The signed byte that sits {@code 24 - shiftLeft} bits up in each lane, as a float. */
-    private static FloatVector int8Byte(IntVector v, int shiftLeft) {
-        IntVector shifted = shiftLeft == 0 ? v : v.lanewise(VectorOperators.LSHL, shiftLeft);
-        return (FloatVector) shifted.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
+    /** {@code x} padded with zeros to the codes' whole blocks (this thread's copy). */
+    private static float[] padded(float[] x, PackedMatrix m) {
+        int n = m.blocks * QUANT_BLOCK;
+        float[] xs = PADDED_X.get();
+        if (xs.length < n) {
+            xs = new float[n];
+            PADDED_X.set(xs);
+        }
+        System.arraycopy(x, 0, xs, 0, m.in);
+        java.util.Arrays.fill(xs, m.in, n, 0f);
+        return xs;
+    }
+
+    /** The sum of each block of {@code xs}, in column order (this thread's copy). */
+    private static float[] blockSums(float[] xs, int blocks) {
+        float[] sums = X_SUMS.get();
+        if (sums.length < blocks) {
+            sums = new float[blocks];
+            X_SUMS.set(sums);
+        }
+        for (int b = 0; b < blocks; b++) {
+            float sum = 0f;
+            for (int k = b * QUANT_BLOCK; k < (b + 1) * QUANT_BLOCK; k++) {
+                sum += xs[k];
+            }
+            sums[b] = sum;
+        }
+        return sums;
     }
 
     // ---- matrix-matrix ----------------------------------------------------------------------------------
@@ -175,14 +300,14 @@ final class PackedKernels {
         int in = m.in;
         int out = m.out;
         float[] scratch = m.format == WeightFormat.F32 ? null : SCRATCH.get();
-        int rowBlock = Math.max(8, ROW_BLOCK_BYTES / (Float.BYTES * in) / 8 * 8);
-        // fewer than 8 rows (a stacked CFG decode step) would mostly multiply padding: 4-row and 1-row tiles then
-        boolean eight = EIGHT_ROWS && rows >= 8;
+        // fewer rows than the tall tile (a stacked CFG decode step) would mostly multiply padding
+        int height = rows >= TALL ? TALL : SHORT;
+        int rowBlock = Math.max(height, ROW_BLOCK_BYTES / (Float.BYTES * in) / height * height);
+        float[] tile = TILE.get();
         for (int r0 = 0; r0 < rows; r0 += rowBlock) {
             int r1 = Math.min(rows, r0 + rowBlock);
-            int tiles8 = eight ? (r1 - r0 + 7) / 8 : 0;
-            float[] xp = eight ? packRows(x, r0, r1, in, rowBlock) : null;
-            float[] tile = TILE.get();
+            int tiles = (r1 - r0 + height - 1) / height;
+            float[] xp = packRows(x, r0, r1, in, height, rowBlock);
             for (int p = p0; p < p1; p++) {
                 int valid = out - p * nr;
                 for (int k0 = 0; k0 < in; k0 += KC) {
@@ -198,20 +323,17 @@ final class PackedKernels {
                         bOff = 0;
                     }
                     boolean first = k0 == 0;
-                    if (eight) {
-                        for (int t = 0; t < tiles8; t++) {
-                            int r = r0 + 8 * t;
-                            tile8(xp, (t * in + k0) * 8, b, bOff, kc, y, r * out + p * nr, out, valid, first,
-                                    tile, Math.min(8, r1 - r));
+                    for (int t = 0; t < tiles; t++) {
+                        int xOff = (t * in + k0) * height;
+                        if (height == 8) {
+                            products8(xp, xOff, b, bOff, kc, tile);
+                        } else {
+                            products4(xp, xOff, b, bOff, kc, tile);
                         }
-                        continue;
-                    }
-                    int r = r0;
-                    for (; r + 4 <= r1; r += 4) {
-                        tile4(x, r * in + k0, in, b, bOff, kc, y, r * out + p * nr, out, valid, first);
-                    }
-                    for (; r < r1; r++) {
-                        tile1(x, r * in + k0, b, bOff, kc, y, r * out + p * nr, valid, first);
+                        int r = r0 + height * t;
+                        for (int rr = 0, n = Math.min(height, r1 - r); rr < n; rr++) {
+                            addRow(tile, rr * NR, y, (r + rr) * out + p * nr, valid, first);
+                        }
                     }
                 }
             }
@@ -219,83 +341,107 @@ final class PackedKernels {
     }
 
     /**
-     * Rows {@code [r0, r1)} of {@code x} as 8-row tiles, interleaved ({@code [tile][k][8]}) so that a tile's
-     * broadcasts share a cache line; a last, partial tile is padded with zero rows.
+     * Rows {@code [r0, r1)} of {@code x} as tiles of {@code height} rows, interleaved ({@code [tile][k][height]})
+     * so that a tile reads its broadcasts in order from one stream; a last, partial tile is padded with zero rows.
      */
-    private static float[] packRows(float[] x, int r0, int r1, int in, int rowBlock) {
-        int tiles = (r1 - r0 + 7) / 8;
+    private static float[] packRows(float[] x, int r0, int r1, int in, int height, int rowBlock) {
+        int tiles = (r1 - r0 + height - 1) / height;
         float[] xp = PACKED_ROWS.get();
-        if (xp.length < tiles * 8 * in) {
-            xp = new float[(rowBlock + 7) / 8 * 8 * in];
+        if (xp.length < tiles * height * in) {
+            xp = new float[(rowBlock + height - 1) / height * height * in];
             PACKED_ROWS.set(xp);
         }
         for (int t = 0; t < tiles; t++) {
-            for (int rr = 0; rr < 8; rr++) {
-                int r = r0 + 8 * t + rr;
-                int dst = t * 8 * in + rr;
+            for (int rr = 0; rr < height; rr++) {
+                int r = r0 + height * t + rr;
+                int dst = t * height * in + rr;
                 if (r >= r1) {
                     for (int k = 0; k < in; k++) {
-                        xp[dst + 8 * k] = 0f;
+                        xp[dst + height * k] = 0f;
                     }
                     continue;
                 }
                 for (int k = 0, src = r * in; k < in; k++) {
-                    xp[dst + 8 * k] = x[src + k];
+                    xp[dst + height * k] = x[src + k];
                 }
             }
         }
         return xp;
     }
 
-    /** One panel's block of {@code kc} columns from {@code k0}, widened to float32 (int8 scaled per output). */
+    /**
+     * One panel's block of {@code kc} columns from {@code k0}, widened to float32 (integer codes dequantised). One
+     * method per format: in a method that widened them all, warmed up on several, the JIT stopped inlining the
+     * small helpers and boxed their vectors (an int8 product allocated a megabyte after f32, bf16 and f16 ran).
+     */
     private static void widen(PackedMatrix m, int p, int k0, int kc, float[] dst) {
-        int nr = m.nr;
         switch (m.format) {
-            case F32 -> System.arraycopy(m.f32, (p * m.in + k0) * nr, dst, 0, kc * nr);
-            case BF16 -> {
-                for (int k = 0, i = (p * m.in + k0) * L; k < kc; k++, i += L) {
-                    IntVector v = IntVector.fromArray(IS, m.half, i);
-                    bf16Low(v).intoArray(dst, k * nr);
-                    bf16High(v).intoArray(dst, k * nr + L);
-                }
-            }
-            case F16 -> {
-                for (int k = 0, i = (p * m.in + k0) * L; k < kc; k++, i += L) {
-                    IntVector v = IntVector.fromArray(IS, m.half, i);
-                    f16Low(v).intoArray(dst, k * nr);
-                    f16High(v).intoArray(dst, k * nr + L);
-                }
-            }
-            case INT8 -> {
-                // k0 is a multiple of KC, so even: column pairs start at a word
-                FloatVector s0 = FloatVector.fromArray(FS, m.scales, p * nr);
-                FloatVector s1 = FloatVector.fromArray(FS, m.scales, p * nr + L);
-                int i = (p * ((m.in + 1) / 2) + k0 / 2) * L;
-                for (int k = 0; k < kc; k += 2, i += L) {
-                    IntVector v = IntVector.fromArray(IS, m.int8, i);
-                    int8Byte(v, 24).mul(s0).intoArray(dst, k * nr);
-                    int8Byte(v, 16).mul(s1).intoArray(dst, k * nr + L);
-                    if (k + 1 < kc) {
-                        int8Byte(v, 8).mul(s0).intoArray(dst, (k + 1) * nr);
-                        int8Byte(v, 0).mul(s1).intoArray(dst, (k + 1) * nr + L);
-                    }
-                }
+            case F32 -> System.arraycopy(m.f32, (p * m.in + k0) * m.nr, dst, 0, kc * m.nr);
+            case BF16 -> widenBf16(m.half, (p * m.in + k0) * L, kc, dst);
+            case F16 -> widenF16(m.half, (p * m.in + k0) * L, kc, dst);
+            case INT8 -> widenInt8(m, p, k0, kc, dst);
+            case INT4 -> widenInt4(m, p, k0, kc, dst);
+        }
+    }
+
+    private static void widenBf16(int[] half, int from, int kc, float[] dst) {
+        for (int k = 0, i = from; k < kc; k++, i += L) {
+            IntVector v = IntVector.fromArray(IS, half, i);
+            v.lanewise(LSHL, 16).reinterpretAsFloats().intoArray(dst, k * NR);
+            v.and(HIGH_HALF).reinterpretAsFloats().intoArray(dst, k * NR + L);
+        }
+    }
+
+    private static void widenF16(int[] half, int from, int kc, float[] dst) {
+        for (int k = 0, i = from; k < kc; k++, i += L) {
+            IntVector v = IntVector.fromArray(IS, half, i);
+            v.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).intoArray(dst, k * NR);
+            v.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).intoArray(dst, k * NR + L);
+        }
+    }
+
+    /** int8 codes times their blocks' scales; {@code k0} is a multiple of {@link #KC}, so of the block. */
+    private static void widenInt8(PackedMatrix m, int p, int k0, int kc, float[] dst) {
+        int[] w = m.codes;
+        float[] scales = m.scales;
+        int i = (p * m.blocks * QUANT_BLOCK + k0) / 2 * L;
+        // a last, odd column is widened with its pair (a code that restores 0): the block has room for it
+        for (int k = 0, s = (p * m.blocks + k0 / QUANT_BLOCK) * NR; k < kc; s += NR) {
+            FloatVector s0 = FloatVector.fromArray(FS, scales, s);
+            FloatVector s1 = FloatVector.fromArray(FS, scales, s + L);
+            for (int end = Math.min(kc, k + QUANT_BLOCK); k < end; k += 2, i += L) {
+                IntVector v = IntVector.fromArray(IS, w, i);
+                ((FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(s0).intoArray(dst, k * NR);
+                ((FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(s1).intoArray(dst, k * NR + L);
+                ((FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(s0).intoArray(dst, (k + 1) * NR);
+                ((FloatVector) v.lanewise(ASHR, 24).convert(I2F, 0)).mul(s1).intoArray(dst, (k + 1) * NR + L);
             }
         }
     }
 
-    /**
-     * The first {@code rows} of an 8-row tile {@code += (or =, when first)} its packed rows times a panel block.
-     * The products go through {@code tile}: kept free of the masked loads and stores of the panel's edge, the
-     * inner method stays small enough for the JIT to keep all 16 accumulators in registers instead of boxing
-     * them (and starting them from zero rather than from {@code y} keeps it ~15 % faster).
-     */
-    private static void tile8(float[] xp, int xOff, float[] b, int bOff, int kc,
-                              float[] y, int yOff, int out, int valid, boolean first, float[] tile, int rows) {
-        products8(xp, xOff, b, bOff, kc, tile);
-        for (int rr = 0; rr < rows; rr++) {
-            store(y, yOff + rr * out, FloatVector.fromArray(FS, tile, rr * NR),
-                    FloatVector.fromArray(FS, tile, rr * NR + L), valid, first);
+    /** int4 codes less their blocks' zero points, times their scales, as {@link #widenInt8}. */
+    private static void widenInt4(PackedMatrix m, int p, int k0, int kc, float[] dst) {
+        int[] w = m.codes;
+        float[] scales = m.scales;
+        float[] zeros = m.zeros;
+        int i = (p * m.blocks * QUANT_BLOCK + k0) / 4 * L;
+        for (int k = 0, s = (p * m.blocks + k0 / QUANT_BLOCK) * NR; k < kc; s += NR) {
+            FloatVector s0 = FloatVector.fromArray(FS, scales, s);
+            FloatVector s1 = FloatVector.fromArray(FS, scales, s + L);
+            FloatVector z0 = FloatVector.fromArray(FS, zeros, s);
+            FloatVector z1 = FloatVector.fromArray(FS, zeros, s + L);
+            for (int end = Math.min(kc, k + QUANT_BLOCK); k < end; k += 4, i += L) {
+                IntVector v = IntVector.fromArray(IS, w, i);
+                int d = k * NR;
+                ((FloatVector) v.and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d);
+                ((FloatVector) v.lanewise(LSHR, 4).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + L);
+                ((FloatVector) v.lanewise(LSHR, 8).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d + NR);
+                ((FloatVector) v.lanewise(LSHR, 12).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + NR + L);
+                ((FloatVector) v.lanewise(LSHR, 16).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d + 2 * NR);
+                ((FloatVector) v.lanewise(LSHR, 20).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + 2 * NR + L);
+                ((FloatVector) v.lanewise(LSHR, 24).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d + 3 * NR);
+                ((FloatVector) v.lanewise(LSHR, 28).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + 3 * NR + L);
+            }
         }
     }
 
@@ -352,78 +498,58 @@ final class PackedKernels {
         c71.intoArray(tile, 7 * NR + L);
     }
 
-    private static void tile4(float[] x, int xOff, int in, float[] b, int bOff, int kc,
-                              float[] y, int yOff, int out, int valid, boolean first) {
+    private static void products4(float[] xp, int xOff, float[] b, int bOff, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00;
-        int x1 = xOff + in;
-        int x2 = xOff + 2 * in;
-        int x3 = xOff + 3 * in;
         for (int k = 0; k < kc; k++) {
             int i = bOff + k * NR;
+            int xk = xOff + 4 * k;
             FloatVector b0 = FloatVector.fromArray(FS, b, i);
             FloatVector b1 = FloatVector.fromArray(FS, b, i + L);
-            FloatVector a = FloatVector.broadcast(FS, x[xOff + k]);
+            FloatVector a = FloatVector.broadcast(FS, xp[xk]);
             c00 = b0.fma(a, c00);
             c01 = b1.fma(a, c01);
-            a = FloatVector.broadcast(FS, x[x1 + k]);
+            a = FloatVector.broadcast(FS, xp[xk + 1]);
             c10 = b0.fma(a, c10);
             c11 = b1.fma(a, c11);
-            a = FloatVector.broadcast(FS, x[x2 + k]);
+            a = FloatVector.broadcast(FS, xp[xk + 2]);
             c20 = b0.fma(a, c20);
             c21 = b1.fma(a, c21);
-            a = FloatVector.broadcast(FS, x[x3 + k]);
+            a = FloatVector.broadcast(FS, xp[xk + 3]);
             c30 = b0.fma(a, c30);
             c31 = b1.fma(a, c31);
         }
-        store(y, yOff, c00, c01, valid, first);
-        store(y, yOff + out, c10, c11, valid, first);
-        store(y, yOff + 2 * out, c20, c21, valid, first);
-        store(y, yOff + 3 * out, c30, c31, valid, first);
-    }
-
-    private static void tile1(float[] x, int xOff, float[] b, int bOff, int kc,
-                              float[] y, int yOff, int valid, boolean first) {
-        FloatVector c0 = FloatVector.zero(FS);
-        FloatVector c1 = c0;
-        for (int k = 0; k < kc; k++) {
-            int i = bOff + k * NR;
-            FloatVector a = FloatVector.broadcast(FS, x[xOff + k]);
-            c0 = FloatVector.fromArray(FS, b, i).fma(a, c0);
-            c1 = FloatVector.fromArray(FS, b, i + L).fma(a, c1);
-        }
-        store(y, yOff, c0, c1, valid, first);
-    }
-
-    /** The vector at lane offset {@code half} (0 or L) of a panel row of which {@code valid} lanes exist. */
-    private static FloatVector load(float[] y, int off, int half, int valid) {
-        if (valid >= 2 * L) {
-            return FloatVector.fromArray(FS, y, off + half);
-        }
-        return FloatVector.fromArray(FS, y, off + half, FS.indexInRange(half, valid));
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
     }
 
     /**
-     * A panel row's two vectors of one column block's products into {@code y}: stored for the first block, else
-     * added to what the earlier blocks left (every tile shape adds a block's sum to {@code y} the same way, so
-     * an output does not depend on the tile its row fell in).
+     * One row of a tile's products for a column block into {@code y}: stored for the first block, else added to
+     * what the earlier blocks left (every tile height adds a block's sum to {@code y} the same way, so an output
+     * does not depend on the tile its row fell in). Vectors stay inside: passed to a method the JIT does not
+     * inline, a vector is boxed, and a boxed accumulator can make the whole caller run on heap objects.
      */
-    private static void store(float[] y, int off, FloatVector lo, FloatVector hi, int valid, boolean first) {
-        if (first) {
-            store(y, off, lo, hi, valid);
-        } else {
-            store(y, off, lo.add(load(y, off, 0, valid)), hi.add(load(y, off, L, valid)), valid);
-        }
-    }
-
-    /** Stores a panel row's two vectors, of which only the first {@code valid} lanes exist in {@code y}. */
-    private static void store(float[] y, int off, FloatVector lo, FloatVector hi, int valid) {
-        if (valid >= 2 * L) {
+    private static void addRow(float[] tile, int tOff, float[] y, int off, int valid, boolean first) {
+        if (valid >= NR) {
+            FloatVector lo = FloatVector.fromArray(FS, tile, tOff);
+            FloatVector hi = FloatVector.fromArray(FS, tile, tOff + L);
+            if (!first) {
+                lo = lo.add(FloatVector.fromArray(FS, y, off));
+                hi = hi.add(FloatVector.fromArray(FS, y, off + L));
+            }
             lo.intoArray(y, off);
             hi.intoArray(y, off + L);
         } else {
-            lo.intoArray(y, off, FS.indexInRange(0, valid));
-            hi.intoArray(y, off + L, FS.indexInRange(L, valid));
+            // the last panel's padding lanes have no place in y
+            for (int j = 0; j < valid; j++) {
+                y[off + j] = first ? tile[tOff + j] : tile[tOff + j] + y[off + j];
+            }
         }
     }
 }

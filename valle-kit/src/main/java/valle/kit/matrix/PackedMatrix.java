@@ -3,6 +3,9 @@ package valle.kit.matrix;
 import valle.api.Stable;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.WeightFormat;
+import valle.kit.quant.AsymmetricInt4;
+import valle.kit.quant.BlockQuantizer;
+import valle.kit.quant.SymmetricInt8;
 import valle.kit.thread.KernelPool;
 import valle.kit.vector.FloatVectors;
 import valle.kit.vector.VectorApi;
@@ -14,12 +17,16 @@ import valle.kit.vector.VectorApi;
  * the matrix-vector and the matrix-matrix kernels read weights as contiguous vectors along the outputs and
  * never reduce across lanes. The last panel is padded with zeros. Narrow formats are packed into 32-bit
  * words so that one integer vector load yields both vectors of a panel row (16-bit: output {@code j} in the
- * low half and {@code j + L} in the high half of lane {@code j}) or two panel rows (int8: bytes for outputs
- * {@code j}, {@code j + L} of column {@code k}, then of column {@code k + 1}), widened by shifts alone.
+ * low half and {@code j + L} in the high half of lane {@code j}), two panel rows (int8: bytes for outputs
+ * {@code j}, {@code j + L} of column {@code k}, then of column {@code k + 1}) or four (int4: nibbles in the same
+ * order for columns {@code k} to {@code k + 3}), widened by shifts alone.
  *
  * <p>Elements stay in their {@link WeightFormat}: 32-bit floats, 16-bit bf16/f16 patterns widened inside the
- * kernels, or int8 with one scale per output row. {@link #multiply} is the fast path (Vector API, split over
- * a {@link KernelPool}); {@link #multiplySimple} is the plain loop it is tested against.
+ * kernels, or integer codes quantised at load by the kit's {@link BlockQuantizer}s over blocks of
+ * {@link #QUANT_BLOCK} columns ({@link SymmetricInt8}: one scale per block; {@link AsymmetricInt4}: a scale and
+ * a zero point per block), the same codes every backend stores; each panel keeps its blocks' scales (and zero
+ * points) as vectors along the outputs. {@link #multiply} is the fast path (Vector API, split over a
+ * {@link KernelPool}); {@link #multiplySimple} is the plain loop it is tested against.
  */
 @Stable(since = "0.1")
 public final class PackedMatrix {
@@ -30,6 +37,8 @@ public final class PackedMatrix {
         void read(int row, float[] dst);
     }
 
+    /** Columns per quantisation block of the int8 and int4 formats. */
+    public static final int QUANT_BLOCK = BlockQuantizer.DEFAULT_BLOCK;
     private static final boolean VECTOR = VectorApi.present();
 
     final WeightFormat format;
@@ -37,18 +46,19 @@ public final class PackedMatrix {
     final int in;
     final int nr;
     final int panels;
+    /** int8 / int4: quantisation blocks per row; the codes are padded to {@code blocks · QUANT_BLOCK} columns. */
+    final int blocks;
     final float[] f32;
     /** bf16 / f16: two 16-bit patterns per word, {@code [panel][k][L]}. */
     final int[] half;
-    /** int8: four quantised weights per word, {@code [panel][k / 2][L]}. */
-    final int[] int8;
-    /** int8 only: the scale of each output row, padded to {@code panels · nr}. */
+    /** int8: four codes per word, {@code [panel][k / 2][L]}; int4: eight, {@code [panel][k / 4][L]}. */
+    final int[] codes;
+    /** int8 / int4: each block's scale, {@code [panel][block][nr]}. */
     final float[] scales;
+    /** int4: each block's zero point (a code, as a float), {@code [panel][block][nr]}. */
+    final float[] zeros;
 
     private PackedMatrix(WeightFormat format, int out, int in, Rows rows) {
-        if (format == WeightFormat.INT4) {
-            throw new IllegalArgumentException("int4 weights are not packed by the kit yet: use int8, bf16, f16 or f32");
-        }
         if (out < 1 || in < 1) {
             throw new IllegalArgumentException("a weight matrix needs at least one row and column, got [" + out + ", " + in + "]");
         }
@@ -57,18 +67,25 @@ public final class PackedMatrix {
         this.in = in;
         this.nr = panelWidth();
         this.panels = (out + nr - 1) / nr;
-        long size = (long) panels * nr * in;
+        this.blocks = (in + QUANT_BLOCK - 1) / QUANT_BLOCK;
+        boolean quantised = format == WeightFormat.INT8 || format == WeightFormat.INT4;
+        long size = (long) panels * nr * (quantised ? blocks * QUANT_BLOCK : in);
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("weight matrix [" + out + ", " + in + "] is too large for one array");
         }
         this.f32 = format == WeightFormat.F32 ? new float[(int) size] : null;
         this.half = format == WeightFormat.BF16 || format == WeightFormat.F16 ? new int[(int) (size / 2)] : null;
-        this.int8 = format == WeightFormat.INT8 ? new int[panels * ((in + 1) / 2) * (nr / 2)] : null;
-        this.scales = format == WeightFormat.INT8 ? new float[panels * nr] : null;
+        this.codes = quantised ? new int[(int) (size / (format == WeightFormat.INT8 ? 4 : 8))] : null;
+        this.scales = quantised ? new float[panels * blocks * nr] : null;
+        this.zeros = format == WeightFormat.INT4 ? new float[panels * blocks * nr] : null;
+        BlockQuantizer quantizer = quantised ? BlockQuantizer.of(format, QUANT_BLOCK) : null;
         float[] row = new float[in];
+        byte[] rowCodes = new byte[in];
+        float[] rowScales = new float[blocks];
+        byte[] rowZeros = new byte[blocks];
         for (int o = 0; o < out; o++) {
             rows.read(o, row);
-            if (format == WeightFormat.F16 || format == WeightFormat.INT8) {
+            if (format != WeightFormat.F32 && format != WeightFormat.BF16) {
                 for (int k = 0; k < in; k++) {
                     if (!Float.isFinite(row[k])) {
                         throw new IllegalArgumentException("weight [" + o + ", " + k + "] is " + row[k]
@@ -76,7 +93,12 @@ public final class PackedMatrix {
                     }
                 }
             }
-            pack(o, row);
+            if (quantizer == null) {
+                pack(o, row);
+            } else {
+                quantizer.quantize(row, 0, in, rowCodes, rowScales, rowZeros);
+                packCodes(o, rowCodes, rowScales, rowZeros);
+            }
         }
     }
 
@@ -173,8 +195,8 @@ public final class PackedMatrix {
         return switch (format) {
             case F32 -> 4L * f32.length;
             case BF16, F16 -> 4L * half.length;
-            case INT8 -> 4L * int8.length + 4L * scales.length;
-            case INT4 -> throw new IllegalStateException("the constructor refuses int4");
+            case INT8 -> 4L * codes.length + 4L * scales.length;
+            case INT4 -> 4L * codes.length + 4L * scales.length + 4L * zeros.length;
         };
     }
 
@@ -192,23 +214,34 @@ public final class PackedMatrix {
         return o % nr >= nr / 2 ? 16 : 0;
     }
 
-    /** Index of the word that holds weight {@code (o, k)} in {@link #int8}; the byte is {@link #int8Shift}. */
-    private int int8Index(int o, int k) {
-        return ((o / nr) * ((in + 1) / 2) + k / 2) * (nr / 2) + o % (nr / 2);
+    /**
+     * Index of the word that holds the code of weight {@code (o, k)} in {@link #codes}: {@code 32 / bits} codes
+     * a word, so {@code 16 / bits} columns of the panel's two vectors of outputs.
+     */
+    private int codeIndex(int o, int k, int bits) {
+        int columns = 16 / bits;
+        return ((o / nr) * (blocks * QUANT_BLOCK / columns) + k / columns) * (nr / 2) + o % (nr / 2);
     }
 
-    private int int8Shift(int o, int k) {
-        return 8 * (2 * (k % 2) + (o % nr >= nr / 2 ? 1 : 0));
+    /** Where the code of weight {@code (o, k)} sits in its word: columns in order, each low half then high half. */
+    private int codeShift(int o, int k, int bits) {
+        return bits * (2 * (k % (16 / bits)) + (o % nr >= nr / 2 ? 1 : 0));
     }
 
-    /** The weight {@code (o, k)} as the kernels see it: widened, int8 dequantised. */
+    /** Index of the scale (and zero point) of weight {@code (o, k)}'s block. */
+    private int blockIndex(int o, int k) {
+        return ((o / nr) * blocks + k / QUANT_BLOCK) * nr + o % nr;
+    }
+
+    /** The weight {@code (o, k)} as the kernels see it: widened, or dequantised as {@link BlockQuantizer#dequantize} does. */
     public float weight(int o, int k) {
         return switch (format) {
             case F32 -> f32[index(o, k)];
             case BF16 -> Float.intBitsToFloat(((half[halfIndex(o, k)] >>> halfShift(o)) & 0xffff) << 16);
             case F16 -> Float.float16ToFloat((short) (half[halfIndex(o, k)] >>> halfShift(o)));
-            case INT8 -> (byte) (int8[int8Index(o, k)] >>> int8Shift(o, k)) * scales[o];
-            case INT4 -> throw new IllegalStateException("the constructor refuses int4");
+            case INT8 -> (byte) (codes[codeIndex(o, k, 8)] >>> codeShift(o, k, 8)) * scales[blockIndex(o, k)];
+            case INT4 -> (((codes[codeIndex(o, k, 4)] >>> codeShift(o, k, 4)) & 15) - (int) zeros[blockIndex(o, k)])
+                    * scales[blockIndex(o, k)];
         };
     }
 
@@ -267,17 +300,25 @@ public final class PackedMatrix {
                     half[halfIndex(o, k)] |= (Float.floatToFloat16(row[k]) & 0xffff) << halfShift(o);
                 }
             }
-            case INT8 -> {
-                float max = 0f;
-                for (float v : row) {
-                    max = Math.max(max, Math.abs(v));
-                }
-                float scale = max == 0f ? 1f : max / 127f;
-                scales[o] = scale;
-                for (int k = 0; k < in; k++) {
-                    int q = Math.round(row[k] / scale);
-                    int8[int8Index(o, k)] |= (Math.max(-127, Math.min(127, q)) & 0xff) << int8Shift(o, k);
-                }
+            default -> throw new IllegalStateException("quantised rows go through packCodes");
+        }
+    }
+
+    /**
+     * A row's codes into their words, its block scales (and zero points) beside them. The columns that pad the
+     * row to whole blocks take the zero point of the row's last block, which restores 0.
+     */
+    private void packCodes(int o, byte[] rowCodes, float[] rowScales, byte[] rowZeros) {
+        int bits = format == WeightFormat.INT8 ? 8 : 4;
+        int mask = (1 << bits) - 1;
+        for (int k = 0; k < blocks * QUANT_BLOCK; k++) {
+            int code = k < in ? rowCodes[k] : rowZeros[blocks - 1];
+            codes[codeIndex(o, k, bits)] |= (code & mask) << codeShift(o, k, bits);
+        }
+        for (int b = 0; b < blocks; b++) {
+            scales[blockIndex(o, b * QUANT_BLOCK)] = rowScales[b];
+            if (zeros != null) {
+                zeros[blockIndex(o, b * QUANT_BLOCK)] = rowZeros[b];
             }
         }
     }

@@ -21,7 +21,9 @@ class PackedMatrixTest {
             "F32, 40, 4100, 150", "BF16, 70, 2050, 137",
             "BF16, 7, 7, 3", "BF16, 65, 16, 1", "BF16, 130, 300, 9", "BF16, 33, 257, 4",
             "F16, 7, 7, 3", "F16, 65, 16, 1", "F16, 130, 300, 9", "F16, 33, 257, 4",
-            "INT8, 7, 7, 3", "INT8, 65, 16, 1", "INT8, 130, 300, 9", "INT8, 33, 257, 4"})
+            "INT8, 7, 7, 3", "INT8, 65, 16, 1", "INT8, 130, 300, 9", "INT8, 33, 257, 4", "INT8, 40, 600, 19",
+            "INT4, 7, 7, 3", "INT4, 65, 16, 1", "INT4, 130, 300, 9", "INT4, 33, 257, 4", "INT4, 40, 600, 19",
+            "INT4, 17, 33, 1", "INT8, 17, 33, 1"})
     void theFastPathMatchesTheSimpleLoopOnAwkwardSizes(WeightFormat format, int out, int in, int rows) {
         SplittableRandom rnd = new SplittableRandom(out * 31L + in * 7L + rows);
         PackedMatrix m = PackedMatrix.of(format, random(rnd, out * in), out, in);
@@ -62,7 +64,36 @@ class PackedMatrixTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(value = WeightFormat.class, names = {"F32", "BF16", "F16", "INT8"})
+    @org.junit.jupiter.params.provider.EnumSource(value = WeightFormat.class, names = {"F32", "BF16", "F16", "INT8", "INT4"})
+    void theCompiledKernelsAllocateNothing(WeightFormat format) {
+        // a vector the JIT cannot keep in a register is boxed: an inner loop that boxes its accumulators allocates
+        // on every step and runs ~20x slower (the AVX2 cliff); once compiled, a product allocates nothing
+        SplittableRandom rnd = new SplittableRandom(3);
+        int out = 70;
+        int in = 600;
+        PackedMatrix m = PackedMatrix.of(format, random(rnd, out * in), out, in);
+        float[] x = random(rnd, 19 * in);
+        float[] y = new float[19 * out];
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        try (KernelPool pool = new KernelPool(1, "test")) {
+            long perCall = Long.MAX_VALUE;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (perCall > 64 && System.nanoTime() < deadline) {
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 200; i++) {
+                    m.multiply(x, 1, y, pool);
+                    m.multiply(x, 3, y, pool);
+                    m.multiply(x, 19, y, pool);
+                }
+                perCall = (threads.getCurrentThreadAllocatedBytes() - before) / 600;
+            }
+            assertTrue(perCall <= 64, format + ": still " + perCall + " bytes allocated per product after a minute"
+                    + " of warm-up: a kernel's vectors are boxed (vector width " + PackedMatrix.vectorBits() + ")");
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = WeightFormat.class, names = {"F32", "BF16", "F16", "INT8", "INT4"})
     void theSameBitsColdAndWarm(WeightFormat format) {
         // no lane sums anywhere: the interpreter and the compiled kernels add in the same order
         SplittableRandom rnd = new SplittableRandom(13);
@@ -155,26 +186,36 @@ class PackedMatrixTest {
         };
     }
 
-    @Test
-    void int8KeepsEachWeightWithinHalfAStepOfItsRowScale() {
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = WeightFormat.class, names = {"INT8", "INT4"})
+    void quantisedWeightsAreTheKitQuantizersCodesPerBlock(WeightFormat format) {
+        // the packed weights are exactly what the shared block quantiser restores, so every backend sees the same
         SplittableRandom rnd = new SplittableRandom(9);
         int out = 20;
-        int in = 50;
+        int in = 70;   // two whole blocks of 32 and a short one
         float[] w = random(rnd, out * in);
-        PackedMatrix q = PackedMatrix.of(WeightFormat.INT8, w, out, in);
+        w[5 * in + 40] = 30f;   // one large weight coarsens its own block only
+        PackedMatrix q = PackedMatrix.of(format, w, out, in);
+        var quantizer = valle.kit.quant.BlockQuantizer.of(format, PackedMatrix.QUANT_BLOCK);
+        int blocks = quantizer.blocks(in);
+        byte[] codes = new byte[in];
+        float[] scales = new float[blocks];
+        byte[] zeros = new byte[blocks];
+        float[] restored = new float[in];
         for (int o = 0; o < out; o++) {
-            float max = 0f;
+            quantizer.quantize(w, o * in, in, codes, scales, zeros);
+            quantizer.dequantize(codes, scales, zeros, in, restored, 0);
             for (int k = 0; k < in; k++) {
-                max = Math.max(max, Math.abs(w[o * in + k]));
-            }
-            float step = max / 127f;
-            for (int k = 0; k < in; k++) {
-                assertTrue(Math.abs(q.weight(o, k) - w[o * in + k]) <= step / 2 * 1.0001f, "weight " + o + "," + k);
+                assertEquals(restored[k], q.weight(o, k), format + " weight " + o + "," + k);
+                assertTrue(Math.abs(q.weight(o, k) - w[o * in + k]) <= scales[k / 32] / 2 * 1.0001f);
             }
         }
-        // one byte per (padded) weight plus a float scale per (padded) output row
+        assertTrue(Math.abs(q.weight(5, 10) - w[5 * in + 10]) < 0.01f * (format == WeightFormat.INT8 ? 1 : 10),
+                "a block without the large weight keeps its fine scale");
+        // codes for whole (padded) blocks and (padded) outputs, plus a float scale (int4: and zero point) per block
         long padded = (long) (out + PackedMatrix.panelWidth() - 1) / PackedMatrix.panelWidth() * PackedMatrix.panelWidth();
-        assertEquals(padded * in + 4 * padded, q.bytes());
+        long codeBytes = padded * blocks * 32 * (format == WeightFormat.INT8 ? 8 : 4) / 8;
+        assertEquals(codeBytes + (format == WeightFormat.INT8 ? 4 : 8) * padded * blocks, q.bytes());
     }
 
     @Test
