@@ -22,7 +22,7 @@ import valle.core.Valle;
 import valle.kit.io.Json;
 
 /**
- * The page's Speech-to-Text tab and one of the reference's extra TTS controls, in headless Chromium (skipped without
+ * The page's Speech-to-Text tab, one of the reference's extra TTS controls and the voice-conversion mode, in headless Chromium (skipped without
  * Debian's {@code chromium} and {@code chromium-driver}). Leaves screenshots in {@code target/}.
  */
 class WebPageTabsTest {
@@ -30,7 +30,7 @@ class WebPageTabsTest {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @Test
-    void theSttTabShowsThePhonemesAndTheRepetitionPenaltyReachesTheRequest(@TempDir Path voices, @TempDir Path profile)
+    void theSttTabShowsThePhonemesTheRepetitionPenaltyReachesTheRequestAndVcConverts(@TempDir Path voices, @TempDir Path profile)
             throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
@@ -79,6 +79,13 @@ class WebPageTabsTest {
                 assertEquals(1.3, ((Number) request.get("repetition_penalty")).doubleValue(), 1e-9);
                 assertEquals(50L, ((Number) request.get("max_steps")).longValue());
                 Files.write(Path.of("target", "valle-page-tts.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+
+                // voice conversion of the prompt recording, said as the text above
+                browser.findElement(By.id("vcFile")).sendKeys(TinyModel.PROMPT.toAbsolutePath().normalize().toString());
+                browser.findElement(By.id("convert")).click();
+                wait.until(d -> d.findElement(By.id("vcStatus")).getText().matches("(converted|error).*"));
+                String converted = browser.findElement(By.id("vcStatus")).getText();
+                assertTrue(converted.startsWith("converted: ") && !converted.startsWith("converted: 0 "), converted);
             } finally {
                 browser.quit();
             }
