@@ -111,10 +111,17 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
             NDArray mask = pass.create(AdditiveMask.of(input.mask(), past, rows), new Shape(rows, past + rows));
             for (int l = 0; l < layers.size(); l++) {
                 Layer layer = layers.get(l);
-                NDArray attended = attention(l, layer, rmsNorm(x, layer.attentionNorm()), cos, sin, mask,
-                        keep ? cache : null, pass);
-                NDArray h = x.add(attended);
-                x = h.add(mlp(layer, rmsNorm(h, layer.mlpNorm())));
+                // a block's intermediates live in a scope of their own, closed when it ends: held until the pass
+                // ended, a 660-row NAR pass's dozen blocks kept some 1.5 GB of libtorch memory at once
+                try (NDManager block = pass.newSubManager()) {
+                    // the arrays an operation makes join its first operand's manager: all of this block's join it
+                    x.attach(block);
+                    NDArray attended = attention(l, layer, rmsNorm(x, layer.attentionNorm()), cos, sin, mask,
+                            keep ? cache : null, block);
+                    NDArray h = x.add(attended);
+                    x = h.add(mlp(layer, rmsNorm(h, layer.mlpNorm())));
+                    x.attach(pass);
+                }
                 if (probe != UNWATCHED) {
                     probe.layerOutput(l, x.toFloatArray(), rows);
                 }
@@ -125,8 +132,8 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
     }
 
     /**
-     * The attention output {@code [T, D]} over normed rows {@code n}, whose arrays {@code pass} holds; appends
-     * this pass's keys and values to the cache, if there is one, and attends to all of its rows.
+     * The attention output {@code [T, D]} over normed rows {@code n}, whose arrays {@code pass} (the block's scope)
+     * holds; appends this pass's keys and values to the cache, if there is one, and attends to all of its rows.
      */
     private NDArray attention(int l, Layer layer, NDArray n, NDArray cos, NDArray sin, NDArray mask,
                               DjlKvCache cache, NDManager pass) {
