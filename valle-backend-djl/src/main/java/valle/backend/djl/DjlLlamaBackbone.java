@@ -11,7 +11,6 @@ import valle.api.ModelFormatException;
 import valle.api.arch.BackboneConfig;
 import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneProbe;
-import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 import valle.kit.nn.AdditiveMask;
 import valle.kit.nn.LlamaShape;
@@ -26,7 +25,7 @@ import valle.kit.nn.TensorSpec;
  * cached decoding share one code path, as in the java llama; a full pass's attention reads its own keys and
  * values, a cached one those of its {@link DjlKvCache}, to which it has appended its rows.
  *
- * <p>The weights are widened to float32 once and held by libtorch (the checkpoint's pages released once copied);
+ * <p>The weights are widened to float32 once and held by libtorch ({@link WeightStaging}: no Java copy kept);
  * each pass's intermediates, the views of the cache it reads included, live in a sub-manager closed when the pass
  * ends, so native memory does not grow with the steps (a view held by the cache's manager would keep every step's
  * buffer alive until the cache closes).
@@ -60,39 +59,30 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
         PyTorchEngine.useThreads(threads);
         NDManager manager = Engine.getEngine(PyTorchEngine.NAME).newBaseManager(PyTorchEngine.device());
         try {
+            WeightStaging m = new WeightStaging(manager);
             List<Layer> layers = new ArrayList<>(c.layers());
             for (int i = 0; i < c.layers(); i++) {
                 LlamaShape.Layer t = LlamaShape.layer(c, i);
-                layers.add(new Layer(vector(manager, w, t.attentionNorm()), linear(manager, w, t.q()),
-                        linear(manager, w, t.k()), linear(manager, w, t.v()), linear(manager, w, t.o()),
-                        vector(manager, w, t.mlpNorm()), linear(manager, w, t.gate()), linear(manager, w, t.up()),
-                        linear(manager, w, t.down())));
+                layers.add(new Layer(vector(m, w, t.attentionNorm()), linear(m, w, t.q()),
+                        linear(m, w, t.k()), linear(m, w, t.v()), linear(m, w, t.o()),
+                        vector(m, w, t.mlpNorm()), linear(m, w, t.gate()), linear(m, w, t.up()),
+                        linear(m, w, t.down())));
             }
-            return new DjlLlamaBackbone(c, manager, List.copyOf(layers), vector(manager, w, LlamaShape.finalNorm(c)));
+            return new DjlLlamaBackbone(c, manager, List.copyOf(layers), vector(m, w, LlamaShape.finalNorm(c)));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    private static NDArray vector(NDManager m, Weights w, TensorSpec spec) {
-        return m.create(copied(spec.require(w)), new Shape(spec.shape()[0]));
-    }
-
-    /**
-     * The tensor's values, its pages of a mapped checkpoint released once read: libtorch holds its own copy, and
-     * the file's would otherwise stay resident beside it (0.92 GB at the published size).
-     */
-    private static float[] copied(TensorView tensor) {
-        float[] values = tensor.toFloatArray();
-        tensor.releaseResidentPages();
-        return values;
+    private static NDArray vector(WeightStaging m, Weights w, TensorSpec spec) {
+        return m.create(spec.require(w), new Shape(spec.shape()[0]));
     }
 
     /** A linear weight {@code [out, in]} as its transpose {@code [in, out]} (a strided view; BLAS reads it as is). */
-    private static NDArray linear(NDManager m, Weights w, TensorSpec spec) {
+    private static NDArray linear(WeightStaging m, Weights w, TensorSpec spec) {
         int[] shape = spec.shape();
-        return m.create(copied(spec.require(w)), new Shape(shape[0], shape[1])).transpose();
+        return m.create(spec.require(w), new Shape(shape[0], shape[1])).transpose();
     }
 
     @Override
@@ -121,10 +111,17 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
             NDArray mask = pass.create(AdditiveMask.of(input.mask(), past, rows), new Shape(rows, past + rows));
             for (int l = 0; l < layers.size(); l++) {
                 Layer layer = layers.get(l);
-                NDArray attended = attention(l, layer, rmsNorm(x, layer.attentionNorm()), cos, sin, mask,
-                        keep ? cache : null, pass);
-                NDArray h = x.add(attended);
-                x = h.add(mlp(layer, rmsNorm(h, layer.mlpNorm())));
+                // a block's intermediates live in a scope of their own, closed when it ends: held until the pass
+                // ended, a 660-row NAR pass's dozen blocks kept some 1.5 GB of libtorch memory at once
+                try (NDManager block = pass.newSubManager()) {
+                    // the arrays an operation makes join its first operand's manager: all of this block's join it
+                    x.attach(block);
+                    NDArray attended = attention(l, layer, rmsNorm(x, layer.attentionNorm()), cos, sin, mask,
+                            keep ? cache : null, block);
+                    NDArray h = x.add(attended);
+                    x = h.add(mlp(layer, rmsNorm(h, layer.mlpNorm())));
+                    x.attach(pass);
+                }
                 if (probe != UNWATCHED) {
                     probe.layerOutput(l, x.toFloatArray(), rows);
                 }
@@ -135,8 +132,8 @@ final class DjlLlamaBackbone extends StatefulBackbone<DjlKvCache> {
     }
 
     /**
-     * The attention output {@code [T, D]} over normed rows {@code n}, whose arrays {@code pass} holds; appends
-     * this pass's keys and values to the cache, if there is one, and attends to all of its rows.
+     * The attention output {@code [T, D]} over normed rows {@code n}, whose arrays {@code pass} (the block's scope)
+     * holds; appends this pass's keys and values to the cache, if there is one, and attends to all of its rows.
      */
     private NDArray attention(int l, Layer layer, NDArray n, NDArray cos, NDArray sin, NDArray mask,
                               DjlKvCache cache, NDManager pass) {
