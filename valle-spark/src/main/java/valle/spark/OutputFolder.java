@@ -18,6 +18,7 @@ final class OutputFolder {
     /** What temporary files start with: hidden to Hadoop's readers, and swept up at the end of a job. */
     static final String TEMPORARY_PREFIX = ".";
     static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final String AUDIO_EXTENSION = ".wav";
     private static final String HADOOP_PREFIX = "spark.hadoop.";
 
     private final Path folder;
@@ -30,7 +31,7 @@ final class OutputFolder {
 
     /** The audio file's name for a row id, relative to the folder. */
     static String fileName(String id) {
-        return id + ".wav";
+        return id + AUDIO_EXTENSION;
     }
 
     boolean exists(String name) throws IOException {
@@ -66,7 +67,7 @@ final class OutputFolder {
     static void sweep(String folder, Configuration conf) throws IOException {
         Path dir = new Path(folder);
         FileSystem fs = dir.getFileSystem(conf);
-        var leftovers = fs.globStatus(new Path(dir, TEMPORARY_PREFIX + "*" + TEMPORARY_SUFFIX));
+        var leftovers = fs.globStatus(new Path(dir, TEMPORARY_PREFIX + "*" + AUDIO_EXTENSION + ".*" + TEMPORARY_SUFFIX));
         if (leftovers != null) {
             for (var status : leftovers) {
                 fs.delete(status.getPath(), false);

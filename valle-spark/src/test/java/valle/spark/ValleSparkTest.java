@@ -139,11 +139,14 @@ class ValleSparkTest {
     }
 
     @Test
-    void aTaskWhoseStorageFailsIsRetriedWithoutDuplicatesOrHalfFiles(@TempDir Path out) throws IOException {
+    void aTaskWhoseStorageFailsIsRetriedWithoutDuplicatesOrLeftovers(@TempDir Path out) throws IOException {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             rows.add(request(i));
         }
+
+        // what an executor lost mid-write would leave: swept up at the end of the job
+        Files.write(out.resolve(".r05.wav.3-2-17.tmp"), new byte[100]);
 
         Map<String, Row> manifest = byId(ValleSpark.synthesize(requests(rows, 3), options("flaky://" + out)));
 
