@@ -3,6 +3,7 @@ package valle.spark;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
@@ -27,6 +28,9 @@ final class OutputFolder {
     OutputFolder(String folder, Configuration conf) throws IOException {
         this.folder = new Path(folder);
         this.fs = this.folder.getFileSystem(conf);
+        // the local file system would write a hidden .<id>.wav.crc beside each file: the WAV's own header and the
+        // manifest say what a reader needs (a no-op on HDFS and object stores, which checksum on their own)
+        fs.setWriteChecksum(false);
     }
 
     /** The audio file's name for a row id, relative to the folder. */
@@ -63,14 +67,20 @@ final class OutputFolder {
         }
     }
 
-    /** Removes the temporary files that attempts killed before their cleanup left (an executor lost mid-write). */
+    /**
+     * Removes what killed work left: temporary audio files of attempts lost mid-write, and the staged manifests of
+     * jobs stopped before they swapped theirs in (this job's own is in place by now).
+     */
     static void sweep(String folder, Configuration conf) throws IOException {
         Path dir = new Path(folder);
         FileSystem fs = dir.getFileSystem(conf);
         var leftovers = fs.globStatus(new Path(dir, TEMPORARY_PREFIX + "*" + AUDIO_EXTENSION + ".*" + TEMPORARY_SUFFIX));
-        if (leftovers != null) {
-            for (var status : leftovers) {
-                fs.delete(status.getPath(), false);
+        var stagedManifests = fs.globStatus(new Path(dir, Manifest.STAGED_PREFIX + "*"));
+        for (var found : new FileStatus[][] {leftovers, stagedManifests}) {
+            if (found != null) {
+                for (var status : found) {
+                    fs.delete(status.getPath(), true);
+                }
             }
         }
     }
