@@ -94,8 +94,8 @@ public final class BatchMain {
         } catch (IllegalArgumentException e) {
             err.println("valle batch: " + e.getMessage());
             return 2;
-        } catch (RuntimeException e) {
-            // Spark wraps what a task threw (a model that cannot load, storage that fails every retry) in layers
+        } catch (Exception e) {
+            // Spark wraps what a task threw (in a SparkException, checked though no signature says so): a model that cannot load, storage that fails every retry
             Throwable cause = e;
             while (cause.getCause() != null) {
                 cause = cause.getCause();
