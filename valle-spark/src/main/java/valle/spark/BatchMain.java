@@ -15,7 +15,7 @@ import org.apache.spark.util.LongAccumulator;
  * The batch job as a program: {@code spark-submit --class valle.spark.BatchMain valle-spark.jar --input … --out …}
  * on a cluster, or {@code ./valle batch --input sentences.csv --out DIR} in local mode. Prints a summary (rows done,
  * failed, the throughput) and the first errors; exits 0 when the job ran, even if rows failed (the manifest says
- * which), 2 for a usage error.
+ * which), 1 when the job failed, 2 for a usage error.
  */
 public final class BatchMain {
     private static final String USAGE = """
@@ -94,6 +94,14 @@ public final class BatchMain {
         } catch (IllegalArgumentException e) {
             err.println("valle batch: " + e.getMessage());
             return 2;
+        } catch (Exception e) {
+            // Spark wraps what a task threw (in a SparkException, checked though no signature says so): a model that cannot load, storage that fails every retry
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            err.println("valle batch: the job failed: " + cause.getMessage() + " (" + cause.getClass().getSimpleName() + ")");
+            return 1;
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         long ok = manifest.filter("status = 'ok'").count();

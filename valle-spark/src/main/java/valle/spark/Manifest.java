@@ -20,6 +20,8 @@ import org.apache.spark.sql.types.StructType;
  */
 final class Manifest {
     static final String FOLDER = "manifest";
+    /** A manifest being written: swapped in when complete. */
+    static final String STAGED_PREFIX = "_" + FOLDER + "-";
     static final String OK = "ok";
     static final String ERROR = "error";
 
@@ -60,7 +62,7 @@ final class Manifest {
     /** Writes {@code manifest} (running the job) beside the current one, then swaps it in. */
     static void replace(SparkSession spark, Dataset<Row> manifest, SynthesisOptions options) {
         Path target = new Path(options.output(), FOLDER);
-        Path staged = new Path(options.output(), "_" + FOLDER + "-" + UUID.randomUUID());
+        Path staged = new Path(options.output(), STAGED_PREFIX + UUID.randomUUID());
         switch (options.manifestFormat()) {
             case PARQUET -> manifest.write().mode(SaveMode.ErrorIfExists).parquet(staged.toString());
             case CSV -> manifest.write().mode(SaveMode.ErrorIfExists).option("header", "true").csv(staged.toString());

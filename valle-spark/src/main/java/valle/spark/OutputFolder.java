@@ -3,6 +3,7 @@ package valle.spark;
 import java.io.IOException;
 import java.io.OutputStream;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
@@ -18,6 +19,7 @@ final class OutputFolder {
     /** What temporary files start with: hidden to Hadoop's readers, and swept up at the end of a job. */
     static final String TEMPORARY_PREFIX = ".";
     static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final String AUDIO_EXTENSION = ".wav";
     private static final String HADOOP_PREFIX = "spark.hadoop.";
 
     private final Path folder;
@@ -26,11 +28,14 @@ final class OutputFolder {
     OutputFolder(String folder, Configuration conf) throws IOException {
         this.folder = new Path(folder);
         this.fs = this.folder.getFileSystem(conf);
+        // the local file system would write a hidden .<id>.wav.crc beside each file: the WAV's own header and the
+        // manifest say what a reader needs (a no-op on HDFS and object stores, which checksum on their own)
+        fs.setWriteChecksum(false);
     }
 
     /** The audio file's name for a row id, relative to the folder. */
     static String fileName(String id) {
-        return id + ".wav";
+        return id + AUDIO_EXTENSION;
     }
 
     boolean exists(String name) throws IOException {
@@ -62,14 +67,20 @@ final class OutputFolder {
         }
     }
 
-    /** Removes the temporary files that attempts killed before their cleanup left (an executor lost mid-write). */
+    /**
+     * Removes what killed work left: temporary audio files of attempts lost mid-write, and the staged manifests of
+     * jobs stopped before they swapped theirs in (this job's own is in place by now).
+     */
     static void sweep(String folder, Configuration conf) throws IOException {
         Path dir = new Path(folder);
         FileSystem fs = dir.getFileSystem(conf);
-        var leftovers = fs.globStatus(new Path(dir, TEMPORARY_PREFIX + "*" + TEMPORARY_SUFFIX));
-        if (leftovers != null) {
-            for (var status : leftovers) {
-                fs.delete(status.getPath(), false);
+        var leftovers = fs.globStatus(new Path(dir, TEMPORARY_PREFIX + "*" + AUDIO_EXTENSION + ".*" + TEMPORARY_SUFFIX));
+        var stagedManifests = fs.globStatus(new Path(dir, Manifest.STAGED_PREFIX + "*"));
+        for (var found : new FileStatus[][] {leftovers, stagedManifests}) {
+            if (found != null) {
+                for (var status : found) {
+                    fs.delete(status.getPath(), true);
+                }
             }
         }
     }

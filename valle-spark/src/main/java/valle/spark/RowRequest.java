@@ -80,7 +80,7 @@ final class RowRequest {
         String language = string(row, LANGUAGE);
         Voice voice = model.voice(string(row, VOICE), voices);
         Map<String, Object> kwargs = InferenceSettings.commandLineKwargs();
-        kwargs.putAll(jobSettings);
+        jobSettings.forEach((name, value) -> kwargs.put(name, setting(name, value)));
         for (StructField field : row.schema().fields()) {
             String name = field.name();
             if (REQUEST_COLUMNS.contains(name) || name.startsWith(INTERNAL_PREFIX)) {
@@ -88,12 +88,23 @@ final class RowRequest {
             }
             Object value = row.getAs(name);
             if (value != null) {
-                // a seed read from CSV is text; parsed as a double it would lose digits past 2^53
-                kwargs.put(name, "seed".equals(name) && value instanceof String s ? Long.parseLong(s.trim()) : value);
+                kwargs.put(name, setting(name, value));
             }
         }
         return new SpeechRequest(text, SpeechRequest.Input.TEXT, language == null || language.isBlank() ? "en" : language,
                 voice, InferenceSettings.fromKwargs(kwargs));
+    }
+
+    /** A setting's value: a seed given as text (a CSV column, a job setting) parsed whole, since as a double it would lose digits past 2^53. */
+    private static Object setting(String name, Object value) {
+        if ("seed".equals(name) && value instanceof String text) {
+            try {
+                return Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("seed must be a whole number, got '" + text + "'");
+            }
+        }
+        return value;
     }
 
     /** The row's id as text (a CSV's or JSON's number ids included), or {@code null}. */

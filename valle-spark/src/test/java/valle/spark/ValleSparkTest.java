@@ -109,6 +109,9 @@ class ValleSparkTest {
         }
         Map<Path, FileTime> written = audioFiles(out);
         assertEquals(20, written.size());
+        try (Stream<Path> files = Files.list(out)) {
+            assertEquals(21, files.count(), "the audio files and the manifest, nothing else");
+        }
 
         Map<String, Row> again = byId(ValleSpark.synthesize(requests, options(out.toString())));
 
@@ -139,11 +142,15 @@ class ValleSparkTest {
     }
 
     @Test
-    void aTaskWhoseStorageFailsIsRetriedWithoutDuplicatesOrHalfFiles(@TempDir Path out) throws IOException {
+    void aTaskWhoseStorageFailsIsRetriedWithoutDuplicatesOrLeftovers(@TempDir Path out) throws IOException {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             rows.add(request(i));
         }
+
+        // what an executor lost mid-write and a job stopped before its manifest was in place would leave: swept up
+        Files.write(out.resolve(".r05.wav.3-2-17.tmp"), new byte[100]);
+        Files.createDirectories(out.resolve("_manifest-0d4329d").resolve("part-0"));
 
         Map<String, Row> manifest = byId(ValleSpark.synthesize(requests(rows, 3), options("flaky://" + out)));
 
