@@ -59,10 +59,13 @@ public final class BatchMain {
             return;
         }
         SparkSession.Builder builder = SparkSession.builder().appName("valle batch");
-        if (a.master != null) {
-            builder.master(a.master);
-        } else if (System.getProperty("spark.master") == null) {
-            builder.master("local[*]").config("spark.ui.enabled", "false");
+        String master = a.master != null ? a.master : System.getProperty("spark.master") == null ? "local[*]" : null;
+        if (master != null) {
+            builder.master(master);
+        }
+        if (master != null && master.startsWith("local")) {
+            // one machine's run needs no web UI (nor its port)
+            builder.config("spark.ui.enabled", "false");
         }
         SparkSession spark = builder.getOrCreate();
         try {

@@ -11,15 +11,13 @@ import valle.core.Valle;
 /**
  * The models of this JVM: one {@link LoadedModel} per {@link ModelSpec}, loaded by the first task that needs it and
  * kept for every later task, partition and job of the executor (a model takes seconds to load and hundreds of MB to
- * hold; loading it per row or per task would cost more than the speech). Closed when the JVM exits.
+ * hold; loading it per row or per task would cost more than the speech). Held until the JVM exits, never closed:
+ * a shutdown hook that closed it would free ONNX Runtime's native session under a task still running in it (a
+ * SIGTERM to a busy executor crashed it so), and the process's end frees it all anyway.
  */
 final class ExecutorModels {
     private static final Map<ModelSpec, LoadedModel> MODELS = new ConcurrentHashMap<>();
     private static final AtomicInteger LOADS = new AtomicInteger();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> MODELS.values().forEach(LoadedModel::close)));
-    }
 
     private ExecutorModels() {
     }

@@ -11,7 +11,7 @@ import valle.core.speech.Voice;
  * One executor's model and the voices it has encoded: each voice prompt is read (and, for a recording, encoded)
  * once per JVM however many rows name it. Thread-safe: the executor's concurrent tasks share it.
  */
-final class LoadedModel implements AutoCloseable {
+final class LoadedModel {
     /** The files a voice name may stand for in the voices folder, in the order they are tried. */
     private static final String[] VOICE_FILES = {".npy", ".enc", ".wav"};
 
@@ -58,10 +58,5 @@ final class LoadedModel implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("unknown voice '" + name + "': no " + name + ".npy, .enc or .wav in " + dir);
-    }
-
-    @Override
-    public void close() {
-        valle.close();
     }
 }
