@@ -35,7 +35,7 @@ final class ConversionEndpoint {
 
     void handle(Context ctx) {
         long arrived = System.nanoTime();
-        UploadedFile file = ctx.uploadedFile("file");
+        UploadedFile file = MultipartUpload.file(ctx, "file", "'file', 'input' and 'voice'", config.maxBodyBytes());
         if (file == null) {
             throw ApiError.badRequest("upload the source speech as a multipart form field 'file' (a WAV file)");
         }

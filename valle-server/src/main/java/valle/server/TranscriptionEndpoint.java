@@ -42,7 +42,8 @@ final class TranscriptionEndpoint {
 
     void handle(Context ctx) {
         long arrived = System.nanoTime();
-        io.javalin.http.UploadedFile file = ctx.uploadedFile("file");
+        io.javalin.http.UploadedFile file = MultipartUpload.file(ctx, "file",
+                "'file', 'model', 'language' and 'response_format'", config.maxBodyBytes());
         if (file == null) {
             throw ApiError.badRequest("upload the speech as a multipart form field 'file' (a WAV file)");
         }

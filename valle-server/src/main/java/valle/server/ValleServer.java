@@ -118,23 +118,8 @@ public final class ValleServer implements AutoCloseable {
                 json(ctx, 200, Map.of("object", "list", "data", list, "openai", speech.openAiVoices().table(voices::has)));
             });
             c.routes.post("/v1/voices", ctx -> {
-                UploadedFile file;
-                String name;
-                try {
-                    file = ctx.uploadedFile("file");
-                    name = ctx.formParam("name");
-                } catch (Exception e) {
-                    // Jetty's multipart parser refuses a malformed body with a ServletException: the client's mistake.
-                    // The rest of such a body is never read, so Jetty drops the connection after the answer: say so,
-                    // lest the client send its next request on it
-                    ctx.header("Connection", "close");
-                    String why = rootMessage(e).replaceAll("\\s+", " ");
-                    if (why.contains("max length exceeded")) {
-                        // a body sent without its length (chunked), stopped by the multipart limits
-                        throw ApiError.tooLarge("the request body is larger than " + config.maxBodyBytes() + " bytes");
-                    }
-                    throw ApiError.badRequest("the body is not a valid multipart form with fields 'file' and 'name': " + why);
-                }
+                UploadedFile file = MultipartUpload.file(ctx, "file", "'file' and 'name'", config.maxBodyBytes());
+                String name = ctx.formParam("name");
                 if (file == null) {
                     throw ApiError.badRequest("upload the voice as a multipart form field 'file' (a WAV file)");
                 }
@@ -244,11 +229,12 @@ public final class ValleServer implements AutoCloseable {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The message of {@code e}'s innermost cause, what the client or the operator can act on. */
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null) {
             t = t.getCause();
         }
-        return t.getMessage();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

@@ -123,6 +123,24 @@ class HostileRequestTest {
         assertNothingSavedAndStillHealthy();
     }
 
+    @Test
+    void malformedMultipartBodiesToTheTranscriptionAndConversionEndpointsGetOne400Each() throws Exception {
+        byte[] wav = Files.readAllBytes(TinyModel.PROMPT);
+        String file = part("file", "v.wav", wav);
+        for (String path : List.of("v1/audio/transcriptions", "v1/audio/conversions")) {
+            Map<String, String> bodies = Map.of(
+                    "truncated before its end", file.substring(0, file.length() / 2),
+                    "no closing boundary", file,
+                    "garbage", "this is not multipart at all");
+            for (Map.Entry<String, String> e : bodies.entrySet()) {
+                HttpResponse<byte[]> r = post(path, "multipart/form-data; boundary=" + BOUNDARY, e.getValue());
+                assertOneError(r, 400, path + ", " + e.getKey());
+                assertTrue(message(r).startsWith("the body is not a valid multipart form"), message(r));
+            }
+        }
+        assertNothingSavedAndStillHealthy();
+    }
+
     /** The folder is still empty, the list has only {@code default}, and a speech request still gets audio. */
     private static void assertNothingSavedAndStillHealthy() throws Exception {
         try (Stream<Path> files = Files.list(voices)) {
@@ -171,9 +189,13 @@ class HostileRequestTest {
     }
 
     private static HttpResponse<byte[]> post(String contentType, String body) throws Exception {
+        return post("v1/voices", contentType, body);
+    }
+
+    private static HttpResponse<byte[]> post(String path, String contentType, String body) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         bytes.writeBytes(body.getBytes(StandardCharsets.ISO_8859_1));
-        return HTTP.send(HttpRequest.newBuilder(server.uri().resolve("v1/voices")).header("Content-Type", contentType)
+        return HTTP.send(HttpRequest.newBuilder(server.uri().resolve(path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray())).build(), BodyHandlers.ofByteArray());
     }
 }
