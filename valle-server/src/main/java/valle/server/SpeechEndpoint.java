@@ -56,7 +56,7 @@ final class SpeechEndpoint {
         byte[] body = ctx.bodyAsBytes();
         SpeechParams params = SpeechParams.parse(body, config.modelId(), config.maxInputChars(), narLen);
         String voice = openAiVoices.resolve(params.voice(), voices::has);
-        SpeechRequest request = params.request().withVoice(voices.get(voice));
+        SpeechRequest request = params.request().withVoice(voices.get(voice).repeatedTo(params.inputPromptLength()));
         long deadline = arrived + config.requestTimeout().toNanos();
         try (Admission.Ticket ignored = admission.enter(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
             Streamer streamer = new Streamer(ctx, params, voice, deadline);

@@ -14,17 +14,23 @@ import valle.kit.io.Json;
  * The body of {@code POST /v1/audio/speech}: OpenAI's fields ({@code model}, {@code input}, {@code voice},
  * {@code response_format}, {@code speed}, {@code instructions}, {@code stream_format}) plus valle's own:
  * {@code language} and any sampling setting of the reference ({@code seed}, {@code ar_temperature},
- * {@code max_steps}, ...), starting from the reference command line's defaults as {@code valle speak} does.
+ * {@code max_steps}, ...), starting from the reference command line's defaults as {@code valle speak} does, and
+ * {@code input_prompt_length} (the reference's seconds to repeat or trim the voice's prompt to).
  *
  * @param request      the speech request (its voice still to be looked up)
  * @param voice        the voice's name ({@code "alloy"} or {@code {"id": "alloy"}} in the body)
  * @param format       how the audio is encoded
  * @param sse          whether the audio goes as server-sent events ({@code stream_format: "sse"}) rather than raw
  * @param instructions whether the body had {@code instructions} (accepted, and ignored: valle has no such control)
+ * @param inputPromptLength seconds to repeat or trim the voice's prompt to ({@link Voice#repeatedTo}); 0 keeps it
  */
-record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boolean sse, boolean instructions) {
-    private static final Set<String> OPENAI = Set.of("model", "input", "voice", "response_format", "speed",
-            "instructions", "stream_format", "language");
+record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boolean sse, boolean instructions,
+                    double inputPromptLength) {
+    /** The fields read here rather than passed on as sampling settings. */
+    private static final Set<String> OWN = Set.of("model", "input", "voice", "response_format", "speed",
+            "instructions", "stream_format", "language", "input_prompt_length");
+    /** The longest prompt a request may ask for: well past the web UI's 12 s, short enough to bound the memory. */
+    static final double MAX_INPUT_PROMPT_SECONDS = 60;
     /** What clients of OpenAI's API commonly send as the model; all mean the one model this server has. */
     static final Set<String> MODEL_ALIASES = Set.of("tts-1", "tts-1-hd", "gpt-4o-mini-tts");
 
@@ -68,7 +74,7 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boo
         Map<String, Object> kwargs = new LinkedHashMap<>(InferenceSettings.commandLineKwargs());
         Map<String, Object> extras = new HashMap<>();
         json.forEach((k, v) -> {
-            if (!OPENAI.contains(k)) {
+            if (!OWN.contains(k)) {
                 extras.put(k, v);
             }
         });
@@ -96,7 +102,22 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boo
         }
         String language = string(json, "language", "en");
         return new SpeechParams(new SpeechRequest(input, SpeechRequest.Input.TEXT, language, Voice.NONE, settings),
-                voice, format, streamFormat.equals("sse"), instructions != null);
+                voice, format, streamFormat.equals("sse"), instructions != null, inputPromptLength(json));
+    }
+
+    /** {@code input_prompt_length}: 0 (or absent) keeps the prompt; else at least one frame (1/75 s), at most 60 s. */
+    private static double inputPromptLength(Map<String, Object> json) {
+        Object v = json.get("input_prompt_length");
+        if (v == null) {
+            return 0;
+        }
+        if (!(v instanceof Number n) || !(n.doubleValue() == 0 || n.doubleValue() >= 1.0 / 75
+                && n.doubleValue() <= MAX_INPUT_PROMPT_SECONDS)) {
+            throw ApiError.badParam("input_prompt_length", "'input_prompt_length' must be 0 (the voice's prompt as it is)"
+                    + " or the seconds to repeat or trim it to, from 1/75 (one frame) to " + (int) MAX_INPUT_PROMPT_SECONDS
+                    + ", got " + (v instanceof Number ? v : Json.typeName(v)));
+        }
+        return n.doubleValue();
     }
 
     /** A voice's name, given as a string or as OpenAI's voice object {@code {"id": "…"}}. */

@@ -140,6 +140,31 @@ class SpeechApiTest {
     }
 
     @Test
+    void inputPromptLengthRepeatsOrTrimsTheVoiceAsTheFacadeDoes() throws Exception {
+        Voice alice = tts.voice(TinyModel.PROMPT);
+        // the recording is 0.4 s: 1.5 s repeats it, 0.2 s cuts it
+        for (double seconds : new double[] {1.5, 0.2}) {
+            assertTrue(alice.repeatedTo(seconds).codes().frames() != alice.codes().frames(), "the length changes the prompt");
+            java.net.http.HttpResponse<byte[]> spoken = post("{\"input\": \"həlˈoʊ.\", \"voice\": \"alice\", \"response_format\": "
+                    + "\"wav\", \"seed\": 3, \"max_duration\": " + MAX_DURATION + ", \"input_prompt_length\": " + seconds + "}");
+            assertEquals(200, spoken.statusCode(), new String(spoken.body(), StandardCharsets.UTF_8));
+            assertArrayEquals(direct("həlˈoʊ.", alice.repeatedTo(seconds), 3).samples(),
+                    WavFile.parse(spoken.body(), "alice").channels()[0], seconds + " s");
+        }
+        // 0 keeps the voice as it is
+        java.net.http.HttpResponse<byte[]> kept = post("{\"input\": \"həlˈoʊ.\", \"voice\": \"alice\", \"response_format\": "
+                + "\"wav\", \"seed\": 3, \"max_duration\": " + MAX_DURATION + ", \"input_prompt_length\": 0}");
+        assertArrayEquals(direct("həlˈoʊ.", alice, 3).samples(), WavFile.parse(kept.body(), "alice").channels()[0]);
+
+        for (String bad : new String[] {"-1", "0.001", "61", "\"2\"", "true"}) {
+            java.net.http.HttpResponse<byte[]> r = post("{\"input\": \"həlˈoʊ.\", \"voice\": \"alice\", \"input_prompt_length\": " + bad + "}");
+            assertError(r, 400, "'input_prompt_length' must be 0");
+            assertEquals("input_prompt_length", ((Map<?, ?>) Json.parseObject(new String(r.body(), StandardCharsets.UTF_8), "error")
+                    .get("error")).get("param"), bad);
+        }
+    }
+
+    @Test
     void anUploadedVoiceIsSavedAndUsedAndABadOneLeavesNothing() throws Exception {
         java.net.http.HttpResponse<String> ok = upload("bob", Files.readAllBytes(TinyModel.PROMPT));
         assertEquals(201, ok.statusCode(), ok.body());

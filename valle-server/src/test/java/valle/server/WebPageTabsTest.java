@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -19,10 +21,13 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import valle.core.Valle;
+import valle.core.speech.InferenceSettings;
+import valle.core.speech.Speech;
+import valle.core.speech.SpeechRequest;
 import valle.kit.io.Json;
 
 /**
- * The page's Speech-to-Text tab, one of the reference's extra TTS controls and the voice-conversion mode, in headless Chromium (skipped without
+ * The page's Speech-to-Text tab, two of the reference's extra TTS controls (repetition penalty, prompt repeat/trim) and the voice-conversion mode, in headless Chromium (skipped without
  * Debian's {@code chromium} and {@code chromium-driver}). Leaves screenshots in {@code target/}.
  */
 class WebPageTabsTest {
@@ -30,7 +35,7 @@ class WebPageTabsTest {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @Test
-    void theSttTabShowsThePhonemesTheRepetitionPenaltyReachesTheRequestAndVcConverts(@TempDir Path voices, @TempDir Path profile)
+    void theSttTabShowsThePhonemesTheNewTtsControlsReachTheSpeechAndVcConverts(@TempDir Path voices, @TempDir Path profile)
             throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
@@ -41,6 +46,8 @@ class WebPageTabsTest {
                 "--disable-sync", "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + profile,
                 "--window-size=1000,1100");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        // a default voice with a prompt, so that the prompt's repeat/trim length has something to act on
+        Files.copy(TinyModel.PROMPT, voices.resolve("default.wav"));
         try (Valle tts = TinyModel.open();
              ValleServer server = ValleServer.start(tts, ServerConfig.defaults().withPort(0).withVoicesDir(voices))) {
             WebDriver browser = new ChromeDriver(service, options);
@@ -70,6 +77,9 @@ class WebPageTabsTest {
                 WebElement length = browser.findElement(By.id("max_duration"));
                 length.clear();
                 length.sendKeys("60");
+                WebElement promptLength = browser.findElement(By.id("input_prompt_length"));
+                promptLength.clear();
+                promptLength.sendKeys("1.5");
                 browser.findElement(By.id("play")).click();
                 wait.until(d -> d.findElement(By.id("status")).getText().matches("(done:|error).*"));
                 String played = browser.findElement(By.id("status")).getText();
@@ -78,6 +88,18 @@ class WebPageTabsTest {
                         browser.findElement(By.tagName("body")).getDomAttribute("data-request"), "the page's request");
                 assertEquals(1.3, ((Number) request.get("repetition_penalty")).doubleValue(), 1e-9);
                 assertEquals(50L, ((Number) request.get("max_steps")).longValue());
+                assertEquals(1.5, ((Number) request.get("input_prompt_length")).doubleValue(), 1e-9);
+                // the page's request through the facade, with the voice's prompt repeated to 1.5 s: as much audio
+                Map<String, Object> kwargs = new HashMap<>(InferenceSettings.commandLineKwargs());
+                request.forEach((k, v) -> {
+                    if (!Set.of("model", "input", "voice", "response_format", "language", "input_prompt_length").contains(k)) {
+                        kwargs.put(k, v);
+                    }
+                });
+                Speech want = tts.speak(new SpeechRequest((String) request.get("input"), SpeechRequest.Input.TEXT, "en",
+                        tts.voice(TinyModel.PROMPT).repeatedTo(1.5), InferenceSettings.fromKwargs(kwargs)));
+                assertEquals(String.valueOf(2 * want.samples().length),
+                        browser.findElement(By.tagName("body")).getDomAttribute("data-audio-bytes"));
                 Files.write(Path.of("target", "valle-page-tts.png"), ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
 
                 // voice conversion of the prompt recording, said as the text above
