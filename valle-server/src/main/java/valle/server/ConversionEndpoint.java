@@ -17,7 +17,7 @@ import valle.core.speech.SpeechRequest;
  * {@code POST /v1/audio/conversions}, valle's own (OpenAI has no voice-conversion API): a multipart form with
  * {@code file} (the source WAV), {@code input} (the text it says: required, the reference transcribes the source
  * with Whisper when it is empty and valle does not), {@code voice} (a voice of the library, default {@code default}),
- * {@code language} and {@code seed}. The answer is the converted speech as one 32-bit float WAV, as long as the
+ * {@code language}, {@code seed} and {@code input_prompt_length} (as the speech endpoint's). The answer is the converted speech as one 32-bit float WAV, as long as the
  * source ({@link Valle#convert}, NAR-len models only; an AR+NAR model is a 400).
  */
 final class ConversionEndpoint {
@@ -54,12 +54,21 @@ final class ConversionEndpoint {
         } catch (NumberFormatException e) {
             throw ApiError.badRequest("'seed' must be an integer, got '" + ctx.formParam("seed") + "'");
         }
+        String promptLength = ctx.formParam("input_prompt_length");
+        double promptSeconds;
+        try {
+            promptSeconds = SpeechParams.inputPromptLength(promptLength == null ? null : Double.valueOf(promptLength.strip()));
+        } catch (NumberFormatException e) {
+            throw ApiError.badParam("input_prompt_length", "'input_prompt_length' must be a number of seconds, got '"
+                    + promptLength + "'");
+        }
         Codes source = UploadedSpeech.codes(tts, file);
         Map<String, Object> kwargs = new LinkedHashMap<>(InferenceSettings.commandLineKwargs());
         kwargs.put("seed", seed);
         // the output is as long as the source: let max_duration allow it
         kwargs.put("max_duration", Math.max(((Number) kwargs.get("max_duration")).intValue(), source.frames()));
-        SpeechRequest request = new SpeechRequest(input, SpeechRequest.Input.TEXT, language, voices.get(voice),
+        SpeechRequest request = new SpeechRequest(input, SpeechRequest.Input.TEXT, language,
+                voices.get(voice).repeatedTo(promptSeconds),
                 InferenceSettings.fromKwargs(kwargs));
         long deadline = arrived + config.requestTimeout().toNanos();
         Speech speech;

@@ -102,12 +102,17 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boo
         }
         String language = string(json, "language", "en");
         return new SpeechParams(new SpeechRequest(input, SpeechRequest.Input.TEXT, language, Voice.NONE, settings),
-                voice, format, streamFormat.equals("sse"), instructions != null, inputPromptLength(json));
+                voice, format, streamFormat.equals("sse"), instructions != null,
+                inputPromptLength(json.get("input_prompt_length")));
     }
 
-    /** {@code input_prompt_length}: 0 (or absent) keeps the prompt; else at least one frame (1/75 s), at most 60 s. */
-    private static double inputPromptLength(Map<String, Object> json) {
-        Object v = json.get("input_prompt_length");
+    /**
+     * {@code input_prompt_length} checked: 0 (or absent, {@code null}) keeps the prompt; else at least one frame
+     * (1/75 s), at most 60 s.
+     *
+     * @throws ApiError 400 naming {@code input_prompt_length}
+     */
+    static double inputPromptLength(Object v) {
         if (v == null) {
             return 0;
         }

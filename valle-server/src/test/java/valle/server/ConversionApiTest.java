@@ -66,6 +66,28 @@ class ConversionApiTest {
     }
 
     @Test
+    void inputPromptLengthRepeatsTheVoiceAsForSpeech() throws Exception {
+        Map<String, String> fields = new LinkedHashMap<>(Map.of("input", "həlˈoʊ wˈɜːld.", "voice", "alice", "seed", "3",
+                "input_prompt_length", "1.5"));
+        HttpResponse<byte[]> r = post(fields, "source.wav", Files.readAllBytes(TinyModel.PROMPT));
+        assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+
+        Codes source = valle.voice(TinyModel.PROMPT).codes();
+        Map<String, Object> kwargs = new java.util.HashMap<>(InferenceSettings.commandLineKwargs());
+        kwargs.put("seed", 3L);
+        kwargs.put("max_duration", Math.max(((Number) kwargs.get("max_duration")).intValue(), source.frames()));
+        SpeechRequest request = new SpeechRequest("həlˈoʊ wˈɜːld.", SpeechRequest.Input.TEXT, "en",
+                valle.voice(voices.resolve("alice.wav")).repeatedTo(1.5), InferenceSettings.fromKwargs(kwargs));
+        assertArrayEquals(valle.convert(request, source, SpeechListener.NONE).wav(), r.body());
+
+        byte[] wav = Files.readAllBytes(TinyModel.PROMPT);
+        assertError(post(Map.of("input", "hello", "input_prompt_length", "long"), "source.wav", wav),
+                "'input_prompt_length' must be a number");
+        assertError(post(Map.of("input", "hello", "input_prompt_length", "-1"), "source.wav", wav),
+                "'input_prompt_length' must be 0");
+    }
+
+    @Test
     void missingTextOrSourceIs400() throws Exception {
         byte[] wav = Files.readAllBytes(TinyModel.PROMPT);
         assertError(post(Map.of("voice", "alice"), "source.wav", wav), "'input' must be the text the source says");
