@@ -140,6 +140,19 @@ class SpeechApiTest {
     }
 
     @Test
+    void languageAutoIsTheFacadesAuto() throws Exception {
+        java.net.http.HttpResponse<byte[]> spoken = post("{\"input\": \"" + TinyModel.TWO_SENTENCES + "\", \"voice\": \"alice\", "
+                + "\"language\": \"auto\", \"response_format\": \"wav\", \"seed\": 4, \"max_duration\": " + MAX_DURATION + "}");
+        assertEquals(200, spoken.statusCode(), new String(spoken.body(), StandardCharsets.UTF_8));
+        Map<String, Object> kwargs = new java.util.HashMap<>(InferenceSettings.commandLineKwargs());
+        kwargs.put("seed", 4L);
+        kwargs.put("max_duration", MAX_DURATION);
+        Speech want = tts.speak(new SpeechRequest(TinyModel.TWO_SENTENCES, SpeechRequest.Input.TEXT, "auto",
+                tts.voice(TinyModel.PROMPT), InferenceSettings.fromKwargs(kwargs)));
+        assertArrayEquals(want.samples(), WavFile.parse(spoken.body(), "auto").channels()[0]);
+    }
+
+    @Test
     void inputPromptLengthRepeatsOrTrimsTheVoiceAsTheFacadeDoes() throws Exception {
         Voice alice = tts.voice(TinyModel.PROMPT);
         // the recording is 0.4 s: 1.5 s repeats it, 0.2 s cuts it
