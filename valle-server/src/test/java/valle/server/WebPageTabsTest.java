@@ -19,6 +19,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import valle.core.Valle;
 import valle.core.speech.InferenceSettings;
@@ -27,7 +28,7 @@ import valle.core.speech.SpeechRequest;
 import valle.kit.io.Json;
 
 /**
- * The page's Speech-to-Text tab, two of the reference's extra TTS controls (repetition penalty, prompt repeat/trim) and the voice-conversion mode, in headless Chromium (skipped without
+ * The page's Speech-to-Text tab, two of the reference's extra TTS controls (repetition penalty, language auto, prompt repeat/trim) and the voice-conversion mode, in headless Chromium (skipped without
  * Debian's {@code chromium} and {@code chromium-driver}). Leaves screenshots in {@code target/}.
  */
 class WebPageTabsTest {
@@ -77,6 +78,7 @@ class WebPageTabsTest {
                 WebElement length = browser.findElement(By.id("max_duration"));
                 length.clear();
                 length.sendKeys("60");
+                new Select(browser.findElement(By.id("language"))).selectByValue("auto");
                 WebElement promptLength = browser.findElement(By.id("input_prompt_length"));
                 promptLength.clear();
                 promptLength.sendKeys("1.5");
@@ -89,6 +91,7 @@ class WebPageTabsTest {
                 assertEquals(1.3, ((Number) request.get("repetition_penalty")).doubleValue(), 1e-9);
                 assertEquals(50L, ((Number) request.get("max_steps")).longValue());
                 assertEquals(1.5, ((Number) request.get("input_prompt_length")).doubleValue(), 1e-9);
+                assertEquals("auto", request.get("language"));
                 // the page's request through the facade, with the voice's prompt repeated to 1.5 s: as much audio
                 Map<String, Object> kwargs = new HashMap<>(InferenceSettings.commandLineKwargs());
                 request.forEach((k, v) -> {
@@ -96,7 +99,7 @@ class WebPageTabsTest {
                         kwargs.put(k, v);
                     }
                 });
-                Speech want = tts.speak(new SpeechRequest((String) request.get("input"), SpeechRequest.Input.TEXT, "en",
+                Speech want = tts.speak(new SpeechRequest((String) request.get("input"), SpeechRequest.Input.TEXT, "auto",
                         tts.voice(TinyModel.PROMPT).repeatedTo(1.5), InferenceSettings.fromKwargs(kwargs)));
                 assertEquals(String.valueOf(2 * want.samples().length),
                         browser.findElement(By.tagName("body")).getDomAttribute("data-audio-bytes"));
