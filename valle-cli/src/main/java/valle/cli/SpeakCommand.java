@@ -85,6 +85,11 @@ final class SpeakCommand implements Callable<Integer> {
             description = "With --task vc: the utterance to convert, a WAV file or its codes (.npy [T, 8] or .enc); the output is as long.")
     Path source;
 
+    @Option(names = "--split-text-by", defaultValue = "sentences", paramLabel = "sentences|lines",
+            description = "One utterance per sentence (the reference's default) or per line of the text (its \"\\n\"); "
+                    + "phoneme input is always read by line (default: ${DEFAULT-VALUE}).")
+    String splitTextBy;
+
     @Option(names = "--input-prompt-length", defaultValue = "0",
             description = "Seconds to repeat or trim the prompt to; 0 keeps it (default: ${DEFAULT-VALUE}).")
     double inputPromptLength;
@@ -131,7 +136,11 @@ final class SpeakCommand implements Callable<Integer> {
         if ("-".equals(input)) {
             input = readStdin();
         }
-        SpeechRequest.Input kind = phonemes != null ? SpeechRequest.Input.PHONEMES : SpeechRequest.Input.TEXT;
+        SpeechRequest.Input kind = phonemes != null ? SpeechRequest.Input.PHONEMES : switch (splitTextBy) {
+            case "sentences" -> SpeechRequest.Input.TEXT;
+            case "lines" -> SpeechRequest.Input.TEXT_LINES;
+            default -> throw new IllegalArgumentException("--split-text-by must be sentences or lines, got '" + splitTextBy + "'");
+        };
         SpeechRequest request = new SpeechRequest(phonemes != null ? phonemes : input, kind, language, Voice.NONE,
                 sampling.settings());
 

@@ -167,6 +167,21 @@ class SpeakCommandTest {
     }
 
     @Test
+    void splitTextByLinesSpeaksALineOfTwoSentencesAsOneUtterance(@TempDir Path tmp) {
+        String[] common = {"speak", "həlˈoʊ wˈɜːld. hˈaʊ ɑːɹ juː?", "--model", MODEL.toString(), "--ar-temperature", "0",
+            "--max-duration", "20", "--codes-out", tmp.resolve("c.npy").toString()};
+        Result sentences = run(null, concat(common, new String[] {"--split-text-by", "sentences"}));
+        assertEquals(0, sentences.code(), sentences.err());
+        assertTrue(sentences.err().contains("sentence 2/2"), sentences.err());
+        Result lines = run(null, concat(common, new String[] {"--split-text-by", "lines"}));
+        assertEquals(0, lines.code(), lines.err());
+        assertTrue(lines.err().contains("sentence 1/1"), lines.err());
+        Result bad = run(null, concat(common, new String[] {"--split-text-by", "words"}));
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("--split-text-by must be sentences or lines, got 'words'"), bad.err());
+    }
+
+    @Test
     void aWeightFormatIsAskedForAtLoadAndOneTheArchCannotStoreIsRefused(@TempDir Path tmp) {
         String[] common = {"speak", "--phonemes", "həlˈoʊ.", "--model", MODEL.toString(), "--ar-temperature", "0",
             "--max-duration", "20", "-q"};

@@ -14,8 +14,9 @@ import valle.kit.io.Json;
  * The body of {@code POST /v1/audio/speech}: OpenAI's fields ({@code model}, {@code input}, {@code voice},
  * {@code response_format}, {@code speed}, {@code instructions}, {@code stream_format}) plus valle's own:
  * {@code language} and any sampling setting of the reference ({@code seed}, {@code ar_temperature},
- * {@code max_steps}, ...), starting from the reference command line's defaults as {@code valle speak} does, and
- * {@code input_prompt_length} (the reference's seconds to repeat or trim the voice's prompt to).
+ * {@code max_steps}, ...), starting from the reference command line's defaults as {@code valle speak} does,
+ * {@code input_prompt_length} (the reference's seconds to repeat or trim the voice's prompt to) and
+ * {@code split_text_by} ({@code sentences}, the default, or {@code lines}: the reference's text delimiter).
  *
  * @param request      the speech request (its voice still to be looked up)
  * @param voice        the voice's name ({@code "alloy"} or {@code {"id": "alloy"}} in the body)
@@ -28,7 +29,7 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boo
                     double inputPromptLength) {
     /** The fields read here rather than passed on as sampling settings. */
     private static final Set<String> OWN = Set.of("model", "input", "voice", "response_format", "speed",
-            "instructions", "stream_format", "language", "input_prompt_length");
+            "instructions", "stream_format", "language", "input_prompt_length", "split_text_by");
     /** The longest prompt a request may ask for: well past the web UI's 12 s, short enough to bound the memory. */
     static final double MAX_INPUT_PROMPT_SECONDS = 60;
     /** What clients of OpenAI's API commonly send as the model; all mean the one model this server has. */
@@ -101,7 +102,7 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boo
             throw ApiError.badRequest(e.getMessage());
         }
         String language = string(json, "language", "en");
-        return new SpeechParams(new SpeechRequest(input, SpeechRequest.Input.TEXT, language, Voice.NONE, settings),
+        return new SpeechParams(new SpeechRequest(input, textInput(json.get("split_text_by")), language, Voice.NONE, settings),
                 voice, format, streamFormat.equals("sse"), instructions != null,
                 inputPromptLength(json.get("input_prompt_length")));
     }
@@ -123,6 +124,23 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boo
                     + ", got " + (v instanceof Number ? v : Json.typeName(v)));
         }
         return n.doubleValue();
+    }
+
+    /**
+     * How the text is cut into utterances: {@code sentences} (or absent) as the reference's default, {@code lines}
+     * (or the reference's own value {@code "\n"}) one utterance per line.
+     *
+     * @throws ApiError 400 naming {@code split_text_by}
+     */
+    static SpeechRequest.Input textInput(Object v) {
+        if (v == null || v.equals("sentences")) {
+            return SpeechRequest.Input.TEXT;
+        }
+        if (v.equals("lines") || v.equals("\n")) {
+            return SpeechRequest.Input.TEXT_LINES;
+        }
+        throw ApiError.badParam("split_text_by", "'split_text_by' must be \"sentences\" or \"lines\", got "
+                + (v instanceof String ? "'" + v + "'" : Json.typeName(v)));
     }
 
     /** A voice's name, given as a string or as OpenAI's voice object {@code {"id": "…"}}. */

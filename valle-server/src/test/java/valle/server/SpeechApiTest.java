@@ -153,6 +153,31 @@ class SpeechApiTest {
     }
 
     @Test
+    void splitTextByLinesSpeaksEachLineAsOneUtteranceAsTheFacadeDoes() throws Exception {
+        Map<String, Object> kwargs = new java.util.HashMap<>(InferenceSettings.commandLineKwargs());
+        kwargs.put("seed", 5L);
+        kwargs.put("max_duration", MAX_DURATION);
+        Voice alice = tts.voice(TinyModel.PROMPT);
+        for (SpeechRequest.Input input : new SpeechRequest.Input[] {SpeechRequest.Input.TEXT, SpeechRequest.Input.TEXT_LINES}) {
+            String delimiter = input == SpeechRequest.Input.TEXT ? "sentences" : "lines";
+            java.net.http.HttpResponse<byte[]> spoken = post("{\"input\": \"" + TinyModel.TWO_SENTENCES + "\", \"voice\": \"alice\", "
+                    + "\"response_format\": \"wav\", \"seed\": 5, \"max_duration\": " + MAX_DURATION
+                    + ", \"split_text_by\": \"" + delimiter + "\"}");
+            assertEquals(200, spoken.statusCode(), new String(spoken.body(), StandardCharsets.UTF_8));
+            Speech want = tts.speak(new SpeechRequest(TinyModel.TWO_SENTENCES, input, "en", alice,
+                    InferenceSettings.fromKwargs(kwargs)));
+            assertArrayEquals(want.samples(), WavFile.parse(spoken.body(), delimiter).channels()[0], delimiter);
+        }
+        // the two sentences stand on one line: as lines they are one utterance, as sentences two
+        assertEquals(2, tts.speak(new SpeechRequest(TinyModel.TWO_SENTENCES, SpeechRequest.Input.TEXT, "en", alice,
+                InferenceSettings.fromKwargs(kwargs))).sentences().size());
+        assertEquals(1, tts.speak(new SpeechRequest(TinyModel.TWO_SENTENCES, SpeechRequest.Input.TEXT_LINES, "en", alice,
+                InferenceSettings.fromKwargs(kwargs))).sentences().size());
+        java.net.http.HttpResponse<byte[]> bad = post("{\"input\": \"həlˈoʊ.\", \"split_text_by\": \"words\"}");
+        assertError(bad, 400, "'split_text_by' must be \"sentences\" or \"lines\", got 'words'");
+    }
+
+    @Test
     void inputPromptLengthRepeatsOrTrimsTheVoiceAsTheFacadeDoes() throws Exception {
         Voice alice = tts.voice(TinyModel.PROMPT);
         // the recording is 0.4 s: 1.5 s repeats it, 0.2 s cuts it

@@ -28,7 +28,7 @@ import valle.core.speech.SpeechRequest;
 import valle.kit.io.Json;
 
 /**
- * The page's Speech-to-Text tab, two of the reference's extra TTS controls (repetition penalty, language auto, prompt repeat/trim) and the voice-conversion mode, in headless Chromium (skipped without
+ * The page's Speech-to-Text tab, the reference's extra TTS controls (repetition penalty, language auto, text delimiter, prompt repeat/trim) and the voice-conversion mode, in headless Chromium (skipped without
  * Debian's {@code chromium} and {@code chromium-driver}). Leaves screenshots in {@code target/}.
  */
 class WebPageTabsTest {
@@ -70,7 +70,7 @@ class WebPageTabsTest {
                 browser.findElement(By.id("tabTts")).click();
                 WebElement text = browser.findElement(By.id("text"));
                 text.clear();
-                text.sendKeys("həlˈoʊ wˈɜːld.");
+                text.sendKeys(TinyModel.TWO_SENTENCES);
                 browser.findElement(By.cssSelector("details summary")).click();
                 WebElement penalty = browser.findElement(By.id("repetition_penalty"));
                 penalty.clear();
@@ -79,6 +79,7 @@ class WebPageTabsTest {
                 length.clear();
                 length.sendKeys("60");
                 new Select(browser.findElement(By.id("language"))).selectByValue("auto");
+                new Select(browser.findElement(By.id("split_text_by"))).selectByValue("lines");
                 WebElement promptLength = browser.findElement(By.id("input_prompt_length"));
                 promptLength.clear();
                 promptLength.sendKeys("1.5");
@@ -92,14 +93,16 @@ class WebPageTabsTest {
                 assertEquals(50L, ((Number) request.get("max_steps")).longValue());
                 assertEquals(1.5, ((Number) request.get("input_prompt_length")).doubleValue(), 1e-9);
                 assertEquals("auto", request.get("language"));
+                assertEquals("lines", request.get("split_text_by"));
                 // the page's request through the facade, with the voice's prompt repeated to 1.5 s: as much audio
                 Map<String, Object> kwargs = new HashMap<>(InferenceSettings.commandLineKwargs());
                 request.forEach((k, v) -> {
-                    if (!Set.of("model", "input", "voice", "response_format", "language", "input_prompt_length").contains(k)) {
+                    if (!Set.of("model", "input", "voice", "response_format", "language", "input_prompt_length",
+                            "split_text_by").contains(k)) {
                         kwargs.put(k, v);
                     }
                 });
-                Speech want = tts.speak(new SpeechRequest((String) request.get("input"), SpeechRequest.Input.TEXT, "auto",
+                Speech want = tts.speak(new SpeechRequest((String) request.get("input"), SpeechRequest.Input.TEXT_LINES, "auto",
                         tts.voice(TinyModel.PROMPT).repeatedTo(1.5), InferenceSettings.fromKwargs(kwargs)));
                 assertEquals(String.valueOf(2 * want.samples().length),
                         browser.findElement(By.tagName("body")).getDomAttribute("data-audio-bytes"));

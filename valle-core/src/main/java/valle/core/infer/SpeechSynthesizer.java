@@ -117,20 +117,23 @@ public final class SpeechSynthesizer {
 
     private static List<String> sentences(SpeechRequest request) {
         List<String> out = new ArrayList<>();
-        if (request.input() == SpeechRequest.Input.TEXT) {
-            // a sentence of punctuation alone ("...", "!") has nothing to say; the reference would still
-            // generate noise for it, valle leaves it out
-            SentenceSplitter.split(request.text()).stream().filter(SpeechSynthesizer::hasWords).forEach(out::add);
-            if (out.isEmpty() && !request.text().isBlank()) {
-                throw new IllegalArgumentException("the text has no words to speak, only punctuation or symbols");
+        switch (request.input()) {
+            case TEXT, TEXT_LINES -> {
+                // a sentence (or line) of punctuation alone ("...", "!") has nothing to say; the reference would
+                // still generate noise for it, valle leaves it out
+                textUnits(request).stream().filter(SpeechSynthesizer::hasWords).forEach(out::add);
+                if (out.isEmpty() && !request.text().isBlank()) {
+                    throw new IllegalArgumentException("the text has no words to speak, only punctuation or symbols");
+                }
             }
-        } else {
-            // phoneme lines skip the text front end, so they meet its limits here
-            TextLimits.requireWithinLength(request.text());
-            for (String line : request.text().split("\\R")) {
-                if (!line.isBlank()) {
-                    TextLimits.requireSpeakable(line.strip());
-                    out.add(line.strip());
+            case PHONEMES -> {
+                // phoneme lines skip the text front end, so they meet its limits here
+                TextLimits.requireWithinLength(request.text());
+                for (String line : request.text().split("\\R")) {
+                    if (!line.isBlank()) {
+                        TextLimits.requireSpeakable(line.strip());
+                        out.add(line.strip());
+                    }
                 }
             }
         }
@@ -140,13 +143,22 @@ public final class SpeechSynthesizer {
         return out;
     }
 
+    /** The text's sentences, or its lines (the reference's {@code split_text_by="\n"}), stripped. */
+    private static List<String> textUnits(SpeechRequest request) {
+        if (request.input() == SpeechRequest.Input.TEXT) {
+            return SentenceSplitter.split(request.text());
+        }
+        TextLimits.requireWithinLength(request.text());
+        return request.text().lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
+    }
+
     private static boolean hasWords(String sentence) {
         return sentence.codePoints().anyMatch(Character::isLetterOrDigit);
     }
 
     /** A sentence's ids; text in {@code auto} is detected with the request's seed. */
     private EncodedText encoded(SpeechRequest request, String sentence, int index) {
-        EncodedText encoded = request.input() == SpeechRequest.Input.TEXT
+        EncodedText encoded = request.input() != SpeechRequest.Input.PHONEMES
                 ? textEncoder.encode(sentence, request.language(), request.settings().seed())
                 : new EncodedText(sentence, true, sentence, tokenizer.encode(sentence));
         // <bos> and <eos> alone: nothing the model could say

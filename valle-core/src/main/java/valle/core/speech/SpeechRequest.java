@@ -13,8 +13,8 @@ import valle.core.speech.InferenceSettings;
  *         .withSettings(InferenceSettings.fromKwargs(Map.of("ar_temperature", 0.0, "seed", 7)));
  * }</pre>
  *
- * @param text     plain text (split into sentences as the reference splits it), or phoneme lines when
- *                 {@code input} is {@link Input#PHONEMES}
+ * @param text     plain text (split into sentences as the reference splits it, or into lines for
+ *                 {@link Input#TEXT_LINES}), or phoneme lines when {@code input} is {@link Input#PHONEMES}
  * @param input    how {@code text} is to be read
  * @param language {@code en}, {@code ja}, {@code de}, {@code fr}, {@code zh}, {@code ko}
  * @param voice    the voice to clone, or {@link Voice#NONE}
@@ -28,7 +28,12 @@ public record SpeechRequest(String text, Input input, String language, Voice voi
         /** Plain text: split into sentences, each phonemized (or used as is when it already tokenizes). */
         TEXT,
         /** Phonemes as espeak-ng writes them, one utterance per line. */
-        PHONEMES
+        PHONEMES,
+        /**
+         * Plain text, one utterance per line instead of per sentence (the reference's {@code split_text_by="\n"},
+         * the web UI's "lines" text delimiter); each line is phonemized as a sentence of {@link #TEXT} is.
+         */
+        TEXT_LINES
     }
 
     public SpeechRequest {
