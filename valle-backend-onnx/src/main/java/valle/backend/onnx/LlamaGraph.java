@@ -25,8 +25,9 @@ import valle.kit.nn.TensorSpec;
  * ({@code layers.0.self_attn.o_proj.weight}, ...) and its {@code [out, in]} layout (Gemm with transB), except
  * that q, k, v and gate, up are stacked into one weight each ({@link #graphWeights}: fewer, larger products).
  * With {@link WeightFormat#INT8} or {@link WeightFormat#INT4} weights, every linear layer (the stacked q|k|v,
- * o, the stacked gate|up and down) is one {@code MatMulNBits} node over the weight quantised at load
- * ({@link MatMulNBitsLayout}) instead of a Gemm; norms stay float32.
+ * o, the stacked gate|up and down) is one node over the weight quantised at load instead of a Gemm: int8 a
+ * {@code DynamicQuantizeMatMul} ({@link DynamicInt8Layout}), int4 a {@code MatMulNBits} ({@link MatMulNBitsLayout});
+ * norms stay float32.
  *
  * <p>The cached variant ({@link #buildCached}) serves passes over a non-empty cache without copying it: its
  * {@code past.{l}.*} inputs are the cache's capacity buffers {@code [kvHeads, C, headDim]} (rows past the
@@ -48,7 +49,7 @@ final class LlamaGraph {
     private final OnnxGraph g;
     private final String eps;
     /** The quantised weights' layouts by name; empty in float32. */
-    private final Map<String, MatMulNBitsLayout> quantised = new HashMap<>();
+    private final Map<String, QuantisedLinear> quantised = new HashMap<>();
 
     private LlamaGraph(BackboneConfig config, WeightFormat format) {
         this.c = config;
@@ -112,12 +113,13 @@ final class LlamaGraph {
      * The layout of {@code weight} in {@code format}: null where it stays float32 (a norm's vector, or every
      * weight in {@link WeightFormat#F32}).
      */
-    static MatMulNBitsLayout layout(GraphWeight weight, WeightFormat format) {
+    static QuantisedLinear layout(GraphWeight weight, WeightFormat format) {
         if (format == WeightFormat.F32 || !weight.linear()) {
             return null;
         }
         int[] shape = weight.shape();
-        return new MatMulNBitsLayout(OnnxWeights.quantizer(format), shape[0], shape[1]);
+        return format == WeightFormat.INT8 ? new DynamicInt8Layout(shape[0], shape[1])
+                : new MatMulNBitsLayout(OnnxWeights.quantizer(format), shape[0], shape[1]);
     }
 
     static String qkvWeight(int layer) {
@@ -161,7 +163,7 @@ final class LlamaGraph {
         int d = c.hiddenSize();
         int half = c.headDim() / 2;
         for (GraphWeight w : graphWeights(c)) {
-            MatMulNBitsLayout layout = layout(w, format);
+            QuantisedLinear layout = layout(w, format);
             if (layout == null) {
                 g.weight(w.name(), w.shape());
             } else {
@@ -208,7 +210,7 @@ final class LlamaGraph {
 
     /** {@code x [T, in] · Wᵀ} for a weight {@code [out, in]}, float32 or quantised. */
     private String linear(String x, String weight) {
-        MatMulNBitsLayout layout = quantised.get(weight);
+        QuantisedLinear layout = quantised.get(weight);
         return layout == null ? g.node("Gemm", new String[] {x, weight}, "transB", 1) : layout.multiply(g, x, weight);
     }
 

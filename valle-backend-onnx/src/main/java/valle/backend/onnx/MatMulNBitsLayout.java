@@ -1,5 +1,6 @@
 package valle.backend.onnx;
 
+import ai.onnxruntime.OnnxJavaType;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import valle.kit.quant.BlockQuantizer;
@@ -15,7 +16,7 @@ import valle.kit.quant.BlockQuantizer;
  * have no zero-point tensor: the operator's default, 128, is the kit's symmetric 0. A short last block is padded
  * with its zero point (codes that restore 0), so it adds nothing to a product.
  */
-final class MatMulNBitsLayout {
+final class MatMulNBitsLayout implements QuantisedLinear {
     /** ORT's {@code accuracy_level} 4: activations quantised to int8 per block, so that its integer kernels run. */
     static final int INT8_ACCUMULATION = 4;
     private static final int UNSIGNED_OFFSET = 128;
@@ -45,31 +46,38 @@ final class MatMulNBitsLayout {
         this.zeroPoints = new byte[blocks];
     }
 
-    boolean hasZeroPoints() {
+    @Override
+    public boolean hasZeroPoints() {
         return zeroPointBytes > 0;
     }
 
-    int[] codesShape() {
+    @Override
+    public int[] codesShape() {
         return new int[] {out, blocks, blobBytes};
     }
 
-    int[] scalesShape() {
+    @Override
+    public int[] scalesShape() {
         return new int[] {out * blocks};
     }
 
-    int[] zeroPointsShape() {
+    @Override
+    public int[] zeroPointsShape() {
         return new int[] {out * zeroPointBytes};
     }
 
-    long codesBytes() {
+    @Override
+    public long codesBytes() {
         return (long) out * blocks * blobBytes;
     }
 
-    long scalesBytes() {
+    @Override
+    public long scalesBytes() {
         return (long) out * blocks * Float.BYTES;
     }
 
-    long zeroPointsBytes() {
+    @Override
+    public long zeroPointsBytes() {
         return (long) out * zeroPointBytes;
     }
 
@@ -77,7 +85,8 @@ final class MatMulNBitsLayout {
      * Quantises {@code row} (one output's {@code in} weights) and writes it as row {@code r} of the three tensors
      * ({@code zeroPoints} unused for 8 bits). Not thread-safe: one layout works through one weight's rows.
      */
-    void writeRow(int r, float[] row, MemorySegment codesOut, MemorySegment scalesOut, MemorySegment zeroPointsOut) {
+    @Override
+    public void writeRow(int r, float[] row, MemorySegment codesOut, MemorySegment scalesOut, MemorySegment zeroPointsOut) {
         quantizer.quantize(row, 0, in, codes, scales, zeroPoints);
         int block = quantizer.blockSize();
         long base = (long) r * blocks * blobBytes;
@@ -113,33 +122,32 @@ final class MatMulNBitsLayout {
      * The graph's weight declarations for a weight named {@code name}: the codes under {@code name}, then
      * {@link #scalesName} and, for 4 bits, {@link #zeroPointsName}.
      */
-    void declare(OnnxGraph g, String name) {
+    @Override
+    public void declare(OnnxGraph g, String name) {
         g.byteWeight(name, codesShape());
-        g.weight(scalesName(name), scalesShape());
+        g.weight(QuantisedLinear.scalesName(name), scalesShape());
         if (hasZeroPoints()) {
-            g.byteWeight(zeroPointsName(name), zeroPointsShape());
+            g.byteWeight(QuantisedLinear.zeroPointsName(name), zeroPointsShape());
         }
     }
 
     /** {@code x [T, in] · Wᵀ} as one {@code MatMulNBits} node over the weight declared as {@code name}. */
-    String multiply(OnnxGraph g, String x, String name) {
+    @Override
+    public String multiply(OnnxGraph g, String x, String name) {
         return multiply(g, x, name, INT8_ACCUMULATION);
     }
 
     /** As above with ORT's {@code accuracy_level} {@code accuracy} (0: float activations, the exact product). */
     String multiply(OnnxGraph g, String x, String name, int accuracy) {
         String[] inputs = hasZeroPoints()
-                ? new String[] {x, name, scalesName(name), zeroPointsName(name)}
-                : new String[] {x, name, scalesName(name)};
+                ? new String[] {x, name, QuantisedLinear.scalesName(name), QuantisedLinear.zeroPointsName(name)}
+                : new String[] {x, name, QuantisedLinear.scalesName(name)};
         return g.runtimeNode("MatMulNBits", inputs, "K", (long) in, "N", (long) out, "bits", (long) quantizer.bits(),
                 "block_size", (long) quantizer.blockSize(), "accuracy_level", (long) accuracy);
     }
 
-    static String scalesName(String name) {
-        return name + ".scales";
-    }
-
-    static String zeroPointsName(String name) {
-        return name + ".zero_points";
+    @Override
+    public OnnxJavaType codesType() {
+        return OnnxJavaType.UINT8;
     }
 }

@@ -27,6 +27,7 @@ final class OnnxGraph {
     private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
     private static final int INT64 = TensorProto.DataType.INT64.getNumber();
     private static final int UINT8 = TensorProto.DataType.UINT8.getNumber();
+    private static final int INT8 = TensorProto.DataType.INT8.getNumber();
 
     private final GraphProto.Builder graph = GraphProto.newBuilder();
     private final java.util.List<String> weights = new java.util.ArrayList<>();
@@ -74,6 +75,11 @@ final class OnnxGraph {
     /** As {@link #weight(String, int...)} for a weight of unsigned bytes (quantised codes, packed zero points). */
     String byteWeight(String name, int... dims) {
         return weight(name, UINT8, dims);
+    }
+
+    /** As {@link #weight(String, int...)} for a weight of signed bytes (int8 codes). */
+    String int8Weight(String name, int... dims) {
+        return weight(name, INT8, dims);
     }
 
     private String weight(String name, int dataType, int... dims) {

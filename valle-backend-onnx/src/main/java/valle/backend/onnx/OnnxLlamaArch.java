@@ -42,7 +42,7 @@ public final class OnnxLlamaArch extends LlamaShapedArch {
     }
 
     /**
-     * f32, and int8 and int4 quantised at load for ORT's {@code MatMulNBits}; not bf16 or f16, for which ORT's CPU
+     * f32, and int8 and int4 quantised at load (int8 for {@code DynamicQuantizeMatMul}, int4 for {@code MatMulNBits}); not bf16 or f16, for which ORT's CPU
      * provider has no kernels that read them without widening (which f32 already is).
      */
     @Override

@@ -76,10 +76,10 @@ class MatMulNBitsLayoutTest {
             }
             Map<String, OnnxTensor> weights = new HashMap<>();
             weights.put("w", OnnxTensor.createTensor(env, codes.asByteBuffer(), longs(layout.codesShape()), OnnxJavaType.UINT8));
-            weights.put(MatMulNBitsLayout.scalesName("w"), OnnxTensor.createTensor(env,
+            weights.put(QuantisedLinear.scalesName("w"), OnnxTensor.createTensor(env,
                     scales.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer(), longs(layout.scalesShape())));
             if (layout.hasZeroPoints()) {
-                weights.put(MatMulNBitsLayout.zeroPointsName("w"), OnnxTensor.createTensor(env,
+                weights.put(QuantisedLinear.zeroPointsName("w"), OnnxTensor.createTensor(env,
                         zeroPoints.asByteBuffer(), longs(layout.zeroPointsShape()), OnnxJavaType.UINT8));
             }
             try (OrtSession s = OrtRuntime.session(env, g.toBytes(), weights, 1);

@@ -16,7 +16,7 @@ import valle.api.tensor.WeightFormat;
  */
 @Experimental("made for the int8 and int4 weight formats; more rules (other block sizes, asymmetric int8) may come")
 public sealed interface BlockQuantizer permits SymmetricInt8, AsymmetricInt4 {
-    /** The block size both quantisers use unless told otherwise: the one ONNX Runtime's MatMulNBits runs fastest. */
+    /** The block size both quantisers use unless told otherwise (the java backend's; the onnx backend picks its own, docs/backends.md). */
     int DEFAULT_BLOCK = 32;
 
     /** The largest weight magnitude a rule takes: {@code Float.MAX_VALUE / 16}, so that 15 scales stay finite. */
