@@ -1,7 +1,10 @@
 package valle.api.arch;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import valle.api.Experimental;
 import valle.api.Stable;
 
@@ -47,14 +50,46 @@ public interface Backbone extends AutoCloseable {
     float[] forward(BackboneState state, BackboneInput input);
 
     /**
-     * Several independent sequences of different lengths (CFG's conditional and null passes). The default
-     * runs them one after the other; a backbone may batch them.
+     * Several independent sequences of different lengths (CFG's conditional and null passes, the NAR passes of
+     * requests served together). Each result equals {@link #forward(BackboneInput)} on that input alone, bit
+     * for bit: a sequence's hidden states must not depend on which others share its batch. The default runs
+     * them one after the other; a backbone may batch them.
      */
-    @Experimental("batched execution is not specialised by any backbone yet")
+    @Experimental("batched execution is not specialised by every backbone yet")
     default List<float[]> forward(List<BackboneInput> batch) {
         List<float[]> out = new ArrayList<>(batch.size());
         for (BackboneInput in : batch) {
             out.add(forward(in));
+        }
+        return out;
+    }
+
+    /**
+     * One incremental pass over several independent sequences at once (continuous batching: the AR steps of
+     * requests in flight share one read of the weights). {@code inputs.get(i)} is appended to
+     * {@code states.get(i)}, exactly as {@link #forward(BackboneState, BackboneInput)} would, and each result
+     * equals that call on its pair alone, bit for bit, whatever the other pairs are. The default runs the pairs
+     * one after the other; a backbone that reads its weights once for all rows overrides it.
+     *
+     * @param states distinct states made by this backbone, one per sequence
+     * @param inputs the rows to append to each state, same size and order as {@code states}
+     * @return hidden states {@code [rows_i, D]} per sequence, owned by the caller
+     * @throws IllegalArgumentException when the lists differ in size, a state appears twice or was made by
+     *         another backbone
+     */
+    @Experimental("continuous batching's scheduler is its first user")
+    default List<float[]> forward(List<BackboneState> states, List<BackboneInput> inputs) {
+        if (states.size() != inputs.size()) {
+            throw new IllegalArgumentException(states.size() + " states for " + inputs.size() + " inputs");
+        }
+        Set<BackboneState> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        distinct.addAll(states);
+        if (distinct.size() != states.size()) {
+            throw new IllegalArgumentException("a state appears twice in one batched pass");
+        }
+        List<float[]> out = new ArrayList<>(states.size());
+        for (int i = 0; i < states.size(); i++) {
+            out.add(forward(states.get(i), inputs.get(i)));
         }
         return out;
     }
