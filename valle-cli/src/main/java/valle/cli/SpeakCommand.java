@@ -71,6 +71,12 @@ final class SpeakCommand implements Callable<Integer> {
             description = "en, ja (kanji and kana), de, fr, zh, ko, or auto: each sentence's language detected (langdetect, seeded by --seed) and phonemized in it (default: ${DEFAULT-VALUE}).")
     String language;
 
+    @Option(names = {"--output-language", "--out-lang"}, paramLabel = "LANG",
+            description = "The language to speak in: only the model's language token changes, the text is phonemized in --lang "
+                    + "(the reference's --language against its --text-language); en, ja, de, fr, zh, ko, or auto for token 0 "
+                    + "(default: --lang).")
+    String outputLanguage;
+
     @Option(names = {"--prompt", "--prompt-codes"}, paramLabel = "FILE", split = ";",
             description = "The voice to clone: a WAV file (any rate; channel 0 of stereo), or its codes (.npy [T, 8] or a reference .enc). "
                     + "Several (repeated, or joined with ';') are joined in order. Without one there is no prompt.")
@@ -142,7 +148,7 @@ final class SpeakCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--split-text-by must be sentences or lines, got '" + splitTextBy + "'");
         };
         SpeechRequest request = new SpeechRequest(phonemes != null ? phonemes : input, kind, language, Voice.NONE,
-                sampling.settings());
+                sampling.settings()).withOutputLanguage(outputLanguage);
 
         boolean convert = switch (task) {
             case "tts", "ns", "sr" -> false;
