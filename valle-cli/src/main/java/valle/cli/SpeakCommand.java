@@ -31,6 +31,7 @@ import valle.core.load.JsonWriter;
 import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechRequest;
+import valle.core.speech.SpeechTask;
 import valle.core.speech.Voice;
 
 /**
@@ -150,11 +151,13 @@ final class SpeakCommand implements Callable<Integer> {
         SpeechRequest request = new SpeechRequest(phonemes != null ? phonemes : input, kind, language, Voice.NONE,
                 sampling.settings()).withOutputLanguage(outputLanguage);
 
-        boolean convert = switch (task) {
-            case "tts", "ns", "sr" -> false;
-            case "vc" -> true;
-            default -> throw new IllegalArgumentException("--task must be tts, vc, ns or sr, got '" + task + "'");
-        };
+        SpeechTask speechTask;
+        try {
+            speechTask = SpeechTask.parse(task);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--task must be tts, vc, ns or sr, got '" + task + "'");
+        }
+        boolean convert = !speechTask.runsAsTts();
         if (convert != (source != null)) {
             throw new IllegalArgumentException(convert ? "--task vc needs --source FILE (the utterance to convert)"
                     : "--source is only for --task vc");
@@ -162,9 +165,8 @@ final class SpeakCommand implements Callable<Integer> {
         if (convert && out == null) {
             throw new IllegalArgumentException("--task vc writes audio: give --out speech.wav");
         }
-        if ((task.equals("ns") || task.equals("sr")) && !quiet) {
-            err.println("valle: --task " + task + " runs plain text-to-speech, as the reference does at 0d4329d "
-                    + "(its task check never matches)");
+        if (!quiet) {
+            speechTask.note().ifPresent(note -> err.println("valle: --" + note));
         }
 
         long started = System.nanoTime();
@@ -183,7 +185,7 @@ final class SpeakCommand implements Callable<Integer> {
                 speech = valle.convert(request, valle.voice(source).codes(), progress);
                 codes = speech.codes();
             } else if (needsVocoder) {
-                speech = valle.speak(request, progress);
+                speech = valle.speak(speechTask, request, progress);
                 codes = speech.codes();
             } else {
                 codes = valle.generate(request, progress);
