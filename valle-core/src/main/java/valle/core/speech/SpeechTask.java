@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import valle.api.Experimental;
 
 /**
  * The reference's speech tasks ({@code TTS.inference(task=…)}, its CLI's {@code --task}, its web UI's Task). At
@@ -11,6 +12,7 @@ import java.util.stream.Collectors;
  * would give them their task token compares with the single string {@code "ns, sr"} and never matches
  * ({@code remaining-features.md} §2.2), so valle runs them as {@link #TTS} and says so ({@link #note()}).
  */
+@Experimental("ns and sr may run their own task (the task token before the prompt, §2.2) once a model is known to have learned them")
 public enum SpeechTask {
     /** Text to speech. */
     TTS,
