@@ -247,18 +247,41 @@ public final class PackedMatrix {
 
     /**
      * {@code y [rows, out] = x [rows, in] · Wᵀ} on the fast path: a streaming matrix-vector kernel for one row,
-     * a packed, register-tiled matrix-matrix kernel for more; panels are split over {@code pool}.
+     * a packed, register-tiled matrix-matrix kernel for more; panels are split over {@code pool}. A row's sums
+     * depend only on whether it came alone or with others, never on how many others or where it sits among them.
      */
     public void multiply(float[] x, int rows, float[] y, KernelPool pool) {
+        multiplyStacked(x, rows == 1 ? 1 : 0, rows, y, pool);
+    }
+
+    /**
+     * The products of several inputs stacked in {@code x} in one pass over the weights (the sequences of a
+     * batched backbone pass): rows {@code [0, singles)} are one-row inputs, each summed exactly as
+     * {@code multiply} sums a row that comes alone, and rows {@code [singles, rows)} are rows of inputs of several
+     * rows, each summed exactly as {@code multiply} sums it among its own input's rows. So every input's outputs
+     * are bit for bit those of its own {@code multiply}, whatever shares the pass.
+     */
+    public void multiplyStacked(float[] x, int singles, int rows, float[] y, KernelPool pool) {
         check(x, rows, y);
+        if (singles < 0 || singles > rows) {
+            throw new IllegalArgumentException(singles + " one-row inputs among " + rows + " rows");
+        }
         if (!VECTOR) {
             multiplySimple(x, rows, y);
             return;
         }
-        if (rows == 1) {
-            pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemv(this, x, y, p0, p1));
-        } else if (rows > 0) {
-            pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemm(this, x, rows, y, p0, p1));
+        if (rows == 0) {
+            return;
+        }
+        if (singles == rows) {
+            pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemv(this, x, rows, y, p0, p1));
+        } else if (singles == 0) {
+            pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemm(this, x, 0, rows, y, p0, p1));
+        } else {
+            pool.forRange(panels, 1, (p0, p1) -> {
+                PackedKernels.gemv(this, x, singles, y, p0, p1);
+                PackedKernels.gemm(this, x, singles, rows, y, p0, p1);
+            });
         }
     }
 
