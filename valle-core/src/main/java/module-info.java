@@ -22,6 +22,7 @@ module valle.core {
     exports valle.core.speech;
     exports valle.core.audio;
     // the machinery behind the facade, for valle's own tools: the command line, the conformance kit, the server
+    exports valle.core.batch to valle.cli, valle.server, valle.tck;
     exports valle.core.infer to valle.cli, valle.tck;
     exports valle.core.load to valle.cli, valle.server, valle.tck;
     exports valle.core.lora to valle.tck;

@@ -50,8 +50,10 @@ import valle.kit.thread.ThreadCount;
  * (memory-mapped; the AR stop class is suppressed so the AR loop runs its 376 steps, as the reference's figures
  * assume). The kernel rows time the llama plugin's own matrix kernels on the shapes of the spec's §2.
  */
-@Command(name = "bench", description = "Time every stage of a typical request at the real model size (random weights unless --model).",
+@Command(name = "bench", description = {"Time every stage of a typical request at the real model size (random weights unless --model).",
+            "With --requests N: N different requests per modality run serially, then together through N scheduler slots."},
         footer = {"  ./valle bench --quick",
+            "  ./valle bench --requests 4 --json   # continuous batching: serial vs batched wall time",
             "  ./valle bench --backend java --weight-dtype bf16 --threads 4 --json"})
 final class BenchCommand implements Callable<Integer> {
     private static final int TEXT_TOKENS = 60;
@@ -100,6 +102,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--narlen-50", description = "Also run the 50-step NAR-len loop (twice the time of narlen_25; off so that the default run fits in 10 minutes).")
     boolean narlen50;
 
+    @Option(names = "--requests", paramLabel = "N",
+            description = "Instead of the stages: N different AR+NAR requests and N NAR-len requests of the bench's size, run one "
+                    + "after the other and then together through a scheduler of N slots (rows requests_serial_* and requests_batched_*).")
+    Integer requests;
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
@@ -110,8 +117,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         int n = threads == null ? ThreadCount.configured() : threads;
-        if (n < 1 || reps < 1 || layers < 1) {
-            throw new ParameterException(spec.commandLine(), "--threads, --reps and --layers must be at least 1");
+        if (n < 1 || reps < 1 || layers < 1 || requests != null && requests < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads, --reps, --layers and --requests must be at least 1");
         }
         WeightFormat format = weightDtype == null ? null : parseFormat();
         // random weights are written in a 16-bit format's own dtype; a checkpoint or a quantisation is converted at load
@@ -136,21 +143,32 @@ final class BenchCommand implements Callable<Integer> {
             long[] routed;
             long peakRss;
             String ranOn;
+            Boolean batchedEqual = null;
             // every pool the model, its backbone and attention make while loading takes n threads
-            try (Valle valle = Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).threads(n)
-                    .weights(requested).build()) {
+            Valle.Builder builder = Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).threads(n)
+                    .weights(requested);
+            try (Valle valle = requests == null ? builder.build() : builder.slots(requests).build()) {
                 ranOn = valle.model().arch().backend();
-                // and so do the codecs its codec rows open after loading
-                rows = ThreadCount.where(n).call(() -> run(valle, n, format));
+                if (requests != null) {
+                    RequestsBench.Result r = ThreadCount.where(n).call(() -> new RequestsBench(valle, requests,
+                            quick ? 20 : AR_STEPS, quick ? 3 : 25).run(TEXT_TOKENS, randomCodes(new SplittableRandom(3), PROMPT_FRAMES, 8)));
+                    rows = new ArrayList<>(r.rows());
+                    batchedEqual = r.batchedEqualsSerial();
+                } else {
+                    // and so do the codecs its codec rows open after loading
+                    rows = ThreadCount.where(n).call(() -> run(valle, n, format));
+                }
                 routed = routedPerExpert(valle.model());
                 // the high-water mark of the model's stages: the kernel rows below allocate matrices of their own
                 peakRss = PeakResidentSet.bytes();
             }
-            // with the model closed, so that nothing of the backend runs beside the kernels
-            kernelRows(n, format, rows);
+            if (requests == null) {
+                // with the model closed, so that nothing of the backend runs beside the kernels
+                kernelRows(n, format, rows);
+            }
             BenchReport report = new BenchReport(ranOn, backend, n, format == null ? (model == null ? "f32" : "file")
                     : format.name().toLowerCase(Locale.ROOT), PackedMatrix.vectorBits(), rows, peakRss,
-                    WeightsBytes.of(file, requested), routed);
+                    WeightsBytes.of(file, requested), routed, batchedEqual);
             if (json) {
                 report.printJson(out);
             } else {

@@ -22,9 +22,11 @@ import valle.core.load.JsonWriter;
  * @param weightsBytes    the checkpoint's tensors in the chosen format ({@link WeightsBytes}); -1 where unknown
  * @param routedPerExpert for a mixture-of-experts model, the tokens each expert received in one NAR pass over
  *                        all layers (a token counts once per expert it is routed to); empty otherwise
+ * @param batchedEqualsSerial with {@code --requests}: whether every request run through the scheduler gave the codes
+ *                        it gave alone; null otherwise
  */
 record BenchReport(String backend, String backendChoice, int threads, String weightDtype, int vectorBits, List<BenchTimer.Row> rows,
-                   long peakRssBytes, long weightsBytes, long[] routedPerExpert) {
+                   long peakRssBytes, long weightsBytes, long[] routedPerExpert, Boolean batchedEqualsSerial) {
 
     void printTable(PrintWriter out) {
         out.printf(Locale.ROOT, "backend %s (%s), threads %d, weights %s, vectors %d bits%n",
@@ -37,6 +39,9 @@ record BenchReport(String backend, String backendChoice, int threads, String wei
         for (BenchTimer.Row r : rows) {
             out.printf(Locale.ROOT, "%-16s %12.4f %12.4f %5d  %s%n", r.name(), r.min(), r.median(), r.reps(),
                     r.unit().equals("s") ? "s" : r.unit() + " (best in MIN)");
+        }
+        if (batchedEqualsSerial != null) {
+            out.println("every batched request equals its serial run: " + batchedEqualsSerial);
         }
         if (routedPerExpert.length > 0) {
             out.printf(Locale.ROOT, "tokens routed per expert (one NAR pass, all layers): %s%n",
@@ -66,6 +71,9 @@ record BenchReport(String backend, String backendChoice, int threads, String wei
             rowList.add(row);
         }
         json.put("rows", rowList);
+        if (batchedEqualsSerial != null) {
+            json.put("batched_equals_serial", batchedEqualsSerial);
+        }
         if (routedPerExpert.length > 0) {
             json.put("routed_per_expert", Arrays.stream(routedPerExpert).boxed().toList());
         }

@@ -47,6 +47,23 @@ class BenchCommandTest {
     }
 
     @Test
+    void requestsRunSeriallyThenBatchedGiveTheSameCodes() {
+        CliResult r = CliResult.run("bench", "--requests", "3", "--quick", "--json", "--layers", "1", "--threads", "2",
+                "--backend", "java");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> json = Json.parseObject(r.out().trim(), "bench output");
+        assertEquals(Boolean.TRUE, json.get("batched_equals_serial"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) json.get("rows");
+        assertEquals(List.of("requests_serial_ar_nar", "requests_batched_ar_nar", "requests_serial_ar_stage",
+                "requests_batched_ar_stage", "requests_serial_nar_len", "requests_batched_nar_len"),
+                rows.stream().map(m -> m.get("name")).toList());
+        for (Map<String, Object> row : rows) {
+            assertTrue(((Number) row.get("min_s")).doubleValue() > 0, row.toString());
+        }
+    }
+
+    @Test
     void aMixtureOfExpertsReportsTheTokensEachExpertReceived() {
         // one layer of the published Mixtral layout (8 experts of 4096, top-2) keeps the test short
         CliResult r = CliResult.run("bench", "--quick", "--json", "--layers", "1", "--threads", "2", "--arch", "mixtral");

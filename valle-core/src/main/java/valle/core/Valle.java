@@ -18,6 +18,9 @@ import valle.api.codec.Codes;
 import valle.api.tensor.WeightFormat;
 import valle.core.audio.PcmAudio;
 import valle.core.audio.WavFile;
+import valle.core.batch.Scheduler;
+import valle.core.batch.SchedulerStats;
+import valle.core.batch.Slot;
 import valle.core.infer.CodeGenerator;
 import valle.core.infer.CodeRequest;
 import valle.core.infer.Languages;
@@ -91,13 +94,16 @@ public final class Valle implements AutoCloseable {
     private final boolean hasModel;
     private final AudioCodec encoder;
     private final AudioCodec vocoder;
+    /** Batches the passes of concurrent requests; null when the builder was given no slots. */
+    private final Scheduler scheduler;
     private volatile boolean closed;
 
-    private Valle(Injector injector, boolean hasModel, AudioCodec encoder, AudioCodec vocoder) {
+    private Valle(Injector injector, boolean hasModel, AudioCodec encoder, AudioCodec vocoder, Scheduler scheduler) {
         this.injector = injector;
         this.hasModel = hasModel;
         this.encoder = encoder;
         this.vocoder = vocoder;
+        this.scheduler = scheduler;
     }
 
     public static Builder builder() {
@@ -146,8 +152,7 @@ public final class Valle implements AutoCloseable {
     /** As {@link #generate(CodeRequest)}, reporting the stages to {@code progress}; says which modality ran. */
     @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public CodeGenerator.Generated generate(CodeRequest request, Progress progress) {
-        model();
-        return injector.getInstance(CodeGenerator.class).generate(request, progress);
+        return scheduled(model -> injector.getInstance(CodeGenerator.class).through(model).generate(request, progress));
     }
 
     /**
@@ -158,8 +163,7 @@ public final class Valle implements AutoCloseable {
      */
     @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public java.util.List<Codes> generateLines(java.util.List<CodeRequest> lines, Progress progress) {
-        model();
-        return injector.getInstance(CodeGenerator.class).generateLines(lines, progress);
+        return scheduled(model -> injector.getInstance(CodeGenerator.class).through(model).generateLines(lines, progress));
     }
 
     /**
@@ -281,7 +285,7 @@ public final class Valle implements AutoCloseable {
     public Speech speak(SpeechRequest request, SpeechListener listener) {
         model();
         AudioCodec codec = vocoder("speaking");
-        return injector.getInstance(SpeechSynthesizer.class).speak(request, codec, listener);
+        return synthesized((synthesizer, slot) -> synthesizer.speak(request, decoding(slot, codec), listener));
     }
 
     /**
@@ -313,7 +317,7 @@ public final class Valle implements AutoCloseable {
     public Speech convert(SpeechRequest request, Codes source, SpeechListener listener) {
         model();
         AudioCodec codec = vocoder("voice conversion");
-        return injector.getInstance(SpeechSynthesizer.class).convert(request, source, codec, listener);
+        return synthesized((synthesizer, slot) -> synthesizer.convert(request, source, decoding(slot, codec), listener));
     }
 
     /**
@@ -323,7 +327,11 @@ public final class Valle implements AutoCloseable {
     public Flow.Publisher<SpeechChunk> stream(SpeechRequest request) {
         model();
         AudioCodec codec = vocoder("speaking");
-        return injector.getInstance(SpeechSynthesizer.class).stream(request, codec);
+        if (scheduler == null) {
+            return injector.getInstance(SpeechSynthesizer.class).stream(request, codec);
+        }
+        // the publisher's thread waits for the slot, so that stream() itself returns at once
+        return SpeechSynthesizer.publisher(listener -> speak(request, listener));
     }
 
     /**
@@ -332,7 +340,7 @@ public final class Valle implements AutoCloseable {
      */
     public Codes generate(SpeechRequest request, SpeechListener listener) {
         model();
-        return injector.getInstance(SpeechSynthesizer.class).codes(request, listener);
+        return synthesized((synthesizer, slot) -> synthesizer.codes(request, listener));
     }
 
     /**
@@ -365,8 +373,41 @@ public final class Valle implements AutoCloseable {
 
     /** As {@link #transcribe(Codes, String, InferenceSettings)}, reporting every step to {@code progress}. */
     public Transcription transcribe(Codes speech, String language, InferenceSettings settings, Progress progress) {
-        model();
-        return injector.getInstance(Transcriber.class).transcribe(speech, Languages.id(language), settings, progress);
+        int lang = Languages.id(language);
+        return scheduled(model -> injector.getInstance(Transcriber.class).through(model).transcribe(speech, lang, settings, progress));
+    }
+
+    /**
+     * What the scheduler of the builder's {@link Builder#slots slots} is doing (active slots, waiting requests,
+     * batch sizes), or empty when requests run unbatched.
+     */
+    @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
+    public java.util.Optional<SchedulerStats> scheduler() {
+        return java.util.Optional.ofNullable(scheduler).map(Scheduler::stats);
+    }
+
+    /** Runs {@code work} on the model, or, with slots, in a scheduler slot on that slot's batching view of it. */
+    private <T> T scheduled(java.util.function.Function<ValleModel, T> work) {
+        ValleModel model = model();
+        if (scheduler == null) {
+            return work.apply(model);
+        }
+        return scheduler.run(slot -> work.apply(slot.through(model)));
+    }
+
+    /** As {@link #scheduled}, with the synthesizer over the (viewed) model and the slot, null without slots. */
+    private <T> T synthesized(java.util.function.BiFunction<SpeechSynthesizer, Slot, T> work) {
+        SpeechSynthesizer synthesizer = injector.getInstance(SpeechSynthesizer.class);
+        if (scheduler == null) {
+            return work.apply(synthesizer, null);
+        }
+        ValleModel model = model();
+        return scheduler.run(slot -> work.apply(synthesizer.through(slot.through(model)), slot));
+    }
+
+    /** The vocoder, decoding as the slot's own stage (outside the batcher's ticks) when there is a slot. */
+    private static AudioCodec decoding(Slot slot, AudioCodec codec) {
+        return slot == null ? codec : slot.decoding(codec);
     }
 
     /** The codec that encodes voice prompts, if the builder was given one. */
@@ -398,6 +439,9 @@ public final class Valle implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            if (scheduler != null) {
+                scheduler.close();
+            }
             if (hasModel) {
                 injector.getInstance(ValleModel.class).close();
             }
@@ -442,8 +486,25 @@ public final class Valle implements AutoCloseable {
         private String vocoderName;
         private int threads;
         private WeightFormat weights;
+        private int slots;
 
         private Builder() {
+        }
+
+        /**
+         * Serves concurrent requests with continuous batching over {@code n} slots: at most {@code n} requests run
+         * at once (more wait for a slot, first come, first served) and their backbone passes are batched, one pass
+         * over the weights per step for all of them; every output equals the same request run alone. Without it
+         * (the default) each request makes its own passes, as many at once as there are callers.
+         *
+         * @throws IllegalArgumentException when {@code n < 1}
+         */
+        public Builder slots(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("Valle.builder().slots(n) needs n >= 1 slots, got " + n);
+            }
+            this.slots = n;
+            return this;
         }
 
         /** The checkpoint to load: an {@code .sft} file, or a folder holding exactly one. */
@@ -601,7 +662,7 @@ public final class Valle implements AutoCloseable {
                 }
                 throw e;
             }
-            return new Valle(injector, model != null, encoder, vocoder);
+            return new Valle(injector, model != null, encoder, vocoder, slots == 0 ? null : new Scheduler(slots));
         }
 
         private static void closeQuietly(AudioCodec... codecs) {

@@ -26,6 +26,11 @@ public final class CodeGenerator {
         this.pipeline = pipeline;
     }
 
+    /** The same generator over {@code view} of its model (a scheduler slot's batching view). */
+    public CodeGenerator through(ValleModel view) {
+        return new CodeGenerator(view, pipeline);
+    }
+
     /** The generated codes {@code [T, levels]} and how level 0 was made. */
     public record Generated(Codes codes, Modality modality) {
     }

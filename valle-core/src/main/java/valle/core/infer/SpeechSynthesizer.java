@@ -45,6 +45,11 @@ public final class SpeechSynthesizer {
         this.detectedLanguageToken = detectedLanguageToken;
     }
 
+    /** The same synthesizer over {@code view} of its model (a scheduler slot's batching view). */
+    public SpeechSynthesizer through(valle.core.model.ValleModel view) {
+        return new SpeechSynthesizer(generator.through(view), textEncoder, tokenizer, detectedLanguageToken);
+    }
+
     /**
      * Runs a request, delivering each sentence to {@code listener} as it is done.
      *
@@ -109,7 +114,16 @@ public final class SpeechSynthesizer {
      * to; cancelling stops it at the next step.
      */
     public java.util.concurrent.Flow.Publisher<SpeechChunk> stream(SpeechRequest request, AudioCodec vocoder) {
-        return new SpeechPublisher(listener -> speak(request, vocoder, listener));
+        return publisher(listener -> speak(request, vocoder, listener));
+    }
+
+    /**
+     * A publisher of the sentences that {@code job} delivers to the listener it is given, run on a virtual thread
+     * when subscribed to (so that a job that waits for a scheduler slot waits there).
+     */
+    public static java.util.concurrent.Flow.Publisher<SpeechChunk> publisher(
+            java.util.function.Function<SpeechListener, Speech> job) {
+        return new SpeechPublisher(job);
     }
 
     /** The request's codes only: {@link #speak} without a vocoder. */

@@ -26,6 +26,11 @@ public final class Transcriber {
         this.decoder = decoder;
     }
 
+    /** The same transcriber over {@code view} of its model (a scheduler slot's batching view). */
+    public Transcriber through(ValleModel view) {
+        return new Transcriber(view, pipeline, decoder);
+    }
+
     /**
      * Transcribes {@code speech}.
      *

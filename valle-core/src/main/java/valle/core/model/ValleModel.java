@@ -37,11 +37,13 @@ public final class ValleModel implements AutoCloseable {
     private final LoraAdapter adapter;
     /** The arch plugin that built the backbones. */
     private final Arch arch;
+    /** The model this one is a view of ({@link #through}); null for a loaded model. */
+    private final ValleModel owner;
     private volatile boolean closed;
 
     private ValleModel(String name, SafetensorsFile file, ModelConfig config, ModelLayout layout,
                        SequenceBuilder sequences, ClassifierHeads heads, Arch arch, Backbone base, Backbone adapted,
-                       LoraConfig lora, LoraAdapter adapter) {
+                       LoraConfig lora, LoraAdapter adapter, ValleModel owner) {
         this.name = name;
         this.file = file;
         this.config = config;
@@ -53,6 +55,7 @@ public final class ValleModel implements AutoCloseable {
         this.lora = lora;
         this.adapter = adapter;
         this.arch = arch;
+        this.owner = owner;
     }
 
     /**
@@ -110,7 +113,7 @@ public final class ValleModel implements AutoCloseable {
                 base = arch.open(backboneConfig, file.scoped("model.").requesting(format), attention.get());
             }
             String name = path.getFileName().toString().replaceFirst("\\.sft$", "");
-            return new ValleModel(name, file, config, layout, sequences, heads, arch, base, adapted, levels, adapter);
+            return new ValleModel(name, file, config, layout, sequences, heads, arch, base, adapted, levels, adapter, null);
         } catch (RuntimeException e) {
             if (base != null) {
                 base.close();
@@ -167,6 +170,17 @@ public final class ValleModel implements AutoCloseable {
     public Backbone backbone(int level) {
         ensureOpen();
         return adapted != null && lora.activeAt(level) ? adapted : base;
+    }
+
+    /**
+     * This model with its backbones seen through {@code view} (a scheduler's batching view of each): everything
+     * else is shared. Closing the view does nothing; it stops working when this model is closed.
+     */
+    public ValleModel through(java.util.function.UnaryOperator<Backbone> view) {
+        ensureOpen();
+        return new ValleModel(name, file, config, layout, sequences, heads, arch,
+                base == null ? null : view.apply(base), adapted == null ? null : view.apply(adapted), lora, adapter,
+                owner == null ? this : owner);
     }
 
     /** The LoRA loaded with the model, with the levels it serves, if any. */
@@ -247,7 +261,7 @@ public final class ValleModel implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed) {
+        if (owner == null && !closed) {
             closed = true;
             if (base != null) {
                 base.close();
@@ -262,7 +276,7 @@ public final class ValleModel implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) {
+        if (closed || owner != null && owner.closed) {
             throw new IllegalStateException("model '" + name + "' is closed");
         }
     }
