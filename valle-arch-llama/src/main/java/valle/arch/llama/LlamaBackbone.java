@@ -228,12 +228,13 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
         layer.o().multiplyStacked(w.attendedAll, singles, total, w.projected, pool);
     }
 
-    /** The weights belong to the model, which releases them; the backbone drops its workspace and stops its threads. */
+    /** Drops the workspace, stops the threads, then frees the packed weights (the file stays the model's). */
     @Override
     protected void release() {
         spare.set(null);
         cachePool.clear();
         pool.close();
+        weights.memory().close();
     }
 
     /** The activations of a pass of up to {@code rows} rows, reused by every layer and by later passes. */

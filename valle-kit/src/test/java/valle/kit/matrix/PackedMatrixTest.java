@@ -148,6 +148,28 @@ class PackedMatrixTest {
         }
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = WeightFormat.class, names = {"F32", "BF16", "F16", "INT8", "INT4"})
+    void aClosedModelsWeightsRefuseEveryUse(WeightFormat format) {
+        SplittableRandom rnd = new SplittableRandom(23);
+        float[] w = random(rnd, 40 * 70);
+        WeightMemory memory = WeightMemory.open("the test model");
+        PackedMatrix m = PackedMatrix.of(format, 40, 70, (o, dst) -> System.arraycopy(w, o * 70, dst, 0, 70), memory);
+        float[] x = random(rnd, 5 * 70);
+        float[] y = new float[5 * 40];
+        try (KernelPool pool = new KernelPool(2, "test")) {
+            m.multiply(x, 5, y, pool);
+            memory.close();
+            memory.close();   // closing twice does nothing
+            for (int rows : new int[] {1, 5}) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.multiply(x, rows, y, pool));
+                assertTrue(e.getMessage().contains("the test model") && e.getMessage().contains("closed"), e.getMessage());
+            }
+            assertThrows(IllegalStateException.class, () -> m.multiplySimple(x, 1, y));
+            assertThrows(IllegalStateException.class, () -> m.weight(0, 0));
+        }
+    }
+
     @Test
     void narrowFormatsKeepTheirFileValuesExactly() {
         // values that came from a bf16 / f16 file are restored bit for bit from their widened float32 form
