@@ -86,8 +86,10 @@ final class PackedKernels {
 
     /**
      * {@code rows} independent matrix-vector products (the one-row steps of sequences stacked in one pass): each
-     * panel streams from memory once and is re-read from cache for the next rows, and each row is summed exactly
-     * as it is when it comes alone.
+     * panel streams from memory once and is re-read from cache for the next rows (f32 and int8 take the rows in
+     * pairs, each load of the panel serving both: four one-row products of a 4096×1024 matrix, measured on one
+     * thread, cost 1.1-1.3 times one in f32 instead of 1.7, 2.0 in int8 instead of 3.5), and each row is summed
+     * exactly as it is when it comes alone.
      */
     static void gemv(PackedMatrix m, float[] x, int rows, float[] y, int p0, int p1) {
         switch (m.format) {
@@ -105,7 +107,51 @@ final class PackedKernels {
         int in = m.in;
         MemorySegment w = m.f32;
         for (int p = p0; p < p1; p++) {
-            for (int r = 0; r < rows; r++) {
+            int r = 0;
+            // two rows share each load of the panel; each row's sums are those of its own pass
+            for (; r + 2 <= rows; r += 2) {
+                int xo = r * in;
+                int xo1 = xo + in;
+                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                int i = p * in * nr;
+                int k = 0;
+                for (; k + 2 <= in; k += 2, i += 2 * nr) {
+                    FloatVector w0 = FloatVector.fromArray(FS, w, i);
+                    FloatVector w1 = FloatVector.fromArray(FS, w, i + L);
+                    FloatVector w2 = FloatVector.fromArray(FS, w, i + nr);
+                    FloatVector w3 = FloatVector.fromArray(FS, w, i + nr + L);
+                    FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
+                    FloatVector x1 = FloatVector.broadcast(FS, x[xo + k + 1]);
+                    a0 = w0.fma(x0, a0);
+                    a1 = w1.fma(x0, a1);
+                    a2 = w2.fma(x1, a2);
+                    a3 = w3.fma(x1, a3);
+                    x0 = FloatVector.broadcast(FS, x[xo1 + k]);
+                    x1 = FloatVector.broadcast(FS, x[xo1 + k + 1]);
+                    b0 = w0.fma(x0, b0);
+                    b1 = w1.fma(x0, b1);
+                    b2 = w2.fma(x1, b2);
+                    b3 = w3.fma(x1, b3);
+                }
+                if (k < in) {
+                    FloatVector w0 = FloatVector.fromArray(FS, w, i);
+                    FloatVector w1 = FloatVector.fromArray(FS, w, i + L);
+                    FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
+                    a0 = w0.fma(x0, a0);
+                    a1 = w1.fma(x0, a1);
+                    x0 = FloatVector.broadcast(FS, x[xo1 + k]);
+                    b0 = w0.fma(x0, b0);
+                    b1 = w1.fma(x0, b1);
+                }
+                a0.add(a2).intoArray(sums, 0);
+                a1.add(a3).intoArray(sums, L);
+                addRow(sums, 0, y, r * m.out + p * nr, m.out - p * nr, true);
+                b0.add(b2).intoArray(sums, 0);
+                b1.add(b3).intoArray(sums, L);
+                addRow(sums, 0, y, (r + 1) * m.out + p * nr, m.out - p * nr, true);
+            }
+            for (; r < rows; r++) {
                 int xo = r * in;
                 FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
                 int i = p * in * nr;
@@ -214,9 +260,53 @@ final class PackedKernels {
         MemorySegment w = m.codes;
         MemorySegment scales = m.scales;
         int blocks = m.blocks;
+        int width = blocks * QUANT_BLOCK;
         for (int p = p0; p < p1; p++) {
-            for (int r = 0; r < rows; r++) {
-                int xo = r * blocks * QUANT_BLOCK;
+            int r = 0;
+            // two rows share each load and widening of the codes; each row's sums are those of its own pass
+            for (; r + 2 <= rows; r += 2) {
+                int xo = r * width;
+                int xo1 = xo + width;
+                FloatVector y0 = FloatVector.zero(FS), y1 = y0, z0 = y0, z1 = y0;
+                int i = p * blocks * (QUANT_BLOCK / 2) * L;
+                for (int b = 0, k = 0, s = p * blocks * NR; b < blocks; b++, s += NR) {
+                    FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                    FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+                    for (int end = k + QUANT_BLOCK; k < end; k += 2, i += L) {
+                        IntVector v = IntVector.fromArray(IS, w, i);
+                        FloatVector w0 = (FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
+                        FloatVector w1 = (FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
+                        FloatVector w2 = (FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
+                        FloatVector w3 = (FloatVector) v.lanewise(ASHR, 24).convert(I2F, 0);
+                        FloatVector x0 = FloatVector.broadcast(FS, xs[xo + k]);
+                        FloatVector x1 = FloatVector.broadcast(FS, xs[xo + k + 1]);
+                        a0 = w0.fma(x0, a0);
+                        a1 = w1.fma(x0, a1);
+                        a2 = w2.fma(x1, a2);
+                        a3 = w3.fma(x1, a3);
+                        x0 = FloatVector.broadcast(FS, xs[xo1 + k]);
+                        x1 = FloatVector.broadcast(FS, xs[xo1 + k + 1]);
+                        c0 = w0.fma(x0, c0);
+                        c1 = w1.fma(x0, c1);
+                        c2 = w2.fma(x1, c2);
+                        c3 = w3.fma(x1, c3);
+                    }
+                    FloatVector s0 = FloatVector.fromArray(FS, scales, s);
+                    FloatVector s1 = FloatVector.fromArray(FS, scales, s + L);
+                    y0 = a0.add(a2).fma(s0, y0);
+                    y1 = a1.add(a3).fma(s1, y1);
+                    z0 = c0.add(c2).fma(s0, z0);
+                    z1 = c1.add(c3).fma(s1, z1);
+                }
+                y0.intoArray(sums, 0);
+                y1.intoArray(sums, L);
+                addRow(sums, 0, y, r * m.out + p * NR, m.out - p * NR, true);
+                z0.intoArray(sums, 0);
+                z1.intoArray(sums, L);
+                addRow(sums, 0, y, (r + 1) * m.out + p * NR, m.out - p * NR, true);
+            }
+            for (; r < rows; r++) {
+                int xo = r * width;
                 FloatVector y0 = FloatVector.zero(FS), y1 = y0;
                 int i = p * blocks * (QUANT_BLOCK / 2) * L;
                 for (int b = 0, k = 0, s = p * blocks * NR; b < blocks; b++, s += NR) {
