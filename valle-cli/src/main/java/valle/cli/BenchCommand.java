@@ -18,7 +18,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import valle.api.arch.Backbone;
+import valle.api.arch.BackboneInput;
 import valle.api.arch.BackboneState;
+import valle.api.arch.MaskMode;
 import valle.api.codec.AudioCodec;
 import valle.api.codec.Codes;
 import valle.api.tensor.DType;
@@ -61,6 +64,9 @@ final class BenchCommand implements Callable<Integer> {
     private static final int AR_STEPS = OUTPUT_FRAMES + 1;
     /** Steps sampled for each of the ar_step rows. */
     private static final int STEP_SAMPLES = 5;
+    /** Sequences stepped together by the ar_step_batch row, and the rows each has cached (S of ar_step_late). */
+    private static final int BATCH = 4;
+    private static final int BATCH_PAST = 661;
 
     @Spec
     CommandSpec spec;
@@ -90,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--layers", defaultValue = "12", description = "Layers of the random model (default: ${DEFAULT-VALUE}, the published size).")
     int layers;
 
-    @Option(names = "--quick", description = "A subset in under a minute: one decode-step row, one NAR level, len, one NAR-len step, codecs, kernels.")
+    @Option(names = "--quick", description = "A subset in under a minute: one decode-step row, the batched decode-step rows, one NAR level, len, one NAR-len step, codecs, kernels.")
     boolean quick;
 
     @Option(names = "--narlen-50", description = "Also run the 50-step NAR-len loop (twice the time of narlen_25; off so that the default run fits in 10 minutes).")
@@ -239,6 +245,8 @@ final class BenchCommand implements Callable<Integer> {
             rows.add(BenchTimer.fromSamples("ar_loop", "s", loop));
         }
 
+        batchedStepRows(m, longReps, rows);
+
         Sampling nar = new Sampling(pipeline, base.nar(), new SplittableRandom(5));
         rows.add(BenchTimer.seconds("nar_level", shortReps, () -> NarLoop.run(m, in, level0, 1, base.narCfg(), nar)));
         if (!quick) {
@@ -267,6 +275,69 @@ final class BenchCommand implements Callable<Integer> {
                     (len.median() + narLen.median() + narAll.median()) / OUTPUT_SECONDS, narLen.reps(), "s"));
         }
         return rows;
+    }
+
+    /**
+     * The AR backbone's decode step at S = {@link #BATCH_PAST} + 1 for one sequence ({@code ar_step_batch1}) and
+     * for {@link #BATCH} sequences in one batched pass ({@code ar_step_batch4}, seconds per pass: divide by 4 for a
+     * sequence's share), as continuous batching steps the requests in flight. Backbone only (no heads, no
+     * sampling); the sequences are forks of one prefill of random rows, and the two kinds of step alternate, so
+     * that both see the same load.
+     */
+    private static void batchedStepRows(ValleModel m, int reps, List<BenchTimer.Row> rows) {
+        Backbone backbone = m.backbone();
+        int d = backbone.config().hiddenSize();
+        SplittableRandom rnd = new SplittableRandom(11);
+        double[] alone = new double[reps * STEP_SAMPLES];
+        double[] together = new double[reps * STEP_SAMPLES];
+        try (BackboneState prefilled = backbone.newState()) {
+            backbone.forward(prefilled, randomRows(rnd, BATCH_PAST, 0, d));
+            for (int r = 0; r < reps; r++) {
+                List<BackboneState> states = new ArrayList<>();
+                try {
+                    for (int s = 0; s <= BATCH; s++) {
+                        states.add(prefilled.fork());
+                    }
+                    // two steps first: the first passes compile the batched path and grow the caches
+                    for (int step = -2; step < STEP_SAMPLES; step++) {
+                        double one = step(backbone, states.subList(0, 1), rnd, d);
+                        double many = step(backbone, states.subList(1, BATCH + 1), rnd, d);
+                        if (step >= 0) {
+                            alone[r * STEP_SAMPLES + step] = one;
+                            together[r * STEP_SAMPLES + step] = many;
+                        }
+                    }
+                } finally {
+                    states.forEach(BackboneState::close);
+                }
+            }
+        }
+        rows.add(BenchTimer.fromSamples("ar_step_batch1", "s", alone));
+        rows.add(BenchTimer.fromSamples("ar_step_batch" + BATCH, "s", together));
+    }
+
+    /** Seconds of one batched pass appending a random row to each state. */
+    private static double step(Backbone backbone, List<BackboneState> states, SplittableRandom rnd, int d) {
+        List<BackboneInput> inputs = new ArrayList<>();
+        for (BackboneState state : states) {
+            inputs.add(randomRows(rnd, 1, state.length(), d));
+        }
+        long t0 = System.nanoTime();
+        backbone.forward(states, inputs);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** {@code n} random rows of width {@code d} at positions {@code from..}, causal. */
+    private static BackboneInput randomRows(SplittableRandom rnd, int n, int from, int d) {
+        float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (rnd.nextDouble() * 2 - 1);
+        }
+        int[] positions = new int[n];
+        for (int i = 0; i < n; i++) {
+            positions[i] = from + i;
+        }
+        return new BackboneInput(x, n, positions, MaskMode.CAUSAL);
     }
 
     /**

@@ -31,6 +31,7 @@ import valle.core.load.JsonWriter;
 import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechRequest;
+import valle.core.speech.SpeechTask;
 import valle.core.speech.Voice;
 
 /**
@@ -70,6 +71,12 @@ final class SpeakCommand implements Callable<Integer> {
     @Option(names = {"--lang", "--language", "-l"}, defaultValue = "en",
             description = "en, ja (kanji and kana), de, fr, zh, ko, or auto: each sentence's language detected (langdetect, seeded by --seed) and phonemized in it (default: ${DEFAULT-VALUE}).")
     String language;
+
+    @Option(names = {"--output-language", "--out-lang"}, paramLabel = "LANG",
+            description = "The language to speak in: only the model's language token changes, the text is phonemized in --lang "
+                    + "(the reference's --language against its --text-language); en, ja, de, fr, zh, ko, or auto for token 0 "
+                    + "(default: --lang).")
+    String outputLanguage;
 
     @Option(names = {"--prompt", "--prompt-codes"}, paramLabel = "FILE", split = ";",
             description = "The voice to clone: a WAV file (any rate; channel 0 of stereo), or its codes (.npy [T, 8] or a reference .enc). "
@@ -142,13 +149,15 @@ final class SpeakCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--split-text-by must be sentences or lines, got '" + splitTextBy + "'");
         };
         SpeechRequest request = new SpeechRequest(phonemes != null ? phonemes : input, kind, language, Voice.NONE,
-                sampling.settings());
+                sampling.settings()).withOutputLanguage(outputLanguage);
 
-        boolean convert = switch (task) {
-            case "tts", "ns", "sr" -> false;
-            case "vc" -> true;
-            default -> throw new IllegalArgumentException("--task must be tts, vc, ns or sr, got '" + task + "'");
-        };
+        SpeechTask speechTask;
+        try {
+            speechTask = SpeechTask.parse(task);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--task must be tts, vc, ns or sr, got '" + task + "'");
+        }
+        boolean convert = !speechTask.runsAsTts();
         if (convert != (source != null)) {
             throw new IllegalArgumentException(convert ? "--task vc needs --source FILE (the utterance to convert)"
                     : "--source is only for --task vc");
@@ -156,9 +165,8 @@ final class SpeakCommand implements Callable<Integer> {
         if (convert && out == null) {
             throw new IllegalArgumentException("--task vc writes audio: give --out speech.wav");
         }
-        if ((task.equals("ns") || task.equals("sr")) && !quiet) {
-            err.println("valle: --task " + task + " runs plain text-to-speech, as the reference does at 0d4329d "
-                    + "(its task check never matches)");
+        if (!quiet) {
+            speechTask.note().ifPresent(note -> err.println("valle: --" + note));
         }
 
         long started = System.nanoTime();
@@ -177,7 +185,7 @@ final class SpeakCommand implements Callable<Integer> {
                 speech = valle.convert(request, valle.voice(source).codes(), progress);
                 codes = speech.codes();
             } else if (needsVocoder) {
-                speech = valle.speak(request, progress);
+                speech = valle.speak(speechTask, request, progress);
                 codes = speech.codes();
             } else {
                 codes = valle.generate(request, progress);

@@ -32,7 +32,7 @@ class BenchCommandTest {
         assertEquals((double) peakRss / weights, ((Number) json.get("peak_rss_per_weights")).doubleValue(), 1e-9);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = (List<Map<String, Object>>) json.get("rows");
-        assertEquals(List.of("ar_step_early", "nar_level", "len_loop", "narlen_step", "codec_encode_3s",
+        assertEquals(List.of("ar_step_early", "ar_step_batch1", "ar_step_batch4", "nar_level", "len_loop", "narlen_step", "codec_encode_3s",
                 "codec_decode_5s", "gemv_gbps", "gemm_gflops"), rows.stream().map(m -> m.get("name")).toList());
         for (Map<String, Object> row : rows) {
             double min = ((Number) row.get("min_s")).doubleValue();

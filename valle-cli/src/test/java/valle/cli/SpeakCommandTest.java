@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,9 @@ import valle.core.audio.PcmAudio;
 import valle.core.audio.WavFile;
 import valle.core.load.NpyArray;
 import valle.core.speech.Speech;
+import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
+import valle.core.speech.Voice;
 import valle.kit.io.Json;
 
 /**
@@ -156,7 +159,7 @@ class SpeakCommandTest {
             lora.resolve("lora.sft").toString()})).code());
         assertEquals(0, run(null, concat(common, new String[] {"--codes-out", merged.toString(), "--lora",
             lora.resolve("lora.sft").toString(), "--lora-merge"})).code());
-        assertFalse(java.util.Arrays.equals(NpyArray.read(plain).ints(), NpyArray.read(adapted).ints()));
+        assertFalse(Arrays.equals(NpyArray.read(plain).ints(), NpyArray.read(adapted).ints()));
         assertArrayEquals(NpyArray.read(adapted).ints(), NpyArray.read(merged).ints());
         // the tiny Llama models all share one shape; a Mamba model has none of the adapted layers
         Result other = run(null, "speak", "--phonemes", "həlˈoʊ.", "--model", GOLDEN.resolve("arch/ar_nar_mamba/model.sft").toString(), "--lora",
@@ -179,6 +182,29 @@ class SpeakCommandTest {
         Result bad = run(null, concat(common, new String[] {"--split-text-by", "words"}));
         assertNotEquals(0, bad.code());
         assertTrue(bad.err().contains("--split-text-by must be sentences or lines, got 'words'"), bad.err());
+    }
+
+    @Test
+    void outLangChangesTheLanguageTokenAsTheFacadesOutputLanguageDoes(@TempDir Path tmp) {
+        String[] common = {"speak", "--phonemes", "həlˈoʊ wˈɜːld.", "--model", MODEL.toString(), "--ar-temperature", "0",
+            "--max-duration", "20", "-q"};
+        Path plain = tmp.resolve("plain.npy");
+        Path german = tmp.resolve("german.npy");
+        assertEquals(0, run(null, concat(common, new String[] {"--codes-out", plain.toString()})).code());
+        Result r = run(null, concat(common, new String[] {"--codes-out", german.toString(), "--out-lang", "de"}));
+        assertEquals(0, r.code(), r.err());
+        SpeechRequest request = SpeechRequest.ofPhonemes("həlˈoʊ wˈɜːld.", Voice.NONE)
+                .withSettings(settings("--ar-temperature", "0", "--max-duration", "20"));
+        try (Valle tts = Valle.builder().model(MODEL).build()) {
+            assertArrayEquals(tts.generate(request, SpeechListener.NONE).data(), NpyArray.read(plain).ints());
+            assertArrayEquals(tts.generate(request.withOutputLanguage("de"), SpeechListener.NONE).data(),
+                    NpyArray.read(german).ints());
+        }
+        assertFalse(Arrays.equals(NpyArray.read(plain).ints(), NpyArray.read(german).ints()),
+                "the tiny model should tell tokens 0 and 2 apart");
+        Result bad = run(null, concat(common, new String[] {"--codes-out", tmp.resolve("x.npy").toString(), "--out-lang", "xx"}));
+        assertNotEquals(0, bad.code());
+        assertTrue(bad.err().contains("unknown language 'xx'"), bad.err());
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import valle.api.Stable;
 import valle.api.plugin.Plugin;
 import valle.api.ValleException;
@@ -35,6 +37,7 @@ import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
+import valle.core.speech.SpeechTask;
 import valle.core.speech.Transcription;
 import valle.core.speech.TranscriptionSettings;
 import valle.core.speech.Voice;
@@ -85,6 +88,8 @@ import valle.kit.thread.ThreadCount;
  */
 @Stable(since = "0.1")
 public final class Valle implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Valle.class);
+
     private final Injector injector;
     private final boolean hasModel;
     private final AudioCodec encoder;
@@ -281,6 +286,22 @@ public final class Valle implements AutoCloseable {
         model();
         AudioCodec codec = vocoder("speaking");
         return synthesized(listener, (synthesizer, slot) -> synthesizer.speak(request, decoding(slot, codec), listener));
+    }
+
+    /**
+     * Runs a request as the reference's {@code TTS.inference(task=…)} runs a task without a source: {@code tts}, and
+     * {@code ns} and {@code sr}, which it runs as plain text-to-speech (logged at info, {@link SpeechTask#note()}), so
+     * their audio is {@link #speak(SpeechRequest, SpeechListener)}'s.
+     *
+     * @throws IllegalArgumentException for {@link SpeechTask#VC}, which needs its source: {@link #convert}; and as
+     *                                  {@link #speak(SpeechRequest, SpeechListener)}
+     */
+    public Speech speak(SpeechTask task, SpeechRequest request, SpeechListener listener) {
+        if (!task.runsAsTts()) {
+            throw new IllegalArgumentException("task " + task.label() + " needs the utterance to convert: use convert(request, source, listener)");
+        }
+        task.note().ifPresent(LOG::info);
+        return speak(request, listener);
     }
 
     /**

@@ -17,7 +17,7 @@ import valle.core.speech.SpeechRequest;
  * {@code POST /v1/audio/conversions}, valle's own (OpenAI has no voice-conversion API): a multipart form with
  * {@code file} (the source WAV), {@code input} (the text it says: required, the reference transcribes the source
  * with Whisper when it is empty and valle does not), {@code voice} (a voice of the library, default {@code default}),
- * {@code language}, {@code seed} and {@code input_prompt_length} (as the speech endpoint's). The answer is the converted speech as one 32-bit float WAV, as long as the
+ * {@code language}, {@code output_language}, {@code seed} and {@code input_prompt_length} (as the speech endpoint's). The answer is the converted speech as one 32-bit float WAV, as long as the
  * source ({@link Valle#convert}, NAR-len models only; an AR+NAR model is a 400).
  */
 final class ConversionEndpoint {
@@ -69,7 +69,7 @@ final class ConversionEndpoint {
         kwargs.put("max_duration", Math.max(((Number) kwargs.get("max_duration")).intValue(), source.frames()));
         SpeechRequest request = new SpeechRequest(input, SpeechRequest.Input.TEXT, language,
                 voices.get(voice).repeatedTo(promptSeconds),
-                InferenceSettings.fromKwargs(kwargs));
+                InferenceSettings.fromKwargs(kwargs)).withOutputLanguage(ctx.formParam("output_language"));
         long deadline = arrived + config.requestTimeout().toNanos();
         Speech speech;
         try (Admission.Ticket ignored = admission.enter(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {

@@ -26,6 +26,8 @@ import valle.core.speech.SpeechRequest;
 final class SpeechEndpoint {
     /** The response header that says {@code instructions} were accepted and not followed. */
     static final String INSTRUCTIONS_HEADER = "X-Valle-Instructions";
+    /** The response header that says a task ({@code ns}, {@code sr}) ran as plain text-to-speech. */
+    static final String TASK_HEADER = "X-Valle-Task";
 
     private final Valle tts;
     private final VoiceLibrary voices;
@@ -178,6 +180,7 @@ final class SpeechEndpoint {
                     if (params.instructions()) {
                         ctx.header(INSTRUCTIONS_HEADER, "ignored");
                     }
+                    params.task().note().ifPresent(note -> ctx.header(TASK_HEADER, note));
                     out = ctx.res().getOutputStream();
                     metrics.firstAudio((System.nanoTime() - arrived) / 1e9);
                 }

@@ -7,6 +7,7 @@ import java.util.Set;
 import valle.api.ModelFormatException;
 import valle.core.speech.InferenceSettings;
 import valle.core.speech.SpeechRequest;
+import valle.core.speech.SpeechTask;
 import valle.core.speech.Voice;
 import valle.kit.io.Json;
 
@@ -16,7 +17,10 @@ import valle.kit.io.Json;
  * {@code language} and any sampling setting of the reference ({@code seed}, {@code ar_temperature},
  * {@code max_steps}, ...), starting from the reference command line's defaults as {@code valle speak} does,
  * {@code input_prompt_length} (the reference's seconds to repeat or trim the voice's prompt to) and
- * {@code split_text_by} ({@code sentences}, the default, or {@code lines}: the reference's text delimiter).
+ * {@code split_text_by} ({@code sentences}, the default, or {@code lines}: the reference's text delimiter),
+ * {@code output_language} (the language token, the reference's {@code language}; default {@code language}, which is
+ * the text's) and {@code task} ({@code tts}, or {@code ns} / {@code sr}, which run as plain text-to-speech as in the
+ * reference; {@code vc} is {@code POST /v1/audio/conversions}).
  *
  * @param request      the speech request (its voice still to be looked up)
  * @param voice        the voice's name ({@code "alloy"} or {@code {"id": "alloy"}} in the body)
@@ -24,12 +28,13 @@ import valle.kit.io.Json;
  * @param sse          whether the audio goes as server-sent events ({@code stream_format: "sse"}) rather than raw
  * @param instructions whether the body had {@code instructions} (accepted, and ignored: valle has no such control)
  * @param inputPromptLength seconds to repeat or trim the voice's prompt to ({@link Voice#repeatedTo}); 0 keeps it
+ * @param task         the task asked for: {@code tts}, {@code ns} or {@code sr}, all run as text-to-speech
  */
 record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boolean sse, boolean instructions,
-                    double inputPromptLength) {
+                    double inputPromptLength, SpeechTask task) {
     /** The fields read here rather than passed on as sampling settings. */
     private static final Set<String> OWN = Set.of("model", "input", "voice", "response_format", "speed",
-            "instructions", "stream_format", "language", "input_prompt_length", "split_text_by");
+            "instructions", "stream_format", "language", "input_prompt_length", "split_text_by", "output_language", "task");
     /** The longest prompt a request may ask for: well past the web UI's 12 s, short enough to bound the memory. */
     static final double MAX_INPUT_PROMPT_SECONDS = 60;
     /** What clients of OpenAI's API commonly send as the model; all mean the one model this server has. */
@@ -102,9 +107,28 @@ record SpeechParams(SpeechRequest request, String voice, AudioFormat format, boo
             throw ApiError.badRequest(e.getMessage());
         }
         String language = string(json, "language", "en");
-        return new SpeechParams(new SpeechRequest(input, textInput(json.get("split_text_by")), language, Voice.NONE, settings),
-                voice, format, streamFormat.equals("sse"), instructions != null,
-                inputPromptLength(json.get("input_prompt_length")));
+        SpeechRequest request = new SpeechRequest(input, textInput(json.get("split_text_by")), language, Voice.NONE, settings)
+                .withOutputLanguage(string(json, "output_language", null));
+        return new SpeechParams(request, voice, format, streamFormat.equals("sse"), instructions != null,
+                inputPromptLength(json.get("input_prompt_length")), task(string(json, "task", "tts")));
+    }
+
+    /**
+     * The task: {@code tts}, or {@code ns} / {@code sr}, which the reference runs as plain text-to-speech.
+     *
+     * @throws ApiError 400 naming {@code task}, for {@code vc} (which has its own endpoint) and unknown names
+     */
+    static SpeechTask task(String name) {
+        SpeechTask task;
+        try {
+            task = SpeechTask.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badParam("task", e.getMessage());
+        }
+        if (!task.runsAsTts()) {
+            throw ApiError.badParam("task", "task vc converts an uploaded utterance: POST it to /v1/audio/conversions");
+        }
+        return task;
     }
 
     /**

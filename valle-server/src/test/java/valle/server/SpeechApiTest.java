@@ -178,6 +178,34 @@ class SpeechApiTest {
     }
 
     @Test
+    void outputLanguageChangesTheTokenAsTheFacadeDoesAndNsSrSpeakAsTts() throws Exception {
+        Voice alice = tts.voice(TinyModel.PROMPT);
+        String common = "{\"input\": \"həlˈoʊ wˈɜːld.\", \"voice\": \"alice\", \"response_format\": \"wav\", \"seed\": 6, "
+                + "\"max_duration\": " + MAX_DURATION;
+        java.net.http.HttpResponse<byte[]> german = post(common + ", \"output_language\": \"de\"}");
+        assertEquals(200, german.statusCode(), new String(german.body(), StandardCharsets.UTF_8));
+        Speech plain = direct("həlˈoʊ wˈɜːld.", alice, 6);
+        Map<String, Object> kwargs = new java.util.HashMap<>(InferenceSettings.commandLineKwargs());
+        kwargs.put("seed", 6L);
+        kwargs.put("max_duration", MAX_DURATION);
+        Speech want = tts.speak(new SpeechRequest("həlˈoʊ wˈɜːld.", SpeechRequest.Input.TEXT, "en", alice,
+                InferenceSettings.fromKwargs(kwargs)).withOutputLanguage("de"));
+        assertFalse(java.util.Arrays.equals(plain.codes().data(), want.codes().data()), "the tiny model tells tokens 0 and 2 apart");
+        assertArrayEquals(want.samples(), WavFile.parse(german.body(), "de").channels()[0]);
+        assertError(post(common + ", \"output_language\": \"xx\"}"), 400, "unknown language 'xx'");
+
+        for (String task : new String[] {"tts", "ns", "sr"}) {
+            java.net.http.HttpResponse<byte[]> r = post(common + ", \"task\": \"" + task + "\"}");
+            assertEquals(200, r.statusCode(), new String(r.body(), StandardCharsets.UTF_8));
+            assertArrayEquals(plain.samples(), WavFile.parse(r.body(), task).channels()[0], task);
+            assertEquals(!task.equals("tts"), r.headers().firstValue(SpeechEndpoint.TASK_HEADER)
+                    .filter(note -> note.contains("runs plain text-to-speech")).isPresent(), task);
+        }
+        assertError(post(common + ", \"task\": \"vc\"}"), 400, "/v1/audio/conversions");
+        assertError(post(common + ", \"task\": \"nr\"}"), 400, "unknown task 'nr'");
+    }
+
+    @Test
     void inputPromptLengthRepeatsOrTrimsTheVoiceAsTheFacadeDoes() throws Exception {
         Voice alice = tts.voice(TinyModel.PROMPT);
         // the recording is 0.4 s: 1.5 s repeats it, 0.2 s cuts it

@@ -1,11 +1,15 @@
 package valle.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -18,11 +22,12 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import valle.core.Valle;
+import valle.kit.io.Json;
 
 /**
  * The page in headless Chromium (Debian's {@code chromium} and {@code chromium-driver}, which {@code .ci/run}
  * installs): type text, pick a voice, press play, and see audio arrive and the timing line fill in. Leaves a
- * screenshot in {@code target/valle-page.png}.
+ * screenshot in {@code target/valle-page.png}. The controls it leaves alone must send the reference web UI's defaults.
  */
 class WebPageTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -65,6 +70,24 @@ class WebPageTest {
                 String timing = browser.findElement(By.id("timing")).getText();
                 assertTrue(status.startsWith("done: received ") && !status.startsWith("done: received 0 "), status);
                 assertTrue(timing.startsWith("last request: ") && timing.contains("real-time factor"), timing);
+                // the controls left alone send the reference web UI's defaults (remaining-features.md §6.2, §6.5)
+                Map<String, Object> request = Json.parseObject(
+                        browser.findElement(By.tagName("body")).getDomAttribute("data-request"), "the page's request");
+                Map<String, Object> webUi = new TreeMap<>(Map.ofEntries(Map.entry("max_steps", 50L),
+                        Map.entry("cfg_strength", 1.0), Map.entry("cfg_rescale", 0.75), Map.entry("ar_temperature", 1.0),
+                        Map.entry("nar_temperature", 0.0), Map.entry("top_p", 1.0), Map.entry("top_k", 0L),
+                        Map.entry("min_p", 0.0), Map.entry("top_no", 0.0), Map.entry("repetition_penalty", 1.0),
+                        Map.entry("repetition_penalty_decay", 0.0), Map.entry("length_penalty", 0.0),
+                        Map.entry("context_history", 0L), Map.entry("input_prompt_length", 0.0), Map.entry("max_levels", 7L),
+                        Map.entry("beam_width", 0L), Map.entry("prefix_silence", 0.0), Map.entry("input_prompt_prefix", false),
+                        Map.entry("refine_on_stop", false), Map.entry("dry_multiplier", 0.0), Map.entry("dry_base", 1.75),
+                        Map.entry("dry_allowed_length", 2L), Map.entry("min_ar_temperature", -1.0), Map.entry("modality", "auto"),
+                        Map.entry("task", "tts"), Map.entry("split_text_by", "sentences")));
+                Map<String, Object> sent = new TreeMap<>();
+                webUi.keySet().forEach(k -> sent.put(k, request.get(k) instanceof Number n && !(webUi.get(k) instanceof Long)
+                        ? (Object) n.doubleValue() : request.get(k)));
+                assertEquals(webUi, sent);
+                assertFalse(request.containsKey("output_language"), "the output language follows the text's unless chosen");
                 Path shot = Path.of("target", "valle-page.png");
                 Files.write(shot, ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
             } finally {

@@ -28,6 +28,7 @@ import valle.core.speech.Speech;
 import valle.core.speech.SpeechChunk;
 import valle.core.speech.SpeechListener;
 import valle.core.speech.SpeechRequest;
+import valle.core.speech.SpeechTask;
 import valle.core.speech.Voice;
 
 /**
@@ -56,6 +57,24 @@ class SpeechFacadeTest {
     private static SpeechRequest request(long seed) {
         return SpeechRequest.ofPhonemes(LINES, tts.voice(PROMPT_WAV))
                 .withSettings(InferenceSettings.fromKwargs(Map.of("ar_temperature", 0.7, "max_duration", 60, "seed", seed)));
+    }
+
+    @Test
+    void nsAndSrSpeakAsPlainTtsAndVcAsksForItsSource() {
+        Speech plain = tts.speak(request(5), SpeechListener.NONE);
+        for (SpeechTask task : List.of(SpeechTask.TTS, SpeechTask.NS, SpeechTask.SR)) {
+            Speech speech = tts.speak(task, request(5), SpeechListener.NONE);
+            assertArrayEquals(plain.codes().data(), speech.codes().data(), task.label());
+            assertArrayEquals(plain.samples(), speech.samples(), task.label());
+        }
+        assertTrue(SpeechTask.NS.note().orElseThrow().contains("runs plain text-to-speech"));
+        assertTrue(SpeechTask.TTS.note().isEmpty());
+        IllegalArgumentException vc = assertThrows(IllegalArgumentException.class,
+                () -> tts.speak(SpeechTask.VC, request(5), SpeechListener.NONE));
+        assertTrue(vc.getMessage().contains("use convert("), vc.getMessage());
+        assertEquals(SpeechTask.SR, SpeechTask.parse(" SR "));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> SpeechTask.parse("nr"));
+        assertEquals("unknown task 'nr': use tts, ns, sr, vc", unknown.getMessage());
     }
 
     @Test

@@ -28,7 +28,10 @@ import valle.kit.thread.KernelPool;
  * <p>Every pass goes through {@link KvCache}s: a full-sequence pass is a prefill into a throw-away cache, so
  * cached decoding and full passes share one code path. Several sequences (CFG's conditional and null passes)
  * go through one pass together: their rows are stacked for every matrix product, so the weights are read
- * once for all of them, and only attention runs per sequence.
+ * once for all of them, and only attention runs per sequence. The incremental steps of several requests
+ * ({@link #passes}) go through the same stacked pass. The one-row inputs are stacked first and summed by the
+ * matrix-vector kernel, the others after them by the matrix-matrix kernel, exactly as each would be alone, so a
+ * sequence's hidden states do not depend on which others share its pass.
  */
 final class LlamaBackbone extends StatefulBackbone<KvCache> {
     private final LlamaWeights weights;
@@ -81,9 +84,41 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
         return run(List.of(cache), List.of(input), probe).getFirst();
     }
 
-    /** @param probe told of every layer's output (the stacked rows of all sequences) */
+    /** The pairs' rows stacked through one pass over the weights; each sequence attends to its own cache. */
+    @Override
+    protected List<float[]> passes(List<KvCache> states, List<BackboneInput> inputs) {
+        return run(states, inputs, UNWATCHED);
+    }
+
+    /**
+     * The sequences stacked one-row inputs first (see {@link valle.kit.matrix.PackedMatrix#multiplyStacked});
+     * the results come back in the callers' order.
+     */
     private List<float[]> run(List<KvCache> caches, List<BackboneInput> inputs, BackboneProbe probe) {
         ensureOpen();
+        int n = inputs.size();
+        Integer[] order = new Integer[n];
+        for (int s = 0; s < n; s++) {
+            order[s] = s;
+        }
+        // a stable sort: the one-row inputs first, each group in the callers' order
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(s -> inputs.get(s).rows() == 1 ? 0 : 1));
+        List<KvCache> stackedCaches = new ArrayList<>(n);
+        List<BackboneInput> stackedInputs = new ArrayList<>(n);
+        for (int s : order) {
+            stackedCaches.add(caches.get(s));
+            stackedInputs.add(inputs.get(s));
+        }
+        List<float[]> stacked = runStacked(stackedCaches, stackedInputs, probe);
+        float[][] out = new float[n][];
+        for (int i = 0; i < n; i++) {
+            out[order[i]] = stacked.get(i);
+        }
+        return java.util.Arrays.asList(out);
+    }
+
+    /** @param probe told of every layer's output (the stacked rows of all sequences) */
+    private List<float[]> runStacked(List<KvCache> caches, List<BackboneInput> inputs, BackboneProbe probe) {
         int d = config().hiddenSize();
         int total = 0;
         int[] first = new int[inputs.size() + 1];
@@ -119,11 +154,18 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
         return w != null && w.rows >= rows ? w : new Workspace(config(), rows);
     }
 
-    /** The layers over the stacked rows ({@code first[s]} is sequence s's first row, {@code past[s]} its cached rows). */
+    /**
+     * The layers over the stacked rows ({@code first[s]} is sequence s's first row, {@code past[s]} its cached
+     * rows; the sequences of one row come first).
+     */
     private List<float[]> pass(List<KvCache> caches, List<BackboneInput> inputs, BackboneProbe probe, Workspace w,
                                int[] first, int[] past) {
         int d = config().hiddenSize();
         int total = first[inputs.size()];
+        int singles = 0;
+        while (singles < inputs.size() && inputs.get(singles).rows() == 1) {
+            singles++;
+        }
         for (int s = 0; s < inputs.size(); s++) {
             System.arraycopy(inputs.get(s).embeddings(), 0, w.x, first[s] * d, inputs.get(s).rows() * d);
         }
@@ -131,12 +173,12 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
         RmsNorm.apply(w.x, layers.getFirst().attentionNorm(), total, d, config().normEps(), w.normed);
         for (int l = 0; l < layers.size(); l++) {
             LlamaWeights.Layer layer = layers.get(l);
-            attentionBlock(layer, l, w, total, inputs, caches, first, past);
+            attentionBlock(layer, l, w, singles, total, inputs, caches, first, past);
             // the residual add of the attention output is fused into the next norm
             RmsNorm.addAndApply(w.x, w.projected, layer.mlpNorm(), total, d, config().normEps(), w.normed);
-            layer.gateUp().multiply(w.normed, total, w.gateUp, pool);
+            layer.gateUp().multiplyStacked(w.normed, singles, total, w.gateUp, pool);
             GatedUnit.apply(activation, w.gateUp, total, config().intermediateSize(), w.act, pool);
-            layer.down().multiply(w.act, total, w.projected, pool);
+            layer.down().multiplyStacked(w.act, singles, total, w.projected, pool);
             float[] nextNorm = l + 1 < layers.size() ? layers.get(l + 1).attentionNorm() : weights.finalNorm();
             RmsNorm.addAndApply(w.x, w.projected, nextNorm, total, d, config().normEps(), w.normed);
             probe.layerOutput(l, w.x, total);
@@ -152,7 +194,7 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
     }
 
     /** Adds the attention output of {@code w.normed} to the residual stream, appending k, v to the caches. */
-    private void attentionBlock(LlamaWeights.Layer layer, int index, Workspace w, int total,
+    private void attentionBlock(LlamaWeights.Layer layer, int index, Workspace w, int singles, int total,
                                 List<BackboneInput> inputs, List<KvCache> caches, int[] first, int[] past) {
         int heads = config().heads();
         int kvHeads = config().kvHeads();
@@ -160,7 +202,7 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
         int d = heads * hd;
         int kvWidth = kvHeads * hd;
         int qkvWidth = d + 2 * kvWidth;
-        layer.qkv().multiply(w.normed, total, w.qkv, pool);
+        layer.qkv().multiplyStacked(w.normed, singles, total, w.qkv, pool);
         for (int s = 0; s < inputs.size(); s++) {
             BackboneInput in = inputs.get(s);
             KvCache cache = caches.get(s);
@@ -183,15 +225,16 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
             attention.attend(problem, w.attended, null);
             System.arraycopy(w.attended, 0, w.attendedAll, r0 * d, rows * d);
         }
-        layer.o().multiply(w.attendedAll, total, w.projected, pool);
+        layer.o().multiplyStacked(w.attendedAll, singles, total, w.projected, pool);
     }
 
-    /** The weights belong to the model, which releases them; the backbone drops its workspace and stops its threads. */
+    /** Drops the workspace, stops the threads, then frees the packed weights (the file stays the model's). */
     @Override
     protected void release() {
         spare.set(null);
         cachePool.clear();
         pool.close();
+        weights.memory().close();
     }
 
     /** The activations of a pass of up to {@code rows} rows, reused by every layer and by later passes. */

@@ -6,6 +6,7 @@ import valle.api.arch.BackboneConfig;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.Weights;
 import valle.kit.matrix.PackedMatrix;
+import valle.kit.matrix.WeightMemory;
 import valle.api.tensor.WeightFormat;
 import valle.kit.nn.LlamaShape;
 
@@ -16,8 +17,11 @@ import valle.kit.nn.LlamaShape;
  * <p>Projections that read the same input are packed into one matrix so that one kernel call (one pass over
  * the weights, one split over the threads) computes them: {@code q|k|v} as {@code [D + 2·kv, D]} and
  * {@code gate|up} as {@code [2F, D]}; their outputs lie side by side in each row.
+ *
+ * <p>The packed matrices live in {@code memory}, off the heap, one copy: the file's pages of each packed tensor
+ * are dropped once it is packed. The backbone frees the memory when it closes.
  */
-record LlamaWeights(List<Layer> layers, float[] finalNorm) {
+record LlamaWeights(List<Layer> layers, float[] finalNorm, WeightMemory memory) {
 
     record Layer(float[] attentionNorm, PackedMatrix qkv, PackedMatrix o, float[] mlpNorm, PackedMatrix gateUp,
                  PackedMatrix down) {
@@ -25,6 +29,17 @@ record LlamaWeights(List<Layer> layers, float[] finalNorm) {
 
     /** @param format the kernels' weight format; {@code null} keeps each tensor's file dtype */
     static LlamaWeights bind(BackboneConfig c, Weights w, WeightFormat format) {
+        WeightMemory memory = WeightMemory.open("the llama backbone of " + w.source());
+        try {
+            return bind(c, w, format, memory);
+        } catch (RuntimeException | Error e) {
+            // nothing half-packed stays allocated
+            memory.close();
+            throw e;
+        }
+    }
+
+    private static LlamaWeights bind(BackboneConfig c, Weights w, WeightFormat format, WeightMemory memory) {
         int d = c.hiddenSize();
         List<Layer> layers = new ArrayList<>(c.layers());
         for (int i = 0; i < c.layers(); i++) {
@@ -36,25 +51,25 @@ record LlamaWeights(List<Layer> layers, float[] finalNorm) {
             TensorView up = names.up().require(w);
             TensorView o = names.o().require(w);
             TensorView down = names.down().require(w);
-            PackedMatrix qkv = stacked(format != null ? format : PackedMatrix.keptFormat(q, k, v), d, q, k, v);
+            PackedMatrix qkv = stacked(format != null ? format : PackedMatrix.keptFormat(q, k, v), d, memory, q, k, v);
             layers.add(new Layer(
                     names.attentionNorm().require(w).toFloatArray(),
                     qkv,
-                    PackedMatrix.of(o, format),
+                    PackedMatrix.of(o, format, memory),
                     names.mlpNorm().require(w).toFloatArray(),
-                    stacked(format != null ? format : PackedMatrix.keptFormat(gate, up), d, gate, up),
-                    PackedMatrix.of(down, format)));
+                    stacked(format != null ? format : PackedMatrix.keptFormat(gate, up), d, memory, gate, up),
+                    PackedMatrix.of(down, format, memory)));
             // packed: the file's copy of these pages need not stay resident beside ours
             for (TensorView packed : List.of(q, k, v, o, gate, up, down)) {
                 packed.releaseResidentPages();
             }
         }
         LlamaShape.refuseMoreLayers(c, w);
-        return new LlamaWeights(List.copyOf(layers), LlamaShape.finalNorm(c).require(w).toFloatArray());
+        return new LlamaWeights(List.copyOf(layers), LlamaShape.finalNorm(c).require(w).toFloatArray(), memory);
     }
 
     /** Matrices of the same input width stacked along their outputs into one packed matrix. */
-    private static PackedMatrix stacked(WeightFormat format, int in, TensorView... parts) {
+    private static PackedMatrix stacked(WeightFormat format, int in, WeightMemory memory, TensorView... parts) {
         int total = 0;
         for (TensorView t : parts) {
             total += t.rows();
@@ -68,6 +83,6 @@ record LlamaWeights(List<Layer> layers, float[] finalNorm) {
                 }
                 row -= t.rows();
             }
-        });
+        }, memory);
     }
 }

@@ -80,12 +80,14 @@ public final class SpeechSynthesizer {
     }
 
     private Speech run(SpeechRequest request, AudioCodec vocoder, SpeechListener listener, LineGenerator generate) {
-        int lang = Languages.id(request.language());
+        // the language token: the output language's (the reference's language), the text's unless one is given
+        int lang = Languages.id(request.spokenLanguage());
+        boolean detectToken = detectedLanguageToken && request.spokenLanguage().strip().equalsIgnoreCase("auto");
         List<String> sentences = sentences(request);
         List<CodeRequest> lines = new ArrayList<>();
         for (int i = 0; i < sentences.size(); i++) {
             EncodedText encoded = encoded(request, sentences.get(i), i);
-            int sentenceLang = detectedLanguageToken && encoded.detectedLanguage() != null
+            int sentenceLang = detectToken && encoded.detectedLanguage() != null
                     ? Languages.idOrZero(encoded.detectedLanguage()) : lang;
             lines.add(new CodeRequest(encoded.ids(), sentenceLang, request.voice().codes(), request.settings()));
         }

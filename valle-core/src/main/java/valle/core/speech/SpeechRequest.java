@@ -16,12 +16,19 @@ import valle.core.speech.InferenceSettings;
  * @param text     plain text (split into sentences as the reference splits it, or into lines for
  *                 {@link Input#TEXT_LINES}), or phoneme lines when {@code input} is {@link Input#PHONEMES}
  * @param input    how {@code text} is to be read
- * @param language {@code en}, {@code ja}, {@code de}, {@code fr}, {@code zh}, {@code ko}
+ * @param language the language the text is in, which phonemizes it: {@code en}, {@code ja}, {@code de},
+ *                 {@code fr}, {@code zh}, {@code ko}, or {@code auto} (detected per sentence); the reference's
+ *                 {@code text_language}, the web UI's "Language (Text)"
  * @param voice    the voice to clone, or {@link Voice#NONE}
  * @param settings sampling and length settings, the seed included
+ * @param outputLanguage the language to speak in, whose token the model is given: one of {@code language}'s codes
+ *                 ({@code auto} gives token 0, as the reference's), or {@code null} for {@code language} itself; the
+ *                 reference's {@code language}, the web UI's "Language (Output)" (accent: the phonemes stay those of
+ *                 {@code language})
  */
 @Stable(since = "0.1")
-public record SpeechRequest(String text, Input input, String language, Voice voice, InferenceSettings settings) {
+public record SpeechRequest(String text, Input input, String language, Voice voice, InferenceSettings settings,
+                            String outputLanguage) {
 
     /** How the text of a request is read. */
     public enum Input {
@@ -44,6 +51,11 @@ public record SpeechRequest(String text, Input input, String language, Voice voi
         Objects.requireNonNull(settings, "settings");
     }
 
+    /** A request spoken in the language its text is in ({@code outputLanguage} {@code null}). */
+    public SpeechRequest(String text, Input input, String language, Voice voice, InferenceSettings settings) {
+        this(text, input, language, voice, settings, null);
+    }
+
     /** Plain English text in {@code voice}, with the web UI's settings ({@link InferenceSettings#webUiDefaults()}). */
     public static SpeechRequest of(String text, Voice voice) {
         return new SpeechRequest(text, Input.TEXT, "en", voice, InferenceSettings.webUiDefaults());
@@ -54,15 +66,29 @@ public record SpeechRequest(String text, Input input, String language, Voice voi
         return new SpeechRequest(phonemes, Input.PHONEMES, "en", voice, InferenceSettings.webUiDefaults());
     }
 
+    /** The language the text is in; the output language follows it unless {@link #withOutputLanguage} set one. */
     public SpeechRequest withLanguage(String language) {
-        return new SpeechRequest(text, input, language, voice, settings);
+        return new SpeechRequest(text, input, language, voice, settings, outputLanguage);
+    }
+
+    /**
+     * The language to speak in (the token the model is given), or {@code null} for the text's language: e.g.
+     * English text said with the German token, as the reference's {@code language="de", text_language="en"}.
+     */
+    public SpeechRequest withOutputLanguage(String outputLanguage) {
+        return new SpeechRequest(text, input, language, voice, settings, outputLanguage);
     }
 
     public SpeechRequest withSettings(InferenceSettings settings) {
-        return new SpeechRequest(text, input, language, voice, settings);
+        return new SpeechRequest(text, input, language, voice, settings, outputLanguage);
     }
 
     public SpeechRequest withVoice(Voice voice) {
-        return new SpeechRequest(text, input, language, voice, settings);
+        return new SpeechRequest(text, input, language, voice, settings, outputLanguage);
+    }
+
+    /** The language whose token the model is given: {@code outputLanguage}, or {@code language} when it is null. */
+    public String spokenLanguage() {
+        return outputLanguage != null ? outputLanguage : language;
     }
 }

@@ -6,6 +6,9 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static valle.kit.matrix.PackedMatrix.QUANT_BLOCK;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -40,6 +43,7 @@ final class PackedKernels {
     private static final VectorSpecies<Float> FS = FloatVectors.SPECIES;
     private static final VectorSpecies<Integer> IS = VectorSpecies.of(int.class, FS.vectorShape());
     private static final int L = FS.length();
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /** A panel's width, {@link PackedMatrix#panelWidth()}: two vectors of outputs. */
     private static final int NR = 2 * L;
     /** bf16: the pattern in a lane's high half is the top of the float it stands for. */
@@ -63,7 +67,9 @@ final class PackedKernels {
     static final int TALL = FS.vectorBitSize() >= 512 ? 8 : 4;
     /** Rows of the tile for inputs with fewer rows than {@link #TALL}. */
     static final int SHORT = 4;
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[KC * 2 * L]);
+    /** A panel's column block widened to float32, off the heap like the weights: the tile kernels read one kind of segment. */
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate((long) Float.BYTES * KC * 2 * L, 64));
     /** {@code x} padded to whole quantisation blocks, for the int8 and int4 matrix-vector kernels. */
     private static final ThreadLocal<float[]> PADDED_X = ThreadLocal.withInitial(() -> new float[0]);
     /** The int4 matrix-vector kernel's sums of {@code x} per block. */
@@ -78,42 +84,50 @@ final class PackedKernels {
 
     // ---- matrix-vector ----------------------------------------------------------------------------------
 
-    static void gemv(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+    /**
+     * {@code rows} independent matrix-vector products (the one-row steps of sequences stacked in one pass): each
+     * panel streams from memory once and is re-read from cache for the next rows, and each row is summed exactly
+     * as it is when it comes alone.
+     */
+    static void gemv(PackedMatrix m, float[] x, int rows, float[] y, int p0, int p1) {
         switch (m.format) {
-            case F32 -> gemvF32(m, x, y, p0, p1);
-            case BF16 -> gemvBf16(m, x, y, p0, p1);
-            case F16 -> gemvF16(m, x, y, p0, p1);
-            case INT8 -> gemvInt8(m, x, y, p0, p1);
-            case INT4 -> gemvInt4(m, x, y, p0, p1);
+            case F32 -> gemvF32(m, x, rows, y, p0, p1);
+            case BF16 -> gemvBf16(m, x, rows, y, p0, p1);
+            case F16 -> gemvF16(m, x, rows, y, p0, p1);
+            case INT8 -> gemvInt8(m, x, rows, y, p0, p1);
+            case INT4 -> gemvInt4(m, x, rows, y, p0, p1);
         }
     }
 
-    private static void gemvF32(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+    private static void gemvF32(PackedMatrix m, float[] x, int rows, float[] y, int p0, int p1) {
         float[] sums = TILE.get();
         int nr = m.nr;
         int in = m.in;
-        float[] w = m.f32;
+        MemorySegment w = m.f32;
         for (int p = p0; p < p1; p++) {
-            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-            int i = p * in * nr;
-            int k = 0;
-            for (; k + 2 <= in; k += 2, i += 2 * nr) {
-                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
-                a0 = FloatVector.fromArray(FS, w, i).fma(x0, a0);
-                a1 = FloatVector.fromArray(FS, w, i + L).fma(x0, a1);
-                a2 = FloatVector.fromArray(FS, w, i + nr).fma(x1, a2);
-                a3 = FloatVector.fromArray(FS, w, i + nr + L).fma(x1, a3);
+            for (int r = 0; r < rows; r++) {
+                int xo = r * in;
+                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                int i = p * in * nr;
+                int k = 0;
+                for (; k + 2 <= in; k += 2, i += 2 * nr) {
+                    FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
+                    FloatVector x1 = FloatVector.broadcast(FS, x[xo + k + 1]);
+                    a0 = FloatVector.fromMemorySegment(FS, w, 4L * (i), NATIVE).fma(x0, a0);
+                    a1 = FloatVector.fromMemorySegment(FS, w, 4L * (i + L), NATIVE).fma(x0, a1);
+                    a2 = FloatVector.fromMemorySegment(FS, w, 4L * (i + nr), NATIVE).fma(x1, a2);
+                    a3 = FloatVector.fromMemorySegment(FS, w, 4L * (i + nr + L), NATIVE).fma(x1, a3);
+                }
+                if (k < in) {
+                    FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
+                    a0 = FloatVector.fromMemorySegment(FS, w, 4L * (i), NATIVE).fma(x0, a0);
+                    a1 = FloatVector.fromMemorySegment(FS, w, 4L * (i + L), NATIVE).fma(x0, a1);
+                }
+                // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+                a0.add(a2).intoArray(sums, 0);
+                a1.add(a3).intoArray(sums, L);
+                addRow(sums, 0, y, r * m.out + p * nr, m.out - p * nr, true);
             }
-            if (k < in) {
-                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                a0 = FloatVector.fromArray(FS, w, i).fma(x0, a0);
-                a1 = FloatVector.fromArray(FS, w, i + L).fma(x0, a1);
-            }
-            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
-            a0.add(a2).intoArray(sums, 0);
-            a1.add(a3).intoArray(sums, L);
-            addRow(sums, 0, y, p * nr, m.out - p * nr, true);
         }
     }
 
@@ -121,66 +135,72 @@ final class PackedKernels {
      * bf16 pairs. The 16-bit formats have a loop each: one loop taking a flag to pick the widening, warmed up on
      * both, stopped inlining the helpers and boxed their vectors.
      */
-    private static void gemvBf16(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+    private static void gemvBf16(PackedMatrix m, float[] x, int rows, float[] y, int p0, int p1) {
         float[] sums = TILE.get();
         int in = m.in;
-        int[] w = m.half;
+        MemorySegment w = m.half;
         for (int p = p0; p < p1; p++) {
-            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-            int i = p * in * L;
-            int k = 0;
-            for (; k + 2 <= in; k += 2, i += 2 * L) {
-                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
-                IntVector v0 = IntVector.fromArray(IS, w, i);
-                IntVector v1 = IntVector.fromArray(IS, w, i + L);
-                a0 = v0.lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a0);
-                a1 = v0.and(HIGH_HALF).reinterpretAsFloats().fma(x0, a1);
-                a2 = v1.lanewise(LSHL, 16).reinterpretAsFloats().fma(x1, a2);
-                a3 = v1.and(HIGH_HALF).reinterpretAsFloats().fma(x1, a3);
+            for (int r = 0; r < rows; r++) {
+                int xo = r * in;
+                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                int i = p * in * L;
+                int k = 0;
+                for (; k + 2 <= in; k += 2, i += 2 * L) {
+                    FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
+                    FloatVector x1 = FloatVector.broadcast(FS, x[xo + k + 1]);
+                    IntVector v0 = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
+                    IntVector v1 = IntVector.fromMemorySegment(IS, w, 4L * (i + L), NATIVE);
+                    a0 = v0.lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a0);
+                    a1 = v0.and(HIGH_HALF).reinterpretAsFloats().fma(x0, a1);
+                    a2 = v1.lanewise(LSHL, 16).reinterpretAsFloats().fma(x1, a2);
+                    a3 = v1.and(HIGH_HALF).reinterpretAsFloats().fma(x1, a3);
+                }
+                if (k < in) {
+                    FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
+                    IntVector v0 = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
+                    a0 = v0.lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a0);
+                    a1 = v0.and(HIGH_HALF).reinterpretAsFloats().fma(x0, a1);
+                }
+                // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+                a0.add(a2).intoArray(sums, 0);
+                a1.add(a3).intoArray(sums, L);
+                addRow(sums, 0, y, r * m.out + p * m.nr, m.out - p * m.nr, true);
             }
-            if (k < in) {
-                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                IntVector v0 = IntVector.fromArray(IS, w, i);
-                a0 = v0.lanewise(LSHL, 16).reinterpretAsFloats().fma(x0, a0);
-                a1 = v0.and(HIGH_HALF).reinterpretAsFloats().fma(x0, a1);
-            }
-            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
-            a0.add(a2).intoArray(sums, 0);
-            a1.add(a3).intoArray(sums, L);
-            addRow(sums, 0, y, p * m.nr, m.out - p * m.nr, true);
         }
     }
 
     /** IEEE half pairs, as {@link #gemvBf16}. */
-    private static void gemvF16(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+    private static void gemvF16(PackedMatrix m, float[] x, int rows, float[] y, int p0, int p1) {
         float[] sums = TILE.get();
         int in = m.in;
-        int[] w = m.half;
+        MemorySegment w = m.half;
         for (int p = p0; p < p1; p++) {
-            FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-            int i = p * in * L;
-            int k = 0;
-            for (; k + 2 <= in; k += 2, i += 2 * L) {
-                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                FloatVector x1 = FloatVector.broadcast(FS, x[k + 1]);
-                IntVector v0 = IntVector.fromArray(IS, w, i);
-                IntVector v1 = IntVector.fromArray(IS, w, i + L);
-                a0 = v0.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a0);
-                a1 = v0.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a1);
-                a2 = v1.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x1, a2);
-                a3 = v1.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x1, a3);
+            for (int r = 0; r < rows; r++) {
+                int xo = r * in;
+                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                int i = p * in * L;
+                int k = 0;
+                for (; k + 2 <= in; k += 2, i += 2 * L) {
+                    FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
+                    FloatVector x1 = FloatVector.broadcast(FS, x[xo + k + 1]);
+                    IntVector v0 = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
+                    IntVector v1 = IntVector.fromMemorySegment(IS, w, 4L * (i + L), NATIVE);
+                    a0 = v0.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a0);
+                    a1 = v0.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a1);
+                    a2 = v1.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x1, a2);
+                    a3 = v1.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x1, a3);
+                }
+                if (k < in) {
+                    FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
+                    IntVector v0 = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
+                    a0 = v0.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a0);
+                    a1 = v0.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a1);
+                }
+                // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+                a0.add(a2).intoArray(sums, 0);
+                a1.add(a3).intoArray(sums, L);
+                addRow(sums, 0, y, r * m.out + p * m.nr, m.out - p * m.nr, true);
             }
-            if (k < in) {
-                FloatVector x0 = FloatVector.broadcast(FS, x[k]);
-                IntVector v0 = IntVector.fromArray(IS, w, i);
-                a0 = v0.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a0);
-                a1 = v0.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).fma(x0, a1);
-            }
-            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
-            a0.add(a2).intoArray(sums, 0);
-            a1.add(a3).intoArray(sums, L);
-            addRow(sums, 0, y, p * m.nr, m.out - p * m.nr, true);
         }
     }
 
@@ -188,33 +208,36 @@ final class PackedKernels {
      * int8 codes: each block's products summed in float32 as they are, then scaled once by the block's scales
      * (one multiply-add per block and output instead of a multiply per weight).
      */
-    private static void gemvInt8(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+    private static void gemvInt8(PackedMatrix m, float[] x, int rows, float[] y, int p0, int p1) {
         float[] sums = TILE.get();
-        float[] xs = padded(x, m);
-        int[] w = m.codes;
-        float[] scales = m.scales;
+        float[] xs = padded(x, rows, m);
+        MemorySegment w = m.codes;
+        MemorySegment scales = m.scales;
         int blocks = m.blocks;
         for (int p = p0; p < p1; p++) {
-            FloatVector y0 = FloatVector.zero(FS), y1 = y0;
-            int i = p * blocks * (QUANT_BLOCK / 2) * L;
-            for (int b = 0, k = 0, s = p * blocks * NR; b < blocks; b++, s += NR) {
-                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-                for (int end = k + QUANT_BLOCK; k < end; k += 2, i += L) {
-                    FloatVector x0 = FloatVector.broadcast(FS, xs[k]);
-                    FloatVector x1 = FloatVector.broadcast(FS, xs[k + 1]);
-                    IntVector v = IntVector.fromArray(IS, w, i);
-                    a0 = ((FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).fma(x0, a0);
-                    a1 = ((FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).fma(x0, a1);
-                    a2 = ((FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).fma(x1, a2);
-                    a3 = ((FloatVector) v.lanewise(ASHR, 24).convert(I2F, 0)).fma(x1, a3);
+            for (int r = 0; r < rows; r++) {
+                int xo = r * blocks * QUANT_BLOCK;
+                FloatVector y0 = FloatVector.zero(FS), y1 = y0;
+                int i = p * blocks * (QUANT_BLOCK / 2) * L;
+                for (int b = 0, k = 0, s = p * blocks * NR; b < blocks; b++, s += NR) {
+                    FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                    for (int end = k + QUANT_BLOCK; k < end; k += 2, i += L) {
+                        FloatVector x0 = FloatVector.broadcast(FS, xs[xo + k]);
+                        FloatVector x1 = FloatVector.broadcast(FS, xs[xo + k + 1]);
+                        IntVector v = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
+                        a0 = ((FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).fma(x0, a0);
+                        a1 = ((FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).fma(x0, a1);
+                        a2 = ((FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).fma(x1, a2);
+                        a3 = ((FloatVector) v.lanewise(ASHR, 24).convert(I2F, 0)).fma(x1, a3);
+                    }
+                    y0 = a0.add(a2).fma(FloatVector.fromMemorySegment(FS, scales, 4L * (s), NATIVE), y0);
+                    y1 = a1.add(a3).fma(FloatVector.fromMemorySegment(FS, scales, 4L * (s + L), NATIVE), y1);
                 }
-                y0 = a0.add(a2).fma(FloatVector.fromArray(FS, scales, s), y0);
-                y1 = a1.add(a3).fma(FloatVector.fromArray(FS, scales, s + L), y1);
+                // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+                y0.intoArray(sums, 0);
+                y1.intoArray(sums, L);
+                addRow(sums, 0, y, r * m.out + p * NR, m.out - p * NR, true);
             }
-            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
-            y0.intoArray(sums, 0);
-            y1.intoArray(sums, L);
-            addRow(sums, 0, y, p * NR, m.out - p * NR, true);
         }
     }
 
@@ -222,68 +245,73 @@ final class PackedKernels {
      * int4 codes with a zero point per block: {@code Σ (c - z)·s·x = s·(Σ c·x - z·Σ x)}, so the codes are
      * multiplied as they are and each block's zero point meets the block's sum of {@code x} once.
      */
-    private static void gemvInt4(PackedMatrix m, float[] x, float[] y, int p0, int p1) {
+    private static void gemvInt4(PackedMatrix m, float[] x, int rows, float[] y, int p0, int p1) {
         float[] sums = TILE.get();
-        float[] xs = padded(x, m);
-        float[] xSums = blockSums(xs, m.blocks);
-        int[] w = m.codes;
-        float[] scales = m.scales;
-        float[] zeros = m.zeros;
+        float[] xs = padded(x, rows, m);
+        float[] xSums = blockSums(xs, rows, m.blocks);
+        MemorySegment w = m.codes;
+        MemorySegment scales = m.scales;
+        MemorySegment zeros = m.zeros;
         int blocks = m.blocks;
         for (int p = p0; p < p1; p++) {
-            FloatVector y0 = FloatVector.zero(FS), y1 = y0;
-            int i = p * blocks * (QUANT_BLOCK / 4) * L;
-            for (int b = 0, k = 0, s = p * blocks * NR; b < blocks; b++, s += NR) {
-                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
-                for (int end = k + QUANT_BLOCK; k < end; k += 4, i += L) {
-                    IntVector v = IntVector.fromArray(IS, w, i);
-                    FloatVector x0 = FloatVector.broadcast(FS, xs[k]);
-                    a0 = ((FloatVector) v.and(15).convert(I2F, 0)).fma(x0, a0);
-                    a1 = ((FloatVector) v.lanewise(LSHR, 4).and(15).convert(I2F, 0)).fma(x0, a1);
-                    FloatVector x1 = FloatVector.broadcast(FS, xs[k + 1]);
-                    a2 = ((FloatVector) v.lanewise(LSHR, 8).and(15).convert(I2F, 0)).fma(x1, a2);
-                    a3 = ((FloatVector) v.lanewise(LSHR, 12).and(15).convert(I2F, 0)).fma(x1, a3);
-                    FloatVector x2 = FloatVector.broadcast(FS, xs[k + 2]);
-                    a0 = ((FloatVector) v.lanewise(LSHR, 16).and(15).convert(I2F, 0)).fma(x2, a0);
-                    a1 = ((FloatVector) v.lanewise(LSHR, 20).and(15).convert(I2F, 0)).fma(x2, a1);
-                    FloatVector x3 = FloatVector.broadcast(FS, xs[k + 3]);
-                    a2 = ((FloatVector) v.lanewise(LSHR, 24).and(15).convert(I2F, 0)).fma(x3, a2);
-                    a3 = ((FloatVector) v.lanewise(LSHR, 28).convert(I2F, 0)).fma(x3, a3);
+            for (int r = 0; r < rows; r++) {
+                int xo = r * blocks * QUANT_BLOCK;
+                FloatVector y0 = FloatVector.zero(FS), y1 = y0;
+                int i = p * blocks * (QUANT_BLOCK / 4) * L;
+                for (int b = 0, k = 0, s = p * blocks * NR; b < blocks; b++, s += NR) {
+                    FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
+                    for (int end = k + QUANT_BLOCK; k < end; k += 4, i += L) {
+                        IntVector v = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
+                        FloatVector x0 = FloatVector.broadcast(FS, xs[xo + k]);
+                        a0 = ((FloatVector) v.and(15).convert(I2F, 0)).fma(x0, a0);
+                        a1 = ((FloatVector) v.lanewise(LSHR, 4).and(15).convert(I2F, 0)).fma(x0, a1);
+                        FloatVector x1 = FloatVector.broadcast(FS, xs[xo + k + 1]);
+                        a2 = ((FloatVector) v.lanewise(LSHR, 8).and(15).convert(I2F, 0)).fma(x1, a2);
+                        a3 = ((FloatVector) v.lanewise(LSHR, 12).and(15).convert(I2F, 0)).fma(x1, a3);
+                        FloatVector x2 = FloatVector.broadcast(FS, xs[xo + k + 2]);
+                        a0 = ((FloatVector) v.lanewise(LSHR, 16).and(15).convert(I2F, 0)).fma(x2, a0);
+                        a1 = ((FloatVector) v.lanewise(LSHR, 20).and(15).convert(I2F, 0)).fma(x2, a1);
+                        FloatVector x3 = FloatVector.broadcast(FS, xs[xo + k + 3]);
+                        a2 = ((FloatVector) v.lanewise(LSHR, 24).and(15).convert(I2F, 0)).fma(x3, a2);
+                        a3 = ((FloatVector) v.lanewise(LSHR, 28).convert(I2F, 0)).fma(x3, a3);
+                    }
+                    FloatVector minusXSum = FloatVector.broadcast(FS, -xSums[r * blocks + b]);
+                    FloatVector z0 = FloatVector.fromMemorySegment(FS, zeros, 4L * (s), NATIVE);
+                    FloatVector z1 = FloatVector.fromMemorySegment(FS, zeros, 4L * (s + L), NATIVE);
+                    y0 = z0.fma(minusXSum, a0.add(a2)).fma(FloatVector.fromMemorySegment(FS, scales, 4L * (s), NATIVE), y0);
+                    y1 = z1.fma(minusXSum, a1.add(a3)).fma(FloatVector.fromMemorySegment(FS, scales, 4L * (s + L), NATIVE), y1);
                 }
-                FloatVector minusXSum = FloatVector.broadcast(FS, -xSums[b]);
-                FloatVector z0 = FloatVector.fromArray(FS, zeros, s);
-                FloatVector z1 = FloatVector.fromArray(FS, zeros, s + L);
-                y0 = z0.fma(minusXSum, a0.add(a2)).fma(FloatVector.fromArray(FS, scales, s), y0);
-                y1 = z1.fma(minusXSum, a1.add(a3)).fma(FloatVector.fromArray(FS, scales, s + L), y1);
+                // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
+                y0.intoArray(sums, 0);
+                y1.intoArray(sums, L);
+                addRow(sums, 0, y, r * m.out + p * NR, m.out - p * NR, true);
             }
-            // the sums leave through an array: vectors passed to a method the JIT does not inline are boxed
-            y0.intoArray(sums, 0);
-            y1.intoArray(sums, L);
-            addRow(sums, 0, y, p * NR, m.out - p * NR, true);
         }
     }
 
-    /** {@code x} padded with zeros to the codes' whole blocks (this thread's copy). */
-    private static float[] padded(float[] x, PackedMatrix m) {
+    /** The {@code rows} rows of {@code x}, each padded with zeros to the codes' whole blocks (this thread's copy). */
+    private static float[] padded(float[] x, int rows, PackedMatrix m) {
         int n = m.blocks * QUANT_BLOCK;
         float[] xs = PADDED_X.get();
-        if (xs.length < n) {
-            xs = new float[n];
+        if (xs.length < rows * n) {
+            xs = new float[rows * n];
             PADDED_X.set(xs);
         }
-        System.arraycopy(x, 0, xs, 0, m.in);
-        java.util.Arrays.fill(xs, m.in, n, 0f);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, r * m.in, xs, r * n, m.in);
+            java.util.Arrays.fill(xs, r * n + m.in, (r + 1) * n, 0f);
+        }
         return xs;
     }
 
-    /** The sum of each block of {@code xs}, in column order (this thread's copy). */
-    private static float[] blockSums(float[] xs, int blocks) {
+    /** The sum of each block of each padded row of {@code xs}, in column order (this thread's copy). */
+    private static float[] blockSums(float[] xs, int rows, int blocks) {
         float[] sums = X_SUMS.get();
-        if (sums.length < blocks) {
-            sums = new float[blocks];
+        if (sums.length < rows * blocks) {
+            sums = new float[rows * blocks];
             X_SUMS.set(sums);
         }
-        for (int b = 0; b < blocks; b++) {
+        for (int b = 0; b < rows * blocks; b++) {
             float sum = 0f;
             for (int k = b * QUANT_BLOCK; k < (b + 1) * QUANT_BLOCK; k++) {
                 sum += xs[k];
@@ -295,16 +323,17 @@ final class PackedKernels {
 
     // ---- matrix-matrix ----------------------------------------------------------------------------------
 
-    static void gemm(PackedMatrix m, float[] x, int rows, float[] y, int p0, int p1) {
+    /** Rows {@code [from, rows)} of {@code x} as one matrix product; each row's sums do not depend on the others. */
+    static void gemm(PackedMatrix m, float[] x, int from, int rows, float[] y, int p0, int p1) {
         int nr = m.nr;
         int in = m.in;
         int out = m.out;
-        float[] scratch = m.format == WeightFormat.F32 ? null : SCRATCH.get();
+        MemorySegment scratch = m.format == WeightFormat.F32 ? null : SCRATCH.get();
         // fewer rows than the tall tile (a stacked CFG decode step) would mostly multiply padding
-        int height = rows >= TALL ? TALL : SHORT;
+        int height = rows - from >= TALL ? TALL : SHORT;
         int rowBlock = Math.max(height, ROW_BLOCK_BYTES / (Float.BYTES * in) / height * height);
         float[] tile = TILE.get();
-        for (int r0 = 0; r0 < rows; r0 += rowBlock) {
+        for (int r0 = from; r0 < rows; r0 += rowBlock) {
             int r1 = Math.min(rows, r0 + rowBlock);
             int tiles = (r1 - r0 + height - 1) / height;
             float[] xp = packRows(x, r0, r1, in, height, rowBlock);
@@ -312,7 +341,7 @@ final class PackedKernels {
                 int valid = out - p * nr;
                 for (int k0 = 0; k0 < in; k0 += KC) {
                     int kc = Math.min(KC, in - k0);
-                    float[] b;
+                    MemorySegment b;
                     int bOff;
                     if (scratch == null) {
                         b = m.f32;
@@ -374,9 +403,9 @@ final class PackedKernels {
      * method per format: in a method that widened them all, warmed up on several, the JIT stopped inlining the
      * small helpers and boxed their vectors (an int8 product allocated a megabyte after f32, bf16 and f16 ran).
      */
-    private static void widen(PackedMatrix m, int p, int k0, int kc, float[] dst) {
+    private static void widen(PackedMatrix m, int p, int k0, int kc, MemorySegment dst) {
         switch (m.format) {
-            case F32 -> System.arraycopy(m.f32, (p * m.in + k0) * m.nr, dst, 0, kc * m.nr);
+            case F32 -> MemorySegment.copy(m.f32, 4L * (p * m.in + k0) * m.nr, dst, 0, 4L * kc * m.nr);
             case BF16 -> widenBf16(m.half, (p * m.in + k0) * L, kc, dst);
             case F16 -> widenF16(m.half, (p * m.in + k0) * L, kc, dst);
             case INT8 -> widenInt8(m, p, k0, kc, dst);
@@ -384,68 +413,68 @@ final class PackedKernels {
         }
     }
 
-    private static void widenBf16(int[] half, int from, int kc, float[] dst) {
+    private static void widenBf16(MemorySegment half, int from, int kc, MemorySegment dst) {
         for (int k = 0, i = from; k < kc; k++, i += L) {
-            IntVector v = IntVector.fromArray(IS, half, i);
-            v.lanewise(LSHL, 16).reinterpretAsFloats().intoArray(dst, k * NR);
-            v.and(HIGH_HALF).reinterpretAsFloats().intoArray(dst, k * NR + L);
+            IntVector v = IntVector.fromMemorySegment(IS, half, 4L * (i), NATIVE);
+            v.lanewise(LSHL, 16).reinterpretAsFloats().intoMemorySegment(dst, 4L * (k * NR), NATIVE);
+            v.and(HIGH_HALF).reinterpretAsFloats().intoMemorySegment(dst, 4L * (k * NR + L), NATIVE);
         }
     }
 
-    private static void widenF16(int[] half, int from, int kc, float[] dst) {
+    private static void widenF16(MemorySegment half, int from, int kc, MemorySegment dst) {
         for (int k = 0, i = from; k < kc; k++, i += L) {
-            IntVector v = IntVector.fromArray(IS, half, i);
-            v.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).intoArray(dst, k * NR);
-            v.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).intoArray(dst, k * NR + L);
+            IntVector v = IntVector.fromMemorySegment(IS, half, 4L * (i), NATIVE);
+            v.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).intoMemorySegment(dst, 4L * (k * NR), NATIVE);
+            v.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS).intoMemorySegment(dst, 4L * (k * NR + L), NATIVE);
         }
     }
 
     /** int8 codes times their blocks' scales; {@code k0} is a multiple of {@link #KC}, so of the block. */
-    private static void widenInt8(PackedMatrix m, int p, int k0, int kc, float[] dst) {
-        int[] w = m.codes;
-        float[] scales = m.scales;
+    private static void widenInt8(PackedMatrix m, int p, int k0, int kc, MemorySegment dst) {
+        MemorySegment w = m.codes;
+        MemorySegment scales = m.scales;
         int i = (p * m.blocks * QUANT_BLOCK + k0) / 2 * L;
         // a last, odd column is widened with its pair (a code that restores 0): the block has room for it
         for (int k = 0, s = (p * m.blocks + k0 / QUANT_BLOCK) * NR; k < kc; s += NR) {
-            FloatVector s0 = FloatVector.fromArray(FS, scales, s);
-            FloatVector s1 = FloatVector.fromArray(FS, scales, s + L);
+            FloatVector s0 = FloatVector.fromMemorySegment(FS, scales, 4L * (s), NATIVE);
+            FloatVector s1 = FloatVector.fromMemorySegment(FS, scales, 4L * (s + L), NATIVE);
             for (int end = Math.min(kc, k + QUANT_BLOCK); k < end; k += 2, i += L) {
-                IntVector v = IntVector.fromArray(IS, w, i);
-                ((FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(s0).intoArray(dst, k * NR);
-                ((FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(s1).intoArray(dst, k * NR + L);
-                ((FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(s0).intoArray(dst, (k + 1) * NR);
-                ((FloatVector) v.lanewise(ASHR, 24).convert(I2F, 0)).mul(s1).intoArray(dst, (k + 1) * NR + L);
+                IntVector v = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
+                ((FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0)).mul(s0).intoMemorySegment(dst, 4L * (k * NR), NATIVE);
+                ((FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0)).mul(s1).intoMemorySegment(dst, 4L * (k * NR + L), NATIVE);
+                ((FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0)).mul(s0).intoMemorySegment(dst, 4L * ((k + 1) * NR), NATIVE);
+                ((FloatVector) v.lanewise(ASHR, 24).convert(I2F, 0)).mul(s1).intoMemorySegment(dst, 4L * ((k + 1) * NR + L), NATIVE);
             }
         }
     }
 
     /** int4 codes less their blocks' zero points, times their scales, as {@link #widenInt8}. */
-    private static void widenInt4(PackedMatrix m, int p, int k0, int kc, float[] dst) {
-        int[] w = m.codes;
-        float[] scales = m.scales;
-        float[] zeros = m.zeros;
+    private static void widenInt4(PackedMatrix m, int p, int k0, int kc, MemorySegment dst) {
+        MemorySegment w = m.codes;
+        MemorySegment scales = m.scales;
+        MemorySegment zeros = m.zeros;
         int i = (p * m.blocks * QUANT_BLOCK + k0) / 4 * L;
         for (int k = 0, s = (p * m.blocks + k0 / QUANT_BLOCK) * NR; k < kc; s += NR) {
-            FloatVector s0 = FloatVector.fromArray(FS, scales, s);
-            FloatVector s1 = FloatVector.fromArray(FS, scales, s + L);
-            FloatVector z0 = FloatVector.fromArray(FS, zeros, s);
-            FloatVector z1 = FloatVector.fromArray(FS, zeros, s + L);
+            FloatVector s0 = FloatVector.fromMemorySegment(FS, scales, 4L * (s), NATIVE);
+            FloatVector s1 = FloatVector.fromMemorySegment(FS, scales, 4L * (s + L), NATIVE);
+            FloatVector z0 = FloatVector.fromMemorySegment(FS, zeros, 4L * (s), NATIVE);
+            FloatVector z1 = FloatVector.fromMemorySegment(FS, zeros, 4L * (s + L), NATIVE);
             for (int end = Math.min(kc, k + QUANT_BLOCK); k < end; k += 4, i += L) {
-                IntVector v = IntVector.fromArray(IS, w, i);
+                IntVector v = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
                 int d = k * NR;
-                ((FloatVector) v.and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d);
-                ((FloatVector) v.lanewise(LSHR, 4).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + L);
-                ((FloatVector) v.lanewise(LSHR, 8).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d + NR);
-                ((FloatVector) v.lanewise(LSHR, 12).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + NR + L);
-                ((FloatVector) v.lanewise(LSHR, 16).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d + 2 * NR);
-                ((FloatVector) v.lanewise(LSHR, 20).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + 2 * NR + L);
-                ((FloatVector) v.lanewise(LSHR, 24).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoArray(dst, d + 3 * NR);
-                ((FloatVector) v.lanewise(LSHR, 28).convert(I2F, 0)).sub(z1).mul(s1).intoArray(dst, d + 3 * NR + L);
+                ((FloatVector) v.and(15).convert(I2F, 0)).sub(z0).mul(s0).intoMemorySegment(dst, 4L * (d), NATIVE);
+                ((FloatVector) v.lanewise(LSHR, 4).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoMemorySegment(dst, 4L * (d + L), NATIVE);
+                ((FloatVector) v.lanewise(LSHR, 8).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoMemorySegment(dst, 4L * (d + NR), NATIVE);
+                ((FloatVector) v.lanewise(LSHR, 12).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoMemorySegment(dst, 4L * (d + NR + L), NATIVE);
+                ((FloatVector) v.lanewise(LSHR, 16).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoMemorySegment(dst, 4L * (d + 2 * NR), NATIVE);
+                ((FloatVector) v.lanewise(LSHR, 20).and(15).convert(I2F, 0)).sub(z1).mul(s1).intoMemorySegment(dst, 4L * (d + 2 * NR + L), NATIVE);
+                ((FloatVector) v.lanewise(LSHR, 24).and(15).convert(I2F, 0)).sub(z0).mul(s0).intoMemorySegment(dst, 4L * (d + 3 * NR), NATIVE);
+                ((FloatVector) v.lanewise(LSHR, 28).convert(I2F, 0)).sub(z1).mul(s1).intoMemorySegment(dst, 4L * (d + 3 * NR + L), NATIVE);
             }
         }
     }
 
-    private static void products8(float[] xp, int xOff, float[] b, int bOff, int kc, float[] tile) {
+    private static void products8(float[] xp, int xOff, MemorySegment b, int bOff, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00,
                 c70 = c00, c71 = c00;
@@ -453,8 +482,8 @@ final class PackedKernels {
         for (int k = 0; k < kc; k++) {
             int i = bOff + k * NR;
             int xk = xOff + 8 * k;
-            FloatVector b0 = FloatVector.fromArray(FS, b, i);
-            FloatVector b1 = FloatVector.fromArray(FS, b, i + L);
+            FloatVector b0 = FloatVector.fromMemorySegment(FS, b, 4L * (i), NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(FS, b, 4L * (i + L), NATIVE);
             FloatVector a = FloatVector.broadcast(FS, xp[xk]);
             c00 = b0.fma(a, c00);
             c01 = b1.fma(a, c01);
@@ -498,14 +527,14 @@ final class PackedKernels {
         c71.intoArray(tile, 7 * NR + L);
     }
 
-    private static void products4(float[] xp, int xOff, float[] b, int bOff, int kc, float[] tile) {
+    private static void products4(float[] xp, int xOff, MemorySegment b, int bOff, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
                 c30 = c00, c31 = c00;
         for (int k = 0; k < kc; k++) {
             int i = bOff + k * NR;
             int xk = xOff + 4 * k;
-            FloatVector b0 = FloatVector.fromArray(FS, b, i);
-            FloatVector b1 = FloatVector.fromArray(FS, b, i + L);
+            FloatVector b0 = FloatVector.fromMemorySegment(FS, b, 4L * (i), NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(FS, b, 4L * (i + L), NATIVE);
             FloatVector a = FloatVector.broadcast(FS, xp[xk]);
             c00 = b0.fma(a, c00);
             c01 = b1.fma(a, c01);

@@ -1,5 +1,7 @@
 package valle.kit.matrix;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import valle.api.Stable;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.WeightFormat;
@@ -27,6 +29,9 @@ import valle.kit.vector.VectorApi;
  * a zero point per block), the same codes every backend stores; each panel keeps its blocks' scales (and zero
  * points) as vectors along the outputs. {@link #multiply} is the fast path (Vector API, split over a
  * {@link KernelPool}); {@link #multiplySimple} is the plain loop it is tested against.
+ *
+ * <p>The packed weights live off the heap, in the {@link WeightMemory} of the model that packed them (freed when
+ * it closes; a product after that throws), or, for a matrix packed without one, in memory the collector frees.
  */
 @Stable(since = "0.1")
 public final class PackedMatrix {
@@ -48,17 +53,19 @@ public final class PackedMatrix {
     final int panels;
     /** int8 / int4: quantisation blocks per row; the codes are padded to {@code blocks · QUANT_BLOCK} columns. */
     final int blocks;
-    final float[] f32;
+    /** f32: the weights, {@code [panel][k][nr]} floats in the platform's byte order. */
+    final MemorySegment f32;
     /** bf16 / f16: two 16-bit patterns per word, {@code [panel][k][L]}. */
-    final int[] half;
+    final MemorySegment half;
     /** int8: four codes per word, {@code [panel][k / 2][L]}; int4: eight, {@code [panel][k / 4][L]}. */
-    final int[] codes;
+    final MemorySegment codes;
     /** int8 / int4: each block's scale, {@code [panel][block][nr]}. */
-    final float[] scales;
+    final MemorySegment scales;
     /** int4: each block's zero point (a code, as a float), {@code [panel][block][nr]}. */
-    final float[] zeros;
+    final MemorySegment zeros;
+    private final WeightMemory memory;
 
-    private PackedMatrix(WeightFormat format, int out, int in, Rows rows) {
+    private PackedMatrix(WeightFormat format, int out, int in, Rows rows, WeightMemory memory) {
         if (out < 1 || in < 1) {
             throw new IllegalArgumentException("a weight matrix needs at least one row and column, got [" + out + ", " + in + "]");
         }
@@ -73,11 +80,12 @@ public final class PackedMatrix {
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("weight matrix [" + out + ", " + in + "] is too large for one array");
         }
-        this.f32 = format == WeightFormat.F32 ? new float[(int) size] : null;
-        this.half = format == WeightFormat.BF16 || format == WeightFormat.F16 ? new int[(int) (size / 2)] : null;
-        this.codes = quantised ? new int[(int) (size / (format == WeightFormat.INT8 ? 4 : 8))] : null;
-        this.scales = quantised ? new float[panels * blocks * nr] : null;
-        this.zeros = format == WeightFormat.INT4 ? new float[panels * blocks * nr] : null;
+        this.memory = memory;
+        this.f32 = format == WeightFormat.F32 ? allocate(memory, size) : null;
+        this.half = format == WeightFormat.BF16 || format == WeightFormat.F16 ? allocate(memory, size / 2) : null;
+        this.codes = quantised ? allocate(memory, size / (format == WeightFormat.INT8 ? 4 : 8)) : null;
+        this.scales = quantised ? allocate(memory, (long) panels * blocks * nr) : null;
+        this.zeros = format == WeightFormat.INT4 ? allocate(memory, (long) panels * blocks * nr) : null;
         BlockQuantizer quantizer = quantised ? BlockQuantizer.of(format, QUANT_BLOCK) : null;
         float[] row = new float[in];
         byte[] rowCodes = new byte[in];
@@ -102,17 +110,28 @@ public final class PackedMatrix {
         }
     }
 
-    /** Packs {@code w [out, in]} given row by row, in {@code format}. */
-    public static PackedMatrix of(WeightFormat format, int out, int in, Rows rows) {
-        return new PackedMatrix(format, out, in, rows);
+    /** {@code words} zeroed 32-bit words, aligned for the widest vector. */
+    private static MemorySegment allocate(WeightMemory memory, long words) {
+        return memory.arena().allocate(words * Integer.BYTES, 64);
     }
 
-    /** Packs a row-major {@code w [out, in]}. */
+    /** Packs {@code w [out, in]} given row by row, in {@code format}, into {@code memory}. */
+    public static PackedMatrix of(WeightFormat format, int out, int in, Rows rows, WeightMemory memory) {
+        return new PackedMatrix(format, out, in, rows, memory);
+    }
+
+    /** Packs {@code w [out, in]} given row by row, in {@code format}, into memory the collector frees. */
+    public static PackedMatrix of(WeightFormat format, int out, int in, Rows rows) {
+        return new PackedMatrix(format, out, in, rows, WeightMemory.collected());
+    }
+
+    /** Packs a row-major {@code w [out, in]} into memory the collector frees. */
     public static PackedMatrix of(WeightFormat format, float[] w, int out, int in) {
         if (w.length != (long) out * in) {
             throw new IllegalArgumentException(w.length + " weights do not make [" + out + ", " + in + "]");
         }
-        return new PackedMatrix(format, out, in, (o, dst) -> System.arraycopy(w, o * in, dst, 0, in));
+        return new PackedMatrix(format, out, in, (o, dst) -> System.arraycopy(w, o * in, dst, 0, in),
+                WeightMemory.collected());
     }
 
     /**
@@ -121,8 +140,13 @@ public final class PackedMatrix {
      * declared dtype (a view computed on the fly, such as a LoRA-adapted weight over a 16-bit base).
      */
     public static PackedMatrix of(TensorView view, WeightFormat format) {
+        return of(view, format, WeightMemory.collected());
+    }
+
+    /** {@link #of(TensorView, WeightFormat)} into {@code memory}. */
+    public static PackedMatrix of(TensorView view, WeightFormat format, WeightMemory memory) {
         return new PackedMatrix(format != null ? format : keptFormat(view), view.rows(), view.columns(),
-                (o, dst) -> view.readRow(o, dst, 0));
+                (o, dst) -> view.readRow(o, dst, 0), memory);
     }
 
     /** The view's dtype as a format if every value it reads is exactly representable in it, else F32. */
@@ -193,10 +217,10 @@ public final class PackedMatrix {
     /** Bytes the kernels stream for one pass over the weights (padding and int8 scales included). */
     public long bytes() {
         return switch (format) {
-            case F32 -> 4L * f32.length;
-            case BF16, F16 -> 4L * half.length;
-            case INT8 -> 4L * codes.length + 4L * scales.length;
-            case INT4 -> 4L * codes.length + 4L * scales.length + 4L * zeros.length;
+            case F32 -> f32.byteSize();
+            case BF16, F16 -> half.byteSize();
+            case INT8 -> codes.byteSize() + scales.byteSize();
+            case INT4 -> codes.byteSize() + scales.byteSize() + zeros.byteSize();
         };
     }
 
@@ -235,36 +259,83 @@ public final class PackedMatrix {
 
     /** The weight {@code (o, k)} as the kernels see it: widened, or dequantised as {@link BlockQuantizer#dequantize} does. */
     public float weight(int o, int k) {
+        requireOpen();
         return switch (format) {
-            case F32 -> f32[index(o, k)];
-            case BF16 -> Float.intBitsToFloat(((half[halfIndex(o, k)] >>> halfShift(o)) & 0xffff) << 16);
-            case F16 -> Float.float16ToFloat((short) (half[halfIndex(o, k)] >>> halfShift(o)));
-            case INT8 -> (byte) (codes[codeIndex(o, k, 8)] >>> codeShift(o, k, 8)) * scales[blockIndex(o, k)];
-            case INT4 -> (((codes[codeIndex(o, k, 4)] >>> codeShift(o, k, 4)) & 15) - (int) zeros[blockIndex(o, k)])
-                    * scales[blockIndex(o, k)];
+            case F32 -> floatAt(f32, index(o, k));
+            case BF16 -> Float.intBitsToFloat(((intAt(half, halfIndex(o, k)) >>> halfShift(o)) & 0xffff) << 16);
+            case F16 -> Float.float16ToFloat((short) (intAt(half, halfIndex(o, k)) >>> halfShift(o)));
+            case INT8 -> (byte) (intAt(codes, codeIndex(o, k, 8)) >>> codeShift(o, k, 8)) * floatAt(scales, blockIndex(o, k));
+            case INT4 -> (((intAt(codes, codeIndex(o, k, 4)) >>> codeShift(o, k, 4)) & 15)
+                    - (int) floatAt(zeros, blockIndex(o, k))) * floatAt(scales, blockIndex(o, k));
         };
+    }
+
+    private static float floatAt(MemorySegment s, int i) {
+        return s.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+    }
+
+    private static int intAt(MemorySegment s, int i) {
+        return s.getAtIndex(ValueLayout.JAVA_INT, i);
+    }
+
+    private static void orInt(MemorySegment s, int i, int bits) {
+        s.setAtIndex(ValueLayout.JAVA_INT, i, s.getAtIndex(ValueLayout.JAVA_INT, i) | bits);
+    }
+
+    /** A product of a closed model's weights is an error naming it, never a read of freed memory. */
+    private void requireOpen() {
+        MemorySegment any = f32 != null ? f32 : half != null ? half : codes;
+        if (!any.scope().isAlive()) {
+            throw new IllegalStateException("weight matrix [" + out + ", " + in + "] of " + memory.owner()
+                    + " was freed: its model is closed");
+        }
     }
 
     /**
      * {@code y [rows, out] = x [rows, in] · Wᵀ} on the fast path: a streaming matrix-vector kernel for one row,
-     * a packed, register-tiled matrix-matrix kernel for more; panels are split over {@code pool}.
+     * a packed, register-tiled matrix-matrix kernel for more; panels are split over {@code pool}. A row's sums
+     * depend only on whether it came alone or with others, never on how many others or where it sits among them.
      */
     public void multiply(float[] x, int rows, float[] y, KernelPool pool) {
+        multiplyStacked(x, rows == 1 ? 1 : 0, rows, y, pool);
+    }
+
+    /**
+     * The products of several inputs stacked in {@code x} in one pass over the weights (the sequences of a
+     * batched backbone pass): rows {@code [0, singles)} are one-row inputs, each summed exactly as
+     * {@code multiply} sums a row that comes alone, and rows {@code [singles, rows)} are rows of inputs of several
+     * rows, each summed exactly as {@code multiply} sums it among its own input's rows. So every input's outputs
+     * are bit for bit those of its own {@code multiply}, whatever shares the pass.
+     */
+    public void multiplyStacked(float[] x, int singles, int rows, float[] y, KernelPool pool) {
         check(x, rows, y);
+        if (singles < 0 || singles > rows) {
+            throw new IllegalArgumentException(singles + " one-row inputs among " + rows + " rows");
+        }
+        requireOpen();
         if (!VECTOR) {
             multiplySimple(x, rows, y);
             return;
         }
-        if (rows == 1) {
-            pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemv(this, x, y, p0, p1));
-        } else if (rows > 0) {
-            pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemm(this, x, rows, y, p0, p1));
+        if (rows == 0) {
+            return;
+        }
+        if (singles == rows) {
+            pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemv(this, x, rows, y, p0, p1));
+        } else if (singles == 0) {
+            pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemm(this, x, 0, rows, y, p0, p1));
+        } else {
+            pool.forRange(panels, 1, (p0, p1) -> {
+                PackedKernels.gemv(this, x, singles, y, p0, p1);
+                PackedKernels.gemm(this, x, singles, rows, y, p0, p1);
+            });
         }
     }
 
     /** The plain loop: one output at a time over {@link #weight}, float32 accumulation in column order. */
     public void multiplySimple(float[] x, int rows, float[] y) {
         check(x, rows, y);
+        requireOpen();
         for (int r = 0; r < rows; r++) {
             for (int o = 0; o < out; o++) {
                 float s = 0f;
@@ -287,17 +358,17 @@ public final class PackedMatrix {
         switch (format) {
             case F32 -> {
                 for (int k = 0; k < in; k++) {
-                    f32[index(o, k)] = row[k];
+                    f32.setAtIndex(ValueLayout.JAVA_FLOAT, index(o, k), row[k]);
                 }
             }
             case BF16 -> {
                 for (int k = 0; k < in; k++) {
-                    half[halfIndex(o, k)] |= (toBf16(row[k]) & 0xffff) << halfShift(o);
+                    orInt(half, halfIndex(o, k), (toBf16(row[k]) & 0xffff) << halfShift(o));
                 }
             }
             case F16 -> {
                 for (int k = 0; k < in; k++) {
-                    half[halfIndex(o, k)] |= (Float.floatToFloat16(row[k]) & 0xffff) << halfShift(o);
+                    orInt(half, halfIndex(o, k), (Float.floatToFloat16(row[k]) & 0xffff) << halfShift(o));
                 }
             }
             default -> throw new IllegalStateException("quantised rows go through packCodes");
@@ -313,12 +384,12 @@ public final class PackedMatrix {
         int mask = (1 << bits) - 1;
         for (int k = 0; k < blocks * QUANT_BLOCK; k++) {
             int code = k < in ? rowCodes[k] : rowZeros[blocks - 1];
-            codes[codeIndex(o, k, bits)] |= (code & mask) << codeShift(o, k, bits);
+            orInt(codes, codeIndex(o, k, bits), (code & mask) << codeShift(o, k, bits));
         }
         for (int b = 0; b < blocks; b++) {
-            scales[blockIndex(o, b * QUANT_BLOCK)] = rowScales[b];
+            scales.setAtIndex(ValueLayout.JAVA_FLOAT, blockIndex(o, b * QUANT_BLOCK), rowScales[b]);
             if (zeros != null) {
-                zeros[blockIndex(o, b * QUANT_BLOCK)] = rowZeros[b];
+                zeros.setAtIndex(ValueLayout.JAVA_FLOAT, blockIndex(o, b * QUANT_BLOCK), rowZeros[b]);
             }
         }
     }

@@ -1,5 +1,10 @@
 package valle.kit.nn;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import valle.api.Experimental;
 import valle.api.arch.Backbone;
 import valle.api.arch.BackboneConfig;
@@ -12,7 +17,7 @@ import valle.api.arch.BackboneState;
  * {@link #pass} through a fresh state that is closed after it; the checks before a pass (the backbone and the
  * caller's state open, the state this backbone's own, the rows as wide as the backbone) and the pass of no rows,
  * which returns none and leaves the state as it was; and closing once. A subclass makes its states and runs the
- * pass.
+ * pass, and may run the pairs of a batched incremental pass together ({@link #passes}).
  *
  * @param <S> the backbone's state
  */
@@ -69,6 +74,58 @@ public abstract class StatefulBackbone<S extends OwnedState<S>> implements Backb
         S own = OwnedState.owned(state, stateType, this, name);
         own.ensureOpen();
         return checkedPass(own, input, UNWATCHED, true);
+    }
+
+    /**
+     * Checks the batch (as many states as inputs, each state this backbone's own, open and given once, every
+     * input as wide as the backbone), answers the inputs without rows with no rows, and runs the others through
+     * {@link #passes}.
+     *
+     * @throws IllegalArgumentException when the lists differ in size, a state appears twice or another backbone
+     *         made it
+     * @throws IllegalStateException    when this backbone or a state is closed
+     */
+    @Override
+    public final List<float[]> forward(List<BackboneState> states, List<BackboneInput> inputs) {
+        ensureOpen();
+        if (states.size() != inputs.size()) {
+            throw new IllegalArgumentException(states.size() + " states for " + inputs.size() + " inputs");
+        }
+        Set<BackboneState> distinct = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<S> own = new ArrayList<>(states.size());
+        List<BackboneInput> rows = new ArrayList<>(states.size());
+        for (int i = 0; i < states.size(); i++) {
+            if (!distinct.add(states.get(i))) {
+                throw new IllegalArgumentException("a state appears twice in one batched pass (sequence " + i + ")");
+            }
+            S state = OwnedState.owned(states.get(i), stateType, this, name);
+            state.ensureOpen();
+            BackboneInputs.requireWidth(inputs.get(i), config.hiddenSize());
+            if (inputs.get(i).rows() > 0) {
+                own.add(state);
+                rows.add(inputs.get(i));
+            }
+        }
+        List<float[]> done = own.isEmpty() ? List.of() : passes(own, rows);
+        List<float[]> out = new ArrayList<>(inputs.size());
+        for (int i = 0, next = 0; i < inputs.size(); i++) {
+            out.add(inputs.get(i).rows() > 0 ? done.get(next++) : new float[0]);
+        }
+        return out;
+    }
+
+    /**
+     * Appends each input's rows to its state, as {@link #pass} would with {@code keep} set, and returns their
+     * hidden states, in order. Each result must equal that {@link #pass} bit for bit, whatever the other pairs
+     * are. The states are distinct, open and this backbone's; every input has rows. By default the pairs run one
+     * after the other; a backbone that can read its weights once for all of them overrides this.
+     */
+    protected List<float[]> passes(List<S> states, List<BackboneInput> inputs) {
+        List<float[]> out = new ArrayList<>(states.size());
+        for (int i = 0; i < states.size(); i++) {
+            out.add(pass(states.get(i), inputs.get(i), UNWATCHED, true));
+        }
+        return out;
     }
 
     private float[] checkedPass(S state, BackboneInput input, BackboneProbe probe, boolean keep) {

@@ -65,6 +65,39 @@ class PackedMatrixTest {
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(value = WeightFormat.class, names = {"F32", "BF16", "F16", "INT8", "INT4"})
+    void stackedInputsComeOutBitForBitAsTheirOwnProducts(WeightFormat format) {
+        // a batched backbone pass stacks one-row steps and several-row prefills: each input's outputs must be those
+        // of its own product (70 outputs: a partial last panel; 600 columns: partial column and quantisation blocks)
+        SplittableRandom rnd = new SplittableRandom(29);
+        int out = 70;
+        int in = 600;
+        PackedMatrix m = PackedMatrix.of(format, random(rnd, out * in), out, in);
+        int[][] layouts = {{1}, {1, 1, 1, 1}, {1, 1, 1, 1, 1, 1, 1}, {1, 2}, {1, 1, 1, 5, 9}, {3, 7}, {1, 17}, {2}};
+        for (int threads : new int[] {1, 2}) {
+            try (KernelPool pool = new KernelPool(threads, "test")) {
+                for (int[] inputRows : layouts) {
+                    int total = java.util.Arrays.stream(inputRows).sum();
+                    int singles = (int) java.util.Arrays.stream(inputRows).takeWhile(n -> n == 1).count();
+                    float[] x = random(rnd, total * in);
+                    float[] stacked = new float[total * out];
+                    java.util.Arrays.fill(stacked, Float.NaN);
+                    m.multiplyStacked(x, singles, total, stacked, pool);
+                    for (int i = 0, row = 0; i < inputRows.length; row += inputRows[i], i++) {
+                        float[] own = new float[inputRows[i] * out];
+                        m.multiply(java.util.Arrays.copyOfRange(x, row * in, (row + inputRows[i]) * in),
+                                inputRows[i], own, pool);
+                        org.junit.jupiter.api.Assertions.assertArrayEquals(own,
+                                java.util.Arrays.copyOfRange(stacked, row * out, (row + inputRows[i]) * out),
+                                format + " input " + i + " of " + java.util.Arrays.toString(inputRows)
+                                        + ", threads " + threads);
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = WeightFormat.class, names = {"F32", "BF16", "F16", "INT8", "INT4"})
     void theCompiledKernelsAllocateNothing(WeightFormat format) {
         // a vector the JIT cannot keep in a register is boxed: an inner loop that boxes its accumulators allocates
         // on every step and runs ~20x slower (the AVX2 cliff); once compiled, a product allocates nothing
@@ -112,6 +145,28 @@ class PackedMatrixTest {
             }
             org.junit.jupiter.api.Assertions.assertArrayEquals(cold1, warm1);
             org.junit.jupiter.api.Assertions.assertArrayEquals(cold5, warm5);
+        }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = WeightFormat.class, names = {"F32", "BF16", "F16", "INT8", "INT4"})
+    void aClosedModelsWeightsRefuseEveryUse(WeightFormat format) {
+        SplittableRandom rnd = new SplittableRandom(23);
+        float[] w = random(rnd, 40 * 70);
+        WeightMemory memory = WeightMemory.open("the test model");
+        PackedMatrix m = PackedMatrix.of(format, 40, 70, (o, dst) -> System.arraycopy(w, o * 70, dst, 0, 70), memory);
+        float[] x = random(rnd, 5 * 70);
+        float[] y = new float[5 * 40];
+        try (KernelPool pool = new KernelPool(2, "test")) {
+            m.multiply(x, 5, y, pool);
+            memory.close();
+            memory.close();   // closing twice does nothing
+            for (int rows : new int[] {1, 5}) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> m.multiply(x, rows, y, pool));
+                assertTrue(e.getMessage().contains("the test model") && e.getMessage().contains("closed"), e.getMessage());
+            }
+            assertThrows(IllegalStateException.class, () -> m.multiplySimple(x, 1, y));
+            assertThrows(IllegalStateException.class, () -> m.weight(0, 0));
         }
     }
 

@@ -31,7 +31,8 @@ import valle.api.tensor.Weights;
  * {@link #arch() arch} and {@link #config() config} to build (over the arch's own
  * {@link Arch#randomWeights random weights}) and inherits the tests. Incremental decoding through a state gives
  * the rows of one full pass; a forked state continues like the original and apart from it; a reset state starts
- * over; a batch gives each sequence's separate pass; a state of another backbone, a closed state and a closed
+ * over; a batch gives each sequence's separate pass, and batched full and incremental passes give each sequence
+ * exactly, bit for bit, what its own pass gives, whatever shares the batch; a state of another backbone, a closed state and a closed
  * backbone are refused with a clear error; a probe sees every layer and changes nothing; missing weights are
  * refused by name.
  *
@@ -242,6 +243,84 @@ public abstract class BackboneContract {
             assertEquals(2, batch.size());
             assertClose(b.forward(longer), batch.get(0), tolerance(), "the batch's first sequence");
             assertClose(b.forward(shorter), batch.get(1), tolerance(), "the batch's second sequence");
+        }
+    }
+
+    @Test
+    public void aBatchOfFullPassesGivesEachSequenceItsOwnPassBitForBit() {
+        // the NAR passes of requests served together: one-row and longer sequences, any order
+        BackboneInput[] inputs = {input(1, 0, 40, MaskMode.CAUSAL), input(7, 0, 41, MaskMode.BIDIRECTIONAL),
+                input(1, 3, 42, MaskMode.BIDIRECTIONAL), input(3, 0, 43, MaskMode.CAUSAL),
+                input(sequenceLength(), 0, 44, MaskMode.CAUSAL), input(1, 0, 45, MaskMode.CAUSAL)};
+        try (Backbone b = open(weights())) {
+            List<float[]> batch = b.forward(List.of(inputs));
+            assertEquals(inputs.length, batch.size());
+            for (int i = 0; i < inputs.length; i++) {
+                assertArrayEquals(b.forward(inputs[i]), batch.get(i), "sequence " + i + " of the batch ("
+                        + inputs[i].rows() + " rows) against its own pass");
+            }
+        }
+    }
+
+    @Test
+    public void aBatchedIncrementalPassGivesEachSequenceItsOwnPassBitForBit() {
+        // continuous batching: sequences of different lengths, some prefilling while others step, in one pass;
+        // each must get exactly what its own pass gives, whoever shares the batch
+        int n = 5;
+        int[] prefill = {5, 2, 0, sequenceLength(), 1};
+        int[][] rounds = {{1, 1, 4, 1, 1}, {1, 1, 1, 1, 1}, {3, 1, 1, 0, 2}, {1}};
+        try (Backbone b = open(weights())) {
+            List<BackboneState> batched = new ArrayList<>();
+            List<BackboneState> alone = new ArrayList<>();
+            try {
+                for (int s = 0; s < n; s++) {
+                    batched.add(b.newState());
+                    alone.add(b.newState());
+                    if (prefill[s] > 0) {
+                        BackboneInput in = input(prefill[s], 0, 50 + s, MaskMode.CAUSAL);
+                        b.forward(batched.get(s), in);
+                        b.forward(alone.get(s), in);
+                    }
+                }
+                int[] length = prefill.clone();
+                for (int r = 0; r < rounds.length; r++) {
+                    int size = rounds[r].length;
+                    List<BackboneInput> inputs = new ArrayList<>();
+                    for (int s = 0; s < size; s++) {
+                        inputs.add(input(rounds[r][s], length[s], 60 + 10L * r + s, MaskMode.CAUSAL));
+                    }
+                    List<float[]> together = b.forward(batched.subList(0, size), inputs);
+                    assertEquals(size, together.size());
+                    for (int s = 0; s < size; s++) {
+                        assertArrayEquals(b.forward(alone.get(s), inputs.get(s)), together.get(s), "round " + r
+                                + ", sequence " + s + " (" + length[s] + " rows cached, " + rounds[r][s] + " new)"
+                                + " against its own pass");
+                        assertEquals(alone.get(s).length(), batched.get(s).length(), "sequence " + s + "'s length");
+                        length[s] += rounds[r][s];
+                    }
+                }
+            } finally {
+                batched.forEach(BackboneState::close);
+                alone.forEach(BackboneState::close);
+            }
+        }
+    }
+
+    @Test
+    public void aBatchedIncrementalPassRefusesWhatASinglePassRefuses() {
+        try (Backbone b = open(weights()); Backbone other = open(weights());
+             BackboneState one = b.newState(); BackboneState two = b.newState();
+             BackboneState foreign = other.newState()) {
+            BackboneInput row = input(1, 0, 30, MaskMode.CAUSAL);
+            assertRefusal(IllegalArgumentException.class, () -> b.forward(List.of(one, two), List.of(row)),
+                    "two states for one input");
+            assertRefusal(IllegalArgumentException.class, () -> b.forward(List.of(one, one), List.of(row, row)),
+                    "one state twice in a batch");
+            assertRefusal(IllegalArgumentException.class, () -> b.forward(List.of(one, foreign), List.of(row, row)),
+                    "a state of another backbone in a batch");
+            two.close();
+            assertRefusal(IllegalStateException.class, () -> b.forward(List.of(one, two), List.of(row, row)),
+                    "a closed state in a batch");
         }
     }
 
