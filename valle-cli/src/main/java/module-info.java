@@ -6,6 +6,8 @@ module valle.cli {
     requires valle.server;
     requires info.picocli;
     requires java.management;
+    // load: a load test of a running server over HTTP
+    requires java.net.http;
     // doctor: the machine's memory where /proc/meminfo is not there
     requires jdk.management;
     // bench times the kit's matrix kernels on their own; the tests read the commands' JSON with the kit's reader

@@ -8,6 +8,11 @@ module valle.server {
     requires transitive valle.core;
     requires valle.kit;
     requires io.javalin;
+    // whether a client left while its request generates: the Jetty connection under Javalin
+    requires org.eclipse.jetty.server;
+    requires org.eclipse.jetty.io;
+    requires org.eclipse.jetty.ee10.servlet;
+    requires org.eclipse.jetty.util;
     requires org.slf4j;
     // the Opus and MP3 encoders: jars without module descriptors, so automatic modules named after their files
     requires concentus;

@@ -18,7 +18,7 @@ import valle.api.ValleException;
         description = "VALL-E text-to-speech on the JVM.",
         subcommands = {SpeakCommand.class, TranscribeCommand.class, ServeCommand.class, PhonemizeCommand.class, EncodeCommand.class, DecodeCommand.class,
             CheckCommand.class,
-            ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, BackendBenchCommand.class, CodecBenchCommand.class,
+            ConformanceCommand.class, KernelsCommand.class, BenchCommand.class, BackendBenchCommand.class, CodecBenchCommand.class, LoadCommand.class,
             PluginsCommand.class, DoctorCommand.class, CompletionCommand.class})
 public final class Main implements Runnable {
 

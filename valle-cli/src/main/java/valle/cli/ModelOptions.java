@@ -81,6 +81,11 @@ final class ModelOptions {
      * @param notices      where the bundled-model notice goes
      */
     Valle open(boolean needsCodec, boolean needsVocoder, PrintWriter notices) {
+        return open(needsCodec, needsVocoder, notices, 0);
+    }
+
+    /** As {@link #open(boolean, boolean, PrintWriter)}, serving through a scheduler of {@code slots} slots (0: none). */
+    Valle open(boolean needsCodec, boolean needsVocoder, PrintWriter notices, int slots) {
         modelPath = model;
         BundledDefaults bundled = null;
         if (model == null) {
@@ -105,6 +110,9 @@ final class ModelOptions {
         }
         if (decoderWeights != null) {
             builder.vocoder(decoder.name(), decoderWeights);
+        }
+        if (slots > 0) {
+            builder.slots(slots);
         }
         Valle valle = builder.build();
         try {

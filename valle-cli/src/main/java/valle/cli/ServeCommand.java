@@ -38,8 +38,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--voices", paramLabel = "DIR", description = "Folder of voices: every NAME.wav is a voice; uploads are saved here.")
     Path voices;
 
-    @Option(names = "--max-concurrent", defaultValue = "1", description = "Requests synthesized at once (default: ${DEFAULT-VALUE}).")
-    int maxConcurrent;
+    @Option(names = {"--slots", "--max-concurrent"}, defaultValue = "4", paramLabel = "N",
+            description = "Requests synthesized at once, their model passes batched (continuous batching: one pass over the "
+                    + "weights per step for all of them; each output as if it ran alone); more wait in the queue (default: ${DEFAULT-VALUE}).")
+    int slots;
 
     @Option(names = "--queue", defaultValue = "8", description = "Requests that may wait; more get 429 (default: ${DEFAULT-VALUE}).")
     int queue;
@@ -65,15 +67,19 @@ final class ServeCommand implements Callable<Integer> {
         if (voices != null && !Files.isDirectory(voices)) {
             throw new IllegalArgumentException(voices + ": the voices folder does not exist (create it, or leave --voices out)");
         }
-        try (Valle tts = models.open(true, true, err)) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("--slots must be at least 1, got " + slots);
+        }
+        try (Valle tts = models.open(true, true, err, slots)) {
             String id = modelId(models.modelPath.toAbsolutePath().normalize());
             ServerConfig config = ServerConfig.defaults().withHost(host).withPort(port)
-                    .withConcurrency(maxConcurrent, queue).withRequestTimeout(Duration.ofSeconds(timeoutSeconds))
+                    .withConcurrency(slots, queue).withRequestTimeout(Duration.ofSeconds(timeoutSeconds))
                     .withLimits(maxBody, maxInput).withVoicesDir(voices).withModelId(id);
             ValleServer server = ValleServer.start(tts, config);
             Thread hook = new Thread(server::close, "valle-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
-            err.printf("valle: serving %s on %s (POST /v1/audio/speech, page at /); Ctrl-C stops%n", id, server.uri());
+            err.printf("valle: serving %s on %s with %d slots (POST /v1/audio/speech, page at /); Ctrl-C stops%n", id,
+                    server.uri(), slots);
             err.flush();
             server.awaitShutdown();
         }

@@ -48,7 +48,7 @@ class BenchCommandTest {
 
     @Test
     void requestsRunSeriallyThenBatchedGiveTheSameCodes() {
-        CliResult r = CliResult.run("bench", "--requests", "3", "--quick", "--json", "--layers", "1", "--threads", "2",
+        CliResult r = CliResult.run("bench", "--requests", "2", "--quick", "--json", "--layers", "1", "--threads", "2",
                 "--backend", "java");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> json = Json.parseObject(r.out().trim(), "bench output");

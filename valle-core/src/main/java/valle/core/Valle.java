@@ -152,7 +152,7 @@ public final class Valle implements AutoCloseable {
     /** As {@link #generate(CodeRequest)}, reporting the stages to {@code progress}; says which modality ran. */
     @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public CodeGenerator.Generated generate(CodeRequest request, Progress progress) {
-        return scheduled(model -> injector.getInstance(CodeGenerator.class).through(model).generate(request, progress));
+        return scheduled(progress, model -> injector.getInstance(CodeGenerator.class).through(model).generate(request, progress));
     }
 
     /**
@@ -163,7 +163,7 @@ public final class Valle implements AutoCloseable {
      */
     @SuppressWarnings("exports") // a tool's method: the type is exported to valle's tools alone
     public java.util.List<Codes> generateLines(java.util.List<CodeRequest> lines, Progress progress) {
-        return scheduled(model -> injector.getInstance(CodeGenerator.class).through(model).generateLines(lines, progress));
+        return scheduled(progress, model -> injector.getInstance(CodeGenerator.class).through(model).generateLines(lines, progress));
     }
 
     /**
@@ -285,7 +285,7 @@ public final class Valle implements AutoCloseable {
     public Speech speak(SpeechRequest request, SpeechListener listener) {
         model();
         AudioCodec codec = vocoder("speaking");
-        return synthesized((synthesizer, slot) -> synthesizer.speak(request, decoding(slot, codec), listener));
+        return synthesized(listener, (synthesizer, slot) -> synthesizer.speak(request, decoding(slot, codec), listener));
     }
 
     /**
@@ -317,7 +317,7 @@ public final class Valle implements AutoCloseable {
     public Speech convert(SpeechRequest request, Codes source, SpeechListener listener) {
         model();
         AudioCodec codec = vocoder("voice conversion");
-        return synthesized((synthesizer, slot) -> synthesizer.convert(request, source, decoding(slot, codec), listener));
+        return synthesized(listener, (synthesizer, slot) -> synthesizer.convert(request, source, decoding(slot, codec), listener));
     }
 
     /**
@@ -340,7 +340,7 @@ public final class Valle implements AutoCloseable {
      */
     public Codes generate(SpeechRequest request, SpeechListener listener) {
         model();
-        return synthesized((synthesizer, slot) -> synthesizer.codes(request, listener));
+        return synthesized(listener, (synthesizer, slot) -> synthesizer.codes(request, listener));
     }
 
     /**
@@ -374,7 +374,7 @@ public final class Valle implements AutoCloseable {
     /** As {@link #transcribe(Codes, String, InferenceSettings)}, reporting every step to {@code progress}. */
     public Transcription transcribe(Codes speech, String language, InferenceSettings settings, Progress progress) {
         int lang = Languages.id(language);
-        return scheduled(model -> injector.getInstance(Transcriber.class).through(model).transcribe(speech, lang, settings, progress));
+        return scheduled(progress, model -> injector.getInstance(Transcriber.class).through(model).transcribe(speech, lang, settings, progress));
     }
 
     /**
@@ -386,23 +386,32 @@ public final class Valle implements AutoCloseable {
         return java.util.Optional.ofNullable(scheduler).map(Scheduler::stats);
     }
 
-    /** Runs {@code work} on the model, or, with slots, in a scheduler slot on that slot's batching view of it. */
-    private <T> T scheduled(java.util.function.Function<ValleModel, T> work) {
+    /**
+     * Runs {@code work} on the model, or, with slots, in a scheduler slot on that slot's batching view of it, whose
+     * passes stop once {@code progress} says the request is {@linkplain Progress#cancelled cancelled}.
+     */
+    private <T> T scheduled(Progress progress, java.util.function.Function<ValleModel, T> work) {
         ValleModel model = model();
         if (scheduler == null) {
             return work.apply(model);
         }
-        return scheduler.run(slot -> work.apply(slot.through(model)));
+        return scheduler.run(slot -> {
+            slot.cancelWhen(progress::cancelled);
+            return work.apply(slot.through(model));
+        });
     }
 
     /** As {@link #scheduled}, with the synthesizer over the (viewed) model and the slot, null without slots. */
-    private <T> T synthesized(java.util.function.BiFunction<SpeechSynthesizer, Slot, T> work) {
+    private <T> T synthesized(Progress progress, java.util.function.BiFunction<SpeechSynthesizer, Slot, T> work) {
         SpeechSynthesizer synthesizer = injector.getInstance(SpeechSynthesizer.class);
         if (scheduler == null) {
             return work.apply(synthesizer, null);
         }
         ValleModel model = model();
-        return scheduler.run(slot -> work.apply(synthesizer.through(slot.through(model)), slot));
+        return scheduler.run(slot -> {
+            slot.cancelWhen(progress::cancelled);
+            return work.apply(synthesizer.through(slot.through(model)), slot);
+        });
     }
 
     /** The vocoder, decoding as the slot's own stage (outside the batcher's ticks) when there is a slot. */

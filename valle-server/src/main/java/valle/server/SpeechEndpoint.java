@@ -61,7 +61,7 @@ final class SpeechEndpoint {
         SpeechRequest request = params.request().withVoice(voices.get(voice).repeatedTo(params.inputPromptLength()));
         long deadline = arrived + config.requestTimeout().toNanos();
         try (Admission.Ticket ignored = admission.enter(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-            Streamer streamer = new Streamer(ctx, params, voice, deadline);
+            Streamer streamer = new Streamer(ctx, params, voice, arrived, deadline);
             long started = System.nanoTime();
             Speech speech;
             try {
@@ -88,15 +88,19 @@ final class SpeechEndpoint {
         private final Context ctx;
         private final SpeechParams params;
         private final String voice;
+        private final long arrived;
         private final long deadline;
+        private final ClientConnection client;
         private AudioEncoder encoder;
         OutputStream out;
 
-        Streamer(Context ctx, SpeechParams params, String voice, long deadline) {
+        Streamer(Context ctx, SpeechParams params, String voice, long arrived, long deadline) {
             this.ctx = ctx;
             this.params = params;
             this.voice = voice;
+            this.arrived = arrived;
             this.deadline = deadline;
+            this.client = ClientConnection.watch(ctx);
         }
 
         @Override
@@ -104,6 +108,14 @@ final class SpeechEndpoint {
             if (System.nanoTime() > deadline) {
                 throw new CancellationException("past the request's deadline");
             }
+            if (client.gone()) {
+                throw new CancellationException("the client closed the connection");
+            }
+        }
+
+        @Override
+        public boolean cancelled() {
+            return System.nanoTime() > deadline || client.gone();
         }
 
         @Override
@@ -170,6 +182,7 @@ final class SpeechEndpoint {
                     }
                     params.task().note().ifPresent(note -> ctx.header(TASK_HEADER, note));
                     out = ctx.res().getOutputStream();
+                    metrics.firstAudio((System.nanoTime() - arrived) / 1e9);
                 }
                 out.write(bytes);
                 out.flush();

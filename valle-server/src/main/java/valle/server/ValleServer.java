@@ -107,7 +107,7 @@ public final class ValleServer implements AutoCloseable {
             c.routes.get("/health", ctx -> json(ctx, 200, Map.of("status", "ok", "model", config.modelId(),
                     "running", admission.running(), "queued", admission.queued())));
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.render(admission.queued(), admission.running())));
+                    .result(metrics.render(admission.queued(), admission.running(), tts.scheduler())));
             c.routes.get("/v1/models", ctx -> json(ctx, 200, Map.of("object", "list", "data", List.of(
                     Map.of("id", config.modelId(), "object", "model", "created", 0L, "owned_by", "valle")))));
             c.routes.get("/v1/voices", ctx -> {

@@ -14,9 +14,17 @@ final class TinyModel {
     }
 
     static Valle open() {
+        return builder().build();
+    }
+
+    /** The tiny model served through a continuous-batching scheduler of {@code slots} slots. */
+    static Valle open(int slots) {
+        return builder().slots(slots).build();
+    }
+
+    private static Valle.Builder builder() {
         return Valle.builder().model(GOLDEN.resolve("ar_nar_len/model.sft"))
                 .codec(GOLDEN.resolve("codec/weights/encodec_hf"))
-                .vocoder(GOLDEN.resolve("codec/weights/vocos"))
-                .build();
+                .vocoder(GOLDEN.resolve("codec/weights/vocos"));
     }
 }

@@ -94,7 +94,7 @@ final class Batcher implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the scheduler is closed");
             }
-            if (Thread.currentThread().isInterrupted()) {
+            if (Thread.currentThread().isInterrupted() || pass.slot().cancelled()) {
                 throw new CancellationException("the request was cancelled");
             }
             if (pending.isEmpty()) {

@@ -66,6 +66,7 @@ public final class Scheduler implements AutoCloseable {
             slot = idle.pop();
         }
         batcher.enter(slot);
+        slot.cancelWhen(() -> false);
         try {
             return work.apply(slot);
         } finally {

@@ -28,6 +28,7 @@ public final class Slot {
     private final Batcher batcher;
     private final int index;
     Stage stage = Stage.JOINING;
+    private volatile java.util.function.BooleanSupplier cancelled = () -> false;
 
     Slot(Batcher batcher, int index) {
         this.batcher = batcher;
@@ -62,6 +63,15 @@ public final class Slot {
         } finally {
             batcher.rejoin(this);
         }
+    }
+
+    /** Makes every later pass of this slot fail at once (and so free the slot) when {@code cancelled} says so. */
+    public void cancelWhen(java.util.function.BooleanSupplier cancelled) {
+        this.cancelled = cancelled;
+    }
+
+    boolean cancelled() {
+        return cancelled.getAsBoolean();
     }
 
     List<float[]> submit(PendingPass pass) {

@@ -115,6 +115,11 @@ final class SpeechPublisher implements Flow.Publisher<SpeechChunk> {
             }
         }
 
+        @Override
+        public boolean cancelled() {
+            return isCancelled();
+        }
+
         private synchronized boolean isCancelled() {
             return cancelled;
         }

@@ -13,6 +13,16 @@ public interface Progress {
     default void step(int done, int total) {
     }
 
+    /**
+     * Whether the work should stop now (the client left), asked before each backbone pass of a request that runs in
+     * a scheduler slot ({@code Valle.builder().slots(n)}), so that its slot is freed at the next tick; the request
+     * then ends with a {@link java.util.concurrent.CancellationException}. Throwing from {@link #step} stops it too,
+     * at the next step.
+     */
+    default boolean cancelled() {
+        return false;
+    }
+
     /** Observes nothing. */
     Progress NONE = what -> { };
 }
