@@ -138,6 +138,9 @@ final class BenchCommand implements Callable<Integer> {
                         out.flush();
                     }
                 }
+                // the random backbone was drawn on the heap (some 0.8 GB at the published size) and is garbage now:
+                // a full collection returns those pages, which would otherwise stay resident and count as the model's
+                System.gc();
             }
             List<BenchTimer.Row> rows;
             long[] routed;
