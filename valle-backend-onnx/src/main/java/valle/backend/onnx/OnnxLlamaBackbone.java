@@ -18,71 +18,61 @@ import valle.api.arch.BackboneProbe;
 import valle.api.arch.MaskMode;
 import valle.api.tensor.WeightFormat;
 import valle.api.tensor.Weights;
-import valle.kit.nn.AdditiveMask;
 import valle.kit.nn.LlamaShape;
 import valle.kit.nn.Rope;
 import valle.kit.nn.StatefulBackbone;
 
 /**
- * A Llama stack run by ONNX Runtime: the {@link LlamaGraph llama graph} in two sessions, one for first passes
- * (over an empty past) and one for passes over a cache, which reads the {@link OnnxKvCache}'s buffers in place
- * instead of copying the whole cache into a new one every step. The weights are widened to float32 (or the
- * linear layers quantised to int8 or int4) once, into off-heap memory the backbone frees on close
- * ({@link OnnxWeights}), which both sessions read in place ({@code addExternalInitializers}), so the graphs hold no
- * weights. That is why nothing is cached on disk: at the published size a graph (about 60 KB) is built in
- * milliseconds, while opening costs about 0.3 s of widening and 1-2.5 s of ORT's set-up of the two sessions
- * (optimisation and the first one's weight pre-packing, which live in memory and are redone by any load), and
- * hashing the 0.9 GB checkpoint to key a cache would cost 2.5 s (sha256sum on the same machine): a cache keyed
- * by the checkpoint's hash would make every start slower.
+ * A Llama stack run by ONNX Runtime: the {@link LlamaGraph#buildCached cached-pass llama graph} in one session,
+ * which reads the {@link OnnxKvCache}'s buffers in place instead of copying the whole cache into a new one every
+ * step, and serves first passes too, over an empty past. The weights are widened to float32 (or the linear layers
+ * quantised to int8 or int4) into off-heap memory ({@link OnnxWeights}) only to be handed to the session
+ * ({@code addExternalInitializers}): ONNX Runtime copies them into its own memory (and packs the linear ones), so
+ * they are freed as soon as the session is made, and the process holds one copy of the weights, the session's.
+ * (Two sessions, one per graph, held two copies beside the loaded one: at the published size in f32, 2.4 GB.)
+ * That is why nothing is cached on disk: at the published size a graph (about 60 KB) is built in milliseconds,
+ * while opening costs about 0.3 s of widening and 1-2.5 s of ORT's set-up (optimisation and weight pre-packing,
+ * which live in memory and are redone by any load), and hashing the 0.9 GB checkpoint to key a cache would cost
+ * 2.5 s (sha256sum on the same machine): a cache keyed by the checkpoint's hash would make every start slower.
  */
 final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
     private final OrtEnvironment env;
-    private final OnnxWeights weights;
     private final OrtSession session;
-    private final OrtSession cachedSession;
     /** The past of a first pass: {@code [kvHeads, 0, headDim]}, fed for every layer. */
     private final OnnxTensor emptyPast;
     private final Rope rope;
 
-    private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, OnnxWeights weights,
-                              OrtSession session, OrtSession cachedSession, OnnxTensor emptyPast) {
+    private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, OrtSession session, OnnxTensor emptyPast) {
         super(config, OnnxKvCache.class, "llama backbone on onnx");
         this.env = env;
-        this.weights = weights;
         this.session = session;
-        this.cachedSession = cachedSession;
         this.emptyPast = emptyPast;
         this.rope = new Rope(config.headDim(), config.ropeTheta());
     }
 
     /**
      * Binds the weights (checking every shape), the linear layers in {@code format} ({@code F32}, {@code INT8} or
-     * {@code INT4}), and makes both sessions with {@code threads} threads (in f32 the cached one without its own
-     * packed copy of the weights).
+     * {@code INT4}), and makes the session with {@code threads} threads; the loaded weights are freed once it holds
+     * its own.
      *
      * @throws ModelFormatException naming the tensor when one is missing or has another shape
      */
     static OnnxLlamaBackbone open(BackboneConfig config, Weights w, WeightFormat format, int threads) {
         LlamaShape.refuseMoreLayers(config, w);
         OrtEnvironment env = OrtRuntime.environment();
-        OnnxWeights weights = null;
         OrtSession session = null;
-        OrtSession cachedSession = null;
         try {
-            weights = OnnxWeights.load(env, config, w, format);
-            session = OrtRuntime.session(env, LlamaGraph.build(config, format), weights.tensors(), threads);
-            // quantised weights are packed by both sessions: MatMulNBits without its packed copy dequantises the
-            // whole weight to float32 on every call
-            cachedSession = OrtRuntime.session(env, LlamaGraph.buildCached(config, format), weights.tensors(), threads,
-                    format != WeightFormat.F32);
+            try (OnnxWeights weights = OnnxWeights.load(env, config, w, format)) {
+                session = OrtRuntime.session(env, LlamaGraph.buildCached(config, format), weights.tensors(), threads);
+            }
             OnnxTensor emptyPast = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
                     new long[] {config.kvHeads(), 0, config.headDim()});
-            return new OnnxLlamaBackbone(config, env, weights, session, cachedSession, emptyPast);
+            return new OnnxLlamaBackbone(config, env, session, emptyPast);
         } catch (OrtException e) {
-            closeAll(weights, session, cachedSession);
+            close(session);
             throw new ValleException("ONNX Runtime refused the llama graph: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeAll(weights, session, cachedSession);
+            close(session);
             throw e;
         }
     }
@@ -93,7 +83,8 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
     }
 
     /**
-     * Runs the rows through the graph after the cache's rows (none for an empty one); the layer outputs are
+     * Runs the rows through the graph after the cache's rows (none for an empty one, whose past is fed as
+     * {@code [kvHeads, 0, headDim]}); the layer outputs are
      * fetched only for a watching probe. {@code keep}: the new keys and values go into the cache (a throw-away full
      * pass fetches none of them).
      */
@@ -110,9 +101,8 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
             feeds.put(LlamaGraph.EMBEDDINGS, tensor(input.embeddings(), rows, d));
             feeds.put(LlamaGraph.COS, tensor(rotation.cos(), rows, half));
             feeds.put(LlamaGraph.SIN, tensor(rotation.sin(), rows, half));
-            int keys = (cached ? cache.capacity() : 0) + rows;
-            feeds.put(LlamaGraph.MASK, tensor(cached ? cachedMask(input.mask(), past, cache.capacity(), rows)
-                    : AdditiveMask.of(input.mask(), 0, rows), rows, keys));
+            int capacity = cached ? cache.capacity() : 0;
+            feeds.put(LlamaGraph.MASK, tensor(cachedMask(input.mask(), past, capacity, rows), rows, capacity + rows));
             Map<String, OnnxTensorLike> inputs = new HashMap<>(feeds);
             Set<String> outputs = new HashSet<>();
             outputs.add(LlamaGraph.HIDDEN);
@@ -120,14 +110,14 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
                 inputs.put(LlamaGraph.pastKey(l), cached ? cache.keys(l) : emptyPast);
                 inputs.put(LlamaGraph.pastValue(l), cached ? cache.values(l) : emptyPast);
                 if (keep) {
-                    outputs.add(cached ? LlamaGraph.newKey(l) : LlamaGraph.presentKey(l));
-                    outputs.add(cached ? LlamaGraph.newValue(l) : LlamaGraph.presentValue(l));
+                    outputs.add(LlamaGraph.newKey(l));
+                    outputs.add(LlamaGraph.newValue(l));
                 }
                 if (probe != UNWATCHED) {
                     outputs.add(LlamaGraph.layerOutput(l));
                 }
             }
-            try (OrtSession.Result result = (cached ? cachedSession : session).run(inputs, outputs)) {
+            try (OrtSession.Result result = session.run(inputs, outputs)) {
                 float[] hidden = new float[rows * d];
                 ((OnnxTensor) result.get(LlamaGraph.HIDDEN).orElseThrow()).getFloatBuffer().get(hidden);
                 if (probe != UNWATCHED) {
@@ -137,10 +127,8 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
                         probe.layerOutput(l, layer, rows);
                     }
                 }
-                if (keep && cached) {
+                if (keep) {
                     cache.takeNew(result, rows);
-                } else if (keep) {
-                    cache.takePresent(result, rows);
                 }
                 return hidden;
             }
@@ -152,8 +140,8 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
     }
 
     /**
-     * The mask of a cached pass, {@code [rows, capacity + rows]}: the {@code past} cached rows visible, the rest
-     * of the capacity hidden, the new rows as {@code mode} has them.
+     * The mask of a pass, {@code [rows, capacity + rows]}: the {@code past} cached rows visible, the rest of the
+     * capacity hidden, the new rows as {@code mode} has them (a first pass: no past, no capacity).
      */
     static float[] cachedMask(MaskMode mode, int past, int capacity, int rows) {
         int keys = capacity + rows;
@@ -178,26 +166,17 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
     @Override
     protected void release() {
         emptyPast.close();
-        closeAll(weights, session, cachedSession);
+        close(session);
     }
 
-    /** Closes the sessions (each, even when one fails), then the weights they read (when loaded). */
-    private static void closeAll(OnnxWeights weights, OrtSession... sessions) {
-        OrtException failure = null;
-        for (OrtSession session : sessions) {
-            try {
-                if (session != null) {
-                    session.close();
-                }
-            } catch (OrtException e) {
-                failure = failure == null ? e : failure;
-            }
+    private static void close(OrtSession session) {
+        if (session == null) {
+            return;
         }
-        if (weights != null) {
-            weights.close();
-        }
-        if (failure != null) {
-            throw new ValleException("ONNX Runtime failed to release a session: " + failure.getMessage(), failure);
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new ValleException("ONNX Runtime failed to release a session: " + e.getMessage(), e);
         }
     }
 }

@@ -21,9 +21,9 @@ import valle.kit.quant.BlockQuantizer;
  * The llama graphs' weights as ORT tensors over off-heap memory this object owns and frees on {@link #close}
  * (not the garbage collector's direct buffers, whose memory outlives the model until a collection): every
  * weight widened to float32, or, for {@link WeightFormat#INT8} and {@link WeightFormat#INT4}, the linear layers
- * quantised at load ({@link DynamicInt8Layout} for int8, {@link MatMulNBitsLayout} for int4) (norms stay float32). ORT reads these tensors in place
- * (external initializers); each checkpoint tensor's mapped pages are released once it has been read, so the
- * file's copy does not stay resident beside this one.
+ * quantised at load ({@link DynamicInt8Layout} for int8, {@link MatMulNBitsLayout} for int4) (norms stay float32). They live only while
+ * the session is made (ORT copies external initializers into its own memory); each checkpoint tensor's mapped
+ * pages are released once it has been read, so the file's copy does not stay resident beside this one.
  */
 final class OnnxWeights implements AutoCloseable {
     private final Arena arena;

@@ -82,26 +82,13 @@ final class OrtRuntime {
     }
 
     /**
-     * A session of {@code model} whose declared weights ({@link OnnxGraph#weight}) are read in place from
-     * {@code weights} (tensors the caller owns and closes after the session).
+     * A session of {@code model} whose declared weights ({@link OnnxGraph#weight}) are {@code weights}. ORT copies
+     * them into memory of its own (packing the linear ones for its matrix products, and then keeping only the
+     * packed copy), so the caller may free them once the session is made; {@code OrtRuntimeTest} pins that.
      */
     static OrtSession session(OrtEnvironment env, byte[] model, Map<String, OnnxTensor> weights, int threads)
             throws OrtException {
-        return session(env, model, weights, threads, true);
-    }
-
-    /**
-     * As above; {@code prepack} false keeps ORT from copying the weights into its own packed layout (for a second
-     * session over the same weights whose products are mostly matrix-vector ones, which gain little from it: at
-     * the published size the cached llama session's decode step took 38.2-38.7 ms with and 38.8-39.0 ms without,
-     * and packing would hold a second 0.9 GB copy; its rarer multi-row passes run on the unpacked weights).
-     */
-    static OrtSession session(OrtEnvironment env, byte[] model, Map<String, OnnxTensor> weights, int threads,
-                              boolean prepack) throws OrtException {
         try (OrtSession.SessionOptions options = options(threads)) {
-            if (!prepack) {
-                options.addConfigEntry("session.disable_prepacking", "1");
-            }
             options.addExternalInitializers(new HashMap<String, OnnxTensorLike>(weights));
             return env.createSession(model, options);
         }

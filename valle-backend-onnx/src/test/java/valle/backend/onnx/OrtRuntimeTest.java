@@ -1,0 +1,50 @@
+package valle.backend.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static valle.backend.onnx.LinearSession.gaussian;
+
+import ai.onnxruntime.OrtException;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import valle.api.tensor.WeightFormat;
+
+/**
+ * What the llama backbone relies on to free its loaded weights once its session is made: ORT copies the weights
+ * handed as external initializers (or packs them) into memory of its own, for one-row and many-row products, so
+ * that overwriting the handed memory afterwards changes nothing.
+ */
+class OrtRuntimeTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"f32", "int8", "int4"})
+    void aSessionNoLongerReadsTheWeightsItWasHanded(String format) throws OrtException {
+        int out = 48;
+        int in = 256;
+        SplittableRandom rnd = new SplittableRandom(5);
+        float[] w = gaussian(rnd, out * in, 0.1f);
+        try (LinearSession s = open(WeightFormat.parse(format), w, out, in)) {
+            for (int rows : new int[] {1, 40}) {
+                float[] x = gaussian(rnd, rows * in, 1f);
+                float[] before = s.run(x, rows);
+                s.overwriteHandedWeights((byte) 0x7f);
+                assertArrayEquals(before, s.run(x, rows), format + ", " + rows + " rows");
+            }
+        }
+    }
+
+    /** The linear layer as the llama graph has it in {@code format}. */
+    private static LinearSession open(WeightFormat format, float[] w, int out, int in) throws OrtException {
+        return switch (format) {
+            case F32 -> LinearSession.float32(w, out, in);
+            case INT8 -> {
+                DynamicInt8Layout layout = new DynamicInt8Layout(out, in);
+                yield LinearSession.quantised(layout, w, out, in, (g, x) -> layout.multiply(g, x, "w"));
+            }
+            default -> {
+                MatMulNBitsLayout layout = new MatMulNBitsLayout(OnnxWeights.quantizer(format), out, in);
+                yield LinearSession.quantised(layout, w, out, in, (g, x) -> layout.multiply(g, x, "w"));
+            }
+        };
+    }
+}
