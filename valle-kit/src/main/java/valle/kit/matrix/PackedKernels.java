@@ -117,10 +117,10 @@ final class PackedKernels {
                 int i = p * in * nr;
                 int k = 0;
                 for (; k + 2 <= in; k += 2, i += 2 * nr) {
-                    FloatVector w0 = FloatVector.fromArray(FS, w, i);
-                    FloatVector w1 = FloatVector.fromArray(FS, w, i + L);
-                    FloatVector w2 = FloatVector.fromArray(FS, w, i + nr);
-                    FloatVector w3 = FloatVector.fromArray(FS, w, i + nr + L);
+                    FloatVector w0 = FloatVector.fromMemorySegment(FS, w, 4L * (i), NATIVE);
+                    FloatVector w1 = FloatVector.fromMemorySegment(FS, w, 4L * (i + L), NATIVE);
+                    FloatVector w2 = FloatVector.fromMemorySegment(FS, w, 4L * (i + nr), NATIVE);
+                    FloatVector w3 = FloatVector.fromMemorySegment(FS, w, 4L * (i + nr + L), NATIVE);
                     FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
                     FloatVector x1 = FloatVector.broadcast(FS, x[xo + k + 1]);
                     a0 = w0.fma(x0, a0);
@@ -135,8 +135,8 @@ final class PackedKernels {
                     b3 = w3.fma(x1, b3);
                 }
                 if (k < in) {
-                    FloatVector w0 = FloatVector.fromArray(FS, w, i);
-                    FloatVector w1 = FloatVector.fromArray(FS, w, i + L);
+                    FloatVector w0 = FloatVector.fromMemorySegment(FS, w, 4L * (i), NATIVE);
+                    FloatVector w1 = FloatVector.fromMemorySegment(FS, w, 4L * (i + L), NATIVE);
                     FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
                     a0 = w0.fma(x0, a0);
                     a1 = w1.fma(x0, a1);
@@ -196,8 +196,8 @@ final class PackedKernels {
                 int i = p * in * L;
                 int k = 0;
                 for (; k + 2 <= in; k += 2, i += 2 * L) {
-                    IntVector v0 = IntVector.fromArray(IS, w, i);
-                    IntVector v1 = IntVector.fromArray(IS, w, i + L);
+                    IntVector v0 = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
+                    IntVector v1 = IntVector.fromMemorySegment(IS, w, 4L * (i + L), NATIVE);
                     FloatVector w0 = v0.lanewise(LSHL, 16).reinterpretAsFloats();
                     FloatVector w1 = v0.and(HIGH_HALF).reinterpretAsFloats();
                     FloatVector w2 = v1.lanewise(LSHL, 16).reinterpretAsFloats();
@@ -216,7 +216,7 @@ final class PackedKernels {
                     b3 = w3.fma(x1, b3);
                 }
                 if (k < in) {
-                    IntVector v0 = IntVector.fromArray(IS, w, i);
+                    IntVector v0 = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
                     FloatVector w0 = v0.lanewise(LSHL, 16).reinterpretAsFloats();
                     FloatVector w1 = v0.and(HIGH_HALF).reinterpretAsFloats();
                     FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
@@ -278,8 +278,8 @@ final class PackedKernels {
                 int i = p * in * L;
                 int k = 0;
                 for (; k + 2 <= in; k += 2, i += 2 * L) {
-                    IntVector v0 = IntVector.fromArray(IS, w, i);
-                    IntVector v1 = IntVector.fromArray(IS, w, i + L);
+                    IntVector v0 = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
+                    IntVector v1 = IntVector.fromMemorySegment(IS, w, 4L * (i + L), NATIVE);
                     FloatVector w0 = v0.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS);
                     FloatVector w1 = v0.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS);
                     FloatVector w2 = v1.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS);
@@ -298,7 +298,7 @@ final class PackedKernels {
                     b3 = w3.fma(x1, b3);
                 }
                 if (k < in) {
-                    IntVector v0 = IntVector.fromArray(IS, w, i);
+                    IntVector v0 = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
                     FloatVector w0 = v0.lanewise(LSHL, 16).lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS);
                     FloatVector w1 = v0.lanewise(ASHR, 3).and(F16_BITS).reinterpretAsFloats().mul(F16_REBIAS);
                     FloatVector x0 = FloatVector.broadcast(FS, x[xo + k]);
@@ -367,7 +367,7 @@ final class PackedKernels {
                     FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0;
                     FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0;
                     for (int end = k + QUANT_BLOCK; k < end; k += 2, i += L) {
-                        IntVector v = IntVector.fromArray(IS, w, i);
+                        IntVector v = IntVector.fromMemorySegment(IS, w, 4L * (i), NATIVE);
                         FloatVector w0 = (FloatVector) v.lanewise(LSHL, 24).lanewise(ASHR, 24).convert(I2F, 0);
                         FloatVector w1 = (FloatVector) v.lanewise(LSHL, 16).lanewise(ASHR, 24).convert(I2F, 0);
                         FloatVector w2 = (FloatVector) v.lanewise(LSHL, 8).lanewise(ASHR, 24).convert(I2F, 0);
@@ -385,8 +385,8 @@ final class PackedKernels {
                         c2 = w2.fma(x1, c2);
                         c3 = w3.fma(x1, c3);
                     }
-                    FloatVector s0 = FloatVector.fromArray(FS, scales, s);
-                    FloatVector s1 = FloatVector.fromArray(FS, scales, s + L);
+                    FloatVector s0 = FloatVector.fromMemorySegment(FS, scales, 4L * (s), NATIVE);
+                    FloatVector s1 = FloatVector.fromMemorySegment(FS, scales, 4L * (s + L), NATIVE);
                     y0 = a0.add(a2).fma(s0, y0);
                     y1 = a1.add(a3).fma(s1, y1);
                     z0 = c0.add(c2).fma(s0, z0);
