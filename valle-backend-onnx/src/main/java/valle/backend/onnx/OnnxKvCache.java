@@ -13,8 +13,8 @@ import valle.kit.nn.OwnedState;
 /**
  * Every layer's keys (after RoPE) and values for the rows consumed so far, head-major
  * {@code [kvHeads, capacity, headDim]} in direct buffers that the cached-pass graph reads in place (its
- * {@code past.*} inputs; rows from {@link #length()} on are hidden by the pass's mask). Each pass's {@code new.*}
- * rows are copied in; nothing else copies the cache.
+ * {@code past.*} inputs; rows from {@link #length()} on are hidden by the pass's mask). A first pass's
+ * {@code present.*} outputs and a cached pass's {@code new.*} rows are copied in; nothing else copies the cache.
  * Capacity grows in steps of {@link #GROWTH} rows (so up to {@code GROWTH - 1} spare rows are hidden). The buffers live in an {@link Arena} freed when the cache
  * grows or closes (direct buffers left to the garbage collector piled up across passes, and the JVM's
  * direct-memory limit then stalled allocations behind full collections).
@@ -76,12 +76,23 @@ final class OnnxKvCache extends OwnedState<OnnxKvCache> {
         return valueTensors[layer];
     }
 
-    /** Appends a pass's {@code new.*} rows. */
+    /** Takes a first pass's {@code present.*} outputs ({@code rows} rows, the cache being empty). */
+    void takePresent(OrtSession.Result result, int rows) throws OrtException {
+        append(result, rows, true);
+    }
+
+    /** Appends a cached pass's {@code new.*} rows. */
     void takeNew(OrtSession.Result result, int rows) throws OrtException {
+        append(result, rows, false);
+    }
+
+    private void append(OrtSession.Result result, int rows, boolean present) throws OrtException {
         reserve(length() + rows);
         for (int l = 0; l < layers; l++) {
-            write(((OnnxTensor) result.get(LlamaGraph.newKey(l)).orElseThrow()).getFloatBuffer(), keys[l], rows);
-            write(((OnnxTensor) result.get(LlamaGraph.newValue(l)).orElseThrow()).getFloatBuffer(), values[l], rows);
+            String k = present ? LlamaGraph.presentKey(l) : LlamaGraph.newKey(l);
+            String v = present ? LlamaGraph.presentValue(l) : LlamaGraph.newValue(l);
+            write(((OnnxTensor) result.get(k).orElseThrow()).getFloatBuffer(), keys[l], rows);
+            write(((OnnxTensor) result.get(v).orElseThrow()).getFloatBuffer(), values[l], rows);
         }
         advance(rows);
     }

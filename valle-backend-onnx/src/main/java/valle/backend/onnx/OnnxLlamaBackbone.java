@@ -23,13 +23,16 @@ import valle.kit.nn.Rope;
 import valle.kit.nn.StatefulBackbone;
 
 /**
- * A Llama stack run by ONNX Runtime: the {@link LlamaGraph#buildCached cached-pass llama graph} in one session,
- * which reads the {@link OnnxKvCache}'s buffers in place instead of copying the whole cache into a new one every
- * step, and serves first passes too, over an empty past. The weights are widened to float32 (or the linear layers
- * quantised to int8 or int4) into off-heap memory ({@link OnnxWeights}) only to be handed to the session
- * ({@code addExternalInitializers}): ONNX Runtime copies them into its own memory (and packs the linear ones), so
- * they are freed as soon as the session is made, and the process holds one copy of the weights, the session's.
- * (Two sessions, one per graph, held two copies beside the loaded one: at the published size in f32, 2.4 GB.)
+ * A Llama stack run by ONNX Runtime: the {@link LlamaGraph#buildCached cached-pass llama graph} in a session
+ * that reads the {@link OnnxKvCache}'s buffers in place instead of copying the whole cache into a new one every
+ * step. The weights are widened to float32 (or the linear layers quantised to int8 or int4) into off-heap memory
+ * ({@link OnnxWeights}) only to be handed to the sessions ({@code addExternalInitializers}): ONNX Runtime copies
+ * them into memory of its own (and packs the linear ones), so they are freed as soon as the sessions are made.
+ * Each session holds a copy, so in float32 the cached-pass session also runs first passes, over an empty past:
+ * one copy of the weights in the process (a first-pass session beside it held 0.9 GB more at the published
+ * size). With quantised weights, whose copies are a quarter of that or less, first passes keep a session of
+ * their own over the {@link LlamaGraph#build first-pass graph}, whose fused attention weighs more beside the
+ * integer products (int8 NAR passes some 20-50 % slower without it, side by side under load).
  * That is why nothing is cached on disk: at the published size a graph (about 60 KB) is built in milliseconds,
  * while opening costs about 0.3 s of widening and 1-2.5 s of ORT's set-up (optimisation and weight pre-packing,
  * which live in memory and are redone by any load), and hashing the 0.9 GB checkpoint to key a cache would cost
@@ -37,42 +40,50 @@ import valle.kit.nn.StatefulBackbone;
  */
 final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
     private final OrtEnvironment env;
-    private final OrtSession session;
+    /** The first-pass graph's session; null in float32, where {@link #cachedSession} runs first passes too. */
+    private final OrtSession firstSession;
+    private final OrtSession cachedSession;
     /** The past of a first pass: {@code [kvHeads, 0, headDim]}, fed for every layer. */
     private final OnnxTensor emptyPast;
     private final Rope rope;
 
-    private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, OrtSession session, OnnxTensor emptyPast) {
+    private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, OrtSession firstSession,
+                              OrtSession cachedSession, OnnxTensor emptyPast) {
         super(config, OnnxKvCache.class, "llama backbone on onnx");
         this.env = env;
-        this.session = session;
+        this.firstSession = firstSession;
+        this.cachedSession = cachedSession;
         this.emptyPast = emptyPast;
         this.rope = new Rope(config.headDim(), config.ropeTheta());
     }
 
     /**
      * Binds the weights (checking every shape), the linear layers in {@code format} ({@code F32}, {@code INT8} or
-     * {@code INT4}), and makes the session with {@code threads} threads; the loaded weights are freed once it holds
-     * its own.
+     * {@code INT4}), and makes the sessions with {@code threads} threads; the loaded weights are freed once they
+     * hold their own.
      *
      * @throws ModelFormatException naming the tensor when one is missing or has another shape
      */
     static OnnxLlamaBackbone open(BackboneConfig config, Weights w, WeightFormat format, int threads) {
         LlamaShape.refuseMoreLayers(config, w);
         OrtEnvironment env = OrtRuntime.environment();
-        OrtSession session = null;
+        OrtSession firstSession = null;
+        OrtSession cachedSession = null;
         try {
             try (OnnxWeights weights = OnnxWeights.load(env, config, w, format)) {
-                session = OrtRuntime.session(env, LlamaGraph.buildCached(config, format), weights.tensors(), threads);
+                cachedSession = OrtRuntime.session(env, LlamaGraph.buildCached(config, format), weights.tensors(), threads);
+                if (format != WeightFormat.F32) {
+                    firstSession = OrtRuntime.session(env, LlamaGraph.build(config, format), weights.tensors(), threads);
+                }
             }
             OnnxTensor emptyPast = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
                     new long[] {config.kvHeads(), 0, config.headDim()});
-            return new OnnxLlamaBackbone(config, env, session, emptyPast);
+            return new OnnxLlamaBackbone(config, env, firstSession, cachedSession, emptyPast);
         } catch (OrtException e) {
-            close(session);
+            closeAll(firstSession, cachedSession);
             throw new ValleException("ONNX Runtime refused the llama graph: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(session);
+            closeAll(firstSession, cachedSession);
             throw e;
         }
     }
@@ -94,6 +105,8 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
         int rows = input.rows();
         int past = cache.length();
         boolean cached = past > 0;
+        // the first-pass graph returns the keys and values of all rows as present.*, the cached one new.*
+        boolean firstGraph = !cached && firstSession != null;
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
             int half = rope.half();
@@ -110,14 +123,14 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
                 inputs.put(LlamaGraph.pastKey(l), cached ? cache.keys(l) : emptyPast);
                 inputs.put(LlamaGraph.pastValue(l), cached ? cache.values(l) : emptyPast);
                 if (keep) {
-                    outputs.add(LlamaGraph.newKey(l));
-                    outputs.add(LlamaGraph.newValue(l));
+                    outputs.add(firstGraph ? LlamaGraph.presentKey(l) : LlamaGraph.newKey(l));
+                    outputs.add(firstGraph ? LlamaGraph.presentValue(l) : LlamaGraph.newValue(l));
                 }
                 if (probe != UNWATCHED) {
                     outputs.add(LlamaGraph.layerOutput(l));
                 }
             }
-            try (OrtSession.Result result = session.run(inputs, outputs)) {
+            try (OrtSession.Result result = (firstGraph ? firstSession : cachedSession).run(inputs, outputs)) {
                 float[] hidden = new float[rows * d];
                 ((OnnxTensor) result.get(LlamaGraph.HIDDEN).orElseThrow()).getFloatBuffer().get(hidden);
                 if (probe != UNWATCHED) {
@@ -127,7 +140,9 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
                         probe.layerOutput(l, layer, rows);
                     }
                 }
-                if (keep) {
+                if (keep && firstGraph) {
+                    cache.takePresent(result, rows);
+                } else if (keep) {
                     cache.takeNew(result, rows);
                 }
                 return hidden;
@@ -166,17 +181,23 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
     @Override
     protected void release() {
         emptyPast.close();
-        close(session);
+        closeAll(firstSession, cachedSession);
     }
 
-    private static void close(OrtSession session) {
-        if (session == null) {
-            return;
+    /** Closes the sessions made (each, even when one fails). */
+    private static void closeAll(OrtSession... sessions) {
+        OrtException failure = null;
+        for (OrtSession session : sessions) {
+            try {
+                if (session != null) {
+                    session.close();
+                }
+            } catch (OrtException e) {
+                failure = failure == null ? e : failure;
+            }
         }
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new ValleException("ONNX Runtime failed to release a session: " + e.getMessage(), e);
+        if (failure != null) {
+            throw new ValleException("ONNX Runtime failed to release a session: " + failure.getMessage(), failure);
         }
     }
 }
