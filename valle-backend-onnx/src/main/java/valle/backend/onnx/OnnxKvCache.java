@@ -76,14 +76,18 @@ final class OnnxKvCache extends OwnedState<OnnxKvCache> {
         return valueTensors[layer];
     }
 
-    /** Appends a pass's {@code new.*} rows. */
-    void takeNew(OrtSession.Result result, int rows) throws OrtException {
+    /** Appends the {@code new.*} rows of the pass's sequence {@code sequence} ({@link LlamaGraph#ofSequence}). */
+    void takeNew(OrtSession.Result result, int sequence, int rows) throws OrtException {
         reserve(length() + rows);
         for (int l = 0; l < layers; l++) {
-            write(((OnnxTensor) result.get(LlamaGraph.newKey(l)).orElseThrow()).getFloatBuffer(), keys[l], rows);
-            write(((OnnxTensor) result.get(LlamaGraph.newValue(l)).orElseThrow()).getFloatBuffer(), values[l], rows);
+            write(newRows(result, LlamaGraph.ofSequence(sequence, LlamaGraph.newKey(l))), keys[l], rows);
+            write(newRows(result, LlamaGraph.ofSequence(sequence, LlamaGraph.newValue(l))), values[l], rows);
         }
         advance(rows);
+    }
+
+    private static FloatBuffer newRows(OrtSession.Result result, String name) throws OrtException {
+        return ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
     }
 
     /** Copies {@code rows} head-major rows {@code [kvHeads, rows, headDim]} to rows {@code length..} of {@code dst}. */

@@ -6,8 +6,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import valle.api.ModelFormatException;
@@ -36,14 +38,23 @@ import valle.kit.nn.StatefulBackbone;
  * 2.5 s (sha256sum on the same machine): a cache keyed by the checkpoint's hash would make every start slower.
  */
 final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
+    /**
+     * Sequences the graph takes in one run (the default {@code --slots}); a batched pass of more runs them in
+     * groups of this many, a single pass feeds the others no rows.
+     */
+    static final int BATCHED_SEQUENCES = 4;
     private final OrtEnvironment env;
     private final OrtSession session;
     /** The past of a first pass: {@code [kvHeads, 0, headDim]}, fed for every layer. */
     private final OnnxTensor emptyPast;
     private final Rope rope;
+    /** Sequences one run of the graph takes ({@link LlamaGraph#buildCached(BackboneConfig, WeightFormat, int)}). */
+    private final int sequences;
 
-    private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, OrtSession session, OnnxTensor emptyPast) {
+    private OnnxLlamaBackbone(BackboneConfig config, OrtEnvironment env, OrtSession session, OnnxTensor emptyPast,
+            int sequences) {
         super(config, OnnxKvCache.class, "llama backbone on onnx");
+        this.sequences = sequences;
         this.env = env;
         this.session = session;
         this.emptyPast = emptyPast;
@@ -62,12 +73,14 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
         OrtEnvironment env = OrtRuntime.environment();
         OrtSession session = null;
         try {
+            int sequences = sequencesPerRun(format);
             try (OnnxWeights weights = OnnxWeights.load(env, config, w, format)) {
-                session = OrtRuntime.session(env, LlamaGraph.buildCached(config, format), weights.tensors(), threads);
+                session = OrtRuntime.session(env, LlamaGraph.buildCached(config, format, sequences), weights.tensors(),
+                        threads);
             }
             OnnxTensor emptyPast = OnnxTensor.createTensor(env, FloatBuffer.allocate(0),
                     new long[] {config.kvHeads(), 0, config.headDim()});
-            return new OnnxLlamaBackbone(config, env, session, emptyPast);
+            return new OnnxLlamaBackbone(config, env, session, emptyPast, sequences);
         } catch (OrtException e) {
             close(session);
             throw new ValleException("ONNX Runtime refused the llama graph: " + e.getMessage(), e);
@@ -77,6 +90,17 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
         }
     }
 
+    /**
+     * Sequences one run of the graph takes in {@code format}: {@link #BATCHED_SEQUENCES} in float32, whose
+     * pre-packed {@code Gemm} sums each row alike whatever rows are stacked with it; else 1, a batched pass
+     * running one sequence after the other: int8's {@code DynamicQuantizeMatMul} quantises the stacked
+     * activations with one scale, and int4's {@code MatMulNBits} gave a row other bits among 7 rows than among 4
+     * ({@code OnnxLlamaInt4BackboneTest} pins that this fallback keeps each sequence's bits).
+     */
+    static int sequencesPerRun(WeightFormat format) {
+        return format == WeightFormat.F32 ? BATCHED_SEQUENCES : 1;
+    }
+
     @Override
     public OnnxKvCache newState() {
         return new OnnxKvCache(this, config().layers(), config().kvHeads(), config().headDim());
@@ -84,53 +108,104 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
 
     /**
      * Runs the rows through the graph after the cache's rows (none for an empty one, whose past is fed as
-     * {@code [kvHeads, 0, headDim]}); the layer outputs are
-     * fetched only for a watching probe. {@code keep}: the new keys and values go into the cache (a throw-away full
-     * pass fetches none of them).
+     * {@code [kvHeads, 0, headDim]}), as the graph's first sequence; the layer outputs are fetched only for a
+     * watching probe. {@code keep}: the new keys and values go into the cache (a throw-away full pass fetches
+     * none of them).
      */
     @Override
     protected float[] pass(OnnxKvCache cache, BackboneInput input, BackboneProbe probe, boolean keep) {
+        return run(List.of(cache), List.of(input), probe, keep).getFirst();
+    }
+
+    /**
+     * The sequences, up to {@link #sequences} at a time, each through its own graph sequence: their rows stacked
+     * for the linear layers (which read the weights once for all of them), attention per sequence against its
+     * own cache, on exactly the shapes of its own pass, so each gets the bits of its own pass.
+     */
+    @Override
+    protected List<float[]> passes(List<OnnxKvCache> states, List<BackboneInput> inputs) {
+        List<float[]> out = new ArrayList<>(states.size());
+        for (int from = 0; from < states.size(); from += sequences) {
+            int to = Math.min(states.size(), from + sequences);
+            out.addAll(run(states.subList(from, to), inputs.subList(from, to), UNWATCHED, true));
+        }
+        return out;
+    }
+
+    /** One run of the graph over up to {@link #sequences} caches, the rest of its sequences fed no rows. */
+    private List<float[]> run(List<OnnxKvCache> caches, List<BackboneInput> inputs, BackboneProbe probe, boolean keep) {
         int d = config().hiddenSize();
-        int rows = input.rows();
-        int past = cache.length();
-        boolean cached = past > 0;
+        int half = rope.half();
+        int n = caches.size();
+        int total = inputs.stream().mapToInt(BackboneInput::rows).sum() + (sequences - n);
+        float[] embeddings = new float[total * d];
+        float[] cos = new float[total * half];
+        float[] sin = new float[total * half];
         Map<String, OnnxTensor> feeds = new HashMap<>();
         try {
-            int half = rope.half();
-            Rope.Tables rotation = rope.tables(input.positions());
-            feeds.put(LlamaGraph.EMBEDDINGS, tensor(input.embeddings(), rows, d));
-            feeds.put(LlamaGraph.COS, tensor(rotation.cos(), rows, half));
-            feeds.put(LlamaGraph.SIN, tensor(rotation.sin(), rows, half));
-            int capacity = cached ? cache.capacity() : 0;
-            feeds.put(LlamaGraph.MASK, tensor(cachedMask(input.mask(), past, capacity, rows), rows, capacity + rows));
-            Map<String, OnnxTensorLike> inputs = new HashMap<>(feeds);
+            for (int s = 0, row = 0; s < sequences; s++) {
+                if (s >= n) {
+                    // a vacant sequence: one row of zeros (cos 1, sin 0) over no past, since ONNX Runtime's
+                    // kernels fail (SIGFPE) on a sequence without rows
+                    java.util.Arrays.fill(cos, row * half, (row + 1) * half, 1f);
+                    feeds.put(LlamaGraph.ofSequence(s, LlamaGraph.MASK), tensor(new float[1], 1, 1));
+                    row++;
+                    continue;
+                }
+                BackboneInput input = inputs.get(s);
+                int rows = input.rows();
+                Rope.Tables rotation = rope.tables(input.positions());
+                System.arraycopy(input.embeddings(), 0, embeddings, row * d, rows * d);
+                System.arraycopy(rotation.cos(), 0, cos, row * half, rows * half);
+                System.arraycopy(rotation.sin(), 0, sin, row * half, rows * half);
+                OnnxKvCache cache = caches.get(s);
+                int past = cache.length();
+                int capacity = past > 0 ? cache.capacity() : 0;
+                feeds.put(LlamaGraph.ofSequence(s, LlamaGraph.MASK),
+                        tensor(cachedMask(input.mask(), past, capacity, rows), rows, capacity + rows));
+                row += rows;
+            }
+            feeds.put(LlamaGraph.EMBEDDINGS, tensor(embeddings, total, d));
+            feeds.put(LlamaGraph.COS, tensor(cos, total, half));
+            feeds.put(LlamaGraph.SIN, tensor(sin, total, half));
+            Map<String, OnnxTensorLike> graphInputs = new HashMap<>(feeds);
             Set<String> outputs = new HashSet<>();
             outputs.add(LlamaGraph.HIDDEN);
             for (int l = 0; l < config().layers(); l++) {
-                inputs.put(LlamaGraph.pastKey(l), cached ? cache.keys(l) : emptyPast);
-                inputs.put(LlamaGraph.pastValue(l), cached ? cache.values(l) : emptyPast);
-                if (keep) {
-                    outputs.add(LlamaGraph.newKey(l));
-                    outputs.add(LlamaGraph.newValue(l));
+                for (int s = 0; s < sequences; s++) {
+                    boolean cached = s < n && caches.get(s).length() > 0;
+                    graphInputs.put(LlamaGraph.ofSequence(s, LlamaGraph.pastKey(l)), cached ? caches.get(s).keys(l) : emptyPast);
+                    graphInputs.put(LlamaGraph.ofSequence(s, LlamaGraph.pastValue(l)), cached ? caches.get(s).values(l) : emptyPast);
+                    if (keep && s < n) {
+                        outputs.add(LlamaGraph.ofSequence(s, LlamaGraph.newKey(l)));
+                        outputs.add(LlamaGraph.ofSequence(s, LlamaGraph.newValue(l)));
+                    }
                 }
                 if (probe != UNWATCHED) {
                     outputs.add(LlamaGraph.layerOutput(l));
                 }
             }
-            try (OrtSession.Result result = session.run(inputs, outputs)) {
-                float[] hidden = new float[rows * d];
-                ((OnnxTensor) result.get(LlamaGraph.HIDDEN).orElseThrow()).getFloatBuffer().get(hidden);
+            try (OrtSession.Result result = session.run(graphInputs, outputs)) {
+                FloatBuffer hidden = ((OnnxTensor) result.get(LlamaGraph.HIDDEN).orElseThrow()).getFloatBuffer();
+                List<float[]> out = new ArrayList<>(n);
+                for (int s = 0; s < n; s++) {
+                    float[] rows = new float[inputs.get(s).rows() * d];
+                    hidden.get(rows);
+                    out.add(rows);
+                }
                 if (probe != UNWATCHED) {
                     for (int l = 0; l < config().layers(); l++) {
-                        float[] layer = new float[rows * d];
+                        float[] layer = new float[total * d];
                         ((OnnxTensor) result.get(LlamaGraph.layerOutput(l)).orElseThrow()).getFloatBuffer().get(layer);
-                        probe.layerOutput(l, layer, rows);
+                        probe.layerOutput(l, layer, total);
                     }
                 }
                 if (keep) {
-                    cache.takeNew(result, rows);
+                    for (int s = 0; s < n; s++) {
+                        caches.get(s).takeNew(result, s, inputs.get(s).rows());
+                    }
                 }
-                return hidden;
+                return out;
             }
         } catch (OrtException e) {
             throw new ValleException("ONNX Runtime failed a llama pass: " + e.getMessage(), e);
