@@ -194,10 +194,12 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
                     out.add(rows);
                 }
                 if (probe != UNWATCHED) {
+                    // the sequences' rows, without the vacant ones stacked after them
+                    int rows = total - (sequences - n);
                     for (int l = 0; l < config().layers(); l++) {
-                        float[] layer = new float[total * d];
+                        float[] layer = new float[rows * d];
                         ((OnnxTensor) result.get(LlamaGraph.layerOutput(l)).orElseThrow()).getFloatBuffer().get(layer);
-                        probe.layerOutput(l, layer, total);
+                        probe.layerOutput(l, layer, rows);
                     }
                 }
                 if (keep) {
