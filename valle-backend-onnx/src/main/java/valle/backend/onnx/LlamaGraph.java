@@ -171,8 +171,8 @@ final class LlamaGraph {
      * ({@code embeddings}, {@code cos}, {@code sin}, {@code hidden}, {@code layer.{l}.output}) for the norms,
      * RoPE and every linear layer, and split per sequence for attention, which runs for sequence {@code s} on
      * exactly the shapes of its own pass, against its own mask and past ({@link #ofSequence}{@code (s, mask)},
-     * {@code (s, past.{l}.key)}, ..., giving {@code (s, new.{l}.key)}, ...). A sequence left out of a pass is fed
-     * no rows: a {@code [0, 0]} mask and an empty past. Sequence 0's names are the one-sequence graph's.
+     * {@code (s, past.{l}.key)}, ..., giving {@code (s, new.{l}.key)}, ...). Every sequence has rows: the
+     * caller feeds one it leaves vacant a row of its own. Sequence 0's names are the one-sequence graph's.
      */
     static byte[] buildCached(BackboneConfig config, WeightFormat format, int sequences) {
         LlamaGraph graph = new LlamaGraph(config, format);
@@ -378,25 +378,14 @@ final class LlamaGraph {
         return qh;
     }
 
-    /**
-     * {@code softmax(scores + mask)} over the last axis of {@code [kvH, group·T, S]} scores; the mask is
-     * {@code [T, S]}. The grouped reshapes take their sizes from the mask's shape, not {@code -1}, which ONNX
-     * Runtime cannot infer for a sequence without rows.
-     */
+    /** {@code softmax(scores + mask)} over the last axis of {@code [kvH, group·T, S]} scores; the mask is {@code [T, S]}. */
     private String softmax(String scores, String mask) {
         boolean grouped = c.heads() > c.kvHeads();
-        String maskShape = g.node("Shape", mask);
         if (grouped) {
-            scores = g.node("Reshape", new String[] {scores,
-                    g.node("Concat", new String[] {g.ints(c.heads()), maskShape}, "axis", 0)});
+            scores = g.node("Reshape", new String[] {scores, g.ints(c.heads(), -1, 0)});
         }
         String probabilities = g.node("Softmax", g.node("Add", new String[] {scores, mask}), "axis", -1);
-        if (!grouped) {
-            return probabilities;
-        }
-        String groupedShape = g.node("Concat", new String[] {g.ints(c.kvHeads()),
-                g.node("Mul", new String[] {maskShape, g.ints(c.heads() / c.kvHeads(), 1)})}, "axis", 0);
-        return g.node("Reshape", new String[] {probabilities, groupedShape});
+        return grouped ? g.node("Reshape", new String[] {probabilities, g.ints(c.kvHeads(), -1, 0)}) : probabilities;
     }
 
     /** The attention's {@code context} (per kv head, the group's query rows stacked) as rows {@code [T, D]}. */
