@@ -20,6 +20,7 @@ import valle.api.arch.BackboneProbe;
 import valle.api.arch.MaskMode;
 import valle.api.tensor.WeightFormat;
 import valle.api.tensor.Weights;
+import valle.kit.nn.BackboneInputs;
 import valle.kit.nn.LlamaShape;
 import valle.kit.nn.Rope;
 import valle.kit.nn.StatefulBackbone;
@@ -130,6 +131,38 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
             out.addAll(run(states.subList(from, to), inputs.subList(from, to), UNWATCHED, true));
         }
         return out;
+    }
+
+    /**
+     * Several full passes (CFG's two, the NAR passes of several requests), up to {@link #sequences} per run as in
+     * {@link #passes}, each through a fresh state closed after it; an input without rows gets none back.
+     */
+    @Override
+    public List<float[]> forward(List<BackboneInput> batch) {
+        ensureOpen();
+        List<OnnxKvCache> scratch = new ArrayList<>();
+        try {
+            List<BackboneInput> withRows = new ArrayList<>();
+            for (BackboneInput input : batch) {
+                BackboneInputs.requireWidth(input, config().hiddenSize());
+                if (input.rows() > 0) {
+                    withRows.add(input);
+                    scratch.add(newState());
+                }
+            }
+            List<float[]> done = new ArrayList<>(withRows.size());
+            for (int from = 0; from < withRows.size(); from += sequences) {
+                int to = Math.min(withRows.size(), from + sequences);
+                done.addAll(run(scratch.subList(from, to), withRows.subList(from, to), UNWATCHED, false));
+            }
+            List<float[]> out = new ArrayList<>(batch.size());
+            for (int i = 0, next = 0; i < batch.size(); i++) {
+                out.add(batch.get(i).rows() > 0 ? done.get(next++) : new float[0]);
+            }
+            return out;
+        } finally {
+            scratch.forEach(OnnxKvCache::close);
+        }
     }
 
     /** One run of the graph over up to {@link #sequences} caches, the rest of its sequences fed no rows. */
