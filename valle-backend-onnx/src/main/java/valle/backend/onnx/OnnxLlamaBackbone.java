@@ -28,7 +28,9 @@ import valle.kit.nn.StatefulBackbone;
 /**
  * A Llama stack run by ONNX Runtime: the {@link LlamaGraph#buildCached cached-pass llama graph} in one session,
  * which reads the {@link OnnxKvCache}'s buffers in place instead of copying the whole cache into a new one every
- * step, and serves first passes too, over an empty past. The weights are widened to float32 (or the linear layers
+ * step, and serves first passes too, over an empty past. In float32 it takes {@link #BATCHED_SEQUENCES}
+ * sequences a run, their rows stacked for the linear layers and attention per sequence (a batched pass's
+ * sequences read the weights once, each with its own pass's bits). The weights are widened to float32 (or the linear layers
  * quantised to int8 or int4) into off-heap memory ({@link OnnxWeights}) only to be handed to the session
  * ({@code addExternalInitializers}): ONNX Runtime copies them into its own memory (and packs the linear ones), so
  * they are freed as soon as the session is made, and the process holds one copy of the weights, the session's.
@@ -41,7 +43,7 @@ import valle.kit.nn.StatefulBackbone;
 final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
     /**
      * Sequences the graph takes in one run (the default {@code --slots}); a batched pass of more runs them in
-     * groups of this many, a single pass feeds the others no rows.
+     * groups of this many, a single pass leaves the others vacant (a row of zeros each, see {@link #run}).
      */
     static final int BATCHED_SEQUENCES = 4;
     private final OrtEnvironment env;
@@ -165,7 +167,10 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
         }
     }
 
-    /** One run of the graph over up to {@link #sequences} caches, the rest of its sequences fed no rows. */
+    /**
+     * One run of the graph over up to {@link #sequences} caches; the rest of its sequences are vacant, each one
+     * row of zeros over no past stacked after the others' rows, its outputs dropped.
+     */
     private List<float[]> run(List<OnnxKvCache> caches, List<BackboneInput> inputs, BackboneProbe probe, boolean keep) {
         int d = config().hiddenSize();
         int half = rope.half();
