@@ -50,6 +50,8 @@ final class LlamaGraph {
     private final String eps;
     /** The quantised weights' layouts by name; empty in float32. */
     private final Map<String, QuantisedLinear> quantised = new HashMap<>();
+    /** Sequences a cached pass takes ({@link #buildCached(BackboneConfig, WeightFormat, int)}). */
+    private int sequences = 1;
 
     private LlamaGraph(BackboneConfig config, WeightFormat format) {
         this.c = config;
@@ -80,6 +82,11 @@ final class LlamaGraph {
 
     static String newValue(int layer) {
         return "new." + layer + ".value";
+    }
+
+    /** Sequence {@code s}'s name for a per-sequence input or output {@code name} of the cached graph. */
+    static String ofSequence(int s, String name) {
+        return s == 0 ? name : "sequence." + s + "." + name;
     }
 
     /** The residual stream after block {@code layer}, before the final norm (read only for a probe). */
@@ -156,7 +163,21 @@ final class LlamaGraph {
      * linear layers in {@code format}.
      */
     static byte[] buildCached(BackboneConfig config, WeightFormat format) {
-        return new LlamaGraph(config, format).stack(true);
+        return buildCached(config, format, 1);
+    }
+
+    /**
+     * The cached-pass model over {@code sequences} sequences in one pass: their rows stacked
+     * ({@code embeddings}, {@code cos}, {@code sin}, {@code hidden}, {@code layer.{l}.output}) for the norms,
+     * RoPE and every linear layer, and split per sequence for attention, which runs for sequence {@code s} on
+     * exactly the shapes of its own pass, against its own mask and past ({@link #ofSequence}{@code (s, mask)},
+     * {@code (s, past.{l}.key)}, ..., giving {@code (s, new.{l}.key)}, ...). Every sequence has rows: the
+     * caller feeds one it leaves vacant a row of its own. Sequence 0's names are the one-sequence graph's.
+     */
+    static byte[] buildCached(BackboneConfig config, WeightFormat format, int sequences) {
+        LlamaGraph graph = new LlamaGraph(config, format);
+        graph.sequences = sequences;
+        return graph.stack(true);
     }
 
     private byte[] stack(boolean cached) {
@@ -174,11 +195,14 @@ final class LlamaGraph {
         String x = g.input(EMBEDDINGS, "T", d);
         String cos = g.input(COS, "T", half);
         String sin = g.input(SIN, "T", half);
-        String mask = g.input(MASK, "T", "S");
+        String[] masks = new String[cached ? sequences : 1];
+        for (int s = 0; s < masks.length; s++) {
+            masks[s] = g.input(ofSequence(s, MASK), dim("T", s), dim("S", s));
+        }
         for (int l = 0; l < c.layers(); l++) {
             String p = "layers." + l + ".";
             String normed = rmsNorm(x, p + "input_layernorm.weight");
-            String attended = attention(l, normed, cos, sin, mask, cached);
+            String attended = cached ? cachedAttention(l, normed, cos, sin, masks) : attention(l, normed, cos, sin, masks[0]);
             String h = g.node("Add", new String[] {x, attended});
             x = g.nodeWithOutputs("Add", new String[] {h, mlp(l, rmsNorm(h, p + "post_attention_layernorm.weight"))},
                     new String[] {layerOutput(l)})[0];
@@ -188,8 +212,10 @@ final class LlamaGraph {
         g.output(HIDDEN, "T", d);
         for (int l = 0; l < c.layers(); l++) {
             if (cached) {
-                g.output(newKey(l), c.kvHeads(), "T", c.headDim());
-                g.output(newValue(l), c.kvHeads(), "T", c.headDim());
+                for (int s = 0; s < sequences; s++) {
+                    g.output(ofSequence(s, newKey(l)), c.kvHeads(), dim("T", s), c.headDim());
+                    g.output(ofSequence(s, newValue(l)), c.kvHeads(), dim("T", s), c.headDim());
+                }
             } else {
                 g.output(presentKey(l), c.kvHeads(), "S", c.headDim());
                 g.output(presentValue(l), c.kvHeads(), "S", c.headDim());
@@ -197,6 +223,11 @@ final class LlamaGraph {
             g.output(layerOutput(l), "T", d);
         }
         return g.toBytes();
+    }
+
+    /** A symbolic dimension of sequence {@code s}: its own in a pass of several sequences (the stacked rows are {@code T}). */
+    private String dim(String name, int s) {
+        return sequences == 1 ? name : name + s;
     }
 
     /** {@code w · x / sqrt(mean(x²) + eps)} per row. */
@@ -214,25 +245,49 @@ final class LlamaGraph {
         return layout == null ? g.node("Gemm", new String[] {x, weight}, "transB", 1) : layout.multiply(g, x, weight);
     }
 
-    /** The attention block's output {@code [T, D]} (before the residual add) over normed rows {@code n}. */
-    private String attention(int l, String n, String cos, String sin, String mask, boolean cached) {
-        if (!cached && c.heads() == c.kvHeads()) {
+    /** The first-pass attention block's output {@code [T, D]} (before the residual add) over normed rows {@code n}. */
+    private String attention(int l, String n, String cos, String sin, String mask) {
+        if (c.heads() == c.kvHeads()) {
             return fusedAttention(l, n, cos, sin, mask);
         }
         String[] qkv = projections(l, n, cos, sin);
-        String qh = queriesByKvHead(qkv[0]);
         long[] headMajor = {1, 0, 2};
-        String context;
-        if (cached) {
-            String k = g.nodeWithOutputs("Transpose", new String[] {qkv[1]}, new String[] {newKey(l)}, "perm", headMajor)[0];
-            String v = g.nodeWithOutputs("Transpose", new String[] {qkv[2]}, new String[] {newValue(l)}, "perm", headMajor)[0];
-            context = contextOverBuffers(l, qh, k, v, mask);
-        } else {
-            String k = g.node("Transpose", qkv[1], "perm", headMajor);
-            String v = g.node("Transpose", qkv[2], "perm", headMajor);
-            context = contextOverPast(l, qh, k, v, mask);
+        String k = g.node("Transpose", qkv[1], "perm", headMajor);
+        String v = g.node("Transpose", qkv[2], "perm", headMajor);
+        return linear(contextRows(contextOverPast(l, queriesByKvHead(qkv[0]), k, v, mask)),
+                "layers." + l + ".self_attn.o_proj.weight");
+    }
+
+    /**
+     * The cached attention block's output {@code [T, D]} over the stacked normed rows {@code n} of the
+     * sequences whose {@code masks} are given: one product for q, k and v, split per sequence (at the masks'
+     * row counts) for attention against each sequence's own past, the context rows stacked again for one
+     * product with {@code o_proj}.
+     */
+    private String cachedAttention(int l, String n, String cos, String sin, String[] masks) {
+        String[] qkv = projections(l, n, cos, sin);
+        String[][] perSequence = {{qkv[0]}, {qkv[1]}, {qkv[2]}};
+        if (masks.length > 1) {
+            String[] rowCounts = new String[masks.length];
+            for (int s = 0; s < masks.length; s++) {
+                rowCounts[s] = g.node("Shape", masks[s], "end", 1L);
+            }
+            String rows = g.node("Concat", rowCounts, "axis", 0);
+            for (int i = 0; i < 3; i++) {
+                perSequence[i] = g.nodes("Split", new String[] {qkv[i], rows}, masks.length, "axis", 0);
+            }
         }
-        return output(l, context);
+        long[] headMajor = {1, 0, 2};
+        String[] contexts = new String[masks.length];
+        for (int s = 0; s < masks.length; s++) {
+            String k = g.nodeWithOutputs("Transpose", new String[] {perSequence[1][s]},
+                    new String[] {ofSequence(s, newKey(l))}, "perm", headMajor)[0];
+            String v = g.nodeWithOutputs("Transpose", new String[] {perSequence[2][s]},
+                    new String[] {ofSequence(s, newValue(l))}, "perm", headMajor)[0];
+            contexts[s] = contextRows(contextOverBuffers(l, s, queriesByKvHead(perSequence[0][s]), k, v, masks[s]));
+        }
+        String rows = masks.length == 1 ? contexts[0] : g.node("Concat", contexts, "axis", 0);
+        return linear(rows, "layers." + l + ".self_attn.o_proj.weight");
     }
 
     /**
@@ -280,11 +335,11 @@ final class LlamaGraph {
      * apart, the scores joined for one softmax, and the weights split again for the two products with the
      * values, so that nothing copies the past.
      */
-    private String contextOverBuffers(int l, String qh, String k, String v, String mask) {
+    private String contextOverBuffers(int l, int s, String qh, String k, String v, String mask) {
         int kvHeads = c.kvHeads();
         int hd = c.headDim();
-        String pastKeys = g.input(pastKey(l), kvHeads, "C", hd);
-        String pastValues = g.input(pastValue(l), kvHeads, "C", hd);
+        String pastKeys = g.input(ofSequence(s, pastKey(l)), kvHeads, dim("C", s), hd);
+        String pastValues = g.input(ofSequence(s, pastValue(l)), kvHeads, dim("C", s), hd);
         String pastScores = g.node("MatMul", new String[] {qh, g.node("Transpose", pastKeys, "perm", new long[] {0, 2, 1})});
         String newScores = g.node("MatMul", new String[] {qh, g.node("Transpose", k, "perm", new long[] {0, 2, 1})});
         String scores = g.node("Mul", new String[] {g.node("Concat", new String[] {pastScores, newScores}, "axis", -1),
@@ -333,14 +388,13 @@ final class LlamaGraph {
         return grouped ? g.node("Reshape", new String[] {probabilities, g.ints(c.kvHeads(), -1, 0)}) : probabilities;
     }
 
-    /** The attention's {@code context} (per kv head, the group's query rows stacked) as rows through {@code o_proj}. */
-    private String output(int l, String context) {
+    /** The attention's {@code context} (per kv head, the group's query rows stacked) as rows {@code [T, D]}. */
+    private String contextRows(String context) {
         if (c.heads() / c.kvHeads() > 1) {
             context = g.node("Reshape", new String[] {context, g.ints(c.heads(), -1, c.headDim())});
         }
-        String rows = g.node("Reshape", new String[] {g.node("Transpose", context, "perm", new long[] {1, 0, 2}),
+        return g.node("Reshape", new String[] {g.node("Transpose", context, "perm", new long[] {1, 0, 2}),
                 g.ints(-1, c.hiddenSize())});
-        return linear(rows, "layers." + l + ".self_attn.o_proj.weight");
     }
 
     /**

@@ -7,14 +7,15 @@ import ai.onnxruntime.OrtSession;
 import java.lang.foreign.Arena;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.function.IntFunction;
 import valle.api.ValleException;
 import valle.kit.nn.OwnedState;
 
 /**
  * Every layer's keys (after RoPE) and values for the rows consumed so far, head-major
  * {@code [kvHeads, capacity, headDim]} in direct buffers that the cached-pass graph reads in place (its
- * {@code past.*} inputs; rows from {@link #length()} on are hidden by the pass's mask). A first pass's
- * {@code present.*} outputs and a cached pass's {@code new.*} rows are copied in; nothing else copies the cache.
+ * {@code past.*} inputs; rows from {@link #length()} on are hidden by the pass's mask). Each pass's {@code new.*}
+ * rows are copied in; nothing else copies the cache.
  * Capacity grows in steps of {@link #GROWTH} rows (so up to {@code GROWTH - 1} spare rows are hidden). The buffers live in an {@link Arena} freed when the cache
  * grows or closes (direct buffers left to the garbage collector piled up across passes, and the JVM's
  * direct-memory limit then stalled allocations behind full collections).
@@ -76,25 +77,29 @@ final class OnnxKvCache extends OwnedState<OnnxKvCache> {
         return valueTensors[layer];
     }
 
-    /** Takes a first pass's {@code present.*} outputs ({@code rows} rows, the cache being empty). */
+    /** Takes a first-pass graph's {@code present.*} outputs ({@code rows} rows, the cache being empty). */
     void takePresent(OrtSession.Result result, int rows) throws OrtException {
-        append(result, rows, true);
+        append(result, rows, LlamaGraph::presentKey, LlamaGraph::presentValue);
     }
 
-    /** Appends a cached pass's {@code new.*} rows. */
-    void takeNew(OrtSession.Result result, int rows) throws OrtException {
-        append(result, rows, false);
+    /** Appends the {@code new.*} rows of the pass's sequence {@code sequence} ({@link LlamaGraph#ofSequence}). */
+    void takeNew(OrtSession.Result result, int sequence, int rows) throws OrtException {
+        append(result, rows, l -> LlamaGraph.ofSequence(sequence, LlamaGraph.newKey(l)),
+                l -> LlamaGraph.ofSequence(sequence, LlamaGraph.newValue(l)));
     }
 
-    private void append(OrtSession.Result result, int rows, boolean present) throws OrtException {
+    private void append(OrtSession.Result result, int rows, IntFunction<String> key, IntFunction<String> value)
+            throws OrtException {
         reserve(length() + rows);
         for (int l = 0; l < layers; l++) {
-            String k = present ? LlamaGraph.presentKey(l) : LlamaGraph.newKey(l);
-            String v = present ? LlamaGraph.presentValue(l) : LlamaGraph.newValue(l);
-            write(((OnnxTensor) result.get(k).orElseThrow()).getFloatBuffer(), keys[l], rows);
-            write(((OnnxTensor) result.get(v).orElseThrow()).getFloatBuffer(), values[l], rows);
+            write(newRows(result, key.apply(l)), keys[l], rows);
+            write(newRows(result, value.apply(l)), values[l], rows);
         }
         advance(rows);
+    }
+
+    private static FloatBuffer newRows(OrtSession.Result result, String name) throws OrtException {
+        return ((OnnxTensor) result.get(name).orElseThrow()).getFloatBuffer();
     }
 
     /** Copies {@code rows} head-major rows {@code [kvHeads, rows, headDim]} to rows {@code length..} of {@code dst}. */

@@ -162,4 +162,22 @@ class OnnxLlamaBackboneTest extends ReferenceBackboneContract {
         assertEquals("onnx", onnx.backend());
         assertTrue(onnx.priority() > java.priority());
     }
+
+    @Test
+    void aProbeSeesOnlyThePassesRowsNotTheVacantSequencesStackedAfterThem() {
+        try (Backbone b = open(weights())) {
+            int rows = 3;
+            int[] seen = new int[config().layers()];
+            b.forward(input(rows, 0, 5, MaskMode.CAUSAL), new valle.api.arch.BackboneProbe() {
+                @Override
+                public void layerOutput(int layer, float[] hidden, int probedRows) {
+                    assertEquals(probedRows * config().hiddenSize(), hidden.length, "layer " + layer);
+                    seen[layer] = probedRows;
+                }
+            });
+            int[] expected = new int[config().layers()];
+            Arrays.fill(expected, rows);
+            assertArrayEquals(expected, seen);
+        }
+    }
 }
