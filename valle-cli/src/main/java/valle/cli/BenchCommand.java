@@ -158,7 +158,8 @@ final class BenchCommand implements Callable<Integer> {
                 ranOn = valle.model().arch().backend();
                 if (requests != null) {
                     RequestsBench.Result r = ThreadCount.where(n).call(() -> new RequestsBench(valle, requests,
-                            quick ? 20 : AR_STEPS, quick ? 3 : 25).run(TEXT_TOKENS, randomCodes(new SplittableRandom(3), PROMPT_FRAMES, 8)));
+                            quick ? 20 : AR_STEPS, quick ? 3 : 25).run(TEXT_TOKENS, randomCodes(new SplittableRandom(3), PROMPT_FRAMES, 8),
+                            spec.commandLine().getErr()));
                     rows = new ArrayList<>(r.rows());
                     batchedEqual = r.batchedEqualsSerial();
                 } else {

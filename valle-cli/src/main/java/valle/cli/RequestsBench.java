@@ -50,7 +50,8 @@ final class RequestsBench {
         this.demaskSteps = demaskSteps;
     }
 
-    Result run(int textTokens, Codes prompt) {
+    /** Runs both modalities; each one's figures also go to {@code progress} as soon as they are measured. */
+    Result run(int textTokens, Codes prompt, java.io.PrintWriter progress) {
         List<BenchTimer.Row> rows = new ArrayList<>();
         boolean equal = true;
         for (String modality : List.of("ar+nar", "nar-len")) {
@@ -83,6 +84,9 @@ final class RequestsBench {
                 rows.add(row("requests_serial_ar_stage", serialClock.summed()));
                 rows.add(row("requests_batched_ar_stage", batchedClock.lastEnd(t1)));
             }
+            progress.printf(java.util.Locale.ROOT, "valle bench: %d %s requests: serial %.2f s, batched %.2f s%n", requests,
+                    modality, serialSeconds, batchedSeconds);
+            progress.flush();
             for (int i = 0; i < requests; i++) {
                 equal &= Arrays.equals(serial.get(i).data(), batched.get(i).data()) && serial.get(i).frames() == batched.get(i).frames();
             }
