@@ -100,6 +100,7 @@ final class LoadCommand implements Callable<Integer> {
             }
         } finally {
             pool.shutdown();
+            http.close();
         }
         double wall = (System.nanoTime() - started) / 1e9;
         List<Double> ok = outcomes.stream().filter(o -> o.status() == 200).map(Outcome::seconds).sorted().toList();
@@ -133,9 +134,14 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     private Outcome send(HttpClient http, URI speech, int i) {
-        String body = "{\"input\": \"" + input.replace("\\", "\\\\").replace("\"", "\\\"") + "\", \"voice\": \""
-                + voice + "\", \"response_format\": \"pcm\", \"seed\": " + i + ", \"max_duration\": " + maxDuration
-                + ", \"modality\": \"" + modality + "\"}";
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("input", input);
+        fields.put("voice", voice);
+        fields.put("response_format", "pcm");
+        fields.put("seed", i);
+        fields.put("max_duration", maxDuration);
+        fields.put("modality", modality);
+        String body = JsonWriter.write(fields);
         HttpRequest request = HttpRequest.newBuilder(speech).timeout(Duration.ofSeconds(timeoutSeconds))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         long t0 = System.nanoTime();

@@ -69,17 +69,23 @@ public final class MixtralArch extends ArchPlugin {
     @Override
     protected Backbone openSupported(BackboneConfig config, Weights weights, AttentionKernel attention) {
         MixtralWeights bound = MixtralWeights.bind(config, weights);
-        String declared = config.options().get(EXPERTS);
-        if (declared != null && Integer.parseInt(declared) != bound.experts()) {
-            throw new valle.api.ModelFormatException(weights.source() + ": the config declares " + declared
-                    + " experts, the router gate has " + bound.experts());
+        try {
+            String declared = config.options().get(EXPERTS);
+            if (declared != null && Integer.parseInt(declared) != bound.experts()) {
+                throw new valle.api.ModelFormatException(weights.source() + ": the config declares " + declared
+                        + " experts, the router gate has " + bound.experts());
+            }
+            int k = option(config, EXPERTS_PER_TOKEN, Math.min(2, bound.experts()));
+            if (k > bound.experts()) {
+                throw new IllegalArgumentException("mixtral: " + k + " experts per token, but the checkpoint has "
+                        + bound.experts());
+            }
+            return new MixtralBackbone(config, bound, attention, k, option(config, SLIDING_WINDOW, REFERENCE_WINDOW));
+        } catch (RuntimeException | Error e) {
+            // the packed weights of a backbone that was never made
+            bound.memory().close();
+            throw e;
         }
-        int k = option(config, EXPERTS_PER_TOKEN, Math.min(2, bound.experts()));
-        if (k > bound.experts()) {
-            throw new IllegalArgumentException("mixtral: " + k + " experts per token, but the checkpoint has "
-                    + bound.experts());
-        }
-        return new MixtralBackbone(config, bound, attention, k, option(config, SLIDING_WINDOW, REFERENCE_WINDOW));
     }
 
     private static int option(BackboneConfig c, String key, int fallback) {

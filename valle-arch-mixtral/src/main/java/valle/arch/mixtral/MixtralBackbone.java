@@ -116,10 +116,11 @@ final class MixtralBackbone extends StatefulBackbone<KvCache> {
         }
     }
 
-    /** The weights belong to the model, which releases them; the backbone's own threads stop. */
+    /** The backbone's own threads stop and its packed weights are freed (a later pass is refused). */
     @Override
     protected void release() {
         cachePool.clear();
         pool.close();
+        weights.memory().close();
     }
 }

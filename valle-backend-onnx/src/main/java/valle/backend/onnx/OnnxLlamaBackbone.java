@@ -165,13 +165,7 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
             try (OrtSession.Result result = firstSession.run(graphInputs, outputs)) {
                 float[] hidden = new float[rows * d];
                 ((OnnxTensor) result.get(LlamaGraph.HIDDEN).orElseThrow()).getFloatBuffer().get(hidden);
-                if (probe != UNWATCHED) {
-                    for (int l = 0; l < config().layers(); l++) {
-                        float[] layer = new float[rows * d];
-                        ((OnnxTensor) result.get(LlamaGraph.layerOutput(l)).orElseThrow()).getFloatBuffer().get(layer);
-                        probe.layerOutput(l, layer, rows);
-                    }
-                }
+                reportLayers(result, rows, probe);
                 if (keep) {
                     cache.takePresent(result, rows);
                 }
@@ -191,13 +185,10 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
      */
     @Override
     protected List<float[]> passes(List<OnnxKvCache> states, List<BackboneInput> inputs) {
-        List<float[]> out = new ArrayList<>(states.size());
         if (sequences == 1) {
-            for (int i = 0; i < states.size(); i++) {
-                out.add(pass(states.get(i), inputs.get(i), UNWATCHED, true));
-            }
-            return out;
+            return super.passes(states, inputs);
         }
+        List<float[]> out = new ArrayList<>(states.size());
         for (int from = 0; from < states.size(); from += sequences) {
             int to = Math.min(states.size(), from + sequences);
             out.addAll(run(states.subList(from, to), inputs.subList(from, to), UNWATCHED, true));
@@ -214,11 +205,7 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
         ensureOpen();
         if (sequences == 1) {
             // one sequence a run: each full pass on its own, quantised ones through the first-pass session
-            List<float[]> out = new ArrayList<>(batch.size());
-            for (BackboneInput input : batch) {
-                out.add(forward(input));
-            }
-            return out;
+            return super.forward(batch);
         }
         List<OnnxKvCache> scratch = new ArrayList<>();
         try {
@@ -309,15 +296,8 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
                     hidden.get(rows);
                     out.add(rows);
                 }
-                if (probe != UNWATCHED) {
-                    // the sequences' rows, without the vacant ones stacked after them
-                    int rows = total - (sequences - n);
-                    for (int l = 0; l < config().layers(); l++) {
-                        float[] layer = new float[rows * d];
-                        ((OnnxTensor) result.get(LlamaGraph.layerOutput(l)).orElseThrow()).getFloatBuffer().get(layer);
-                        probe.layerOutput(l, layer, rows);
-                    }
-                }
+                // the sequences' rows, without the vacant ones stacked after them
+                reportLayers(result, total - (sequences - n), probe);
                 if (keep) {
                     for (int s = 0; s < n; s++) {
                         caches.get(s).takeNew(result, s, inputs.get(s).rows());
@@ -329,6 +309,18 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
             throw new ValleException("ONNX Runtime failed a llama pass: " + e.getMessage(), e);
         } finally {
             feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** Hands a watching probe the first {@code rows} rows of each layer's output (fetched only for one). */
+    private void reportLayers(OrtSession.Result result, int rows, BackboneProbe probe) throws OrtException {
+        if (probe == UNWATCHED) {
+            return;
+        }
+        for (int l = 0; l < config().layers(); l++) {
+            float[] layer = new float[rows * config().hiddenSize()];
+            ((OnnxTensor) result.get(LlamaGraph.layerOutput(l)).orElseThrow()).getFloatBuffer().get(layer);
+            probe.layerOutput(l, layer, rows);
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import valle.api.arch.Backbone;
@@ -212,19 +211,34 @@ final class Batcher implements AutoCloseable {
         full.forEach(Batcher::runFull);
     }
 
-    private static void runIncremental(Backbone backbone, List<PendingPass> passes) {
+    /** The incremental passes of one backbone in one batched call (package-private for its failure test). */
+    static void runIncremental(Backbone backbone, List<PendingPass> passes) {
         List<BackboneState> states = new ArrayList<>();
         List<BackboneInput> inputs = new ArrayList<>();
         for (PendingPass p : passes) {
             states.addAll(p.states());
             inputs.addAll(p.inputs());
         }
+        int[] lengths = states.stream().mapToInt(BackboneState::length).toArray();
         List<float[]> hidden;
         try {
             hidden = backbone.forward(states, inputs);
         } catch (RuntimeException e) {
-            // a batch is all or nothing: alone, each pass gets its own result or failure
-            passes.forEach(p -> runAlone(p, () -> backbone.forward(p.states(), p.inputs())));
+            // alone, each pass gets its own result or failure; but a backbone may have appended some sequences'
+            // rows before the failure (one run after another), and running those again would append them twice
+            int at = 0;
+            for (PendingPass p : passes) {
+                boolean untouched = true;
+                for (BackboneState state : p.states()) {
+                    untouched &= state.length() == lengths[at++];
+                }
+                if (untouched) {
+                    runAlone(p, () -> backbone.forward(p.states(), p.inputs()));
+                } else {
+                    p.fail(new IllegalStateException("the batched pass failed after it had advanced this request's"
+                            + " state: " + e, e));
+                }
+            }
             return;
         }
         distribute(passes, hidden);
@@ -261,7 +275,7 @@ final class Batcher implements AutoCloseable {
         }
     }
 
-    /** Fails what waits and stops the loop; idempotent. */
+    /** Fails what waits and stops the loop, waiting for a tick that runs to end; idempotent. */
     @Override
     public void close() {
         lock.lock();
@@ -271,9 +285,17 @@ final class Batcher implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
+        // until the loop has ended: the model is closed after this, and a tick still running would read freed
+        // weights (a native session closed under its run)
+        boolean interrupted = false;
+        while (thread.isAlive() && Thread.currentThread() != thread) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

@@ -24,7 +24,7 @@ import valle.core.speech.InferenceSettings;
  * @param outputLanguage the language to speak in, whose token the model is given: one of {@code language}'s codes
  *                 ({@code auto} gives token 0, as the reference's), or {@code null} for {@code language} itself; the
  *                 reference's {@code language}, the web UI's "Language (Output)" (accent: the phonemes stay those of
- *                 {@code language})
+ *                 {@code language}); blank counts as {@code null}
  */
 @Stable(since = "0.1")
 public record SpeechRequest(String text, Input input, String language, Voice voice, InferenceSettings settings,
@@ -49,6 +49,10 @@ public record SpeechRequest(String text, Input input, String language, Voice voi
         Objects.requireNonNull(language, "language");
         Objects.requireNonNull(voice, "voice (use Voice.NONE for no prompt)");
         Objects.requireNonNull(settings, "settings");
+        if (outputLanguage != null && outputLanguage.isBlank()) {
+            // an empty form field or JSON string names no language: the text's own
+            outputLanguage = null;
+        }
     }
 
     /** A request spoken in the language its text is in ({@code outputLanguage} {@code null}). */
