@@ -131,24 +131,19 @@ final class BenchCommand implements Callable<Integer> {
                 file = temp;
                 DType dtype = format == WeightFormat.BF16 ? DType.BF16 : format == WeightFormat.F16 ? DType.F16 : DType.F32;
                 try (Valle plugins = Valle.builder().build()) {
+                    // the arch's random tensors are computed as they are written, a row at a time: the file costs no heap
                     long params = BenchModelFile.write(temp, plugins.plugins().archs().get(arch), layers, dtype, 1);
-                    // the random weights were made on the heap and are garbage once written: a full collection lets
-                    // the JVM hand their memory back, so that peak_rss_bytes is the model's, not the file writer's
-                    // (the published size: 0.9 GB of heap otherwise resident for the whole run)
-                    System.gc();
                     if (!json) {
                         out.printf(Locale.ROOT, "random %s model: %.1f M parameters, %s file, %d layers%n", arch,
                                 params / 1e6, dtype, layers);
                         out.flush();
                     }
                 }
-                // the random backbone was drawn on the heap (some 0.8 GB at the published size) and is garbage now:
-                // a full collection returns those pages, which would otherwise stay resident and count as the model's
-                System.gc();
             }
             List<BenchTimer.Row> rows;
             long[] routed;
             long peakRss;
+            long peakRssBatched = -1;
             String ranOn;
             Boolean batchedEqual = null;
             // every pool the model, its backbone and attention make while loading takes n threads
@@ -167,15 +162,21 @@ final class BenchCommand implements Callable<Integer> {
                     rows = ThreadCount.where(n).call(() -> run(valle, n, format));
                 }
                 routed = routedPerExpert(valle.model());
-                // the high-water mark of the model's stages: the kernel rows below allocate matrices of their own
+                // the high-water mark of one request's stages: the batched rows below hold five caches at once,
+                // and the kernel rows allocate matrices of their own
                 peakRss = PeakResidentSet.bytes();
+                if (requests == null) {
+                    List<BenchTimer.Row> batched = ThreadCount.where(n).call(() -> batchedStepRows(valle.model(), longReps()));
+                    rows.addAll(batched);
+                    peakRssBatched = PeakResidentSet.bytes();
+                }
             }
             if (requests == null) {
                 // with the model closed, so that nothing of the backend runs beside the kernels
                 kernelRows(n, format, rows);
             }
             BenchReport report = new BenchReport(ranOn, backend, n, format == null ? (model == null ? "f32" : "file")
-                    : format.name().toLowerCase(Locale.ROOT), PackedMatrix.vectorBits(), rows, peakRss,
+                    : format.name().toLowerCase(Locale.ROOT), PackedMatrix.vectorBits(), rows, peakRss, peakRssBatched,
                     WeightsBytes.of(file, requested), routed, batchedEqual);
             if (json) {
                 report.printJson(out);
@@ -223,7 +224,7 @@ final class BenchCommand implements Callable<Integer> {
         SamplingPipeline pipeline = new SamplingPipeline(valle.plugins().samplers().all());
         InferenceSettings base = InferenceSettings.fromKwargs(Map.of("max_duration", AR_STEPS, "max_steps", 25));
         List<BenchTimer.Row> rows = new ArrayList<>();
-        int longReps = quick ? 1 : Math.max(1, Math.min(reps, 2));
+        int longReps = longReps();
         int shortReps = quick ? 1 : reps;
 
         // compile the hot paths before anything is timed
@@ -252,8 +253,6 @@ final class BenchCommand implements Callable<Integer> {
             rows.add(BenchTimer.fromSamples("ar_step_late", "s", late));
             rows.add(BenchTimer.fromSamples("ar_loop", "s", loop));
         }
-
-        batchedStepRows(m, longReps, rows);
 
         Sampling nar = new Sampling(pipeline, base.nar(), new SplittableRandom(5));
         rows.add(BenchTimer.seconds("nar_level", shortReps, () -> NarLoop.run(m, in, level0, 1, base.narCfg(), nar)));
@@ -292,7 +291,7 @@ final class BenchCommand implements Callable<Integer> {
      * sampling); the sequences are forks of one prefill of random rows, and the two kinds of step alternate, so
      * that both see the same load.
      */
-    private static void batchedStepRows(ValleModel m, int reps, List<BenchTimer.Row> rows) {
+    private static List<BenchTimer.Row> batchedStepRows(ValleModel m, int reps) {
         Backbone backbone = m.backbone();
         int d = backbone.config().hiddenSize();
         SplittableRandom rnd = new SplittableRandom(11);
@@ -320,8 +319,13 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        rows.add(BenchTimer.fromSamples("ar_step_batch1", "s", alone));
-        rows.add(BenchTimer.fromSamples("ar_step_batch" + BATCH, "s", together));
+        return new ArrayList<>(List.of(BenchTimer.fromSamples("ar_step_batch1", "s", alone),
+                BenchTimer.fromSamples("ar_step_batch" + BATCH, "s", together)));
+    }
+
+    /** Repetitions of the long rows (the AR loop, all NAR levels, the batched steps). */
+    private int longReps() {
+        return quick ? 1 : Math.max(1, Math.min(reps, 2));
     }
 
     /** Seconds of one batched pass appending a random row to each state. */

@@ -17,8 +17,10 @@ import valle.core.load.JsonWriter;
  *
  * @param backend         the backend the arch ran on (what {@code auto} chose, or the one asked for)
  * @param backendChoice   the {@code --backend} asked for ({@code auto} unless given)
- * @param peakRssBytes    the process's peak resident set ({@link PeakResidentSet}) once the model's stages ran,
- *                        before the kernel rows allocate their own matrices; -1 where unknown
+ * @param peakRssBytes    the process's peak resident set ({@link PeakResidentSet}) once one request's stages ran
+ *                        (AR, NAR, NAR-len, duration, codecs), before the batched step rows hold their five KV
+ *                        caches and the kernel rows allocate their own matrices; -1 where unknown
+ * @param peakRssBatchedBytes the peak once the batched step rows ran too; -1 where they did not run or unknown
  * @param weightsBytes    the checkpoint's tensors in the chosen format ({@link WeightsBytes}); -1 where unknown
  * @param routedPerExpert for a mixture-of-experts model, the tokens each expert received in one NAR pass over
  *                        all layers (a token counts once per expert it is routed to); empty otherwise
@@ -26,7 +28,7 @@ import valle.core.load.JsonWriter;
  *                        it gave alone; null otherwise
  */
 record BenchReport(String backend, String backendChoice, int threads, String weightDtype, int vectorBits, List<BenchTimer.Row> rows,
-                   long peakRssBytes, long weightsBytes, long[] routedPerExpert, Boolean batchedEqualsSerial) {
+                   long peakRssBytes, long peakRssBatchedBytes, long weightsBytes, long[] routedPerExpert, Boolean batchedEqualsSerial) {
 
     void printTable(PrintWriter out) {
         out.printf(Locale.ROOT, "backend %s (%s), threads %d, weights %s, vectors %d bits%n",
@@ -35,6 +37,9 @@ record BenchReport(String backend, String backendChoice, int threads, String wei
         out.printf(Locale.ROOT, "memory: weights %.0f MB, peak RSS %.0f MB (%s the weights), peak heap %.0f MB%n",
                 weightsBytes / 1e6, peakRssBytes / 1e6, ratio == null ? "?" : String.format(Locale.ROOT, "%.2f x", ratio),
                 peakHeapBytes() / 1e6);
+        if (peakRssBatchedBytes > 0) {
+            out.printf(Locale.ROOT, "memory with the batched steps (five KV caches): peak RSS %.0f MB%n", peakRssBatchedBytes / 1e6);
+        }
         out.printf(Locale.ROOT, "%-16s %12s %12s %5s  %s%n", "ROW", "MIN", "MEDIAN", "REPS", "UNIT");
         for (BenchTimer.Row r : rows) {
             out.printf(Locale.ROOT, "%-16s %12.4f %12.4f %5d  %s%n", r.name(), r.min(), r.median(), r.reps(),
@@ -61,6 +66,9 @@ record BenchReport(String backend, String backendChoice, int threads, String wei
         json.put("peak_rss_bytes", peakRssBytes);
         json.put("weights_bytes", weightsBytes);
         json.put("peak_rss_per_weights", peakRssPerWeights());
+        if (peakRssBatchedBytes > 0) {
+            json.put("peak_rss_batched_bytes", peakRssBatchedBytes);
+        }
         List<Object> rowList = new ArrayList<>();
         for (BenchTimer.Row r : rows) {
             Map<String, Object> row = new LinkedHashMap<>();

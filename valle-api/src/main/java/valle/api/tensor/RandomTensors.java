@@ -2,20 +2,23 @@ package valle.api.tensor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import valle.api.Experimental;
 
 /**
- * Builds in-memory random weights, for {@code Arch.randomWeights}: uniform values of a given scale, or around
- * a centre (norm weights). Deterministic for a seed.
+ * Builds random weights, for {@code Arch.randomWeights}: uniform values of a given scale, or around a centre
+ * (norm weights). Deterministic for a seed: the tensors draw, in the order they are added, from one
+ * {@code SplittableRandom(seed)}. The values are computed when read, not held, so random weights of any size
+ * take no memory until a backbone packs them.
  */
 @Experimental("a helper for benchmarks and tests")
 public final class RandomTensors {
-    private final SplittableRandom random;
+    private final long seed;
     private final List<TensorView> tensors = new ArrayList<>();
+    /** Draws taken by the tensors so far: where the next tensor's values start in the generator's sequence. */
+    private long draws;
 
     public RandomTensors(long seed) {
-        this.random = new SplittableRandom(seed);
+        this.seed = seed;
     }
 
     /** A tensor of values uniform in {@code [-scale, scale)}. */
@@ -48,11 +51,8 @@ public final class RandomTensors {
         for (int d : shape) {
             n *= d;
         }
-        float[] data = new float[Math.toIntExact(n)];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (float) (centre + (random.nextDouble() * 2 - 1) * scale);
-        }
-        tensors.add(new ArrayTensor(name, shape, data));
+        tensors.add(new RandomTensor(name, shape, seed, draws, centre, scale));
+        draws += n;
         return this;
     }
 }

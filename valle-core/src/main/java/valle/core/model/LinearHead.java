@@ -31,6 +31,8 @@ final class LinearHead {
         this.width = w.columns();
         this.weight = new float[classes * width];
         w.read(0, weight, 0, weight.length);
+        // widened: the file's pages of the head need not stay resident beside this copy (46 MB at the published size)
+        w.releaseResidentPages();
         this.bias = bias;
     }
 

@@ -9,9 +9,8 @@ import valle.api.Experimental;
  * The key and value arrays of closed {@link KvCache}s, kept for the next caches of the same backbone, so that a
  * server's requests reuse a few buffers instead of allocating (and zeroing, and collecting) a cache's worth of
  * heap each: at the published size a cache of 1,000 rows is some 100 MB. A cache takes buffers sized to its
- * request (the smallest kept ones that fit, else new ones) and gives them back when it grows past them or is
- * closed. At most {@link #kept()} sets are kept, the largest, so the memory held stays bounded whatever the
- * number of requests.
+ * request (the smallest kept ones that fit, else new ones) and gives them back when it is closed. At most
+ * {@link #kept()} sets are kept, the largest, so the memory held stays bounded whatever the number of requests.
  */
 @Experimental("shared by the Java transformer backbones since the kit was made")
 public final class KvCachePool {

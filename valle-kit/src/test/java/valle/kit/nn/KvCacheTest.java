@@ -138,4 +138,26 @@ class KvCacheTest {
             assertEquals(2f, cache.keys(0)[1]);
         }
     }
+
+    @Test
+    void capacityGrowsInStepsOfGrowthRowsAndAForkHoldsWhatItsRowsNeed() {
+        KvCachePool pool = new KvCachePool(1, 3, 4);
+        try (KvCache cache = pool.newCache(backbone, "test KV cache")) {
+            cache.reserve(292);
+            assertEquals(384 * 3, cache.keys(0).length, "292 rows round up to 3 steps of 128");
+            cache.advance(292);
+            for (int step = 0; step < 374; step++) {
+                cache.reserve(1);
+                cache.advance(1);
+            }
+            assertEquals(768 * 3, cache.keys(0).length, "666 rows fit 768, where doubling would have held 1,168");
+            assertEquals(0, pool.free(), "the arrays a cache grows out of are not kept");
+            cache.reserve(500);
+            try (KvCache fork = cache.fork()) {
+                assertEquals(768 * 3, fork.keys(0).length, "a fork of 666 rows holds 768, not its source's 1,280");
+                assertEquals(cache.keys(0)[665 * 3 + 2], fork.keys(0)[665 * 3 + 2]);
+            }
+        }
+        assertEquals(2, pool.free(), "closed caches give their arrays back");
+    }
 }
