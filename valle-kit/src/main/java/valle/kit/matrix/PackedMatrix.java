@@ -2,6 +2,7 @@ package valle.kit.matrix;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import valle.api.Experimental;
 import valle.api.Stable;
 import valle.api.tensor.TensorView;
 import valle.api.tensor.WeightFormat;
@@ -116,6 +117,7 @@ public final class PackedMatrix {
     }
 
     /** Packs {@code w [out, in]} given row by row, in {@code format}, into {@code memory}. */
+    @Experimental("weight memory off the heap, since the weights left the heap")
     public static PackedMatrix of(WeightFormat format, int out, int in, Rows rows, WeightMemory memory) {
         return new PackedMatrix(format, out, in, rows, memory);
     }
@@ -144,6 +146,7 @@ public final class PackedMatrix {
     }
 
     /** {@link #of(TensorView, WeightFormat)} into {@code memory}. */
+    @Experimental("weight memory off the heap, since the weights left the heap")
     public static PackedMatrix of(TensorView view, WeightFormat format, WeightMemory memory) {
         return new PackedMatrix(format != null ? format : keptFormat(view), view.rows(), view.columns(),
                 (o, dst) -> view.readRow(o, dst, 0), memory);
