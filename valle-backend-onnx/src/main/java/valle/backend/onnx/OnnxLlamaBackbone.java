@@ -85,8 +85,11 @@ final class OnnxLlamaBackbone extends StatefulBackbone<OnnxKvCache> {
         try {
             int sequences = sequencesPerRun(format);
             try (OnnxWeights weights = OnnxWeights.load(env, config, w, format)) {
+                // quantised weights: this session runs only the passes over a cache (the decode steps), whose many
+                // short operators a brief spin of the pool threads serves better than sleeping between them
+                // (OrtRuntime.DECODE_SPIN_MICROS); first passes keep their own, sleeping session
                 session = OrtRuntime.session(env, LlamaGraph.buildCached(config, format, sequences), weights.tensors(),
-                        threads);
+                        threads, format == WeightFormat.F32 ? 0 : OrtRuntime.DECODE_SPIN_MICROS);
                 if (format != WeightFormat.F32) {
                     firstSession = OrtRuntime.session(env, LlamaGraph.build(config, format), weights.tensors(), threads);
                 }

@@ -55,6 +55,13 @@ final class LinearSession implements AutoCloseable {
      */
     static LinearSession quantised(QuantisedLinear layout, float[] w, int out, int in,
                                    BiFunction<OnnxGraph, String, String> multiply) throws OrtException {
+        return quantised(layout, w, out, in, multiply, 1, 0);
+    }
+
+    /** As above, the session with {@code threads} threads that spin {@code spinMicros} µs ({@link OrtRuntime#options(int, int)}). */
+    static LinearSession quantised(QuantisedLinear layout, float[] w, int out, int in,
+                                   BiFunction<OnnxGraph, String, String> multiply, int threads, int spinMicros)
+            throws OrtException {
         OrtEnvironment env = OrtRuntime.environment();
         OnnxGraph g = new OnnxGraph("quantised");
         String x = g.input("x", "T", in);
@@ -76,16 +83,21 @@ final class LinearSession implements AutoCloseable {
             weights.put(QuantisedLinear.zeroPointsName("w"), OnnxTensor.createTensor(env, zeroPoints.asByteBuffer(),
                     longs(layout.zeroPointsShape()), OnnxJavaType.UINT8));
         }
-        return open(g, multiply.apply(g, x), arena, weights, out, in);
+        return open(g, multiply.apply(g, x), arena, weights, out, in, threads, spinMicros);
     }
 
     private static LinearSession open(OnnxGraph g, String product, Arena arena, Map<String, OnnxTensor> weights,
                                       int out, int in) throws OrtException {
+        return open(g, product, arena, weights, out, in, 1, 0);
+    }
+
+    private static LinearSession open(OnnxGraph g, String product, Arena arena, Map<String, OnnxTensor> weights,
+                                      int out, int in, int threads, int spinMicros) throws OrtException {
         g.nodeWithOutputs("Identity", new String[] {product}, new String[] {"y"});
         g.output("y", "T", out);
         try {
-            return new LinearSession(arena, weights, OrtRuntime.session(OrtRuntime.environment(), g.toBytes(), weights, 1),
-                    out, in);
+            return new LinearSession(arena, weights,
+                    OrtRuntime.session(OrtRuntime.environment(), g.toBytes(), weights, threads, spinMicros), out, in);
         } catch (OrtException | RuntimeException e) {
             weights.values().forEach(OnnxTensor::close);
             arena.close();

@@ -33,6 +33,27 @@ class OrtRuntimeTest {
         }
     }
 
+    /**
+     * The brief spin of the session that runs quantised decode steps changes when the pool threads sleep, not
+     * what they compute: one-row int8 products on two threads, spinning or not, give the same bits.
+     */
+    @org.junit.jupiter.api.Test
+    void spinningPoolThreadsGiveTheSameProducts() throws OrtException {
+        int out = 4096;
+        int in = 1024;
+        SplittableRandom rnd = new SplittableRandom(7);
+        float[] w = gaussian(rnd, out * in, 0.05f);
+        DynamicInt8Layout layout = new DynamicInt8Layout(out, in);
+        try (LinearSession sleeping = LinearSession.quantised(layout, w, out, in, (g, x) -> layout.multiply(g, x, "w"), 2, 0);
+             LinearSession spinning = LinearSession.quantised(new DynamicInt8Layout(out, in), w, out, in,
+                     (g, x) -> layout.multiply(g, x, "w"), 2, OrtRuntime.DECODE_SPIN_MICROS)) {
+            for (int call = 0; call < 5; call++) {
+                float[] x = gaussian(rnd, in, 1f);
+                assertArrayEquals(sleeping.run(x, 1), spinning.run(x, 1), "call " + call);
+            }
+        }
+    }
+
     /** The linear layer as the llama graph has it in {@code format}. */
     private static LinearSession open(WeightFormat format, float[] w, int out, int in) throws OrtException {
         return switch (format) {
