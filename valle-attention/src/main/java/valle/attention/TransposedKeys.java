@@ -11,11 +11,16 @@ import valle.kit.vector.FloatVectors;
  * query row's scores against a run of keys then come from broadcast multiply-adds over whole vectors of keys
  * ({@code headDim} multiply-adds per vector of scores, no horizontal sums), each score adding its products in
  * index order (the same result on every run and JIT tier). Rows are padded by one vector so that a run may
- * read whole vectors past its last key; those lanes are never used. Loaded only when the Vector API is present.
+ * read whole vectors past its last key; those lanes (which may hold an earlier call's keys) are never used. Loaded only when the Vector API is present.
  */
 final class TransposedKeys {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final int L = FS.length();
+    /**
+     * The calling thread's buffer, kept from call to call and grown as needed: a new one per call (2.8 MB at the
+     * published size for 666 keys, 24 a NAR-len step) was garbage the collector let pile up in the heap.
+     */
+    private static final ThreadLocal<float[]> BUFFER = ThreadLocal.withInitial(() -> new float[0]);
     private final float[] data;
     private final int headDim;
     private final int width;
@@ -32,7 +37,7 @@ final class TransposedKeys {
         int kvHeads = p.kvHeads();
         int keys = p.keys();
         int width = (keys + L - 1) / L * L + L;
-        float[] data = new float[kvHeads * d * width];
+        float[] data = buffer(kvHeads * d * width);
         float[] k = p.k();
         pool.forEach(kvHeads, kvh -> {
             int base = kvh * d * width;
@@ -44,6 +49,16 @@ final class TransposedKeys {
             }
         });
         return new TransposedKeys(data, d, width);
+    }
+
+    /** The calling thread's buffer, of at least {@code floats}. */
+    private static float[] buffer(int floats) {
+        float[] data = BUFFER.get();
+        if (data.length < floats) {
+            data = new float[floats];
+            BUFFER.set(data);
+        }
+        return data;
     }
 
     /** {@code out[jj] = q[qOff ..] · k_{j0 + jj}} of key head {@code kvh} for {@code jj < n}; lanes past n are garbage. */
