@@ -322,8 +322,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        return new ArrayList<>(List.of(BenchTimer.fromSamples("ar_step_batch1", "s", alone),
-                BenchTimer.fromSamples("ar_step_batch" + BATCH, "s", together)));
+        return List.of(BenchTimer.fromSamples("ar_step_batch1", "s", alone),
+                BenchTimer.fromSamples("ar_step_batch" + BATCH, "s", together));
     }
 
     /** Repetitions of the long rows (the AR loop, all NAR levels, the batched steps). */

@@ -13,13 +13,7 @@ public record ArrayTensor(String name, int[] dims, float[] data) implements Tens
     public ArrayTensor {
         Objects.requireNonNull(name, "name");
         dims = dims.clone();
-        long n = 1;
-        for (int d : dims) {
-            if (d < 0) {
-                throw new IllegalArgumentException(name + ": negative dimension in " + java.util.Arrays.toString(dims));
-            }
-            n *= d;
-        }
+        long n = Shapes.elements(name, dims);
         if (n != data.length) {
             throw new IllegalArgumentException(name + ": shape " + java.util.Arrays.toString(dims) + " needs " + n
                     + " values, got " + data.length);

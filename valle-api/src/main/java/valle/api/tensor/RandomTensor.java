@@ -26,14 +26,7 @@ final class RandomTensor implements TensorView {
     RandomTensor(String name, int[] dims, long seed, long first, double centre, double scale) {
         this.name = Objects.requireNonNull(name, "name");
         this.dims = dims.clone();
-        long n = 1;
-        for (int d : dims) {
-            if (d < 0) {
-                throw new IllegalArgumentException(name + ": negative dimension in " + java.util.Arrays.toString(dims));
-            }
-            n *= d;
-        }
-        this.size = n;
+        this.size = Shapes.elements(name, this.dims);
         this.seed = seed;
         this.first = first;
         this.centre = centre;

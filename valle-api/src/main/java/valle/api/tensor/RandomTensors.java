@@ -47,12 +47,9 @@ public final class RandomTensors {
     }
 
     private RandomTensors add(String name, double centre, double scale, int... shape) {
-        long n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        tensors.add(new RandomTensor(name, shape, seed, draws, centre, scale));
-        draws += n;
+        RandomTensor tensor = new RandomTensor(name, shape, seed, draws, centre, scale);
+        tensors.add(tensor);
+        draws += tensor.size();
         return this;
     }
 }
