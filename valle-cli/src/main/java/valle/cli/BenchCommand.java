@@ -131,8 +131,10 @@ final class BenchCommand implements Callable<Integer> {
                 file = temp;
                 DType dtype = format == WeightFormat.BF16 ? DType.BF16 : format == WeightFormat.F16 ? DType.F16 : DType.F32;
                 try (Valle plugins = Valle.builder().build()) {
-                    // the arch's random tensors are computed as they are written, a row at a time: the file costs no heap
-                    long params = BenchModelFile.write(temp, plugins.plugins().archs().get(arch), layers, dtype, 1);
+                    // the arch's random tensors are computed as they are written, a row at a time: the file costs no heap;
+                    // the arch is looked up on the timed backend, so that no other backend's native runtime loads
+                    long params = BenchModelFile.write(temp, plugins.plugins().onBackend(backend).archs().get(arch), layers,
+                            dtype, 1);
                     if (!json) {
                         out.printf(Locale.ROOT, "random %s model: %.1f M parameters, %s file, %d layers%n", arch,
                                 params / 1e6, dtype, layers);

@@ -2,6 +2,7 @@ package valle.codec.encodec;
 
 import valle.codec.nn.Conv1d;
 import valle.codec.nn.Padding;
+import valle.codec.nn.Scratch;
 import valle.codec.nn.Signal;
 import valle.kit.thread.KernelPool;
 
@@ -19,11 +20,17 @@ final class CausalConv {
         this.conv = new Conv1d(out, in, kernel, stride, dilation, p.weight(), p.bias());
     }
 
-    Signal apply(Signal x, KernelPool par) {
+    /** The conv of {@code x} into a signal of {@code scratch}'s; {@code x} is left as it was. */
+    Signal apply(Signal x, KernelPool par, Scratch scratch) {
         int s = conv.stride();
         int padding = conv.effectiveKernel() - s;
         int frames = (x.length() + s - 1) / s;
         int extra = frames * s - x.length();
-        return conv.apply(Padding.reflect(x, padding, extra), par);
+        Signal padded = Padding.reflect(x, padding, extra, scratch);
+        Signal y = conv.apply(padded, par, scratch);
+        if (padded != x) {
+            scratch.give(padded);
+        }
+        return y;
     }
 }

@@ -1,5 +1,6 @@
 package valle.codec.encodec;
 
+import valle.codec.nn.Scratch;
 import valle.codec.nn.Signal;
 import valle.kit.thread.KernelPool;
 
@@ -21,8 +22,15 @@ final class ResnetBlock {
         this.shortcut = new CausalConv(w, prefix + ".shortcut.conv", dim, dim, 1, 1, 1);
     }
 
-    Signal apply(Signal x, KernelPool par) {
-        Signal y = convB.apply(convA.apply(x.elu(), par).elu(), par);
-        return shortcut.apply(x, par).plus(y);
+    /** The block's output, a signal of {@code scratch}'s; {@code x} is left as it was. */
+    Signal apply(Signal x, KernelPool par, Scratch scratch) {
+        Signal activated = x.elu(scratch);
+        Signal narrow = convA.apply(activated, par, scratch).eluInPlace();
+        scratch.give(activated);
+        Signal wide = convB.apply(narrow, par, scratch);
+        scratch.give(narrow);
+        Signal y = shortcut.apply(x, par, scratch).addInPlace(wide);
+        scratch.give(wide);
+        return y;
     }
 }

@@ -1,5 +1,6 @@
 package valle.codec.encodec;
 
+import valle.codec.nn.Scratch;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Taps;
 import valle.kit.thread.KernelPool;
@@ -43,19 +44,21 @@ final class SeanetDecoder {
 
     /** The latent {@code [dimension, T]} to mono samples {@code [1, hop·T]}. */
     Signal apply(Signal z, KernelPool par, Taps taps) {
-        Signal x = first.apply(z, par);
+        // as in the encoder, each intermediate signal's array goes back to the call's scratch once it is dead
+        Scratch scratch = Scratch.forCall();
+        Signal x = first.apply(z, par, scratch);
         taps.put("dec_conv_in", x);
         if (lstm != null) {
-            x = lstm.apply(x, par);
+            x = SeanetEncoder.replace(x, lstm.apply(x, par), scratch);
             taps.put("dec_lstm", x);
         }
         for (int s = 0; s < ups.length; s++) {
-            x = ups[s].apply(x.elu(), par);
+            x = SeanetEncoder.replace(x, ups[s].apply(x.eluInPlace(), par), scratch);
             taps.put("dec_up" + (s + 1), x);
             for (ResnetBlock b : blocks[s]) {
-                x = b.apply(x, par);
+                x = SeanetEncoder.replace(x, b.apply(x, par, scratch), scratch);
             }
         }
-        return last.apply(x.elu(), par);
+        return last.apply(x.eluInPlace(), par, scratch);
     }
 }

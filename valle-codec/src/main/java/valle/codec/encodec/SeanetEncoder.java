@@ -1,5 +1,6 @@
 package valle.codec.encodec;
 
+import valle.codec.nn.Scratch;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Taps;
 import valle.kit.thread.KernelPool;
@@ -44,21 +45,29 @@ final class SeanetEncoder {
     }
 
     /** Mono samples {@code [1, N]} to the latent {@code [dimension, ceil(N / hop)]}. */
-    Signal apply(Signal x, KernelPool par, Taps taps) {
-        x = first.apply(x, par);
+    Signal apply(Signal samples, KernelPool par, Taps taps) {
+        // every intermediate signal is dead once the next one is made: its array goes back to the call's scratch
+        Scratch scratch = Scratch.forCall();
+        Signal x = first.apply(samples, par, scratch);
         for (int s = 0; s < downs.length; s++) {
             for (ResnetBlock b : blocks[s]) {
-                x = b.apply(x, par);
+                x = replace(x, b.apply(x, par, scratch), scratch);
             }
-            x = downs[s].apply(x.elu(), par);
+            x = replace(x, downs[s].apply(x.eluInPlace(), par, scratch), scratch);
             taps.put("enc_down" + (s + 1), x);
         }
         if (lstm != null) {
-            x = lstm.apply(x, par);
+            x = replace(x, lstm.apply(x, par), scratch);
             taps.put("enc_lstm", x);
         }
-        x = last.apply(x.elu(), par);
+        x = last.apply(x.eluInPlace(), par, scratch);
         taps.put("latent", x);
         return x;
+    }
+
+    /** {@code next}, after giving {@code done}'s array back. */
+    static Signal replace(Signal done, Signal next, Scratch scratch) {
+        scratch.give(done);
+        return next;
     }
 }

@@ -27,6 +27,6 @@ final class SkipLstm {
 
     Signal apply(Signal x, KernelPool par) {
         float[] h = lstm.apply(x.transposed(), x.length(), par);
-        return Signal.fromRows(h, x.length(), x.channels()).plus(x);
+        return Signal.fromRows(h, x.length(), x.channels()).addInPlace(x);
     }
 }

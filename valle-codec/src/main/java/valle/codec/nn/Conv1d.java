@@ -68,14 +68,14 @@ public final class Conv1d {
         return length < effectiveKernel() ? 0 : (length - effectiveKernel()) / stride + 1;
     }
 
-    /** The conv of an already padded input, on the pool. */
-    public Signal apply(Signal x, KernelPool par) {
-        return run(x, par, false);
+    /** The conv of an already padded input, on the pool, into a signal of {@code scratch}'s. */
+    public Signal apply(Signal x, KernelPool par, Scratch scratch) {
+        return run(x, par, false, scratch);
     }
 
     /** As {@link #apply} with the scalar loop on the caller's thread: what the vector path is pinned to. */
     public Signal applyScalar(Signal x) {
-        return run(x, null, true);
+        return run(x, null, true, Scratch.NONE);
     }
 
     /** The definition, loop by loop, with no phase split: the reference both paths are tested against. */
@@ -97,20 +97,23 @@ public final class Conv1d {
         return new Signal(out, lout, y);
     }
 
-    private Signal run(Signal x, KernelPool par, boolean scalar) {
+    private Signal run(Signal x, KernelPool par, boolean scalar, Scratch scratch) {
         check(x);
         int lout = outputLength(x.length());
-        float[] y = new float[out * lout];
+        Signal y = scratch.signal(out, lout);
         if (lout > 0) {
             int len = (x.length() + stride - 1) / stride;
-            float[] rows = stride == 1 ? x.data() : phases(x, len);
+            float[] rows = stride == 1 ? x.data() : phases(x, len, scratch);
             if (scalar) {
-                taps.runScalar(rows, len, y, lout);
+                taps.runScalar(rows, len, y.data(), lout);
             } else {
-                taps.run(rows, len, y, lout, par);
+                taps.run(rows, len, y.data(), lout, par);
+            }
+            if (rows != x.data()) {
+                scratch.give(rows);
             }
         }
-        return new Signal(out, lout, y);
+        return y;
     }
 
     private void check(Signal x) {
@@ -120,9 +123,13 @@ public final class Conv1d {
     }
 
     /** Row {@code i·s + p} holds {@code x[i][u·s + p]}, zero past the end. */
-    private float[] phases(Signal x, int len) {
-        float[] rows = new float[in * stride * len];
+    private float[] phases(Signal x, int len, Scratch scratch) {
+        float[] rows = scratch.take(in * stride * len);
         for (int i = 0; i < in; i++) {
+            for (int p = 0; p < stride; p++) {
+                // the last sample of a phase row lies past the input when stride does not divide its length
+                rows[(i * stride + p) * len + len - 1] = 0;
+            }
             for (int t = 0; t < x.length(); t++) {
                 rows[(i * stride + t % stride) * len + t / stride] = x.data()[i * x.length() + t];
             }

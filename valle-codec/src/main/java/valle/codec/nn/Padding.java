@@ -20,15 +20,19 @@ public final class Padding {
      * sample: on the left {@code x[left] .. x[1]}, on the right {@code x[L-2] ..}). Reflection needs pads shorter
      * than the input, so when {@code L <= max(left, right)} EnCodec first appends {@code max - L + 1} zeros,
      * reflects, and drops that many samples from the end again; for a one-sample input that turns the
-     * reflection into zeros.
+     * reflection into zeros. The padded signal is one of {@code scratch}'s, or {@code x} itself when there is
+     * nothing to pad.
      */
-    public static Signal reflect(Signal x, int left, int right) {
+    public static Signal reflect(Signal x, int left, int right, Scratch scratch) {
+        if (left == 0 && right == 0) {
+            return x;
+        }
         int max = Math.max(left, right);
         int extra = x.length() <= max ? max - x.length() + 1 : 0;
         Signal src = extra > 0 ? zeros(x, 0, extra) : x;
         int n = src.length();
         int len = n + left + right - extra;
-        float[] out = new float[x.channels() * len];
+        float[] out = scratch.take(x.channels() * len);
         float[] in = src.data();
         for (int c = 0; c < x.channels(); c++) {
             int s = c * n;

@@ -39,29 +39,42 @@ public record Signal(int channels, int length, float[] data) {
     }
 
     /**
-     * ELU (alpha 1) of every sample, into a new signal: {@code x} above 0, else {@code exp(x) - 1}. The
-     * subtraction is done in double, which keeps full float32 precision near 0 without {@code Math.expm1}
-     * (a pure-Java routine, several times slower than the {@code Math.exp} intrinsic).
+     * ELU (alpha 1) of every sample, into a signal of {@code scratch}'s: {@code x} above 0, else
+     * {@code exp(x) - 1}.
      */
-    public Signal elu() {
-        float[] out = new float[data.length];
-        for (int i = 0; i < out.length; i++) {
-            float x = data[i];
-            out[i] = x > 0 ? x : (float) (Math.exp(x) - 1.0);
+    public Signal elu(Scratch scratch) {
+        Signal out = scratch.signal(channels, length);
+        for (int i = 0; i < data.length; i++) {
+            out.data[i] = elu(data[i]);
         }
-        return new Signal(channels, length, out);
+        return out;
     }
 
-    /** The element-wise sum with another signal of the same shape. */
-    public Signal plus(Signal other) {
+    /** {@link #elu(Scratch)} over this signal's own samples, for a signal no one reads any more; returns it. */
+    public Signal eluInPlace() {
+        for (int i = 0; i < data.length; i++) {
+            data[i] = elu(data[i]);
+        }
+        return this;
+    }
+
+    /**
+     * The subtraction is done in double, which keeps full float32 precision near 0 without {@code Math.expm1}
+     * (a pure-Java routine, several times slower than the {@code Math.exp} intrinsic).
+     */
+    private static float elu(float x) {
+        return x > 0 ? x : (float) (Math.exp(x) - 1.0);
+    }
+
+    /** Adds another signal of the same shape to this one's samples, for a signal no one else reads; returns it. */
+    public Signal addInPlace(Signal other) {
         if (other.channels != channels || other.length != length) {
             throw new IllegalArgumentException("shapes differ: [" + channels + ", " + length + "] and ["
                     + other.channels + ", " + other.length + "]");
         }
-        float[] out = new float[data.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = data[i] + other.data[i];
+        for (int i = 0; i < data.length; i++) {
+            data[i] += other.data[i];
         }
-        return new Signal(channels, length, out);
+        return this;
     }
 }

@@ -8,7 +8,10 @@ package valle.codec.nn;
 public interface Taps {
     Taps NONE = (name, shape, values) -> { };
 
-    /** Reports {@code values} of the given shape (row-major, as the golden array is laid out). */
+    /**
+     * Reports {@code values} of the given shape (row-major, as the golden array is laid out). The array is the
+     * model's working buffer, valid only during the call: a tap that keeps the values copies them.
+     */
     void put(String name, int[] shape, float[] values);
 
     default void put(String name, Signal s) {

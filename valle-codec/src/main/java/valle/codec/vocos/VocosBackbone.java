@@ -4,6 +4,7 @@ import valle.codec.io.WeightBinder;
 import valle.codec.nn.Conv1d;
 import valle.codec.nn.LayerNorm;
 import valle.codec.nn.Padding;
+import valle.codec.nn.Scratch;
 import valle.codec.nn.Signal;
 import valle.codec.nn.Taps;
 import valle.kit.thread.KernelPool;
@@ -38,7 +39,7 @@ final class VocosBackbone {
     /** Features {@code [input, T]} to rows {@code [T, dim]} under condition {@code id}. */
     float[] apply(Signal features, int condition, KernelPool par, Taps taps) {
         int frames = features.length();
-        Signal x = embed.apply(Padding.zeros(features, KERNEL / 2, KERNEL / 2), par);
+        Signal x = embed.apply(Padding.zeros(features, KERNEL / 2, KERNEL / 2), par, Scratch.NONE);
         taps.put("vocos_bb_embed", x);
         float[] rows = norm.apply(x.transposed(), frames, condition);
         taps.put("vocos_bb_norm", new int[] {frames, dim}, rows);

@@ -2,6 +2,7 @@ package valle.codec.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,28 @@ class ConvTest {
         assertEquals((x.length() - dilation * (k - 1) - 1) / stride + 1, simple.length());
         assertClose(simple, conv.applyScalar(x), in * k);
         try (KernelPool par = new KernelPool(3, "test")) {
-            assertClose(simple, conv.apply(x, par), in * k);
+            assertClose(simple, conv.apply(x, par, Scratch.NONE), in * k);
         }
-        assertClose(simple, conv.apply(x, null), in * k);
+        assertClose(simple, conv.apply(x, null, Scratch.NONE), in * k);
+    }
+
+    @ParameterizedTest(name = "out {0} in {1} k {2} stride {3} length {4}")
+    @CsvSource({"3, 2, 4, 2, 9", "5, 3, 10, 5, 23", "4, 4, 3, 1, 17"})
+    void convIntoReusedArraysIgnoresTheirOldContents(int out, int in, int k, int stride, int length) {
+        SplittableRandom rnd = new SplittableRandom(out * 17L + k);
+        Conv1d conv = new Conv1d(out, in, k, stride, 1, random(rnd, out * in * k), random(rnd, out));
+        Signal x = new Signal(in, length, random(rnd, in * length));
+        Scratch scratch = Scratch.forCall();
+        // arrays of the stride phases' and the output's lengths, full of NaN, are what the conv is handed
+        float[] phases = new float[in * stride * ((length + stride - 1) / stride)];
+        float[] output = new float[out * conv.outputLength(length)];
+        java.util.Arrays.fill(phases, Float.NaN);
+        java.util.Arrays.fill(output, Float.NaN);
+        scratch.give(phases);
+        scratch.give(output);
+        Signal y = conv.apply(x, null, scratch);
+        assertSame(output, y.data());
+        assertClose(conv.applySimple(x), y, in * k);
     }
 
     @ParameterizedTest(name = "in {0} out {1} k {2} stride {3} frames {4}")
@@ -50,7 +70,7 @@ class ConvTest {
     void aKnownSmallConvolution() {
         // y[t] = 1·x[t] + 10·x[t+2] + 0.5 (dilation 2), stride 2 over 0..6
         Conv1d conv = new Conv1d(1, 1, 2, 2, 2, new float[] {1f, 10f}, new float[] {0.5f});
-        Signal y = conv.apply(new Signal(1, 7, new float[] {0, 1, 2, 3, 4, 5, 6}), null);
+        Signal y = conv.apply(new Signal(1, 7, new float[] {0, 1, 2, 3, 4, 5, 6}), null, Scratch.NONE);
         assertArrayEquals(new float[] {20.5f, 42.5f, 64.5f}, y.data());
         // a transposed conv spreads each frame over k outputs, stride apart
         ConvTranspose1d tr = new ConvTranspose1d(1, 1, 3, 2, new float[] {1f, 2f, 3f}, new float[] {0f});

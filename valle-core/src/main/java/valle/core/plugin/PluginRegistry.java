@@ -132,14 +132,20 @@ public final class PluginRegistry<T extends Plugin> {
         Map<String, String> losers = new LinkedHashMap<>();
         T chosen = null;
         for (T p : ranked) {
+            if (chosen != null) {
+                // ranked below the choice, it lost on priority whatever its state: asking would load its native
+                // runtime (ONNX Runtime, libtorch: tens of MB resident) for nothing
+                losers.put(label(p), "priority " + p.priority());
+                continue;
+            }
             Availability a = p.availability();
             if (a.ok()) {
                 a = supports.apply(p);
             }
-            if (chosen == null && a.ok()) {
+            if (a.ok()) {
                 chosen = p;
             } else {
-                losers.put(label(p), a.ok() ? "priority " + p.priority() : a.toString());
+                losers.put(label(p), a.toString());
             }
         }
         if (chosen == null) {
@@ -165,18 +171,21 @@ public final class PluginRegistry<T extends Plugin> {
         List<String> refuse = new ArrayList<>();
         T chosen = null;
         for (T p : candidates) {
+            if (chosen != null) {
+                // as under auto: a provider ranked below the choice is not asked whether it can run
+                losers.put(label(p), "priority " + p.priority());
+                continue;
+            }
             Availability a = p.availability();
             Availability supported = a.ok() ? supports.apply(p) : a;
-            if (chosen == null && a.ok() && supported.ok()) {
+            if (a.ok() && supported.ok()) {
                 chosen = p;
             } else if (!a.ok()) {
                 cannotRun.add(candidates.size() == 1 ? a.toString() : "on " + p.backend() + ": " + a);
                 losers.put(label(p), a.toString());
-            } else if (!supported.ok()) {
+            } else {
                 refuse.add(candidates.size() == 1 ? supported.toString() : "on " + p.backend() + ": " + supported);
                 losers.put(label(p), supported.toString());
-            } else {
-                losers.put(label(p), "priority " + p.priority());
             }
         }
         if (chosen != null) {

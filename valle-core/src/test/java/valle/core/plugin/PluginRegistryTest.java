@@ -277,6 +277,28 @@ class PluginRegistryTest {
 
     // ---- backends ----------------------------------------------------------------------------------------
 
+    /** A plugin whose availability check must not run (it stands for one that loads a native runtime). */
+    record NotToBeAsked(String name, String backend, int priority) implements Plugin {
+        @Override
+        public Availability availability() {
+            throw new AssertionError(name + " on " + backend + " was asked whether it can run");
+        }
+    }
+
+    @Test
+    void providersRankedBelowTheChoiceAreNotAskedWhetherTheyCanRun() {
+        Plugin onnx = new OnBackend("llama", "onnx", 30, Availability.yes());
+        Plugin djl = new NotToBeAsked("llama", "djl", 20);
+        Plugin other = new NotToBeAsked("retnet", "java", 5);
+        PluginRegistry<Plugin> r = PluginRegistry.of("arch", List.of(onnx, djl, other));
+        PluginRegistry.Selection<Plugin> byName = r.select("llama", p -> Availability.yes());
+        assertSame(onnx, byName.plugin());
+        assertEquals("priority 20", byName.losers().get("llama on djl"));
+        PluginRegistry.Selection<Plugin> auto = r.select("auto", p -> Availability.yes());
+        assertSame(onnx, auto.plugin());
+        assertEquals("priority 5", auto.losers().get("retnet"));
+    }
+
     @Test
     void oneNameMayHaveAProviderOnEachBackendAndTheNameResolvesToTheBestAvailable() {
         Plugin java = Fake.ok("llama", 10);
