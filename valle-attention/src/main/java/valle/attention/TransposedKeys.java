@@ -16,6 +16,8 @@ import valle.kit.vector.FloatVectors;
 final class TransposedKeys {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final int L = FS.length();
+    /** Keys transposed together: a 64-byte line of each result row. */
+    private static final int TRANSPOSE_BLOCK = 16;
     /**
      * The calling thread's buffer, kept from call to call and grown as needed: a new one per call (2.8 MB at the
      * published size for 666 keys, 24 a NAR-len step) was garbage the collector let pile up in the heap.
@@ -41,10 +43,15 @@ final class TransposedKeys {
         float[] k = p.k();
         pool.forEach(kvHeads, kvh -> {
             int base = kvh * d * width;
-            for (int j = 0; j < keys; j++) {
-                int kOff = (j * kvHeads + kvh) * d;
+            // a block of keys at a time: each write fills consecutive floats of one row of the result, and the
+            // block's keys stay in L1 while their columns are read (key by key, every write missed the cache)
+            for (int j0 = 0; j0 < keys; j0 += TRANSPOSE_BLOCK) {
+                int j1 = Math.min(keys, j0 + TRANSPOSE_BLOCK);
                 for (int c = 0; c < d; c++) {
-                    data[base + c * width + j] = k[kOff + c];
+                    int to = base + c * width;
+                    for (int j = j0; j < j1; j++) {
+                        data[to + j] = k[(j * kvHeads + kvh) * d + c];
+                    }
                 }
             }
         });

@@ -32,13 +32,15 @@ final class VectorFlash {
 
     static void attend(AttentionProblem p, int queryTile, int keyTile, KernelPool pool, float[] out,
                        float[] logSumExp) {
-        TransposedKeys keys = p.queries() >= TRANSPOSE_MIN_QUERIES ? TransposedKeys.of(p, pool) : null;
+        boolean many = p.queries() >= TRANSPOSE_MIN_QUERIES;
+        TransposedKeys keys = many ? TransposedKeys.of(p, pool) : null;
+        ValueRows values = many ? ValueRows.packed(p, pool) : ValueRows.of(p);
         int tiles = (p.queries() + queryTile - 1) / queryTile;
         pool.forEach(p.heads() * tiles, task ->
-                tile(p, keys, task / tiles, task % tiles * queryTile, queryTile, keyTile, out, logSumExp));
+                tile(p, keys, values, task / tiles, task % tiles * queryTile, queryTile, keyTile, out, logSumExp));
     }
 
-    private static void tile(AttentionProblem p, TransposedKeys keys, int h, int i0, int queryTile, int keyTile,
+    private static void tile(AttentionProblem p, TransposedKeys keys, ValueRows values, int h, int i0, int queryTile, int keyTile,
                              float[] out, float[] logSumExp) {
         OnlineSoftmax st = new OnlineSoftmax(p, i0, Math.min(i0 + queryTile, p.queries()));
         int rows = st.rows;
@@ -59,7 +61,7 @@ final class VectorFlash {
                 int b = Math.min(to[r], j1);
                 if (s3 != null && a < b && r + 3 < rows && sameRun(from, to, r + 3, j0, j1, a, b)
                         && sameRun(from, to, r + 2, j0, j1, a, b) && sameRun(from, to, r + 1, j0, j1, a, b)) {
-                    quad(p, keys, st, h, kvh, r, a, b - a, bias, s, s2, s3, s4);
+                    quad(p, keys, values, st, h, kvh, r, a, b - a, bias, s, s2, s3, s4);
                     r += 4;
                     continue;
                 }
@@ -79,9 +81,9 @@ final class VectorFlash {
                     boolean first = absorb(st, r, s, n, p.scale(), bias, biasOff, dv);
                     boolean second = absorb(st, r + 1, s2, n, p.scale(), bias, biasOff + p.keys(), dv);
                     if (first && second) {
-                        addValues2(p, kvh, a, n, s, s2, st.acc, r * dv, (r + 1) * dv, bias != null);
+                        addValues2(p, values, kvh, a, n, s, s2, st.acc, r * dv, (r + 1) * dv, bias != null);
                     } else if (first || second) {
-                        addValues(p, kvh, a, n, first ? s : s2, st.acc, (first ? r : r + 1) * dv, bias != null);
+                        addValues(p, values, kvh, a, n, first ? s : s2, st.acc, (first ? r : r + 1) * dv, bias != null);
                     }
                     r += 2;
                     continue;
@@ -95,7 +97,7 @@ final class VectorFlash {
                     }
                 }
                 if (absorb(st, r, s, n, p.scale(), bias, biasOff, dv)) {
-                    addValues(p, kvh, a, n, s, st.acc, r * dv, bias != null);
+                    addValues(p, values, kvh, a, n, s, st.acc, r * dv, bias != null);
                 }
                 r++;
             }
@@ -113,7 +115,7 @@ final class VectorFlash {
      * in the run, else row by row. Each row's sums keep the order they have in a pair or alone. {@code s .. s4}
      * receive the four rows' scores, then weights.
      */
-    private static void quad(AttentionProblem p, TransposedKeys keys, OnlineSoftmax st, int h, int kvh, int r, int a,
+    private static void quad(AttentionProblem p, TransposedKeys keys, ValueRows values, OnlineSoftmax st, int h, int kvh, int r, int a,
                              int n, float[] bias, float[] s, float[] s2, float[] s3, float[] s4) {
         int dv = p.valueDim();
         int rowStride = p.heads() * p.headDim();
@@ -129,12 +131,12 @@ final class VectorFlash {
             all &= seen[k];
         }
         if (all) {
-            addValues4(p, kvh, a, n, w, st.acc, r * dv, bias != null);
+            addValues4(p, values, kvh, a, n, w, st.acc, r * dv, bias != null);
             return;
         }
         for (int k = 0; k < 4; k++) {
             if (seen[k]) {
-                addValues(p, kvh, a, n, w[k], st.acc, (r + k) * dv, bias != null);
+                addValues(p, values, kvh, a, n, w[k], st.acc, (r + k) * dv, bias != null);
             }
         }
     }
@@ -213,12 +215,12 @@ final class VectorFlash {
      * of the accumulator in registers. {@code skipZeros}: a weight of exactly 0 (a key a bias hides) does not
      * read its value row, which may hold anything (NaN included).
      */
-    private static void addValues(AttentionProblem p, int kvh, int j0, int n, float[] w, float[] acc, int accOff,
+    private static void addValues(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[] w, float[] acc, int accOff,
                                   boolean skipZeros) {
         int dv = p.valueDim();
-        int stride = p.kvHeads() * dv;
-        int base = (j0 * p.kvHeads() + kvh) * dv;
-        float[] v = p.v();
+        int stride = values.keyStride();
+        int base = values.base(kvh, j0);
+        float[] v = values.data();
         int c = 0;
         for (; c + 4 * L <= dv; c += 4 * L) {
             int o = accOff + c;
@@ -261,17 +263,17 @@ final class VectorFlash {
      * {@link #addValues} for two rows over the same keys, each value vector loaded once for both: eight
      * independent chains of multiply-adds (four accumulator vectors a row) where dv allows, else row by row.
      */
-    private static void addValues2(AttentionProblem p, int kvh, int j0, int n, float[] w0, float[] w1, float[] acc,
+    private static void addValues2(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[] w0, float[] w1, float[] acc,
                                    int off0, int off1, boolean skipZeros) {
         int dv = p.valueDim();
         if (dv % (4 * L) != 0) {
-            addValues(p, kvh, j0, n, w0, acc, off0, skipZeros);
-            addValues(p, kvh, j0, n, w1, acc, off1, skipZeros);
+            addValues(p, values, kvh, j0, n, w0, acc, off0, skipZeros);
+            addValues(p, values, kvh, j0, n, w1, acc, off1, skipZeros);
             return;
         }
-        int stride = p.kvHeads() * dv;
-        int base = (j0 * p.kvHeads() + kvh) * dv;
-        float[] v = p.v();
+        int stride = values.keyStride();
+        int base = values.base(kvh, j0);
+        float[] v = values.data();
         for (int c = 0; c < dv; c += 4 * L) {
             FloatVector a0 = FloatVector.fromArray(FS, acc, off0 + c);
             FloatVector a1 = FloatVector.fromArray(FS, acc, off0 + c + L);
@@ -313,27 +315,27 @@ final class VectorFlash {
      * apart), each value vector loaded once for all four: sixteen chains where {@code dv} is a multiple of four
      * vectors, else row by row.
      */
-    private static void addValues4(AttentionProblem p, int kvh, int j0, int n, float[][] w, float[] acc, int off,
+    private static void addValues4(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[][] w, float[] acc, int off,
                                    boolean skipZeros) {
         int dv = p.valueDim();
         if (dv % (4 * L) != 0) {
             for (int k = 0; k < 4; k++) {
-                addValues(p, kvh, j0, n, w[k], acc, off + k * dv, skipZeros);
+                addValues(p, values, kvh, j0, n, w[k], acc, off + k * dv, skipZeros);
             }
             return;
         }
         for (int c = 0; c < dv; c += 4 * L) {
-            addValues4(p, kvh, j0, n, w[0], w[1], w[2], w[3], acc, off, c, skipZeros);
+            addValues4(p, values, kvh, j0, n, w[0], w[1], w[2], w[3], acc, off, c, skipZeros);
         }
     }
 
     /** Columns {@code [c, c + 4L)} of the four rows' accumulators (from {@code off}, {@code dv} apart). */
-    private static void addValues4(AttentionProblem p, int kvh, int j0, int n, float[] w0, float[] w1, float[] w2,
+    private static void addValues4(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[] w0, float[] w1, float[] w2,
                                    float[] w3, float[] acc, int off, int c, boolean skipZeros) {
         int dv = p.valueDim();
-        int stride = p.kvHeads() * dv;
+        int stride = values.keyStride();
         int o = off + c;
-        float[] v = p.v();
+        float[] v = values.data();
         FloatVector a0 = FloatVector.fromArray(FS, acc, o), a1 = FloatVector.fromArray(FS, acc, o + L),
                 a2 = FloatVector.fromArray(FS, acc, o + 2 * L), a3 = FloatVector.fromArray(FS, acc, o + 3 * L);
         int o1 = o + dv;
@@ -345,7 +347,7 @@ final class VectorFlash {
         int o3 = o + 3 * dv;
         FloatVector d0 = FloatVector.fromArray(FS, acc, o3), d1 = FloatVector.fromArray(FS, acc, o3 + L),
                 d2 = FloatVector.fromArray(FS, acc, o3 + 2 * L), d3 = FloatVector.fromArray(FS, acc, o3 + 3 * L);
-        for (int jj = 0, i = (j0 * p.kvHeads() + kvh) * dv + c; jj < n; jj++, i += stride) {
+        for (int jj = 0, i = values.base(kvh, j0) + c; jj < n; jj++, i += stride) {
             FloatVector x0 = FloatVector.fromArray(FS, v, i);
             FloatVector x1 = FloatVector.fromArray(FS, v, i + L);
             FloatVector x2 = FloatVector.fromArray(FS, v, i + 2 * L);
