@@ -515,7 +515,7 @@ final class PackedKernels {
         MemorySegment scratch = m.format == WeightFormat.F32 ? null : SCRATCH.get();
         // fewer rows than the tall tile (a stacked CFG decode step) would mostly multiply padding
         int height = rows - from >= TALL ? TALL : SHORT;
-        int rowBlock = Math.max(height, ROW_BLOCK_BYTES / (Float.BYTES * in) / height * height);
+        int rowBlock = rowBlock(in, height);
         float[] tile = TILE.get();
         for (int r0 = from; r0 < rows; r0 += rowBlock) {
             int r1 = Math.min(rows, r0 + rowBlock);
@@ -551,6 +551,11 @@ final class PackedKernels {
                 }
             }
         }
+    }
+
+    /** Rows of inputs {@code in} wide that {@link #gemm} packs and multiplies together: {@link #ROW_BLOCK_BYTES} in whole tiles. */
+    static int rowBlock(int in, int height) {
+        return Math.max(height, ROW_BLOCK_BYTES / (Float.BYTES * in) / height * height);
     }
 
     /**

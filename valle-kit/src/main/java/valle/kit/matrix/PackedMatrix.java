@@ -325,6 +325,16 @@ public final class PackedMatrix {
         }
         if (singles == rows) {
             pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemv(this, x, rows, y, p0, p1));
+        } else if (rows - singles > PackedKernels.rowBlock(in, PackedKernels.TALL)) {
+            // more rows than one block: the weights stream past once per row block however the work is split, so
+            // the threads take rows instead of panels, and each row is packed once instead of once per thread
+            if (singles > 0) {
+                pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemv(this, x, singles, y, p0, p1));
+            }
+            int tall = PackedKernels.TALL;
+            int tiles = (rows - singles + tall - 1) / tall;
+            pool.forRange(tiles, 1, (t0, t1) -> PackedKernels.gemm(this, x, singles + t0 * tall,
+                    Math.min(rows, singles + t1 * tall), y, 0, panels));
         } else if (singles == 0) {
             pool.forRange(panels, 1, (p0, p1) -> PackedKernels.gemm(this, x, 0, rows, y, p0, p1));
         } else {

@@ -64,6 +64,34 @@ class PackedMatrixTest {
     }
 
     @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = WeightFormat.class, names = {"F32", "INT8"})
+    void rowsSplitOverThreadsComeOutAsRowsSplitOverPanels(WeightFormat format) {
+        // 4100 columns: a row block is 56 rows, so 150 rows go to the threads by rows, 9 rows by panels
+        SplittableRandom rnd = new SplittableRandom(31);
+        int out = 40;
+        int in = 4100;
+        PackedMatrix m = PackedMatrix.of(format, random(rnd, out * in), out, in);
+        float[] x = random(rnd, 152 * in);
+        try (KernelPool pool = new KernelPool(2, "test")) {
+            float[] many = new float[150 * out];
+            m.multiply(java.util.Arrays.copyOfRange(x, 2 * in, 152 * in), 150, many, pool);
+            float[] few = new float[9 * out];
+            m.multiply(java.util.Arrays.copyOfRange(x, 2 * in, 11 * in), 9, few, pool);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(few, java.util.Arrays.copyOf(many, 9 * out));
+            // two one-row steps stacked before them: the steps as alone, the 150 rows as above
+            float[] stacked = new float[152 * out];
+            m.multiplyStacked(x, 2, 152, stacked, pool);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(many, java.util.Arrays.copyOfRange(stacked, 2 * out, 152 * out));
+            for (int r = 0; r < 2; r++) {
+                float[] alone = new float[out];
+                m.multiply(java.util.Arrays.copyOfRange(x, r * in, (r + 1) * in), 1, alone, pool);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(alone,
+                        java.util.Arrays.copyOfRange(stacked, r * out, (r + 1) * out), "step " + r);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(value = WeightFormat.class, names = {"F32", "BF16", "F16", "INT8", "INT4"})
     void stackedInputsComeOutBitForBitAsTheirOwnProducts(WeightFormat format) {
         // a batched backbone pass stacks one-row steps and several-row prefills: each input's outputs must be those
