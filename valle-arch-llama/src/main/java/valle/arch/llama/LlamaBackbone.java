@@ -42,6 +42,8 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
     private final KernelPool pool;
     /** The closed caches' buffers, reused by the next requests' caches: a bounded set, whatever their number. */
     private final KvCachePool cachePool;
+    /** The keys and values of full passes ({@link #newPassState}), one layer's at a time. */
+    private final KvCachePool passPool;
     /**
      * The largest workspace a finished pass left behind, taken by the next pass: a NAR pass's activations are
      * some 60 MB, and allocating them anew each pass cost 40-180 ms of zeroing and collections. A pass that
@@ -58,6 +60,7 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
         this.rope = new Rope(config.headDim(), config.ropeTheta());
         this.pool = new KernelPool(threads, "valle-llama");
         this.cachePool = new KvCachePool(config.layers(), config.kvHeads() * config.headDim(), KvCachePool.DEFAULT_KEPT);
+        this.passPool = KvCachePool.forPasses(config.kvHeads() * config.headDim(), KvCachePool.DEFAULT_KEPT);
     }
 
     /** The sequences' rows stacked through one pass over the weights; each sequence attends only to itself. */
@@ -66,7 +69,7 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
         List<KvCache> caches = new ArrayList<>(batch.size());
         try {
             for (int i = 0; i < batch.size(); i++) {
-                caches.add(newState());
+                caches.add(newPassState());
             }
             return run(caches, batch, UNWATCHED);
         } finally {
@@ -77,6 +80,12 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
     @Override
     public KvCache newState() {
         return cachePool.newCache(this, "llama KV cache");
+    }
+
+    /** A layer's keys and values at a time: a full pass reads each layer's before the next layer writes its own. */
+    @Override
+    protected KvCache newPassState() {
+        return passPool.newCache(this, "llama pass keys and values");
     }
 
     @Override
@@ -233,6 +242,7 @@ final class LlamaBackbone extends StatefulBackbone<KvCache> {
     protected void release() {
         spare.set(null);
         cachePool.clear();
+        passPool.clear();
         pool.close();
         weights.memory().close();
     }

@@ -56,9 +56,17 @@ public abstract class StatefulBackbone<S extends OwnedState<S>> implements Backb
     @Override
     public float[] forward(BackboneInput input, BackboneProbe probe) {
         ensureOpen();
-        try (S scratch = newState()) {
+        try (S scratch = newPassState()) {
             return checkedPass(scratch, input, probe, false);
         }
+    }
+
+    /**
+     * A state for one full pass whose rows are not kept ({@link #forward(BackboneInput)}): {@link #newState()}
+     * unless a backbone can do with less, as one whose layers may overwrite each other's cached rows.
+     */
+    protected S newPassState() {
+        return newState();
     }
 
     @Override

@@ -45,6 +45,22 @@ class KvCacheTest {
     }
 
     @Test
+    void aPassCacheGivesEveryLayerTheSameRowsAndItsPoolKeepsOneLayersBuffers() {
+        KvCachePool pool = KvCachePool.forPasses(3, 2);
+        try (KvCache cache = pool.newCache(backbone, "test pass keys and values")) {
+            cache.reserve(5);
+            assertSame(cache.keys(0), cache.keys(11));
+            assertSame(cache.values(0), cache.values(11));
+            assertTrue(cache.keys(0) != cache.values(0));
+            cache.keys(4)[2] = 9f;
+            assertEquals(9f, cache.keys(0)[2]);
+        }
+        // one layer's keys and values: two arrays of 128 rows of 3
+        assertEquals(1, pool.free());
+        assertEquals(2L * KvCache.GROWTH_ROWS * 3, pool.freeFloats());
+    }
+
+    @Test
     void aClosedCacheIsRefusedAndClosingTwiceIsHarmless() {
         KvCache cache = new KvCache(backbone, "test KV cache", 1, 2);
         cache.close();
