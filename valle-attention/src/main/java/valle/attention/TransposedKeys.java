@@ -18,11 +18,7 @@ final class TransposedKeys {
     private static final int L = FS.length();
     /** Keys transposed together: a 64-byte line of each result row. */
     private static final int TRANSPOSE_BLOCK = 16;
-    /**
-     * The calling thread's buffer, kept from call to call and grown as needed: a new one per call (2.8 MB at the
-     * published size for 666 keys, 24 a NAR-len step) was garbage the collector let pile up in the heap.
-     */
-    private static final ThreadLocal<float[]> BUFFER = ThreadLocal.withInitial(() -> new float[0]);
+    private static final ThreadBuffer BUFFER = new ThreadBuffer();
     private final float[] data;
     private final int headDim;
     private final int width;
@@ -39,7 +35,7 @@ final class TransposedKeys {
         int kvHeads = p.kvHeads();
         int keys = p.keys();
         int width = (keys + L - 1) / L * L + L;
-        float[] data = buffer(kvHeads * d * width);
+        float[] data = BUFFER.atLeast(kvHeads * d * width);
         float[] k = p.k();
         pool.forEach(kvHeads, kvh -> {
             int base = kvh * d * width;
@@ -56,16 +52,6 @@ final class TransposedKeys {
             }
         });
         return new TransposedKeys(data, d, width);
-    }
-
-    /** The calling thread's buffer, of at least {@code floats}. */
-    private static float[] buffer(int floats) {
-        float[] data = BUFFER.get();
-        if (data.length < floats) {
-            data = new float[floats];
-            BUFFER.set(data);
-        }
-        return data;
     }
 
     /** {@code out[jj] = q[qOff ..] · k_{j0 + jj}} of key head {@code kvh} for {@code jj < n}; lanes past n are garbage. */
