@@ -40,8 +40,8 @@ final class VectorFlash {
                 tile(p, keys, values, task / tiles, task % tiles * queryTile, queryTile, keyTile, out, logSumExp));
     }
 
-    private static void tile(AttentionProblem p, TransposedKeys keys, ValueRows values, int h, int i0, int queryTile, int keyTile,
-                             float[] out, float[] logSumExp) {
+    private static void tile(AttentionProblem p, TransposedKeys keys, ValueRows values, int h, int i0, int queryTile,
+                             int keyTile, float[] out, float[] logSumExp) {
         OnlineSoftmax st = new OnlineSoftmax(p, i0, Math.min(i0 + queryTile, p.queries()));
         int rows = st.rows;
         int[] from = st.from;
@@ -115,8 +115,9 @@ final class VectorFlash {
      * in the run, else row by row. Each row's sums keep the order they have in a pair or alone. {@code s .. s4}
      * receive the four rows' scores, then weights.
      */
-    private static void quad(AttentionProblem p, TransposedKeys keys, ValueRows values, OnlineSoftmax st, int h, int kvh, int r, int a,
-                             int n, float[] bias, float[] s, float[] s2, float[] s3, float[] s4) {
+    private static void quad(AttentionProblem p, TransposedKeys keys, ValueRows values, OnlineSoftmax st, int h,
+                             int kvh, int r, int a, int n, float[] bias, float[] s, float[] s2, float[] s3,
+                             float[] s4) {
         int dv = p.valueDim();
         int rowStride = p.heads() * p.headDim();
         int i = st.i0 + r;
@@ -211,12 +212,12 @@ final class VectorFlash {
     }
 
     /**
-     * {@code acc[accOff ..] += Σ_jj w[jj] · v_{j0 + jj}} for {@code jj < n}, keys in index order, up to four vectors
-     * of the accumulator in registers. {@code skipZeros}: a weight of exactly 0 (a key a bias hides) does not
+     * {@code acc[accOff ..] += Σ_jj w[jj] · v_{j0 + jj}} for {@code jj < n} (value rows where {@code values} keeps
+     * them), keys in index order, up to four vectors of the accumulator in registers. {@code skipZeros}: a weight of exactly 0 (a key a bias hides) does not
      * read its value row, which may hold anything (NaN included).
      */
-    private static void addValues(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[] w, float[] acc, int accOff,
-                                  boolean skipZeros) {
+    private static void addValues(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[] w,
+                                  float[] acc, int accOff, boolean skipZeros) {
         int dv = p.valueDim();
         int stride = values.keyStride();
         int base = values.base(kvh, j0);
@@ -263,8 +264,8 @@ final class VectorFlash {
      * {@link #addValues} for two rows over the same keys, each value vector loaded once for both: eight
      * independent chains of multiply-adds (four accumulator vectors a row) where dv allows, else row by row.
      */
-    private static void addValues2(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[] w0, float[] w1, float[] acc,
-                                   int off0, int off1, boolean skipZeros) {
+    private static void addValues2(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[] w0,
+                                   float[] w1, float[] acc, int off0, int off1, boolean skipZeros) {
         int dv = p.valueDim();
         if (dv % (4 * L) != 0) {
             addValues(p, values, kvh, j0, n, w0, acc, off0, skipZeros);
@@ -315,8 +316,8 @@ final class VectorFlash {
      * apart), each value vector loaded once for all four: sixteen chains where {@code dv} is a multiple of four
      * vectors, else row by row.
      */
-    private static void addValues4(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[][] w, float[] acc, int off,
-                                   boolean skipZeros) {
+    private static void addValues4(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[][] w,
+                                   float[] acc, int off, boolean skipZeros) {
         int dv = p.valueDim();
         if (dv % (4 * L) != 0) {
             for (int k = 0; k < 4; k++) {
@@ -330,8 +331,8 @@ final class VectorFlash {
     }
 
     /** Columns {@code [c, c + 4L)} of the four rows' accumulators (from {@code off}, {@code dv} apart). */
-    private static void addValues4(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[] w0, float[] w1, float[] w2,
-                                   float[] w3, float[] acc, int off, int c, boolean skipZeros) {
+    private static void addValues4(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[] w0,
+                                   float[] w1, float[] w2, float[] w3, float[] acc, int off, int c, boolean skipZeros) {
         int dv = p.valueDim();
         int stride = values.keyStride();
         int o = off + c;
