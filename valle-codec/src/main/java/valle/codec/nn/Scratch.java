@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * The arrays of one codec call's intermediate signals, handed out again once given back. A 3 s prompt makes
  * signals of 9 MB at EnCodec's first widths, and G1 reclaims such large arrays late: allocated afresh, one encode
- * left some 270 MB of them behind (JFR, published-size bench); reusing those of equal length, it allocates about
- * 100 MB, and runs faster (0.44 -> 0.33 s for 3 s). An array's contents are undefined when taken: every user
+ * left some 270 MB of them behind (JFR, published-size bench); reusing those of equal length, it allocates some
+ * 120 MB, and runs faster (0.44 -> 0.33 s for 3 s). An array's contents are undefined when taken: every user
  * writes each element it reads. Not thread-safe: one per call, dropped when the call ends.
  */
 public final class Scratch {
