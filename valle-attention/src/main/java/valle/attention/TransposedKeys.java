@@ -11,7 +11,8 @@ import valle.kit.vector.FloatVectors;
  * query row's scores against a run of keys then come from broadcast multiply-adds over whole vectors of keys
  * ({@code headDim} multiply-adds per vector of scores, no horizontal sums), each score adding its products in
  * index order (the same result on every run and JIT tier). Rows are padded by one vector so that a run may
- * read whole vectors past its last key; those lanes (which may hold an earlier call's keys) are never used. Loaded only when the Vector API is present.
+ * read whole vectors past its last key; those lanes (which may hold an earlier call's keys) are never used.
+ * Loaded only when the Vector API is present.
  */
 final class TransposedKeys {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;

@@ -18,8 +18,6 @@ public final class KvCache extends OwnedState<KvCache> {
     public static final int GROWTH_ROWS = 128;
 
     private final KvCachePool pool;
-    /** Whether every layer writes the same rows: a cache of one pass's keys and values ({@link KvCachePool#forPasses}). */
-    private final boolean layersShareRows;
     private final int layers;
     private final int rowWidth;
     /** {@code [keys of every layer..., values of every layer...]}, all of one capacity; empty before the first reserve. */
@@ -38,7 +36,6 @@ public final class KvCache extends OwnedState<KvCache> {
     KvCache(Object owner, String name, KvCachePool pool) {
         super(owner, name);
         this.pool = pool;
-        this.layersShareRows = pool.layersShareRows();
         this.layers = pool.layers();
         this.rowWidth = pool.rowWidth();
         this.buffers = new float[2 * layers][0];
@@ -47,7 +44,6 @@ public final class KvCache extends OwnedState<KvCache> {
     private KvCache(KvCache from) {
         super(from);
         this.pool = from.pool;
-        this.layersShareRows = from.layersShareRows;
         this.layers = from.layers;
         this.rowWidth = from.rowWidth;
         int used = from.length() * rowWidth;
@@ -78,12 +74,12 @@ public final class KvCache extends OwnedState<KvCache> {
      * of one pass's keys and values every layer gets the same array, which the next layer overwrites.
      */
     public float[] keys(int layer) {
-        return buffers[layersShareRows ? 0 : layer];
+        return buffers[pool.layersShareRows() ? 0 : layer];
     }
 
     /** The layer's values, laid out as its {@link #keys}. */
     public float[] values(int layer) {
-        return buffers[layers + (layersShareRows ? 0 : layer)];
+        return buffers[layers + (pool.layersShareRows() ? 0 : layer)];
     }
 
     @Override
