@@ -53,6 +53,8 @@ public class MatrixBenchmark {
     private float[] y4096;
     private float[] a;
     private float[] c;
+    private float[] a4096;
+    private float[] c1024;
     private int next;
 
     /** Per-operation counters that JMH reports as rates. */
@@ -90,6 +92,8 @@ public class MatrixBenchmark {
         y4096 = new float[4096];
         a = java.util.Arrays.copyOf(w, 665 * 1024);
         c = new float[665 * 4096];
+        a4096 = java.util.Arrays.copyOf(w, 665 * 4096);
+        c1024 = new float[665 * 1024];
         pool = new KernelPool(threads, "valle-jmh");
     }
 
@@ -125,5 +129,14 @@ public class MatrixBenchmark {
         r.bytes += wide[0].bytes();
         r.flops += 2L * 665 * 1024 * 4096;
         return c[0];
+    }
+
+    /** {@code C [665, 1024] = A [665, 4096] · Wᵀ}: a full pass's down projection at S = 665. */
+    @Benchmark
+    public float gemm665x4096x1024(Rates r) {
+        tall[0].multiply(a4096, 665, c1024, pool);
+        r.bytes += tall[0].bytes();
+        r.flops += 2L * 665 * 4096 * 1024;
+        return c1024[0];
     }
 }

@@ -512,9 +512,12 @@ final class PackedKernels {
         int nr = m.nr;
         int in = m.in;
         int out = m.out;
-        MemorySegment scratch = m.format == WeightFormat.F32 ? null : SCRATCH.get();
         // fewer rows than the tall tile (a stacked CFG decode step) would mostly multiply padding
         int height = rows - from >= TALL ? TALL : SHORT;
+        // bf16 in the tall tile widens in registers: two ALU operations beside sixteen FMAs cost less than
+        // writing the block out and reading it back (the widening had taken 11-17 % of a NAR-len step)
+        boolean bf16InRegisters = m.format == WeightFormat.BF16 && height == 8;
+        MemorySegment scratch = m.format == WeightFormat.F32 || bf16InRegisters ? null : SCRATCH.get();
         int rowBlock = rowBlock(in, height);
         float[] tile = TILE.get();
         for (int r0 = from; r0 < rows; r0 += rowBlock) {
@@ -527,7 +530,10 @@ final class PackedKernels {
                     int kc = Math.min(KC, in - k0);
                     MemorySegment b;
                     int bOff;
-                    if (scratch == null) {
+                    if (bf16InRegisters) {
+                        b = m.half;
+                        bOff = (p * in + k0) * L;
+                    } else if (scratch == null) {
                         b = m.f32;
                         bOff = (p * in + k0) * nr;
                     } else {
@@ -538,7 +544,9 @@ final class PackedKernels {
                     boolean first = k0 == 0;
                     for (int t = 0; t < tiles; t++) {
                         int xOff = (t * in + k0) * height;
-                        if (height == 8) {
+                        if (bf16InRegisters) {
+                            products8Bf16(xp, xOff, b, bOff, kc, tile);
+                        } else if (height == 8) {
                             products8(xp, xOff, b, bOff, kc, tile);
                         } else {
                             products4(xp, xOff, b, bOff, kc, tile);
@@ -673,6 +681,64 @@ final class PackedKernels {
             int xk = xOff + 8 * k;
             FloatVector b0 = FloatVector.fromMemorySegment(FS, b, 4L * (i), NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(FS, b, 4L * (i + L), NATIVE);
+            FloatVector a = FloatVector.broadcast(FS, xp[xk]);
+            c00 = b0.fma(a, c00);
+            c01 = b1.fma(a, c01);
+            a = FloatVector.broadcast(FS, xp[xk + 1]);
+            c10 = b0.fma(a, c10);
+            c11 = b1.fma(a, c11);
+            a = FloatVector.broadcast(FS, xp[xk + 2]);
+            c20 = b0.fma(a, c20);
+            c21 = b1.fma(a, c21);
+            a = FloatVector.broadcast(FS, xp[xk + 3]);
+            c30 = b0.fma(a, c30);
+            c31 = b1.fma(a, c31);
+            a = FloatVector.broadcast(FS, xp[xk + 4]);
+            c40 = b0.fma(a, c40);
+            c41 = b1.fma(a, c41);
+            a = FloatVector.broadcast(FS, xp[xk + 5]);
+            c50 = b0.fma(a, c50);
+            c51 = b1.fma(a, c51);
+            a = FloatVector.broadcast(FS, xp[xk + 6]);
+            c60 = b0.fma(a, c60);
+            c61 = b1.fma(a, c61);
+            a = FloatVector.broadcast(FS, xp[xk + 7]);
+            c70 = b0.fma(a, c70);
+            c71 = b1.fma(a, c71);
+        }
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, L);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + L);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + L);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + L);
+        c40.intoArray(tile, 4 * NR);
+        c41.intoArray(tile, 4 * NR + L);
+        c50.intoArray(tile, 5 * NR);
+        c51.intoArray(tile, 5 * NR + L);
+        c60.intoArray(tile, 6 * NR);
+        c61.intoArray(tile, 6 * NR + L);
+        c70.intoArray(tile, 7 * NR);
+        c71.intoArray(tile, 7 * NR + L);
+    }
+
+    /**
+     * {@link #products8} over a panel's bf16 block as it is stored, widened in registers: the same floats in the
+     * same order, so the same sums as the widened block gives.
+     */
+    private static void products8Bf16(float[] xp, int xOff, MemorySegment half, int bOff, int kc, float[] tile) {
+        FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+                c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00,
+                c70 = c00, c71 = c00;
+        for (int k = 0; k < kc; k++) {
+            int i = bOff + k * L;
+            int xk = xOff + 8 * k;
+            // a lane holds column k's weights for outputs j (low half) and j + L (high half), as widenBf16 reads them
+            IntVector v = IntVector.fromMemorySegment(IS, half, 4L * (i), NATIVE);
+            FloatVector b0 = v.lanewise(LSHL, 16).reinterpretAsFloats();
+            FloatVector b1 = v.and(HIGH_HALF).reinterpretAsFloats();
             FloatVector a = FloatVector.broadcast(FS, xp[xk]);
             c00 = b0.fma(a, c00);
             c01 = b1.fma(a, c01);

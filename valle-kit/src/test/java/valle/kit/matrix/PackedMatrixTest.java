@@ -43,6 +43,30 @@ class PackedMatrixTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"70, 600, 1", "70, 600, 5", "70, 600, 8", "70, 600, 37", "33, 2050, 150"})
+    void aBf16ProductIsTheF32ProductOfItsWidenedWeightsBitForBit(int out, int in, int rows) {
+        // the tall tile widens bf16 in registers, the short tile and the matrix-vector kernel elsewhere: each
+        // must multiply the very floats the f32 kernels get, in the same order (partial panels and blocks included)
+        SplittableRandom rnd = new SplittableRandom(out * 13L + rows);
+        PackedMatrix bf16 = PackedMatrix.of(WeightFormat.BF16, random(rnd, out * in), out, in);
+        float[] widened = new float[out * in];
+        for (int o = 0; o < out; o++) {
+            for (int k = 0; k < in; k++) {
+                widened[o * in + k] = bf16.weight(o, k);
+            }
+        }
+        PackedMatrix f32 = PackedMatrix.of(WeightFormat.F32, widened, out, in);
+        float[] x = random(rnd, rows * in);
+        try (KernelPool pool = new KernelPool(2, "test")) {
+            float[] expected = new float[rows * out];
+            f32.multiply(x, rows, expected, pool);
+            float[] actual = new float[rows * out];
+            bf16.multiply(x, rows, actual, pool);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, actual, rows + " rows");
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void aRowComesOutTheSameWhateverTileItFallsIn() {
         SplittableRandom rnd = new SplittableRandom(17);
