@@ -56,14 +56,14 @@ import valle.kit.thread.ThreadCount;
             "  ./valle bench --requests 4 --json   # continuous batching: serial vs batched wall time",
             "  ./valle bench --backend java --weight-dtype bf16 --threads 4 --json"})
 final class BenchCommand implements Callable<Integer> {
-    private static final int TEXT_TOKENS = 60;
-    private static final int PROMPT_FRAMES = 225;
-    private static final int OUTPUT_FRAMES = 375;
+    static final int TEXT_TOKENS = 60;
+    static final int PROMPT_FRAMES = 225;
+    static final int OUTPUT_FRAMES = 375;
     private static final double OUTPUT_SECONDS = OUTPUT_FRAMES / 75.0;
     /** AR steps: the stop step included, S runs from the prefill's length to prefill + 375. */
     private static final int AR_STEPS = OUTPUT_FRAMES + 1;
     /** Steps sampled for each of the ar_step rows. */
-    private static final int STEP_SAMPLES = 5;
+    static final int STEP_SAMPLES = 5;
     /** Sequences stepped together by the ar_step_batch row, and the rows each has cached (S of ar_step_late). */
     private static final int BATCH = 4;
     private static final int BATCH_PAST = 661;
@@ -107,6 +107,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "after the other and then together through a scheduler of N slots (rows requests_serial_* and requests_batched_*).")
     Integer requests;
 
+    @Option(names = "--compare-weights", paramLabel = "LIST", split = ",",
+            description = "Instead of the rows: the model stages on one model per weight format (e.g. f32,bf16,int8; all loaded "
+                    + "from one f32 file), timed in turn for --reps rounds, with each median over the first format's.")
+    List<String> compareWeights;
+
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
     boolean json;
 
@@ -119,6 +124,9 @@ final class BenchCommand implements Callable<Integer> {
         int n = threads == null ? ThreadCount.configured() : threads;
         if (n < 1 || reps < 1 || layers < 1 || requests != null && requests < 1) {
             throw new ParameterException(spec.commandLine(), "--threads, --reps, --layers and --requests must be at least 1");
+        }
+        if (compareWeights != null) {
+            return compare(out, n);
         }
         WeightFormat format = weightDtype == null ? null : parseFormat();
         // random weights are written in a 16-bit format's own dtype; a checkpoint or a quantisation is converted at load
@@ -204,6 +212,69 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code --compare-weights}: one model per format from one f32 file (or {@code --model}), timed in turn. */
+    private int compare(PrintWriter out, int n) {
+        if (weightDtype != null || requests != null) {
+            throw new ParameterException(spec.commandLine(), "--compare-weights names the formats itself: drop --weight-dtype"
+                    + " and --requests");
+        }
+        List<WeightFormat> formats = new ArrayList<>();
+        for (String name : compareWeights) {
+            try {
+                WeightFormat f = WeightFormat.parse(name.trim());
+                if (formats.contains(f)) {
+                    throw new IllegalArgumentException(name + " is named twice");
+                }
+                formats.add(f);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--compare-weights: " + e.getMessage());
+            }
+        }
+        if (formats.size() < 2) {
+            throw new ParameterException(spec.commandLine(), "--compare-weights needs two formats or more, e.g. f32,bf16,int8");
+        }
+        Path temp = null;
+        List<Valle> opened = new ArrayList<>();
+        try {
+            Path file = model;
+            if (file == null) {
+                temp = Files.createTempFile("valle-bench-", ".sft");
+                file = temp;
+                try (Valle plugins = Valle.builder().build()) {
+                    BenchModelFile.write(temp, plugins.plugins().onBackend(backend).archs().get(arch), layers, DType.F32, 1);
+                }
+            }
+            for (WeightFormat f : formats) {
+                opened.add(Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).threads(n)
+                        .weights(f).build());
+            }
+            List<WeightsComparison.Row> rows = ThreadCount.where(n).call(() -> new WeightsComparison(formats, opened).run(reps));
+            if (json) {
+                WeightsComparison.printJson(out, n, reps, rows);
+            } else {
+                WeightsComparison.printTable(out, n, reps, rows);
+            }
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the benchmark model file: " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            opened.forEach(Valle::close);
+            opened.clear();
+            throw new IllegalStateException("the " + formats.size() + " models of " + layers + " layers do not fit the Java heap ("
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB) together: give the JVM more (VALLE_JAVA_OPTS=-Xmx4g"
+                    + " with ./valle), or compare fewer formats at once");
+        } finally {
+            opened.forEach(Valle::close);
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException e) {
+                    out.println("could not delete " + temp + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
     private WeightFormat parseFormat() {
         try {
             return WeightFormat.parse(weightDtype);
@@ -215,12 +286,7 @@ final class BenchCommand implements Callable<Integer> {
     private List<BenchTimer.Row> run(Valle valle, int n, WeightFormat format) {
         ValleModel m = valle.model();
         SplittableRandom rnd = new SplittableRandom(3);
-        int[] text = new int[TEXT_TOKENS];
-        text[0] = 1;
-        text[TEXT_TOKENS - 1] = 2;
-        for (int i = 1; i < TEXT_TOKENS - 1; i++) {
-            text[i] = 3 + rnd.nextInt(250);
-        }
+        int[] text = randomText(rnd);
         Prompted in = new Prompted(text, 0, randomCodes(rnd, PROMPT_FRAMES, 8));
         int[] level0 = randomCodes(rnd, OUTPUT_FRAMES, 1).level(0);
         SamplingPipeline pipeline = new SamplingPipeline(valle.plugins().samplers().all());
@@ -366,12 +432,7 @@ final class BenchCommand implements Callable<Integer> {
             return new long[0];
         }
         SplittableRandom rnd = new SplittableRandom(3);
-        int[] text = new int[TEXT_TOKENS];
-        text[0] = 1;
-        text[TEXT_TOKENS - 1] = 2;
-        for (int i = 1; i < TEXT_TOKENS - 1; i++) {
-            text[i] = 3 + rnd.nextInt(250);
-        }
+        int[] text = randomText(rnd);
         Codes prompt = randomCodes(rnd, PROMPT_FRAMES, 8);
         Codes level0 = randomCodes(rnd, OUTPUT_FRAMES, 1);
         InputSequence seq = m.sequences().nar(text, 0, prompt, level0, 1);
@@ -389,7 +450,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** Four steps of the duration loop as {@code DurationLoop} runs them (one state, a digit a step), with fixed digits. */
-    private static void lenLoop(ValleModel m, Prompted in) {
+    static void lenLoop(ValleModel m, Prompted in) {
         int[][] digits = {{0}, {0, 3}, {0, 3, 7}, {0, 3, 7, 5}};
         try (BackboneState state = m.backbone().newState()) {
             for (int[] d : digits) {
@@ -468,39 +529,22 @@ final class BenchCommand implements Callable<Integer> {
         return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static Codes randomCodes(SplittableRandom rnd, int frames, int levels) {
+    /** The request's phoneme tokens: BOS, {@link #TEXT_TOKENS} - 2 random phonemes, EOS. */
+    static int[] randomText(SplittableRandom rnd) {
+        int[] text = new int[TEXT_TOKENS];
+        text[0] = 1;
+        text[TEXT_TOKENS - 1] = 2;
+        for (int i = 1; i < TEXT_TOKENS - 1; i++) {
+            text[i] = 3 + rnd.nextInt(250);
+        }
+        return text;
+    }
+
+    static Codes randomCodes(SplittableRandom rnd, int frames, int levels) {
         int[] data = new int[frames * levels];
         for (int i = 0; i < data.length; i++) {
             data[i] = rnd.nextInt(1024);
         }
         return new Codes(frames, levels, data);
-    }
-
-    /** Timestamps of the AR loop's progress calls: step k's time is the gap before its call. */
-    private static final class StepClock implements Progress {
-        private final long start = System.nanoTime();
-        private final long[] at;
-        private int count;
-
-        StepClock(int steps) {
-            this.at = new long[steps];
-        }
-
-        @Override
-        public void stage(String what) {
-        }
-
-        @Override
-        public void step(int done, int total) {
-            at[count++] = System.nanoTime();
-        }
-
-        double step(int k) {
-            return (at[k] - (k == 0 ? start : at[k - 1])) / 1e9;
-        }
-
-        double total() {
-            return (at[count - 1] - start) / 1e9;
-        }
     }
 }

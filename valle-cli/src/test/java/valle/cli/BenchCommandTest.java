@@ -99,4 +99,44 @@ class BenchCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--weight-dtype: unknown weight format 'fp8': use one of [f32, bf16, f16, int8, int4]"), r.err());
     }
+
+    @Test
+    void comparedWeightsAreTimedInTurnOnOneModelEach() {
+        CliResult r = CliResult.run("bench", "--compare-weights", "f32,int8", "--json", "--layers", "1", "--reps", "2",
+                "--threads", "2", "--backend", "java");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> json = Json.parseObject(r.out().trim(), "bench output");
+        assertEquals(List.of("f32", "int8"), json.get("compare_weights"));
+        assertEquals(2L, json.get("rounds"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) json.get("rows");
+        assertEquals(List.of("ar_step", "ar_step", "nar_level", "nar_level", "len_loop", "len_loop", "narlen_step",
+                "narlen_step"), rows.stream().map(m -> m.get("name")).toList());
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> row = rows.get(i);
+            assertEquals(i % 2 == 0 ? "f32" : "int8", row.get("weight_dtype"), row.toString());
+            assertEquals("java", row.get("backend"), row.toString());
+            double min = ((Number) row.get("min_s")).doubleValue();
+            double median = ((Number) row.get("median_s")).doubleValue();
+            assertTrue(min > 0 && median >= min, row.toString());
+            // five decode steps a round for the AR step, one timing a round for the others
+            assertEquals(row.get("name").equals("ar_step") ? 10L : 2L, row.get("reps"), row.toString());
+            double ratio = ((Number) row.get("median_over_first")).doubleValue();
+            double firstMedian = ((Number) rows.get(i - i % 2).get("median_s")).doubleValue();
+            assertEquals(median / firstMedian, ratio, 1e-12, row.toString());
+        }
+    }
+
+    @Test
+    void aComparisonNeedsTwoDifferentFormats() {
+        CliResult one = CliResult.run("bench", "--compare-weights", "f32", "--layers", "1");
+        assertEquals(2, one.code());
+        assertTrue(one.err().contains("--compare-weights needs two formats or more"), one.err());
+        CliResult twice = CliResult.run("bench", "--compare-weights", "int8,int8", "--layers", "1");
+        assertEquals(2, twice.code());
+        assertTrue(twice.err().contains("--compare-weights: int8 is named twice"), twice.err());
+        CliResult mixed = CliResult.run("bench", "--compare-weights", "f32,int8", "--weight-dtype", "bf16", "--layers", "1");
+        assertEquals(2, mixed.code());
+        assertTrue(mixed.err().contains("drop --weight-dtype"), mixed.err());
+    }
 }

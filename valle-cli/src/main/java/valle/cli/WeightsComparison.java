@@ -1,0 +1,169 @@
+package valle.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import valle.api.tensor.WeightFormat;
+import valle.core.Valle;
+import valle.core.infer.ArLoop;
+import valle.core.infer.DemaskLoop;
+import valle.core.infer.NarLoop;
+import valle.core.infer.Prompted;
+import valle.core.infer.Sampling;
+import valle.core.load.JsonWriter;
+import valle.core.model.ValleModel;
+import valle.core.sample.SamplingPipeline;
+import valle.core.speech.InferenceSettings;
+
+/**
+ * {@code valle bench --compare-weights f32,bf16,int8}: the bench request's model stages on one model per weight
+ * format, all loaded at once from one checkpoint and timed in turn, round after round, with the formats' order
+ * rotating. A shared host's speed drifts by 10-25 % from one minute to the next, so separate runs per format
+ * cannot tell whether a format is 5 % slower than another; taken in turn within seconds of each other, every
+ * format sees the same drift, and the ratio of medians says it.
+ */
+final class WeightsComparison {
+    /** The model stages of the bench, each timed once per format and round (the AR step five times). */
+    static final List<String> STAGES = List.of("ar_step", "nar_level", "len_loop", "narlen_step");
+
+    /**
+     * A stage's samples for one format, the backend its model ran on ({@code auto} picks per format: onnx stores
+     * no bf16), and the ratio of its median to the first format's.
+     */
+    record Row(String stage, WeightFormat format, String backend, BenchTimer.Row times, double medianRatio) {
+    }
+
+    private final List<WeightFormat> formats;
+    private final List<Valle> models;
+    private final Prompted in;
+    private final int[] level0;
+
+    /** @param models one per format, in the same order */
+    WeightsComparison(List<WeightFormat> formats, List<Valle> models) {
+        if (formats.size() != models.size() || formats.size() < 2) {
+            throw new IllegalArgumentException(formats.size() + " formats for " + models.size() + " models");
+        }
+        this.formats = List.copyOf(formats);
+        this.models = List.copyOf(models);
+        // the request of every bench row: the same draws in the same order as BenchCommand's
+        SplittableRandom rnd = new SplittableRandom(3);
+        int[] text = BenchCommand.randomText(rnd);
+        this.in = new Prompted(text, 0, BenchCommand.randomCodes(rnd, BenchCommand.PROMPT_FRAMES, 8));
+        this.level0 = BenchCommand.randomCodes(rnd, BenchCommand.OUTPUT_FRAMES, 1).level(0);
+    }
+
+    /** Warms every model's paths once, then times {@code rounds} rounds. */
+    List<Row> run(int rounds) {
+        int k = formats.size();
+        List<Map<String, List<Double>>> samples = new ArrayList<>();
+        for (int f = 0; f < k; f++) {
+            samples.add(new LinkedHashMap<>());
+            for (String stage : STAGES) {
+                samples.get(f).put(stage, new ArrayList<>());
+            }
+            round(models.get(f), null);
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < k; i++) {
+                int f = (r + i) % k;
+                round(models.get(f), samples.get(f));
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (String stage : STAGES) {
+            BenchTimer.Row first = null;
+            for (int f = 0; f < k; f++) {
+                double[] values = samples.get(f).get(stage).stream().mapToDouble(Double::doubleValue).toArray();
+                BenchTimer.Row times = BenchTimer.fromSamples(stage, "s", values);
+                first = first == null ? times : first;
+                rows.add(new Row(stage, formats.get(f), models.get(f).model().arch().backend(), times,
+                        times.median() / first.median()));
+            }
+        }
+        return rows;
+    }
+
+    /** One timing of every stage on {@code valle}'s model, added to {@code samples} (a warm-up when null). */
+    private void round(Valle valle, Map<String, List<Double>> samples) {
+        ValleModel m = valle.model();
+        SamplingPipeline pipeline = new SamplingPipeline(valle.plugins().samplers().all());
+        InferenceSettings ar = InferenceSettings.fromKwargs(Map.of("max_duration", BenchCommand.STEP_SAMPLES + 2));
+        StepClock clock = new StepClock(ar.maxDuration());
+        ArLoop.run(m, in, ar, new Sampling(pipeline, ar.ar(), new SplittableRandom(1)), null, clock);
+        InferenceSettings nar = InferenceSettings.fromKwargs(Map.of());
+        double narLevel = seconds(() -> NarLoop.run(m, in, level0, 1, nar.narCfg(),
+                new Sampling(pipeline, nar.nar(), new SplittableRandom(5))));
+        double len = seconds(() -> BenchCommand.lenLoop(m, in));
+        InferenceSettings oneStep = InferenceSettings.fromKwargs(Map.of("max_steps", 1));
+        double narLenStep = seconds(() -> DemaskLoop.run(m, in, BenchCommand.OUTPUT_FRAMES, oneStep,
+                new Sampling(pipeline, oneStep.narLen(), new SplittableRandom(7))));
+        if (samples == null) {
+            return;
+        }
+        // step k >= 1 feeds one row, as the bench's ar_step_early samples
+        for (int i = 1; i <= BenchCommand.STEP_SAMPLES; i++) {
+            samples.get("ar_step").add(clock.step(i));
+        }
+        samples.get("nar_level").add(narLevel);
+        samples.get("len_loop").add(len);
+        samples.get("narlen_step").add(narLenStep);
+    }
+
+    private static double seconds(Runnable work) {
+        long t0 = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    static void printTable(PrintWriter out, int threads, int rounds, List<Row> rows) {
+        List<Row> firstStage = rows.stream().filter(r -> r.stage().equals(STAGES.getFirst())).toList();
+        out.printf(Locale.ROOT, "weights compared, %d threads, %d rounds taken in turn: median / min seconds, and the"
+                + " median over %s's%n", threads, rounds, name(firstStage.getFirst().format()));
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-12s", "stage"));
+        firstStage.forEach(r -> head.append(String.format(Locale.ROOT, "  %-28s",
+                name(r.format()) + " (" + r.backend() + ")")));
+        out.println(head.toString().stripTrailing());
+        for (String stage : STAGES) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-12s", stage));
+            for (Row r : rows) {
+                if (r.stage().equals(stage)) {
+                    line.append(String.format(Locale.ROOT, "  %8.4f / %8.4f  %5.3f×", r.times().median(),
+                            r.times().min(), r.medianRatio()));
+                }
+            }
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    static void printJson(PrintWriter out, int threads, int rounds, List<Row> rows) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("threads", threads);
+        json.put("rounds", rounds);
+        json.put("compare_weights", rows.stream().filter(r -> r.stage().equals(STAGES.getFirst()))
+                .map(r -> name(r.format())).toList());
+        List<Object> list = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", r.stage());
+            row.put("weight_dtype", name(r.format()));
+            row.put("backend", r.backend());
+            row.put("min_s", r.times().min());
+            row.put("median_s", r.times().median());
+            row.put("reps", r.times().reps());
+            row.put("median_over_first", r.medianRatio());
+            list.add(row);
+        }
+        json.put("rows", list);
+        out.println(JsonWriter.write(json));
+        out.flush();
+    }
+
+    private static String name(WeightFormat f) {
+        return f.name().toLowerCase(Locale.ROOT);
+    }
+}
