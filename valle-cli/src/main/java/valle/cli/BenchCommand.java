@@ -109,7 +109,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--compare-weights", paramLabel = "LIST", split = ",",
             description = "Instead of the rows: the model stages on one model per weight format (e.g. f32,bf16,int8; all loaded "
-                    + "from one f32 file), timed in turn for --reps rounds, with each median over the first format's.")
+                    + "from one f32 file), timed in turn for --reps rounds, with each median over the first format's, and each "
+                    + "format's greedy AR+NAR codes of the request against the first's.")
     List<String> compareWeights;
 
     @Option(names = "--json", description = "Print one JSON object instead of the table.")
@@ -248,11 +249,13 @@ final class BenchCommand implements Callable<Integer> {
                 opened.add(Valle.builder().model(file).arch(model == null ? arch : null).backend(backend).threads(n)
                         .weights(f).build());
             }
-            List<WeightsComparison.Row> rows = ThreadCount.where(n).call(() -> new WeightsComparison(formats, opened).run(reps));
+            WeightsComparison comparison = new WeightsComparison(formats, opened);
+            List<WeightsComparison.Row> rows = ThreadCount.where(n).call(() -> comparison.run(reps));
+            List<WeightsComparison.CodesRow> codes = ThreadCount.where(n).call(comparison::codes);
             if (json) {
-                WeightsComparison.printJson(out, n, reps, rows);
+                WeightsComparison.printJson(out, n, reps, rows, codes);
             } else {
-                WeightsComparison.printTable(out, n, reps, rows);
+                WeightsComparison.printTable(out, n, reps, rows, codes);
             }
             return 0;
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import valle.api.codec.Codes;
 import valle.api.tensor.WeightFormat;
 import valle.core.Valle;
 import valle.core.infer.ArLoop;
@@ -24,7 +25,8 @@ import valle.core.speech.InferenceSettings;
  * format, all loaded at once from one checkpoint and timed in turn, round after round, with the formats' order
  * rotating. A shared host's speed drifts by 10-25 % from one minute to the next, so separate runs per format
  * cannot tell whether a format is 5 % slower than another; taken in turn within seconds of each other, every
- * format sees the same drift, and the ratio of medians says it.
+ * format sees the same drift, and the ratio of medians says it. Beside the speed, what a format costs in
+ * fidelity: the codes of a greedy AR+NAR generation of the request's 5 s on each model against the first's.
  */
 final class WeightsComparison {
     /** The model stages of the bench, each timed once per format and round (the AR step five times). */
@@ -35,6 +37,14 @@ final class WeightsComparison {
      * no bf16), and the ratio of its median to the first format's.
      */
     record Row(String stage, WeightFormat format, String backend, BenchTimer.Row times, double medianRatio) {
+    }
+
+    /**
+     * A format's greedy codes ({@link BenchCommand#OUTPUT_FRAMES} frames of every level) against the first
+     * format's: the frames equal on every level, on level 0, and the first frame whose level 0 differs (-1: none).
+     * After a differing AR pick the sequences part, so the first difference says most.
+     */
+    record CodesRow(WeightFormat format, int frames, int framesEqual, int level0Equal, int firstDifference) {
     }
 
     private final List<WeightFormat> formats;
@@ -87,6 +97,45 @@ final class WeightsComparison {
         return rows;
     }
 
+    /** Each format's greedy codes of the request against the first format's. */
+    List<CodesRow> codes() {
+        InferenceSettings greedy = InferenceSettings.fromKwargs(Map.of("max_duration", BenchCommand.OUTPUT_FRAMES,
+                "ar_temperature", 0.0, "nar_temperature", 0.0));
+        List<CodesRow> rows = new ArrayList<>();
+        Codes first = null;
+        for (int f = 0; f < formats.size(); f++) {
+            Valle valle = models.get(f);
+            ValleModel m = valle.model();
+            SamplingPipeline pipeline = new SamplingPipeline(valle.plugins().samplers().all());
+            int[] level0 = ArLoop.run(m, in, greedy, new Sampling(pipeline, greedy.ar(), new SplittableRandom(1))).sampled();
+            Codes codes = NarLoop.run(m, in, level0, 0, greedy.narCfg(),
+                    new Sampling(pipeline, greedy.nar(), new SplittableRandom(1))).codes();
+            first = first == null ? codes : first;
+            rows.add(compare(formats.get(f), codes, first));
+        }
+        return rows;
+    }
+
+    private static CodesRow compare(WeightFormat format, Codes codes, Codes reference) {
+        int frames = Math.min(codes.frames(), reference.frames());
+        int equal = 0;
+        int level0 = 0;
+        int firstDifference = codes.frames() == reference.frames() ? -1 : frames;
+        for (int t = 0; t < frames; t++) {
+            boolean same = true;
+            for (int l = 0; l < Math.min(codes.levels(), reference.levels()); l++) {
+                same &= codes.get(t, l) == reference.get(t, l);
+            }
+            equal += same ? 1 : 0;
+            boolean sameLevel0 = codes.get(t, 0) == reference.get(t, 0);
+            level0 += sameLevel0 ? 1 : 0;
+            if (!sameLevel0 && (firstDifference < 0 || t < firstDifference)) {
+                firstDifference = t;
+            }
+        }
+        return new CodesRow(format, codes.frames(), equal, level0, firstDifference);
+    }
+
     /** One timing of every stage on {@code valle}'s model, added to {@code samples} (a warm-up when null). */
     private void round(Valle valle, Map<String, List<Double>> samples) {
         ValleModel m = valle.model();
@@ -119,7 +168,7 @@ final class WeightsComparison {
         return (System.nanoTime() - t0) / 1e9;
     }
 
-    static void printTable(PrintWriter out, int threads, int rounds, List<Row> rows) {
+    static void printTable(PrintWriter out, int threads, int rounds, List<Row> rows, List<CodesRow> codes) {
         List<Row> firstStage = rows.stream().filter(r -> r.stage().equals(STAGES.getFirst())).toList();
         out.printf(Locale.ROOT, "weights compared, %d threads, %d rounds taken in turn: median / min seconds, and the"
                 + " median over %s's%n", threads, rounds, name(firstStage.getFirst().format()));
@@ -137,10 +186,18 @@ final class WeightsComparison {
             }
             out.println(line);
         }
+        CodesRow first = codes.getFirst();
+        out.printf(Locale.ROOT, "greedy AR+NAR codes (%d frames, every level) against %s's:%n", first.frames(),
+                name(first.format()));
+        for (CodesRow c : codes.subList(1, codes.size())) {
+            out.printf(Locale.ROOT, "  %-5s %d frames equal on every level, %d on level 0, %s%n", name(c.format()),
+                    c.framesEqual(), c.level0Equal(), c.firstDifference() < 0 ? "level 0 all equal"
+                            : "level 0 first differs at frame " + c.firstDifference());
+        }
         out.flush();
     }
 
-    static void printJson(PrintWriter out, int threads, int rounds, List<Row> rows) {
+    static void printJson(PrintWriter out, int threads, int rounds, List<Row> rows, List<CodesRow> codes) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("threads", threads);
         json.put("rounds", rounds);
@@ -159,6 +216,17 @@ final class WeightsComparison {
             list.add(row);
         }
         json.put("rows", list);
+        List<Object> codeList = new ArrayList<>();
+        for (CodesRow c : codes) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("weight_dtype", name(c.format()));
+            row.put("frames", c.frames());
+            row.put("frames_equal", c.framesEqual());
+            row.put("level0_equal", c.level0Equal());
+            row.put("first_difference", c.firstDifference());
+            codeList.add(row);
+        }
+        json.put("codes", codeList);
         out.println(JsonWriter.write(json));
         out.flush();
     }

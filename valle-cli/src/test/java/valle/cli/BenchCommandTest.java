@@ -125,6 +125,17 @@ class BenchCommandTest {
             double firstMedian = ((Number) rows.get(i - i % 2).get("median_s")).doubleValue();
             assertEquals(median / firstMedian, ratio, 1e-12, row.toString());
         }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> codes = (List<Map<String, Object>>) json.get("codes");
+        assertEquals(List.of("f32", "int8"), codes.stream().map(m -> m.get("weight_dtype")).toList());
+        // the first format against itself: every frame of the request's 5 s equal
+        assertEquals(Map.of("weight_dtype", "f32", "frames", 375L, "frames_equal", 375L, "level0_equal", 375L,
+                "first_difference", -1L), codes.getFirst());
+        long equal = (Long) codes.get(1).get("frames_equal");
+        long level0 = (Long) codes.get(1).get("level0_equal");
+        long firstDifference = (Long) codes.get(1).get("first_difference");
+        assertTrue(equal <= level0 && level0 <= 375, codes.toString());
+        assertTrue(firstDifference == -1 ? level0 == 375 : firstDifference < 375 && level0 < 375, codes.toString());
     }
 
     @Test
