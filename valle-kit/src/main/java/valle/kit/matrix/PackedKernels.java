@@ -726,7 +726,8 @@ final class PackedKernels {
 
     /**
      * {@link #products8} over a panel's bf16 block as it is stored, widened in registers: the same floats in the
-     * same order, so the same sums as the widened block gives.
+     * same order, so the same sums as the widened block gives. A copy of its loop rather than a format flag inside
+     * it, so that the loop holds one load shape, as the matrix-vector kernels keep one loop per format.
      */
     private static void products8Bf16(float[] xp, int xOff, MemorySegment half, int bOff, int kc, float[] tile) {
         FloatVector c00 = FloatVector.zero(FS), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
