@@ -1,10 +1,13 @@
 package valle.cli;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import valle.api.PluginNotFoundException;
 import valle.api.arch.Arch;
 import valle.api.plugin.Plugin;
+import valle.api.tensor.WeightFormat;
 import valle.core.plugin.PluginRegistry;
 import valle.core.plugin.Plugins;
 import valle.kit.thread.ThreadCount;
@@ -12,29 +15,33 @@ import valle.kit.thread.ThreadCount;
 /**
  * What {@code valle doctor} advises for this machine. The backend is the one {@code auto} takes for the published
  * models' {@code llama} arch: the available provider with the highest priority, and the priorities follow the
- * measured speed (docs/backends.md; onnx first where ONNX Runtime loads). The weight format is f32: the native
- * backends run their graphs in f32, and on the java backend bf16 and int8 trade exactness for speed that depends
- * on the CPU (int8 is slow without AVX-512 VNNI), so they are for {@code valle bench} to prove first. The threads
- * are the physical cores: a second hyper-thread per core adds no arithmetic units to the kernels.
+ * measured speed (docs/backends.md; onnx first where ONNX Runtime loads). The weight format is f32, the exact
+ * one: the formats the arch also stores (onnx: int8, int4; java: bf16, f16, int8, int4) trade exactness for a
+ * speed that depends on the machine, so they are for {@code valle bench --compare-weights} to prove first. The
+ * threads are the physical cores: a second hyper-thread per core adds no arithmetic units to the kernels.
  */
 record Recommendation(String backend, String backendWhy, String weights, String weightsWhy, int threads, String threadsWhy) {
 
     static Recommendation of(Plugins plugins, CpuFacts cpu) {
         String backend;
         String backendWhy;
+        List<String> others = List.of();
         try {
             PluginRegistry.Selection<Arch> llama = plugins.archs().select("llama", a -> valle.api.plugin.Availability.yes());
             backend = llama.plugin().backend();
             backendWhy = "auto's choice for the llama arch, the fastest that loads here: " + llama.explain();
+            others = Arrays.stream(WeightFormat.values())
+                    .filter(f -> f != WeightFormat.F32 && llama.plugin().supportsFormat(f).ok())
+                    .map(WeightFormat::label).toList();
         } catch (PluginNotFoundException e) {
             backend = Plugin.JAVA_BACKEND;
             backendWhy = "no llama arch can run here (see the verdict)";
         }
-        String weightsWhy = Plugin.JAVA_BACKEND.equals(backend)
-                ? "exact; bf16 and int8 (--weight-dtype, VALLE_WEIGHTS) move the logits and their speed depends on the CPU"
-                        + (cpu.has("AVX512_VNNI") ? "" : " (int8 is slow without AVX512_VNNI)")
-                        + ": measure with ./valle bench --quick --backend java --weight-dtype bf16 before switching"
-                : "the " + backend + " backend runs its graph in f32 (--weight-dtype applies to the java backend only)";
+        String weightsWhy = others.isEmpty()
+                ? "exact; the " + backend + " backend's llama stores no other format"
+                : "exact; " + String.join(", ", others) + " (--weight-dtype, VALLE_WEIGHTS) move the logits, and their speed"
+                        + " depends on the machine: compare them here with ./valle bench --backend " + backend
+                        + " --compare-weights f32," + String.join(",", others) + " before switching";
         String threadsWhy = "the physical cores (" + cpu.logicalCores() + " logical); set now: " + configuredThreads()
                 + " (-Dvalle.threads, VALLE_THREADS)";
         return new Recommendation(backend, backendWhy, "f32", weightsWhy, cpu.physicalCores(), threadsWhy);

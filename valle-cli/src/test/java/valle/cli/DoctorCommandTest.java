@@ -50,9 +50,12 @@ class DoctorCommandTest {
         assertEquals("found", espeak.get("status"));
         assertTrue(espeak.get("version").toString().matches("\\d.*"), espeak.toString());
         Map<String, Object> recommendation = section(json, "recommendation");
-        // onnx is on this module's path and loads: auto takes it for the llama arch, and its graphs run in f32
+        // onnx is on this module's path and loads: auto takes it for the llama arch; f32 is advised, and the
+        // quantised formats it also stores are named with the command that compares them on this machine
         assertEquals("onnx", recommendation.get("backend"));
         assertEquals("f32", recommendation.get("weights"));
+        assertTrue(recommendation.get("weights_why").toString()
+                .contains("./valle bench --backend onnx --compare-weights f32,int8,int4"), recommendation.toString());
         assertEquals(section(json, "cpu").get("physical_cores"), recommendation.get("threads"));
         assertEquals(Boolean.TRUE, section(json, "verdict").get("ready_for_speak"));
         assertTrue((Long) section(json, "jdk").get("vector_bits") >= 128, json.get("jdk").toString());
