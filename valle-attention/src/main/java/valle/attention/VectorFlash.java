@@ -213,8 +213,8 @@ final class VectorFlash {
 
     /**
      * {@code acc[accOff ..] += Σ_jj w[jj] · v_{j0 + jj}} for {@code jj < n} (value rows where {@code values} keeps
-     * them), keys in index order, up to four vectors of the accumulator in registers. {@code skipZeros}: a weight of exactly 0 (a key a bias hides) does not
-     * read its value row, which may hold anything (NaN included).
+     * them), keys in index order, up to four vectors of the accumulator in registers. {@code skipZeros}: a weight
+     * of exactly 0 (a key a bias hides) does not read its value row, which may hold anything (NaN included).
      */
     private static void addValues(AttentionProblem p, ValueRows values, int kvh, int j0, int n, float[] w,
                                   float[] acc, int accOff, boolean skipZeros) {

@@ -187,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
                 kernelRows(n, format, rows);
             }
             BenchReport report = new BenchReport(ranOn, backend, n, format == null ? (model == null ? "f32" : "file")
-                    : format.name().toLowerCase(Locale.ROOT), PackedMatrix.vectorBits(), rows, peakRss, peakRssBatched,
+                    : format.label(), PackedMatrix.vectorBits(), rows, peakRss, peakRssBatched,
                     WeightsBytes.of(file, requested), routed, batchedEqual);
             if (json) {
                 report.printJson(out);
@@ -261,8 +261,6 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the benchmark model file: " + e.getMessage(), e);
         } catch (OutOfMemoryError e) {
-            opened.forEach(Valle::close);
-            opened.clear();
             throw new IllegalStateException("the " + formats.size() + " models of " + layers + " layers do not fit the Java heap ("
                     + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB) together: give the JVM more (VALLE_JAVA_OPTS=-Xmx4g"
                     + " with ./valle), or compare fewer formats at once");

@@ -120,7 +120,7 @@ final class WeightsComparison {
         int frames = Math.min(codes.frames(), reference.frames());
         int equal = 0;
         int level0 = 0;
-        int firstDifference = codes.frames() == reference.frames() ? -1 : frames;
+        int firstDifference = -1;
         for (int t = 0; t < frames; t++) {
             boolean same = true;
             for (int l = 0; l < Math.min(codes.levels(), reference.levels()); l++) {
@@ -129,9 +129,13 @@ final class WeightsComparison {
             equal += same ? 1 : 0;
             boolean sameLevel0 = codes.get(t, 0) == reference.get(t, 0);
             level0 += sameLevel0 ? 1 : 0;
-            if (!sameLevel0 && (firstDifference < 0 || t < firstDifference)) {
+            if (!sameLevel0 && firstDifference < 0) {
                 firstDifference = t;
             }
+        }
+        if (firstDifference < 0 && codes.frames() != reference.frames()) {
+            // equal as far as both go: the shorter one stopped first
+            firstDifference = frames;
         }
         return new CodesRow(format, codes.frames(), equal, level0, firstDifference);
     }
@@ -171,10 +175,10 @@ final class WeightsComparison {
     static void printTable(PrintWriter out, int threads, int rounds, List<Row> rows, List<CodesRow> codes) {
         List<Row> firstStage = rows.stream().filter(r -> r.stage().equals(STAGES.getFirst())).toList();
         out.printf(Locale.ROOT, "weights compared, %d threads, %d rounds taken in turn: median / min seconds, and the"
-                + " median over %s's%n", threads, rounds, name(firstStage.getFirst().format()));
+                + " median over %s's%n", threads, rounds, firstStage.getFirst().format().label());
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-12s", "stage"));
         firstStage.forEach(r -> head.append(String.format(Locale.ROOT, "  %-28s",
-                name(r.format()) + " (" + r.backend() + ")")));
+                r.format().label() + " (" + r.backend() + ")")));
         out.println(head.toString().stripTrailing());
         for (String stage : STAGES) {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-12s", stage));
@@ -188,9 +192,9 @@ final class WeightsComparison {
         }
         CodesRow first = codes.getFirst();
         out.printf(Locale.ROOT, "greedy AR+NAR codes (%d frames, every level) against %s's:%n", first.frames(),
-                name(first.format()));
+                first.format().label());
         for (CodesRow c : codes.subList(1, codes.size())) {
-            out.printf(Locale.ROOT, "  %-5s %d frames equal on every level, %d on level 0, %s%n", name(c.format()),
+            out.printf(Locale.ROOT, "  %-5s %d frames equal on every level, %d on level 0, %s%n", c.format().label(),
                     c.framesEqual(), c.level0Equal(), c.firstDifference() < 0 ? "level 0 all equal"
                             : "level 0 first differs at frame " + c.firstDifference());
         }
@@ -202,12 +206,12 @@ final class WeightsComparison {
         json.put("threads", threads);
         json.put("rounds", rounds);
         json.put("compare_weights", rows.stream().filter(r -> r.stage().equals(STAGES.getFirst()))
-                .map(r -> name(r.format())).toList());
+                .map(r -> r.format().label()).toList());
         List<Object> list = new ArrayList<>();
         for (Row r : rows) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", r.stage());
-            row.put("weight_dtype", name(r.format()));
+            row.put("weight_dtype", r.format().label());
             row.put("backend", r.backend());
             row.put("min_s", r.times().min());
             row.put("median_s", r.times().median());
@@ -219,7 +223,7 @@ final class WeightsComparison {
         List<Object> codeList = new ArrayList<>();
         for (CodesRow c : codes) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put("weight_dtype", name(c.format()));
+            row.put("weight_dtype", c.format().label());
             row.put("frames", c.frames());
             row.put("frames_equal", c.framesEqual());
             row.put("level0_equal", c.level0Equal());
@@ -229,9 +233,5 @@ final class WeightsComparison {
         json.put("codes", codeList);
         out.println(JsonWriter.write(json));
         out.flush();
-    }
-
-    private static String name(WeightFormat f) {
-        return f.name().toLowerCase(Locale.ROOT);
     }
 }
