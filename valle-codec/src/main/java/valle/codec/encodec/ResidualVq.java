@@ -16,19 +16,24 @@ import valle.kit.thread.KernelPool;
 final class ResidualVq {
     private final int dim;
     private final int bins;
-    private final float[][] codebooks;
+    /**
+     * Every level's codebook, {@code [levels, bins, dim]}, in one array: the published model's 32 codebooks of
+     * 512 KB took a 1 MB heap region each as separate arrays (G1 gives an array of half a region or more whole
+     * regions of its own, and the array header tips 512 KB over).
+     */
+    private final float[] codebooks;
 
     ResidualVq(EncodecWeights w, int dim, int bins, int levels) {
         this.dim = dim;
         this.bins = bins;
-        this.codebooks = new float[levels][];
+        this.codebooks = new float[Math.multiplyExact(levels, bins * dim)];
         for (int q = 0; q < levels; q++) {
-            codebooks[q] = w.codebook(q, bins, dim);
+            System.arraycopy(w.codebook(q, bins, dim), 0, codebooks, q * bins * dim, bins * dim);
         }
     }
 
     int levels() {
-        return codebooks.length;
+        return codebooks.length / (bins * dim);
     }
 
     int bins() {
@@ -49,10 +54,10 @@ final class ResidualVq {
             System.arraycopy(rows, t * dim, r, 0, dim);
             for (int q = 0; q < levels; q++) {
                 System.arraycopy(r, 0, residuals, (q * frames + t) * dim, dim);
-                int best = nearest(codebooks[q], r);
+                int best = nearest(q, r);
                 codes[t * levels + q] = best;
-                for (int d = 0; d < dim; d++) {
-                    r[d] -= codebooks[q][best * dim + d];
+                for (int d = 0, row = (q * bins + best) * dim; d < dim; d++) {
+                    r[d] -= codebooks[row + d];
                 }
             }
         });
@@ -68,18 +73,19 @@ final class ResidualVq {
             for (int q = 0; q < codes.levels(); q++) {
                 int c = codes.get(t, q);
                 for (int d = 0; d < dim; d++) {
-                    rows[t * dim + d] += codebooks[q][c * dim + d];
+                    rows[t * dim + d] += codebooks[(q * bins + c) * dim + d];
                 }
             }
         }
         return Signal.fromRows(rows, frames, dim);
     }
 
-    private int nearest(float[] book, float[] r) {
+    /** The row of level {@code q}'s codebook nearest to {@code r}. */
+    private int nearest(int q, float[] r) {
         int best = 0;
         float bestDistance = Float.POSITIVE_INFINITY;
         for (int j = 0; j < bins; j++) {
-            float d = Distance.squared(book, j * dim, r, 0, dim);
+            float d = Distance.squared(codebooks, (q * bins + j) * dim, r, 0, dim);
             if (d < bestDistance) {
                 bestDistance = d;
                 best = j;

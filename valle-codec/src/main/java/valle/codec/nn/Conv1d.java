@@ -40,7 +40,7 @@ public final class Conv1d {
                 tapOff[i * kernel + k] = reach / stride;
             }
         }
-        this.taps = new ConvKernel(out, weight, tapRow, tapOff, bias);
+        this.taps = new ConvKernel(out, weight, 0, tapRow, tapOff, bias);
     }
 
     public int outChannels() {

@@ -21,17 +21,22 @@ final class ConvKernel {
     private final int out;
     private final int taps;
     private final float[] w;
+    /** Where this conv's weights {@code [out][taps]} start in {@link #w}: a transposed conv's phases share one array. */
+    private final int wOff;
     private final int[] tapRow;
     private final int[] tapOff;
     private final float[] bias;
 
-    ConvKernel(int out, float[] w, int[] tapRow, int[] tapOff, float[] bias) {
-        if (w.length != out * tapRow.length || tapOff.length != tapRow.length || bias.length != out) {
+    /** Over {@code w}'s {@code out · taps} weights from {@code wOff}, {@code [out][taps]}. */
+    ConvKernel(int out, float[] w, int wOff, int[] tapRow, int[] tapOff, float[] bias) {
+        if (wOff < 0 || wOff + (long) out * tapRow.length > w.length || tapOff.length != tapRow.length
+                || bias.length != out) {
             throw new IllegalArgumentException("inconsistent conv kernel sizes");
         }
         this.out = out;
         this.taps = tapRow.length;
         this.w = w;
+        this.wOff = wOff;
         this.tapRow = tapRow;
         this.tapOff = tapOff;
         this.bias = bias;
@@ -49,7 +54,7 @@ final class ConvKernel {
             int o1 = Math.min(out, o0 + CHANNEL_BLOCK);
             int t1 = Math.min(lout, t0 + TIME_BLOCK);
             if (VectorApi.present()) {
-                VectorConv.conv(rows, rowLen, w, taps, tapRow, tapOff, bias, y, lout, o0, o1, t0, t1);
+                VectorConv.conv(rows, rowLen, w, wOff, taps, tapRow, tapOff, bias, y, lout, o0, o1, t0, t1);
             } else {
                 block(rows, rowLen, y, lout, o0, o1, t0, t1);
             }
@@ -74,7 +79,7 @@ final class ConvKernel {
             int yo = o * lout;
             java.util.Arrays.fill(y, yo + t0, yo + t1, bias[o]);
             for (int k = 0; k < taps; k++) {
-                float wk = w[o * taps + k];
+                float wk = w[wOff + o * taps + k];
                 int x = tapRow[k] * rowLen + tapOff[k];
                 for (int t = t0; t < t1; t++) {
                     y[yo + t] += wk * rows[x + t];

@@ -17,8 +17,13 @@ public final class ConvTranspose1d {
     private final int stride;
     /** Taps per phase: {@code ceil(k / s)}. */
     private final int reach;
-    private final float[] weight;
     private final float[] bias;
+    /**
+     * One stride-1 conv per output phase, their weights in one array: the published EnCodec decoder's first
+     * transposed conv has 8 phases of 1 MB each, which as separate arrays took 2 MB of heap regions apiece
+     * (G1 puts an array of half a region or more in whole regions of its own, and the array header tips an
+     * exact megabyte over). The layer keeps no other copy of its weights.
+     */
     private final ConvKernel[] phases;
 
     public ConvTranspose1d(int in, int out, int kernel, int stride, float[] weight, float[] bias) {
@@ -31,7 +36,6 @@ public final class ConvTranspose1d {
         this.kernel = kernel;
         this.stride = stride;
         this.reach = (kernel + stride - 1) / stride;
-        this.weight = weight;
         this.bias = bias;
         this.phases = new ConvKernel[stride];
         int[] tapRow = new int[in * reach];
@@ -42,18 +46,20 @@ public final class ConvTranspose1d {
                 tapOff[i * reach + jj] = jj;
             }
         }
+        int phaseSize = out * in * reach;
+        float[] w = new float[stride * phaseSize];
         for (int r = 0; r < stride; r++) {
-            float[] w = new float[out * in * reach];
             for (int o = 0; o < out; o++) {
                 for (int i = 0; i < in; i++) {
                     for (int jj = 0; jj < reach; jj++) {
                         // tap jj reads x[q - j] with j = reach - 1 - jj (the input is padded by reach - 1 on the left)
                         int m = r + stride * (reach - 1 - jj);
-                        w[(o * in + i) * reach + jj] = m < kernel ? weight[(i * out + o) * kernel + m] : 0f;
+                        float tap = m < kernel ? weight[(i * out + o) * kernel + m] : 0f;
+                        w[r * phaseSize + (o * in + i) * reach + jj] = tap;
                     }
                 }
             }
-            phases[r] = new ConvKernel(out, w, tapRow, tapOff, bias);
+            phases[r] = new ConvKernel(out, w, r * phaseSize, tapRow, tapOff, bias);
         }
     }
 
@@ -81,33 +87,6 @@ public final class ConvTranspose1d {
     /** As {@link #apply} with the scalar loop on the caller's thread. */
     public Signal applyScalar(Signal x, int length) {
         return run(x, length, null, true);
-    }
-
-    /** The definition: every input frame scattered into the output, then cut to {@code length}. */
-    public Signal applySimple(Signal x, int length) {
-        check(x, length);
-        int t = x.length();
-        int full = (t - 1) * stride + kernel;
-        float[] y = new float[out * full];
-        for (int o = 0; o < out; o++) {
-            for (int p = 0; p < full; p++) {
-                y[o * full + p] = bias[o];
-            }
-            for (int j = 0; j < t; j++) {
-                for (int m = 0; m < kernel; m++) {
-                    float s = 0f;
-                    for (int i = 0; i < in; i++) {
-                        s += weight[(i * out + o) * kernel + m] * x.data()[i * t + j];
-                    }
-                    y[o * full + j * stride + m] += s;
-                }
-            }
-        }
-        float[] cut = new float[out * length];
-        for (int o = 0; o < out; o++) {
-            System.arraycopy(y, o * full, cut, o * length, length);
-        }
-        return new Signal(out, length, cut);
     }
 
     private Signal run(Signal x, int length, KernelPool par, boolean scalar) {

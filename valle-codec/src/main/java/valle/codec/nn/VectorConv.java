@@ -19,8 +19,8 @@ final class VectorConv {
      * Output channels {@code [o0, o1)} and times {@code [t0, t1)} of a convolution in tap form (see
      * {@link ConvKernel}): four channels at a time share each input load, two vectors of time per channel.
      */
-    static void conv(float[] rows, int rowLen, float[] w, int taps, int[] tapRow, int[] tapOff, float[] bias,
-                     float[] y, int lout, int o0, int o1, int t0, int t1) {
+    static void conv(float[] rows, int rowLen, float[] w, int wOff, int taps, int[] tapRow, int[] tapOff,
+                     float[] bias, float[] y, int lout, int o0, int o1, int t0, int t1) {
         int vl = S.length();
         int[] base = new int[taps];
         for (int k = 0; k < taps; k++) {
@@ -28,7 +28,7 @@ final class VectorConv {
         }
         int o = o0;
         for (; o + 4 <= o1; o += 4) {
-            int w0 = o * taps;
+            int w0 = wOff + o * taps;
             int w1 = w0 + taps;
             int w2 = w1 + taps;
             int w3 = w2 + taps;
@@ -69,17 +69,17 @@ final class VectorConv {
                 b3.intoArray(y, (o + 3) * lout + t + vl);
             }
             for (int q = 0; q < 4; q++) {
-                oneChannel(rows, base, w, taps, bias, y, lout, o + q, t, t1, vl);
+                oneChannel(rows, base, w, wOff, taps, bias, y, lout, o + q, t, t1, vl);
             }
         }
         for (; o < o1; o++) {
-            oneChannel(rows, base, w, taps, bias, y, lout, o, t0, t1, vl);
+            oneChannel(rows, base, w, wOff, taps, bias, y, lout, o, t0, t1, vl);
         }
     }
 
-    private static void oneChannel(float[] rows, int[] base, float[] w, int taps, float[] bias, float[] y, int lout,
-                                   int o, int t0, int t1, int vl) {
-        int wo = o * taps;
+    private static void oneChannel(float[] rows, int[] base, float[] w, int wOff, int taps, float[] bias, float[] y,
+                                   int lout, int o, int t0, int t1, int vl) {
+        int wo = wOff + o * taps;
         int t = t0;
         for (; t + vl <= t1; t += vl) {
             FloatVector a = FloatVector.broadcast(S, bias[o]);

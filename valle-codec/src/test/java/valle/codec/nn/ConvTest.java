@@ -53,17 +53,49 @@ class ConvTest {
         "5, 7, 5, 2, 11", "3, 4, 3, 3, 6"})
     void transposedConvMatchesItsDefinition(int in, int out, int k, int stride, int frames) {
         SplittableRandom rnd = new SplittableRandom(in * 31L + out * 3L + k);
-        ConvTranspose1d conv = new ConvTranspose1d(in, out, k, stride, random(rnd, in * out * k), random(rnd, out));
+        float[] weight = random(rnd, in * out * k);
+        float[] bias = random(rnd, out);
+        ConvTranspose1d conv = new ConvTranspose1d(in, out, k, stride, weight, bias);
         Signal x = new Signal(in, frames, random(rnd, in * frames));
         int full = (frames - 1) * stride + k;
         for (int length : new int[] {full, frames * stride, Math.max(1, full - k)}) {
-            Signal simple = conv.applySimple(x, length);
+            Signal simple = transposedConv(weight, bias, in, out, k, stride, x, length);
             assertEquals(length, simple.length());
             assertClose(simple, conv.applyScalar(x, length), in * k);
             try (KernelPool par = new KernelPool(2, "test")) {
                 assertClose(simple, conv.apply(x, length, par), in * k);
             }
         }
+    }
+
+    /**
+     * The definition of a transposed conv, weight {@code [in, out, k]}: every input frame scattered into the
+     * output, then cut to {@code length}.
+     */
+    private static Signal transposedConv(float[] weight, float[] bias, int in, int out, int k, int stride, Signal x,
+                                         int length) {
+        int t = x.length();
+        int full = (t - 1) * stride + k;
+        float[] y = new float[out * full];
+        for (int o = 0; o < out; o++) {
+            for (int p = 0; p < full; p++) {
+                y[o * full + p] = bias[o];
+            }
+            for (int j = 0; j < t; j++) {
+                for (int m = 0; m < k; m++) {
+                    float s = 0f;
+                    for (int i = 0; i < in; i++) {
+                        s += weight[(i * out + o) * k + m] * x.data()[i * t + j];
+                    }
+                    y[o * full + j * stride + m] += s;
+                }
+            }
+        }
+        float[] cut = new float[out * length];
+        for (int o = 0; o < out; o++) {
+            System.arraycopy(y, o * full, cut, o * length, length);
+        }
+        return new Signal(out, length, cut);
     }
 
     @Test
