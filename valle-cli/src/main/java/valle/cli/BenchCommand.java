@@ -406,9 +406,7 @@ final class BenchCommand implements Callable<Integer> {
         for (BackboneState state : states) {
             inputs.add(randomRows(rnd, 1, state.length(), d));
         }
-        long t0 = System.nanoTime();
-        backbone.forward(states, inputs);
-        return (System.nanoTime() - t0) / 1e9;
+        return BenchTimer.elapsed(() -> backbone.forward(states, inputs));
     }
 
     /** {@code n} random rows of width {@code d} at positions {@code from..}, causal. */

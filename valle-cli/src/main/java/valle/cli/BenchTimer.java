@@ -19,11 +19,14 @@ final class BenchTimer {
 
     /** Seconds of {@code work}, {@code reps} times. */
     static Row seconds(String name, int reps, Runnable work) {
-        return of(name, "s", reps, () -> {
-            long t0 = System.nanoTime();
-            work.run();
-            return (System.nanoTime() - t0) / 1e9;
-        });
+        return of(name, "s", reps, () -> elapsed(work));
+    }
+
+    /** Seconds one run of {@code work} takes. */
+    static double elapsed(Runnable work) {
+        long t0 = System.nanoTime();
+        work.run();
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     static Row of(String name, String unit, int reps, Measured work) {

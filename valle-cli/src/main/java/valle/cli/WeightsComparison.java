@@ -107,8 +107,10 @@ final class WeightsComparison {
             Valle valle = models.get(f);
             ValleModel m = valle.model();
             SamplingPipeline pipeline = new SamplingPipeline(valle.plugins().samplers().all());
-            int[] level0 = ArLoop.run(m, in, greedy, new Sampling(pipeline, greedy.ar(), new SplittableRandom(1))).sampled();
-            Codes codes = NarLoop.run(m, in, level0, 0, greedy.narCfg(),
+            // the model's own level 0, not the fixed one the stages are timed with
+            int[] sampled = ArLoop.run(m, in, greedy, new Sampling(pipeline, greedy.ar(), new SplittableRandom(1)))
+                    .sampled();
+            Codes codes = NarLoop.run(m, in, sampled, 0, greedy.narCfg(),
                     new Sampling(pipeline, greedy.nar(), new SplittableRandom(1))).codes();
             first = first == null ? codes : first;
             rows.add(compare(formats.get(f), codes, first));
@@ -148,11 +150,11 @@ final class WeightsComparison {
         StepClock clock = new StepClock(ar.maxDuration());
         ArLoop.run(m, in, ar, new Sampling(pipeline, ar.ar(), new SplittableRandom(1)), null, clock);
         InferenceSettings nar = InferenceSettings.fromKwargs(Map.of());
-        double narLevel = seconds(() -> NarLoop.run(m, in, level0, 1, nar.narCfg(),
+        double narLevel = BenchTimer.elapsed(() -> NarLoop.run(m, in, level0, 1, nar.narCfg(),
                 new Sampling(pipeline, nar.nar(), new SplittableRandom(5))));
-        double len = seconds(() -> BenchCommand.lenLoop(m, in));
+        double len = BenchTimer.elapsed(() -> BenchCommand.lenLoop(m, in));
         InferenceSettings oneStep = InferenceSettings.fromKwargs(Map.of("max_steps", 1));
-        double narLenStep = seconds(() -> DemaskLoop.run(m, in, BenchCommand.OUTPUT_FRAMES, oneStep,
+        double narLenStep = BenchTimer.elapsed(() -> DemaskLoop.run(m, in, BenchCommand.OUTPUT_FRAMES, oneStep,
                 new Sampling(pipeline, oneStep.narLen(), new SplittableRandom(7))));
         if (samples == null) {
             return;
@@ -164,12 +166,6 @@ final class WeightsComparison {
         samples.get("nar_level").add(narLevel);
         samples.get("len_loop").add(len);
         samples.get("narlen_step").add(narLenStep);
-    }
-
-    private static double seconds(Runnable work) {
-        long t0 = System.nanoTime();
-        work.run();
-        return (System.nanoTime() - t0) / 1e9;
     }
 
     static void printTable(PrintWriter out, int threads, int rounds, List<Row> rows, List<CodesRow> codes) {
